@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { AppError, NotFound } from './errors.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { sendProblem, toAppError } from './problem.ts';
+import { registerHealthRoutes, type HealthState, type ReadinessCheck } from './health.ts';
+
+export interface AppOptions {
+  name: string;
+  config?: { NODE_ENV?: string; LOG_LEVEL?: string };
+  /** A ready-made logger (tests pass one writing to a buffer). */
+  logger?: Logger;
+  readiness?: Record<string, ReadinessCheck>;
+  bodyLimit?: number;
+  /** Trust X-Forwarded-* from the gateway in front. */
+  trustProxy?: boolean | string;
+}
+
+export type App = FastifyInstance & { health: HealthState };
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/**
+ * Builds a Fastify app with the kit's floor: logging, request ids, body limits, strict schema
+ * validation, problem+json errors and health routes. It does not listen: see startServer.
+ */
+export async function createApp(options: AppOptions) {
+  const production = options.config?.NODE_ENV === 'production';
+  const logger =
+    options.logger ??
+    createLogger({
+      name: options.name,
+      level: options.config?.LOG_LEVEL ?? 'info',
+      pretty: !production && process.stdout.isTTY,
+    });
+
+  const app = Fastify({
+    loggerInstance: logger,
+    bodyLimit: options.bodyLimit ?? 100 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    ajv: {
+      // Unknown fields are an error, never silently dropped (no mass assignment).
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const health: HealthState = { shuttingDown: false };
+  app.decorate('health', health);
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = toAppError(error);
+    if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
+    else request.log.info({ code: appError.code, detail: appError.message }, 'request refused');
+    return sendProblem(reply, request, appError);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, request, new NotFound(`No route for ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  registerHealthRoutes(app as unknown as FastifyInstance, options.readiness ?? {}, health);
+  return app as typeof app & { health: HealthState };
+}
+
+export { AppError };

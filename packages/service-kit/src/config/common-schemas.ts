@@ -1,0 +1,54 @@
+import { Type } from '@sinclair/typebox';
+
+const url = (description: string, example: string) =>
+  Type.String({ description: `${description} (e.g. ${example})`, pattern: '^https?://[^\\s/]+(/.*)?$' });
+
+/** Settings every service reads: where it listens, logs, stores data and sends telemetry. */
+export function serviceConfigSchema(serviceName: string, defaultPort: number) {
+  return Type.Object({
+    NODE_ENV: Type.Union([Type.Literal('development'), Type.Literal('test'), Type.Literal('production')], {
+      default: 'development',
+      description: 'development, test or production; production turns on the production refusals',
+    }),
+    HOST: Type.String({ default: '127.0.0.1', description: 'address to listen on' }),
+    PORT: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: defaultPort,
+      description: 'TCP port to listen on',
+    }),
+    LOG_LEVEL: Type.Union(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
+      { default: 'info', description: 'pino log level' },
+    ),
+    DATABASE_URL: Type.Optional(
+      Type.String({
+        pattern: '^postgres(ql)?://',
+        description: 'PostgreSQL connection URL; when unset the service uses embedded PGlite under DATA_DIR',
+      }),
+    ),
+    DATA_DIR: Type.String({
+      default: `.data/${serviceName}`,
+      description: 'folder for local data (PGlite, keys)',
+    }),
+    OTEL_SERVICE_NAME: Type.String({ default: serviceName, description: 'service name in traces' }),
+    OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(url('OTLP/HTTP endpoint for traces', 'http://127.0.0.1:4318')),
+  });
+}
+
+/** Where the identity provider is: the public URL stamps `iss`, the internal one is what we call. */
+export const keycloakConfigSchema = Type.Object({
+  KEYCLOAK_PUBLIC_URL: url(
+    "public origin of Keycloak, the one in the tokens' iss",
+    'https://auth.example.com',
+  ),
+  KEYCLOAK_INTERNAL_URL: Type.Optional(
+    url('origin this service uses to reach Keycloak', 'http://keycloak:8080'),
+  ),
+  KEYCLOAK_REALM: Type.String({ default: 'techstore', minLength: 1, description: 'realm name' }),
+  KEYCLOAK_RELATIVE_PATH: Type.String({
+    default: '',
+    pattern: '^(/[A-Za-z0-9._~-]+)*$',
+    description: "Keycloak's http-relative-path, '' or e.g. /auth",
+  }),
+});

@@ -1,0 +1,19 @@
+import { Type, type TString } from '@sinclair/typebox';
+
+const SECRET = Symbol.for('mockmart.config.secret');
+
+/**
+ * A secret setting: never has a default, may also be given as `NAME_FILE` (path to a file holding
+ * the value, as Docker and Kubernetes secrets are mounted), and its value never appears in errors.
+ */
+export function secret(description: string, options: { minLength?: number } = {}): TString {
+  const schema = Type.String({ description, minLength: options.minLength ?? 16 });
+  Object.defineProperty(schema, SECRET, { value: true, enumerable: false });
+  return schema;
+}
+
+export function isSecret(schema: unknown): boolean {
+  return (
+    typeof schema === 'object' && schema !== null && (schema as Record<symbol, unknown>)[SECRET] === true
+  );
+}

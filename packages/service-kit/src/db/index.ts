@@ -1,0 +1,34 @@
+import type { Logger } from 'pino';
+import { openPostgres } from './postgres.ts';
+import { openPglite } from './pglite.ts';
+import { migrate } from './migrate.ts';
+import type { Database } from './types.ts';
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL URL; when absent, embedded PGlite under dataDir. */
+  url?: string | undefined;
+  /** Folder for PGlite's files, or 'memory://'. */
+  dataDir: string;
+  migrationsDir?: URL | string;
+  logger?: Pick<Logger, 'info'>;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  const db = options.url
+    ? openPostgres(options.url, { max: options.poolSize })
+    : await openPglite(options.dataDir);
+  if (options.migrationsDir) {
+    try {
+      const applied = await migrate(db, options.migrationsDir);
+      if (applied.length > 0) options.logger?.info({ applied, database: db.kind }, 'migrations applied');
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+  }
+  return db;
+}
+
+export { migrate };
+export type { Database, Queryable, QueryResult, TransactionOptions, Isolation } from './types.ts';

@@ -1,0 +1,62 @@
+import pg from 'pg';
+import type { Database, QueryResult, Queryable, TransactionOptions } from './types.ts';
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+// BIGINT and NUMERIC come back as strings by default; ids and minor units fit in a JS number.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function openPostgres(url: string, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+
+  const run = async <Row>(
+    client: Queryable | pg.Pool,
+    sql: string,
+    params?: unknown[],
+  ): Promise<QueryResult<Row>> => {
+    const result = await (client as pg.Pool).query(sql, params as unknown[]);
+    return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+  };
+
+  return {
+    kind: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async transaction(work, options: TransactionOptions = {}) {
+      const retries = options.retries ?? 3;
+      for (let attempt = 0; ; attempt++) {
+        const client = await pool.connect();
+        try {
+          await client.query(
+            `BEGIN ISOLATION LEVEL ${(options.isolation ?? 'read committed').toUpperCase()}`,
+          );
+          const tx: Queryable = { query: (sql, params) => run(client as unknown as pg.Pool, sql, params) };
+          const result = await work(tx);
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => {});
+          if (attempt < retries && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
+          throw error;
+        } finally {
+          client.release();
+        }
+      }
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

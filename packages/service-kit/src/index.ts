@@ -1,0 +1,17 @@
+export { createApp, type App, type AppOptions } from './app.ts';
+export { startServer, type RunningServer, type StartOptions } from './server.ts';
+export {
+  AppError,
+  defineError,
+  ValidationFailed,
+  NotFound,
+  PayloadTooLarge,
+  UpstreamUnavailable,
+  ShuttingDown,
+  InternalError,
+  type DefinedError,
+} from './errors.ts';
+export { sendProblem, toAppError, type Problem } from './problem.ts';
+export { createLogger, REDACTED_PATHS, type Logger, type LoggerSettings } from './logger.ts';
+export { strictObject } from './schemas.ts';
+export type { ReadinessCheck } from './health.ts';

@@ -1,0 +1,65 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+import { trace } from '@opentelemetry/api';
+
+/**
+ * Paths that must never reach a log line: credentials, tokens, cookies and personal data.
+ * pino's redaction is path based, so the usual places are listed explicitly.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  '*.password',
+  '*.client_secret',
+  '*.clientSecret',
+  '*.secret',
+  '*.token',
+  '*.access_token',
+  '*.refresh_token',
+  '*.id_token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.idToken',
+  '*.email',
+  'email',
+  'password',
+  'token',
+];
+
+export interface LoggerSettings {
+  name: string;
+  level?: string;
+  /** Human-readable output for development; JSON otherwise. */
+  pretty?: boolean;
+  /** Where to write; defaults to stdout. Tests pass a stream to inspect what was logged. */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(settings: LoggerSettings): Logger {
+  const options: LoggerOptions = {
+    name: settings.name,
+    level: settings.level ?? 'info',
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Every line carries the active trace, so logs and traces join up.
+    mixin() {
+      const context = trace.getActiveSpan()?.spanContext();
+      return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
+    },
+  };
+  if (settings.destination) return pino(options, settings.destination as pino.DestinationStream);
+  if (settings.pretty) {
+    return pino({
+      ...options,
+      transport: {
+        target: 'pino-pretty',
+        options: { colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
+    });
+  }
+  return pino(options);
+}
+
+export type { Logger };

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import type { HealthState } from './health.ts';
+
+export interface StartOptions {
+  host: string;
+  port: number;
+  /** Run after the server stopped accepting and in-flight requests finished (close pools here). */
+  onShutdown?: Array<() => Promise<unknown> | unknown>;
+  /** Hard bound for the whole shutdown; the process exits with code 1 past it. */
+  shutdownTimeoutMs?: number;
+  /** Tests turn this off and call the returned stop() themselves. */
+  handleSignals?: boolean;
+  exit?: (code: number) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Listens, and on SIGTERM/SIGINT shuts down gracefully: readiness turns 503 so load balancers stop
+ * routing, the listener closes, in-flight requests finish, then pools close — all within a bound.
+ */
+export async function startServer(
+  app: FastifyInstance & { health?: HealthState },
+  options: StartOptions,
+): Promise<RunningServer> {
+  await app.listen({ host: options.host, port: options.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (app.health) app.health.shuttingDown = true;
+      await app.close();
+      for (const hook of options.onShutdown ?? []) {
+        try {
+          await hook();
+        } catch (error) {
+          app.log.error({ err: error }, 'shutdown hook failed');
+        }
+      }
+      const telemetry = (globalThis as Record<symbol, { shutdown(): Promise<void> } | undefined>)[
+        Symbol.for('mockmart.telemetry')
+      ];
+      await telemetry?.shutdown().catch(() => {});
+    })();
+    return stopping;
+  };
+
+  if (options.handleSignals !== false) {
+    const exit = options.exit ?? ((code: number) => process.exit(code));
+    const onSignal = (signal: NodeJS.Signals) => {
+      app.log.info({ signal }, 'shutting down');
+      const timer = setTimeout(() => {
+        app.log.error({ timeoutMs: options.shutdownTimeoutMs ?? 10_000 }, 'shutdown timed out');
+        exit(1);
+      }, options.shutdownTimeoutMs ?? 10_000);
+      timer.unref();
+      stop().then(
+        () => exit(0),
+        () => exit(1),
+      );
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  }
+
+  app.log.info({ url }, 'listening');
+  return { url, port, stop };
+}

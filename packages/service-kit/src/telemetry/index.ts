@@ -1,0 +1,52 @@
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { FileSpanExporter } from './file-exporter.ts';
+
+export { FileSpanExporter, type SpanRecord } from './file-exporter.ts';
+
+export interface TelemetryOptions {
+  serviceName: string;
+  /** OTLP/HTTP base endpoint; when absent, spans go to `${tracesDir}/${serviceName}.jsonl`. */
+  otlpEndpoint?: string;
+  tracesDir?: string;
+  exporter?: SpanExporter;
+}
+
+/**
+ * Starts tracing: W3C trace context on every inbound (http) and outbound (http, fetch/undici)
+ * call and spans for PostgreSQL queries. Must run before the instrumented modules load, which is
+ * why services start with `--import @mockmart/service-kit/telemetry/register`.
+ */
+export function startTelemetry(options: TelemetryOptions): { shutdown(): Promise<void> } {
+  const exporter =
+    options.exporter ??
+    (options.otlpEndpoint
+      ? new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })
+      : new FileSpanExporter(`${options.tracesDir ?? '.data/traces'}/${options.serviceName}.jsonl`));
+
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
+    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
+  });
+  provider.register();
+
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => request.url?.startsWith('/health/') ?? false,
+      }),
+      new UndiciInstrumentation(),
+      new PgInstrumentation(),
+    ],
+  });
+
+  return { shutdown: () => provider.shutdown() };
+}

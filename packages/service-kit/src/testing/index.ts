@@ -1,0 +1,7 @@
+export {
+  createTestDatabase,
+  createThrowawayDatabase,
+  LOCAL_POSTGRES,
+  type TestDatabase,
+} from './test-database.ts';
+export { captureLogs } from './capture-logs.ts';
