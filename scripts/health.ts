@@ -1,0 +1,19 @@
+/** `npm run health`: each part's readiness, like the original's `make health`. */
+import { DEFAULT_PORTS, generateSecrets, planParts } from './lib/parts.ts';
+
+const parts = planParts({ ports: DEFAULT_PORTS, secrets: generateSecrets(), dataRoot: '.data' });
+let failing = 0;
+for (const part of parts) {
+  let status: string;
+  try {
+    const response = await fetch(part.readyUrl, { signal: AbortSignal.timeout(2000) });
+    status = response.ok ? '\x1b[32mready\x1b[0m' : `\x1b[31mnot ready (${response.status})\x1b[0m`;
+    if (!response.ok) failing++;
+    await response.body?.cancel();
+  } catch {
+    status = '\x1b[31mdown\x1b[0m';
+    failing++;
+  }
+  console.log(`${part.name.padEnd(14)} ${status.padEnd(24)} ${part.readyUrl}`);
+}
+process.exit(failing === 0 ? 0 : 1);

@@ -1,0 +1,28 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './parts.ts';
+
+interface RealmUser {
+  username: string;
+  email?: string;
+  realmRoles?: string[];
+  credentials?: { type?: string; value?: string }[];
+}
+
+/** The development users of deploy/keycloak/dev-users.json, for the start banner and tests. */
+function readDevUsers() {
+  const file = join(REPO_ROOT, 'deploy/keycloak/dev-users.json');
+  if (!existsSync(file)) return [];
+  const realm = JSON.parse(readFileSync(file, 'utf8')) as { users?: RealmUser[] };
+  return (realm.users ?? [])
+    .filter((user) => !user.username.startsWith('service-account-'))
+    .map((user) => ({
+      username: user.username,
+      password: user.credentials?.find((credential) => credential.type === 'password')?.value ?? '(see realm)',
+      description: [user.email ?? 'no e-mail', (user.realmRoles ?? []).filter((role) => !role.startsWith('default-')).join(', ')]
+        .filter(Boolean)
+        .join(' · '),
+    }));
+}
+
+export const DEV_USERS = readDevUsers();

@@ -1,0 +1,139 @@
+/**
+ * The parts of MockMart as processes: how each is started, its environment and how to tell it is
+ * ready. `npm start` and the cross-service tests both run the system from this one description.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+
+export const REPO_ROOT = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
+
+export interface Ports {
+  gateway: number;
+  idp: number;
+  shopApi: number;
+  inventory: number;
+  payment: number;
+  notification: number;
+}
+
+export const DEFAULT_PORTS: Ports = { gateway: 8080, idp: 8081, shopApi: 3001, inventory: 3011, payment: 3010, notification: 3009 };
+
+/** Client secrets of the realm and the gateway's session key: generated, never committed. */
+export const SECRET_NAMES = [
+  'GATEWAY_CLIENT_SECRET',
+  'SHOP_API_CLIENT_SECRET',
+  'INVENTORY_CLIENT_SECRET',
+  'PAYMENT_CLIENT_SECRET',
+  'NOTIFICATION_CLIENT_SECRET',
+  'ORDER_RECONCILER_CLIENT_SECRET',
+  'GATEWAY_SESSION_KEY',
+] as const;
+
+export type Secrets = Record<(typeof SECRET_NAMES)[number], string>;
+
+export function generateSecrets(): Secrets {
+  return Object.fromEntries(SECRET_NAMES.map((name) => [name, randomBytes(32).toString('base64url')])) as Secrets;
+}
+
+export interface PartSpec {
+  name: string;
+  /** Arguments after `node`. */
+  args: string[];
+  env: Record<string, string>;
+  url: string;
+  readyUrl: string;
+}
+
+export interface SystemPlan {
+  ports: Ports;
+  secrets: Secrets;
+  /** Folder for PGlite data, idp keys and traces. */
+  dataRoot: string;
+  /** Per-service PostgreSQL URLs; a service without one uses PGlite under dataRoot. */
+  databaseUrls?: Partial<Record<'gateway' | 'shop-api' | 'inventory' | 'payment' | 'notification', string>>;
+  host?: string;
+  nodeEnv?: string;
+  logLevel?: string;
+  /** Extra environment per part (tests shorten timers, point to fakes…). */
+  extraEnv?: Partial<Record<string, Record<string, string>>>;
+}
+
+const TELEMETRY = ['--import', '@mockmart/service-kit/telemetry/register'];
+
+export function planParts(plan: SystemPlan): PartSpec[] {
+  const host = plan.host ?? '127.0.0.1';
+  const { ports, secrets } = plan;
+  const at = (port: number) => `http://${host}:${port}`;
+  const publicUrl = `http://localhost:${ports.gateway}`;
+  const idpUrl = at(ports.idp);
+  const common = {
+    NODE_ENV: plan.nodeEnv ?? 'development',
+    LOG_LEVEL: plan.logLevel ?? 'info',
+    HOST: host,
+    TRACES_DIR: join(plan.dataRoot, 'traces'),
+    KEYCLOAK_PUBLIC_URL: publicUrl,
+    KEYCLOAK_INTERNAL_URL: idpUrl,
+    KEYCLOAK_REALM: 'techstore',
+    KEYCLOAK_RELATIVE_PATH: '/auth',
+  };
+  const service = (name: keyof NonNullable<SystemPlan['databaseUrls']>, port: number, env: Record<string, string>): PartSpec => ({
+    name,
+    args: [...TELEMETRY, `services/${name}/src/server.ts`],
+    env: {
+      ...common,
+      OTEL_SERVICE_NAME: name,
+      PORT: String(port),
+      DATA_DIR: join(plan.dataRoot, name),
+      ...(plan.databaseUrls?.[name] ? { DATABASE_URL: plan.databaseUrls[name] } : {}),
+      ...env,
+      ...plan.extraEnv?.[name],
+    },
+    url: at(port),
+    readyUrl: `${at(port)}/health/ready`,
+  });
+
+  return [
+    {
+      name: 'idp',
+      args: [...TELEMETRY, 'packages/idp/src/server.ts'],
+      env: {
+        NODE_ENV: common.NODE_ENV,
+        LOG_LEVEL: common.LOG_LEVEL,
+        TRACES_DIR: common.TRACES_DIR,
+        OTEL_SERVICE_NAME: 'idp',
+        IDP_HOST: host,
+        IDP_PORT: String(ports.idp),
+        IDP_PUBLIC_URL: publicUrl,
+        IDP_RELATIVE_PATH: '/auth',
+        IDP_DATA_DIR: join(plan.dataRoot, 'idp'),
+        GATEWAY_PUBLIC_URL: publicUrl,
+        ...secrets,
+        ...plan.extraEnv?.idp,
+      },
+      url: idpUrl,
+      readyUrl: `${idpUrl}/auth/realms/techstore/.well-known/openid-configuration`,
+    },
+    service('inventory', ports.inventory, { KEYCLOAK_CLIENT_ID: 'inventory-service' }),
+    service('payment', ports.payment, { KEYCLOAK_CLIENT_ID: 'payment-service' }),
+    service('notification', ports.notification, { KEYCLOAK_CLIENT_ID: 'notification-service' }),
+    service('shop-api', ports.shopApi, {
+      KEYCLOAK_CLIENT_ID: 'shop-api',
+      KEYCLOAK_CLIENT_SECRET: secrets.SHOP_API_CLIENT_SECRET,
+      INVENTORY_URL: at(ports.inventory),
+      PAYMENT_URL: at(ports.payment),
+      NOTIFICATION_URL: at(ports.notification),
+    }),
+    service('gateway', ports.gateway, {
+      KEYCLOAK_CLIENT_ID: 'gateway',
+      KEYCLOAK_CLIENT_SECRET: secrets.GATEWAY_CLIENT_SECRET,
+      GATEWAY_PUBLIC_URL: publicUrl,
+      GATEWAY_SESSION_KEY: secrets.GATEWAY_SESSION_KEY,
+      SHOP_API_URL: at(ports.shopApi),
+      IDP_URL: idpUrl,
+      UI_DIST_DIR: join(REPO_ROOT, 'apps/shop-ui/dist'),
+    }),
+  ];
+}
+
+/** Parts that may start together once the ones before them are ready. */
+export const START_WAVES = [['idp'], ['inventory', 'payment', 'notification'], ['shop-api'], ['gateway']];

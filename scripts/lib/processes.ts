@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { REPO_ROOT, START_WAVES, planParts, type PartSpec, type SystemPlan } from './parts.ts';
+
+export interface RunningPart {
+  spec: PartSpec;
+  readonly child: ChildProcess;
+  /** Resolves when the process has exited (code or signal). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts the same part again (after a crash or a kill) and waits until it is ready. */
+  restart(): Promise<void>;
+}
+
+export interface RunOptions {
+  onLine?: (part: string, line: string) => void;
+  onExit?: (part: string, code: number | null, signal: NodeJS.Signals | null) => void;
+  readyTimeoutMs?: number;
+}
+
+export async function startPart(spec: PartSpec, options: RunOptions = {}): Promise<RunningPart> {
+  let child!: ChildProcess;
+  let exited!: RunningPart['exited'];
+  let expectedExit = false;
+
+  const launch = () => {
+    expectedExit = false;
+    child = spawn(process.execPath, spec.args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...spec.env, PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      if (stream) createInterface({ input: stream }).on('line', (line) => options.onLine?.(spec.name, line));
+    }
+    exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        if (!expectedExit) options.onExit?.(spec.name, code, signal);
+        resolve({ code, signal });
+      }),
+    );
+  };
+
+  const part: RunningPart = {
+    spec,
+    get child() {
+      return child;
+    },
+    get exited() {
+      return exited;
+    },
+    async stop(signal = 'SIGTERM') {
+      expectedExit = true;
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
+      await exited;
+      clearTimeout(timer);
+    },
+    async restart() {
+      await part.stop('SIGKILL');
+      launch();
+      await waitReady(spec, () => exited, options.readyTimeoutMs);
+    },
+  };
+
+  launch();
+  await waitReady(spec, () => exited, options.readyTimeoutMs);
+  return part;
+}
+
+/** Polls the part's readiness URL until 200, the process exits, or the deadline passes. */
+async function waitReady(spec: PartSpec, exited: () => Promise<unknown>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let gone = false;
+  void exited().then(() => (gone = true));
+  while (Date.now() < deadline) {
+    if (gone) throw new Error(`${spec.name} exited before it was ready`);
+    try {
+      const response = await fetch(spec.readyUrl, { signal: AbortSignal.timeout(1000) });
+      await response.body?.cancel();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${spec.name} was not ready at ${spec.readyUrl} within ${timeoutMs} ms`);
+}
+
+export interface RunningSystem {
+  parts: Map<string, RunningPart>;
+  part(name: string): RunningPart;
+  stop(): Promise<void>;
+}
+
+/** Starts every part wave by wave (the idp first, the gateway last), each wave once ready. */
+export async function startSystem(plan: SystemPlan, options: RunOptions & { only?: string[] } = {}): Promise<RunningSystem> {
+  const specs = new Map(planParts(plan).map((spec) => [spec.name, spec]));
+  const parts = new Map<string, RunningPart>();
+  const system: RunningSystem = {
+    parts,
+    part(name) {
+      const found = parts.get(name);
+      if (!found) throw new Error(`no running part named ${name}`);
+      return found;
+    },
+    async stop() {
+      for (const wave of [...START_WAVES].reverse()) {
+        await Promise.all(wave.map((name) => parts.get(name)?.stop()));
+      }
+    },
+  };
+  try {
+    for (const wave of START_WAVES) {
+      const names = wave.filter((name) => !options.only || options.only.includes(name));
+      const results = await Promise.allSettled(names.map((name) => startPart(specs.get(name)!, options)));
+      for (const result of results) if (result.status === 'fulfilled') parts.set(result.value.spec.name, result.value);
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  } catch (error) {
+    await system.stop();
+    throw error;
+  }
+  return system;
+}

@@ -1,0 +1,90 @@
+/**
+ * `npm start`: the whole of MockMart on this machine, no Docker, no JVM. Generates local secrets
+ * on first run, builds the UI once, starts each part as its own process in dependency order,
+ * waits until each is ready, then prints where to go.
+ *
+ * A part that crashes is reported loudly and the whole system is stopped (exit code 1): a
+ * half-running shop hides the failure, and restarting the command is one keystroke.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { DEFAULT_PORTS, REPO_ROOT } from './lib/parts.ts';
+import { startSystem, type RunningSystem } from './lib/processes.ts';
+import { loadOrCreateLocalSecrets } from './lib/local-secrets.ts';
+import { DEV_USERS } from './lib/dev-users.ts';
+import { ensureServiceDatabases } from './lib/service-databases.ts';
+
+const started = Date.now();
+const dataRoot = join(REPO_ROOT, '.data');
+const { secrets, created } = loadOrCreateLocalSecrets(join(REPO_ROOT, '.secrets/local.env'));
+if (created) console.log('Generated local secrets in .secrets/local.env (untracked; delete it to rotate).');
+
+if (!existsSync(join(REPO_ROOT, 'apps/shop-ui/dist/index.html'))) {
+  console.log('Building the shop UI once (apps/shop-ui/dist)…');
+  const build = spawnSync('npm', ['run', 'build', '-w', 'apps/shop-ui'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (build.status !== 0) console.error('UI build failed: the gateway will say so at /.');
+}
+
+const colours = [36, 35, 33, 32, 34, 31];
+const names = ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway'];
+const tag = (part: string) => `\x1b[${colours[names.indexOf(part) % colours.length]}m${part.padEnd(12)}\x1b[0m`;
+const verbose = process.argv.includes('--verbose');
+
+let system: RunningSystem | undefined;
+let stopping = false;
+
+async function stopAll(code: number) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping MockMart…');
+  await system?.stop();
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  system = await startSystem(
+    { ports: DEFAULT_PORTS, secrets, dataRoot, databaseUrls: await databaseUrlsFromEnv() },
+    {
+      onLine: (part, line) => {
+        if (verbose || /"level":(40|50|60)|error|warn/i.test(line)) console.log(`${tag(part)} ${line}`);
+      },
+      onExit: (part, code, signal) => {
+        if (stopping) return;
+        console.error(`\n\x1b[41m ${part} CRASHED \x1b[0m (code ${code}, signal ${signal}). Stopping everything; run npm start again.`);
+        void stopAll(1);
+      },
+    },
+  );
+} catch (error) {
+  console.error(`\nMockMart could not start: ${(error as Error).message}`);
+  await stopAll(1);
+}
+
+const gateway = `http://localhost:${DEFAULT_PORTS.gateway}`;
+console.log(`
+MockMart is running (${((Date.now() - started) / 1000).toFixed(1)} s)
+
+  Shop            ${gateway}
+  API docs        ${gateway}/api/docs
+  Identity (idp)  ${gateway}/auth/realms/techstore/.well-known/openid-configuration
+  Health          npm run health        Traces   npm run traces
+
+  Demo users (development only)
+${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd(11)} ${user.description}`).join('\n')}
+
+  Data            ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite under .data/<service>/pgdata'}; idp keys in .data/idp; traces in .data/traces
+  Secrets         .secrets/local.env (generated, untracked)
+
+Ctrl-C stops everything.  Add --verbose to see every log line.
+`);
+
+async function databaseUrlsFromEnv() {
+  // One PostgreSQL server, one database per service: DATABASE_URL names the server.
+  const base = process.env.DATABASE_URL;
+  if (!base) return undefined;
+  return ensureServiceDatabases(base, ['gateway', 'shop-api', 'inventory', 'payment', 'notification']);
+}
