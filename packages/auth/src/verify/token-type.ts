@@ -1,0 +1,44 @@
+import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
+import { invalidToken } from '../errors.ts';
+import { describe } from './map-jose-error.ts';
+
+/**
+ * Which access-token profile to accept (RFC 8725 §3.11/§3.12: explicit typing, mutually exclusive
+ * validation for different kinds of JWT).
+ * - `keycloak` (default): header `typ` absent or `JWT`, payload `typ: "Bearer"`.
+ * - `rfc9068`: header `typ: at+jwt` (RFC 9068 §2.1).
+ * - `either`: one or the other.
+ * In every mode Keycloak ID, Refresh, Offline and Logout tokens are refused.
+ */
+export type TokenTypePolicy = 'keycloak' | 'rfc9068' | 'either';
+
+const NEVER_ACCESS_TOKENS = new Set(['id', 'refresh', 'offline', 'logout']);
+
+export function checkHeaderType(header: ProtectedHeaderParameters, policy: TokenTypePolicy): void {
+  const typ =
+    typeof header.typ === 'string' ? header.typ.toLowerCase().replace(/^application\//, '') : undefined;
+  const keycloakOk = typ === undefined || typ === 'jwt';
+  const rfc9068Ok = typ === 'at+jwt';
+  const ok = policy === 'keycloak' ? keycloakOk : policy === 'rfc9068' ? rfc9068Ok : keycloakOk || rfc9068Ok;
+  if (!ok)
+    throw invalidToken('typ_mismatch', `typ_mismatch header.typ=${describe(header.typ)} policy=${policy}`);
+}
+
+export function checkPayloadType(
+  payload: JWTPayload,
+  header: ProtectedHeaderParameters,
+  policy: TokenTypePolicy,
+): void {
+  const typ = payload.typ;
+  if (typeof typ === 'string' && NEVER_ACCESS_TOKENS.has(typ.toLowerCase())) {
+    throw invalidToken('typ_mismatch', `typ_mismatch payload.typ=${describe(typ)} (not an access token)`);
+  }
+  if (payload.events !== undefined || payload.nonce !== undefined) {
+    // Logout tokens carry `events`; ID tokens carry `nonce`. Neither belongs in an access token.
+    throw invalidToken('typ_mismatch', 'typ_mismatch token carries events/nonce (logout or ID token)');
+  }
+  const headerIsAtJwt = typeof header.typ === 'string' && /^(application\/)?at\+jwt$/i.test(header.typ);
+  if (policy === 'rfc9068' || (policy === 'either' && headerIsAtJwt)) return;
+  if (typ !== 'Bearer')
+    throw invalidToken('typ_mismatch', `typ_mismatch payload.typ=${describe(typ)} expected=Bearer`);
+}
