@@ -17,12 +17,19 @@ export async function openPglite(dataDir: string): Promise<Database> {
   await db.waitReady;
 
   const run = async <Row>(
-    client: Pick<PGlite, 'query'>,
+    client: Pick<PGlite, 'query' | 'exec'>,
     sql: string,
     params?: unknown[],
   ): Promise<QueryResult<Row>> => {
+    // Like pg, a query without parameters goes through the simple protocol, so a multi-statement
+    // script (a migration) works the same on both; the extended protocol refuses it (42601).
+    if (params === undefined || params.length === 0) {
+      const results = await client.exec(sql);
+      const last = results.at(-1);
+      return { rows: (last?.rows ?? []) as Row[], rowCount: last ? countOf(last) : 0 };
+    }
     const result = await client.query<Row>(sql, params);
-    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    return { rows: result.rows, rowCount: countOf(result) };
   };
 
   return {
@@ -43,4 +50,9 @@ export async function openPglite(dataDir: string): Promise<Database> {
       if (!db.closed) await db.close();
     },
   };
+}
+
+/** pg's rowCount: rows affected by INSERT/UPDATE/DELETE, rows returned by SELECT (command tag). */
+function countOf(result: { rows: unknown[]; affectedRows?: number; rowCount?: number }): number {
+  return result.rowCount ?? result.affectedRows ?? result.rows.length;
 }
