@@ -1,0 +1,38 @@
+import type { Database } from '@mockmart/service-kit/db';
+import { ReservationExpired, ReservationNotFound, ReservationReleased } from '../errors.ts';
+import { consumeUnits, unholdUnits } from '../stock/stock-repository.ts';
+import {
+  findItems,
+  findReservation,
+  lockReservation,
+  setStatus,
+  type Reservation,
+} from './reservations-repository.ts';
+
+/**
+ * Turns a hold into a sale: the units leave the shelf. Idempotent (committing twice is a no-op);
+ * a released or expired reservation cannot be committed. A hold found past its expiry is expired
+ * right here, before the sweeper gets to it, so a late commit never sells units already given back.
+ */
+export async function commitReservation(db: Database, orderId: string): Promise<Reservation> {
+  const outcome = await db.transaction(async (tx) => {
+    const locked = await lockReservation(tx, orderId);
+    if (!locked) return 'not-found' as const;
+    if (locked.status !== 'held') return locked.status;
+    const items = await findItems(tx, orderId);
+    if (locked.pastExpiry) {
+      for (const item of items) await unholdUnits(tx, item.productId, item.quantity);
+      await setStatus(tx, orderId, 'expired');
+      return 'expired' as const;
+    }
+    for (const item of items) await consumeUnits(tx, item.productId, item.quantity);
+    await setStatus(tx, orderId, 'committed');
+    return 'committed' as const;
+  });
+
+  if (outcome === 'not-found') throw new ReservationNotFound(`No reservation for order ${orderId}`);
+  if (outcome === 'released')
+    throw new ReservationReleased(`The reservation of order ${orderId} was released`);
+  if (outcome === 'expired') throw new ReservationExpired(`The reservation of order ${orderId} has expired`);
+  return (await findReservation(db, orderId)) as Reservation;
+}

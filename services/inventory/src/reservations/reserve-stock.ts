@@ -1,0 +1,97 @@
+import type { Database } from '@mockmart/service-kit/db';
+import { DuplicateProduct, InsufficientStock, ReservationConflict, ReservationReleased } from '../errors.ts';
+import { availableUnits, holdUnits } from '../stock/stock-repository.ts';
+import {
+  findReservation,
+  insertItems,
+  insertReservation,
+  type Reservation,
+  type ReservationItem,
+} from './reservations-repository.ts';
+
+export interface ReserveInput {
+  orderId: string;
+  items: readonly ReservationItem[];
+  ttlSeconds: number;
+  clientId: string;
+}
+
+export interface Unavailable {
+  productId: number;
+  requested: number;
+  available: number;
+}
+
+export interface ReserveDeps {
+  db: Database;
+  /** True when the "out-of-stock" fault is switched on for this call. */
+  simulateOutOfStock: () => Promise<boolean>;
+}
+
+/**
+ * Holds stock for an order, all items or none. Idempotent per order id: the same items answer the
+ * existing reservation, different items are a conflict. The database guarantees the invariants:
+ * a conditional UPDATE holds units only while enough are available, a CHECK constraint keeps
+ * `reserved <= on_hand`, and the order id is the reservation's primary key.
+ */
+export async function reserveStock(
+  deps: ReserveDeps,
+  input: ReserveInput,
+): Promise<{ created: boolean; reservation: Reservation }> {
+  const items = normalise(input.items);
+
+  const existing = await findReservation(deps.db, input.orderId);
+  if (existing) return { created: false, reservation: sameOrConflict(existing, items) };
+
+  if (await deps.simulateOutOfStock()) {
+    throw insufficient(items.map((i) => ({ productId: i.productId, requested: i.quantity, available: 0 })));
+  }
+
+  const created = await deps.db.transaction(async (tx) => {
+    // A concurrent request for the same order waits here on the primary key, then sees its row.
+    if (!(await insertReservation(tx, { ...input, status: 'held' }))) return false;
+    const unavailable: Unavailable[] = [];
+    for (const item of items) {
+      if (await holdUnits(tx, item.productId, item.quantity)) continue;
+      const available = await availableUnits(tx, item.productId);
+      unavailable.push({ productId: item.productId, requested: item.quantity, available });
+    }
+    // Throwing rolls the whole transaction back: nothing is held on refusal.
+    if (unavailable.length > 0) throw insufficient(unavailable);
+    await insertItems(tx, input.orderId, items);
+    return true;
+  });
+
+  const reservation = await findReservation(deps.db, input.orderId);
+  if (!reservation) throw new Error(`reservation ${input.orderId} vanished after insert`);
+  return created ? { created, reservation } : { created, reservation: sameOrConflict(reservation, items) };
+}
+
+function normalise(items: readonly ReservationItem[]): ReservationItem[] {
+  const seen = new Set<number>();
+  for (const item of items) {
+    if (seen.has(item.productId))
+      throw new DuplicateProduct(`Product ${item.productId} appears more than once`);
+    seen.add(item.productId);
+  }
+  // Product order is also the lock order, so two reservations never deadlock each other.
+  return [...items].sort((a, b) => a.productId - b.productId);
+}
+
+function sameOrConflict(existing: Reservation, items: readonly ReservationItem[]): Reservation {
+  if (existing.status === 'released' && existing.items.length === 0) {
+    // Release arrived before this reserve (a saga compensation racing a late request): never hold.
+    throw new ReservationReleased(`Order ${existing.orderId} was released before it was reserved`);
+  }
+  const same =
+    existing.items.length === items.length &&
+    existing.items.every((e, i) => e.productId === items[i]?.productId && e.quantity === items[i]?.quantity);
+  if (!same)
+    throw new ReservationConflict(`Order ${existing.orderId} already has a reservation with other items`);
+  return existing;
+}
+
+function insufficient(unavailable: Unavailable[]) {
+  const ids = unavailable.map((u) => u.productId).join(', ');
+  return new InsufficientStock(`Not enough stock for product(s) ${ids}`, { extensions: { unavailable } });
+}

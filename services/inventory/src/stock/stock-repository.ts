@@ -1,0 +1,85 @@
+import type { Queryable } from '@mockmart/service-kit/db';
+
+export interface StockLevel {
+  productId: number;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+interface StockRow {
+  product_id: number;
+  on_hand: number;
+  reserved: number;
+}
+
+const toLevel = (row: StockRow): StockLevel => ({
+  productId: row.product_id,
+  onHand: row.on_hand,
+  reserved: row.reserved,
+  available: row.on_hand - row.reserved,
+});
+
+/** Stock levels for the given products (unknown ids are left out), or for all products. */
+export async function findStock(db: Queryable, productIds?: readonly number[]): Promise<StockLevel[]> {
+  const { rows } = productIds
+    ? await db.query<StockRow>(
+        'SELECT product_id, on_hand, reserved FROM stock WHERE product_id = ANY($1::int[]) ORDER BY product_id',
+        [productIds],
+      )
+    : await db.query<StockRow>('SELECT product_id, on_hand, reserved FROM stock ORDER BY product_id');
+  return rows.map(toLevel);
+}
+
+/**
+ * Sets on-hand stock, creating the row for a new product. Returns null when the new figure is
+ * below the units currently held (the CHECK constraint would refuse it anyway).
+ */
+export async function upsertOnHand(
+  db: Queryable,
+  productId: number,
+  onHand: number,
+): Promise<StockLevel | null> {
+  const { rows } = await db.query<StockRow>(
+    `INSERT INTO stock (product_id, on_hand) VALUES ($1, $2)
+     ON CONFLICT (product_id) DO UPDATE SET on_hand = EXCLUDED.on_hand, updated_at = now()
+       WHERE stock.reserved <= EXCLUDED.on_hand
+     RETURNING product_id, on_hand, reserved`,
+    [productId, onHand],
+  );
+  return rows[0] ? toLevel(rows[0]) : null;
+}
+
+/** Holds `quantity` units when that many are available; false (nothing changed) otherwise. */
+export async function holdUnits(tx: Queryable, productId: number, quantity: number): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE stock SET reserved = reserved + $2, updated_at = now()
+     WHERE product_id = $1 AND on_hand - reserved >= $2`,
+    [productId, quantity],
+  );
+  return rowCount === 1;
+}
+
+/** Gives held units back (release or expiry). */
+export async function unholdUnits(tx: Queryable, productId: number, quantity: number): Promise<void> {
+  await tx.query('UPDATE stock SET reserved = reserved - $2, updated_at = now() WHERE product_id = $1', [
+    productId,
+    quantity,
+  ]);
+}
+
+/** Turns held units into sold ones: they leave both the holds and the shelf. */
+export async function consumeUnits(tx: Queryable, productId: number, quantity: number): Promise<void> {
+  await tx.query(
+    'UPDATE stock SET reserved = reserved - $2, on_hand = on_hand - $2, updated_at = now() WHERE product_id = $1',
+    [productId, quantity],
+  );
+}
+
+export async function availableUnits(tx: Queryable, productId: number): Promise<number> {
+  const { rows } = await tx.query<StockRow>(
+    'SELECT product_id, on_hand, reserved FROM stock WHERE product_id = $1',
+    [productId],
+  );
+  return rows[0] ? rows[0].on_hand - rows[0].reserved : 0;
+}
