@@ -1,0 +1,19 @@
+import { Outlet } from 'react-router-dom';
+import { Header } from './header.tsx';
+
+export function Layout() {
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header />
+      <main id="main" className="main">
+        <Outlet />
+      </main>
+      <footer className="footer">
+        <p>TechStore — a MockMart demo. Nothing here is for sale.</p>
+      </footer>
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+// The product list. Filters live in the URL (?search=&category=&sort=&page=) so a filtered view
+// can be shared, reloaded and navigated with the back button.
+import { useSearchParams } from 'react-router-dom';
+import { Page } from '../../../components/page.tsx';
+import { Empty, ErrorMessage, Loading } from '../../../components/status.tsx';
+import { useAsync } from '../../../lib/use-async.ts';
+import { listCategories, listProducts } from '../api/products.ts';
+import type { SortOrder } from '../api/products.ts';
+import type { AddToCart } from './add-to-cart-button.tsx';
+import { CatalogFilters } from './catalog-filters.tsx';
+import { Pagination } from './pagination.tsx';
+import { ProductCard } from './product-card.tsx';
+
+const PAGE_SIZE = 12;
+const SORTS: SortOrder[] = ['', 'price-asc', 'price-desc', 'name'];
+
+export function CatalogPage({ onAddToCart }: { onAddToCart: AddToCart }) {
+  const [params, setParams] = useSearchParams();
+  const search = params.get('search') ?? '';
+  const category = params.get('category') ?? '';
+  const sortParam = (params.get('sort') ?? '') as SortOrder;
+  const sort = SORTS.includes(sortParam) ? sortParam : '';
+  const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+
+  const categories = useAsync((signal) => listCategories(signal), []);
+  const products = useAsync(
+    (signal) => listProducts({ search, category, sort, page, pageSize: PAGE_SIZE }, signal),
+    [search, category, sort, page],
+  );
+
+  const update = (next: Record<string, string | undefined>, keepPage = false) => {
+    const merged = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(next)) {
+      if (value) merged.set(key, value);
+      else merged.delete(key);
+    }
+    if (!keepPage) merged.delete('page');
+    setParams(merged, { replace: !('page' in next) });
+  };
+
+  const pageCount = products.data ? Math.max(1, Math.ceil(products.data.total / products.data.pageSize)) : 1;
+
+  return (
+    <Page title="Products">
+      <CatalogFilters
+        search={search}
+        category={category}
+        sort={sort}
+        categories={categories.data ?? []}
+        onChange={(next) => update(next)}
+        onReset={() => setParams(new URLSearchParams(), { replace: true })}
+      />
+      {products.status === 'loading' && !products.data && <Loading label="Loading products…" />}
+      {products.status === 'error' && (
+        <ErrorMessage
+          error={products.error}
+          onRetry={products.reload}
+          fallback="The products could not be loaded."
+        />
+      )}
+      {products.data && products.data.items.length === 0 && <Empty>No products found.</Empty>}
+      {products.data && products.data.items.length > 0 && (
+        <>
+          <p className="muted" aria-live="polite" data-testid="result-count">
+            {products.data.total} {products.data.total === 1 ? 'product' : 'products'}
+          </p>
+          <ul className="product-grid" aria-busy={products.status === 'loading'}>
+            {products.data.items.map((p) => (
+              <ProductCard key={p.id} product={p} onAdd={onAddToCart} />
+            ))}
+          </ul>
+          <Pagination page={page} pageCount={pageCount} onPage={(p) => update({ page: String(p) }, true)} />
+        </>
+      )}
+    </Page>
+  );
+}

@@ -1,0 +1,97 @@
+import { Link, useParams } from 'react-router-dom';
+import { Page } from '../../../components/page.tsx';
+import { ErrorMessage, Loading } from '../../../components/status.tsx';
+import { paths } from '../../../config/paths.ts';
+import { ApiError } from '../../../lib/api-error.ts';
+import { formatMoney } from '../../../lib/money.ts';
+import { useAsync } from '../../../lib/use-async.ts';
+import { getOrder } from '../api/orders.ts';
+import { PAYMENT_LABELS, formatDate, humanize } from './order-format.ts';
+import { OrderStatus } from './order-status.tsx';
+
+export function OrderDetailPage() {
+  const { orderId = '' } = useParams();
+  const order = useAsync((signal) => getOrder(orderId, signal), [orderId]);
+  if (order.status === 'loading') return <Loading label="Loading order…" />;
+  if (order.status === 'error') {
+    const missing =
+      order.error instanceof ApiError && (order.error.status === 404 || order.error.status === 400);
+    return (
+      <Page title={missing ? 'Order not found' : 'Order'}>
+        {missing ? (
+          <p data-testid="order-not-found">We could not find this order.</p>
+        ) : (
+          <ErrorMessage error={order.error} />
+        )}
+        <Link to={paths.orders.to()}>Back to my orders</Link>
+      </Page>
+    );
+  }
+  const o = order.data;
+  const address = o.shippingAddress;
+  return (
+    <Page title={`Order #${o.id}`}>
+      <div className="card order-detail" data-testid="order-detail">
+        <dl className="details">
+          <dt>Status</dt>
+          <dd>
+            <OrderStatus status={o.status} testId="order-detail-status" />
+          </dd>
+          {o.reason && (
+            <>
+              <dt>Reason</dt>
+              <dd data-testid="order-detail-reason">{humanize(o.reason)}</dd>
+            </>
+          )}
+          <dt>Placed</dt>
+          <dd>{formatDate(o.createdAt)}</dd>
+          {o.paymentMethod && (
+            <>
+              <dt>Payment</dt>
+              <dd>{PAYMENT_LABELS[o.paymentMethod] ?? o.paymentMethod}</dd>
+            </>
+          )}
+          {address && (
+            <>
+              <dt>Ship to</dt>
+              <dd>
+                {address.firstName} {address.lastName}, {address.address}, {address.zipCode} {address.city}
+              </dd>
+            </>
+          )}
+        </dl>
+        <table className="table">
+          <caption className="visually-hidden">Items in this order</caption>
+          <thead>
+            <tr>
+              <th scope="col">Product</th>
+              <th scope="col">Quantity</th>
+              <th scope="col">Price</th>
+            </tr>
+          </thead>
+          <tbody>
+            {o.items.map((i) => {
+              const price = i.unitPrice ?? i.price;
+              return (
+                <tr key={i.productId}>
+                  <td>{i.productName ?? i.name ?? `Product ${i.productId}`}</td>
+                  <td>{i.quantity}</td>
+                  <td>{price ? formatMoney(price) : '—'}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={2}>
+                Total
+              </th>
+              <td data-testid="order-detail-total">{formatMoney(o.total)}</td>
+            </tr>
+          </tfoot>
+        </table>
+        <Link to={paths.orders.to()}>Back to my orders</Link>
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,89 @@
+// The browser's view of the session the gateway (BFF) keeps. The UI never sees a token: it asks
+// /bff/user who is logged in, sends people to /bff/login to log in, and POSTs /bff/logout (with
+// the CSRF token) to end the session before following the IdP's logout URL.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+import { api } from './api-client.ts';
+import { setCsrfToken } from './csrf.ts';
+
+export type SessionUser = {
+  id: string;
+  username: string;
+  name?: string;
+  email?: string;
+  roles: string[];
+  canCheckout: boolean;
+};
+
+type BffUser = { authenticated: false } | { authenticated: true; user: SessionUser; csrfToken: string };
+
+export type AuthState = {
+  status: 'loading' | 'anonymous' | 'authenticated' | 'error';
+  user: SessionUser | undefined;
+  isAdmin: boolean;
+  /** Re-reads /bff/user (after a 401, or when the tab regains focus). */
+  refresh: () => Promise<void>;
+  login: (returnTo?: string) => void;
+  logout: () => Promise<void>;
+};
+
+const AuthContext = createContext<AuthState | undefined>(undefined);
+
+/** Only same-origin paths are sent as returnTo; the gateway checks it again. */
+export function loginUrl(returnTo: string): string {
+  const safe = returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/';
+  return `/bff/login?returnTo=${encodeURIComponent(safe)}`;
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [status, setStatus] = useState<AuthState['status']>('loading');
+  const [user, setUser] = useState<SessionUser | undefined>(undefined);
+
+  const refresh = useCallback(async () => {
+    try {
+      const session = await api.get<BffUser>('/bff/user');
+      if (session.authenticated) {
+        setCsrfToken(session.csrfToken);
+        setUser(session.user);
+        setStatus('authenticated');
+      } else {
+        // Anonymous sessions still get a CSRF token when the gateway issues one for the cart.
+        setCsrfToken((session as { csrfToken?: string }).csrfToken);
+        setUser(undefined);
+        setStatus('anonymous');
+      }
+    } catch {
+      setUser(undefined);
+      setStatus('error');
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  const login = useCallback((returnTo?: string) => {
+    const here = returnTo ?? `${window.location.pathname}${window.location.search}`;
+    window.location.assign(loginUrl(here));
+  }, []);
+
+  const logout = useCallback(async () => {
+    const { logoutUrl } = await api.post<{ logoutUrl?: string }>('/bff/logout');
+    setCsrfToken(undefined);
+    setUser(undefined);
+    setStatus('anonymous');
+    window.location.assign(logoutUrl ?? '/');
+  }, []);
+
+  const value = useMemo<AuthState>(
+    () => ({ status, user, isAdmin: user?.roles.includes('admin') ?? false, refresh, login, logout }),
+    [status, user, refresh, login, logout],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthState {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error('useAuth must be used inside <AuthProvider>');
+  return value;
+}
