@@ -57,6 +57,13 @@ export async function createApp(options: AppOptions) {
     void reply.header('x-request-id', request.id);
   });
 
+  // While shutting down, a keep-alive connection that just served an in-flight request is closed
+  // after the response; otherwise the listener waits for clients to hang up and the shutdown
+  // runs into its timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (health.shuttingDown) void reply.header('connection', 'close');
+  });
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error);
     if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');

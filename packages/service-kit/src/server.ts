@@ -56,14 +56,21 @@ export async function startServer(
     const exit = options.exit ?? ((code: number) => process.exit(code));
     const onSignal = (signal: NodeJS.Signals) => {
       app.log.info({ signal }, 'shutting down');
+      // Not unref'd: a hook awaiting a promise nothing will settle leaves the event loop empty,
+      // and the process would then end early with code 0 as if the shutdown had succeeded.
       const timer = setTimeout(() => {
         app.log.error({ timeoutMs: options.shutdownTimeoutMs ?? 10_000 }, 'shutdown timed out');
         exit(1);
       }, options.shutdownTimeoutMs ?? 10_000);
-      timer.unref();
       stop().then(
-        () => exit(0),
-        () => exit(1),
+        () => {
+          clearTimeout(timer);
+          exit(0);
+        },
+        () => {
+          clearTimeout(timer);
+          exit(1);
+        },
       );
     };
     process.once('SIGTERM', onSignal);
