@@ -31,3 +31,10 @@ export { extractBearerToken } from './http/bearer.ts';
 export { authProblem } from './http/problem.ts';
 export type { AuthProblemResponse } from './http/problem.ts';
 export type { AuthLogger } from './lib/logger.ts';
+export { createTokenProvider } from './token-provider/create-token-provider.ts';
+export type {
+  TokenProvider,
+  TokenProviderOptions,
+  TokenRequest,
+} from './token-provider/create-token-provider.ts';
+export type { RetryOptions } from './token-provider/backoff.ts';
