@@ -1,0 +1,205 @@
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createHttpClient, backoffDelay, parseRetryAfter, type HttpClientOptions } from './index.ts';
+import { AppError } from '../errors.ts';
+
+type Step = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Step => (_req, res) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+};
+const hangUp: Step = (req) => req.socket.destroy();
+const slow = (ms: number, then: Step): Step => (req, res, body) => {
+  const timer = setTimeout(() => then(req, res, body), ms);
+  res.on('close', () => clearTimeout(timer));
+};
+
+/** A real HTTP server on 127.0.0.1:0 answering with the scripted steps in order (the last repeats). */
+describe('http client against a real server', { timeout: 15_000 }, () => {
+  let base = '';
+  let steps: Step[] = [];
+  let seen: Seen[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      const step = steps[Math.min(seen.length - 1, steps.length - 1)];
+      step?.(req, res, body);
+    });
+  });
+  before(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/base`;
+  });
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  function client(script: Step[], options: Partial<HttpClientOptions> = {}) {
+    steps = script;
+    seen = [];
+    const delays: number[] = [];
+    const http = createHttpClient({
+      name: 'payment',
+      baseUrl: base,
+      timeoutMs: 1000,
+      retry: { attempts: 3, baseMs: 100, capMs: 2000 },
+      random: () => 0.999,
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+      ...options,
+    });
+    return { http, delays };
+  }
+
+  async function unavailable(promise: Promise<unknown>): Promise<AppError> {
+    const error = await promise.then(
+      () => assert.fail('expected UpstreamUnavailable'),
+      (caught: unknown) => caught,
+    );
+    assert.ok(error instanceof AppError);
+    assert.equal(error.code, 'KIT_UPSTREAM_UNAVAILABLE');
+    assert.equal(error.status, 503);
+    assert.equal(error.extensions.upstream, 'payment');
+    return error;
+  }
+
+  test('retries a GET on 503 and returns the success', async () => {
+    const { http, delays } = client([json(503, {}), json(503, {}), json(200, { items: [1] })]);
+    const response = await http.request({ method: 'GET', path: '/stock', query: { productIds: '1,2', skip: undefined } });
+    assert.equal(response.status, 200);
+    assert.deepEqual(response.body, { items: [1] });
+    assert.equal(seen.length, 3);
+    assert.equal(seen[0]?.url, '/base/stock?productIds=1%2C2');
+    assert.equal(delays.length, 2);
+  });
+
+  test('backs off with capped full jitter and stops at the attempts cap with UpstreamUnavailable', async () => {
+    const randoms = [0.999, 0.5, 0.999, 0.25];
+    const { http, delays } = client([hangUp], {
+      retry: { attempts: 5, baseMs: 100, capMs: 300 },
+      random: () => randoms.shift() ?? 0,
+    });
+    const error = await unavailable(http.request({ method: 'GET', path: '/stock' }));
+    assert.match(error.message, /payment did not answer GET \/stock: connection failed/);
+    assert.equal(seen.length, 5);
+    assert.deepEqual(delays, [99, 100, 299, 75]);
+    delays.forEach((delay, n) => assert.ok(delay >= 0 && delay <= Math.min(300, 100 * 2 ** n), `delay ${n}: ${delay}`));
+  });
+
+  test('after the last attempt a retryable status is returned, not thrown', async () => {
+    const { http } = client([json(503, { code: 'DOWN' })]);
+    const response = await http.request({ method: 'GET', path: '/stock' });
+    assert.equal(response.status, 503);
+    assert.deepEqual(response.body, { code: 'DOWN' });
+    assert.equal(seen.length, 3);
+  });
+
+  test('does not retry a POST without an idempotency key', async () => {
+    const { http, delays } = client([json(503, {}), json(201, {})]);
+    const response = await http.request({ method: 'POST', path: '/charges', body: { amount: 1 } });
+    assert.equal(response.status, 503);
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0]?.headers['idempotency-key'], undefined);
+    assert.deepEqual(delays, []);
+
+    const dropped = client([hangUp]);
+    await unavailable(dropped.http.request({ method: 'POST', path: '/charges', body: { amount: 1 } }));
+    assert.equal(seen.length, 1);
+  });
+
+  test('retries a POST that carries an idempotency key, sending the key each time', async () => {
+    const { http } = client([json(503, {}), json(201, { chargeId: 'ch_1' })]);
+    const response = await http.request({
+      method: 'POST',
+      path: '/charges',
+      body: { amount: 1 },
+      idempotencyKey: 'order-42-charge',
+    });
+    assert.equal(response.status, 201);
+    assert.equal(seen.length, 2);
+    for (const request of seen) {
+      assert.equal(request.headers['idempotency-key'], 'order-42-charge');
+      assert.equal(request.headers['content-type'], 'application/json');
+      assert.deepEqual(JSON.parse(request.body), { amount: 1 });
+    }
+  });
+
+  test('honours Retry-After in seconds', async () => {
+    const { http, delays } = client([json(429, {}, { 'retry-after': '1' }), json(200, {})]);
+    assert.equal((await http.request({ method: 'GET', path: '/x' })).status, 200);
+    assert.deepEqual(delays, [1000]);
+    assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')), 10_000);
+    assert.equal(parseRetryAfter('soon'), undefined);
+  });
+
+  test('bounds each attempt with timeoutMs and retries a slow answer', async () => {
+    const { http } = client([slow(2000, json(200, { late: true })), json(200, { fast: true })], { timeoutMs: 150 });
+    const started = performance.now();
+    const response = await http.request({ method: 'GET', path: '/x' });
+    assert.deepEqual(response.body, { fast: true });
+    assert.equal(seen.length, 2);
+    assert.ok(performance.now() - started < 1500);
+
+    const always = client([slow(2000, json(200, {}))], { timeoutMs: 100, retry: { attempts: 2 } });
+    const error = await unavailable(always.http.request({ method: 'GET', path: '/x' }));
+    assert.match(error.message, /timed out after 100 ms/);
+    assert.equal(seen.length, 2);
+  });
+
+  test('a deadline stops retries and travels as x-request-deadline', async () => {
+    let clock = 1_000_000;
+    const delays: number[] = [];
+    steps = [json(503, {})];
+    seen = [];
+    const http = createHttpClient({
+      name: 'payment',
+      baseUrl: base,
+      retry: { attempts: 10, baseMs: 100, capMs: 1000 },
+      random: () => 0.999,
+      now: () => clock,
+      sleep: async (ms) => {
+        delays.push(ms);
+        clock += ms;
+      },
+    });
+    const deadline = clock + 250;
+    await unavailable(http.request({ method: 'GET', path: '/x', deadline }));
+    // 1st attempt, sleep 99 ms, 2nd attempt; the next sleep (199 ms) would pass the deadline.
+    assert.equal(seen.length, 2);
+    assert.deepEqual(delays, [99]);
+    for (const request of seen) assert.equal(request.headers['x-request-deadline'], String(deadline));
+
+    seen = [];
+    await unavailable(http.request({ method: 'GET', path: '/x', deadline: clock - 1 }));
+    assert.equal(seen.length, 0, 'nothing is sent once the deadline has passed');
+  });
+
+  test('404 and 422 are returned as they are, not thrown and not retried', async () => {
+    for (const status of [404, 422]) {
+      const { http, delays } = client([json(status, { code: `E${status}` })]);
+      const response = await http.request({ method: 'PUT', path: '/x', body: {} });
+      assert.equal(response.status, status);
+      assert.deepEqual(response.body, { code: `E${status}` });
+      assert.equal(seen.length, 1);
+      assert.deepEqual(delays, []);
+    }
+  });
+});
+
+test('backoffDelay is full jitter under min(cap, base * 2^attempt)', () => {
+  assert.equal(backoffDelay(0, 100, 1000, () => 0), 0);
+  assert.equal(backoffDelay(3, 100, 1000, () => 0.5), 400);
+  assert.equal(backoffDelay(10, 100, 1000, () => 0.999), 999);
+});
