@@ -1,0 +1,114 @@
+import { fileURLToPath } from 'node:url';
+import { Type, type Static } from '@sinclair/typebox';
+import { keycloakConfigSchema, loadConfig, secret, serviceConfigSchema } from '@mockmart/service-kit/config';
+
+const url = (description: string) => Type.String({ description, pattern: '^https?://[^\\s/?#]+/?$' });
+const seconds = (defaultValue: number, description: string) =>
+  Type.Integer({ minimum: 1, maximum: 31 * 24 * 3600, default: defaultValue, description });
+
+const DEFAULT_UI_DIST = fileURLToPath(new URL('../../../apps/shop-ui/dist', import.meta.url));
+
+export const configSchema = Type.Object({
+  ...serviceConfigSchema('gateway', 8080).properties,
+  ...keycloakConfigSchema.properties,
+  KEYCLOAK_PUBLIC_URL: url(
+    "public origin of the idp, the one in the tokens' iss (e.g. http://localhost:8080)",
+  ),
+  KEYCLOAK_RELATIVE_PATH: Type.String({
+    default: '/auth',
+    pattern: '^(/[A-Za-z0-9._~-]+)*$',
+    description: "idp http-relative-path, '' or /auth",
+  }),
+  KEYCLOAK_CLIENT_ID: Type.String({
+    default: 'gateway',
+    minLength: 1,
+    description: 'client id of the gateway (BFF) in the realm',
+  }),
+  KEYCLOAK_CLIENT_SECRET: secret('client secret of the gateway client in the realm'),
+  GATEWAY_PUBLIC_URL: url('origin the browser uses for the gateway (e.g. https://shop.example.com)'),
+  SHOP_API_URL: url('where the gateway reaches shop-api (e.g. http://127.0.0.1:3001)'),
+  IDP_URL: url('where /auth/* is proxied to: the idp or Keycloak (e.g. http://127.0.0.1:8081)'),
+  UI_DIST_DIR: Type.String({
+    default: DEFAULT_UI_DIST,
+    minLength: 1,
+    description: 'folder of the built shop UI (apps/shop-ui/dist)',
+  }),
+  GATEWAY_SESSION_KEY: secret(
+    'key that encrypts session tokens at rest (AES-256-GCM via HKDF); 32+ random characters',
+    { minLength: 32 },
+  ),
+  SESSION_COOKIE_NAME: Type.String({
+    default: 'mockmart_session',
+    pattern: '^[A-Za-z0-9_-]{1,64}$',
+    description: 'session cookie name (prefixed __Host- when secure)',
+  }),
+  SESSION_IDLE_TIMEOUT_SECONDS: seconds(1800, 'a signed-in session ends after this long without a request'),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(
+    8 * 3600,
+    'a signed-in session ends this long after login whatever happens',
+  ),
+  SESSION_ANONYMOUS_TIMEOUT_SECONDS: seconds(
+    7 * 24 * 3600,
+    'an anonymous session (cart, pending login) ends after this long idle',
+  ),
+  TOKEN_REFRESH_AHEAD_SECONDS: Type.Integer({
+    minimum: 0,
+    maximum: 300,
+    default: 30,
+    description: 'refresh the access token this long before it expires',
+  }),
+  COOKIE_SECURE: Type.Union([Type.Literal('auto'), Type.Literal('true'), Type.Literal('false')], {
+    default: 'auto',
+    description: 'auto = Secure unless GATEWAY_PUBLIC_URL is plain http on localhost/127.0.0.1',
+  }),
+  RATE_LIMIT_LOGIN_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    default: 30,
+    description: 'GET /bff/login per client IP per minute',
+  }),
+  RATE_LIMIT_CHECKOUT_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    default: 10,
+    description: 'POST /api/checkout per session (or IP) per minute',
+  }),
+  TRUST_PROXY: Type.Boolean({
+    default: false,
+    description: 'trust X-Forwarded-For from a load balancer in front of the gateway',
+  }),
+  UPSTREAM_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    maximum: 120_000,
+    default: 15_000,
+    description: 'timeout of proxied calls',
+  }),
+});
+
+export type Config = Readonly<Static<typeof configSchema>>;
+
+const DEFAULTS: Record<string, string> = {
+  GATEWAY_PUBLIC_URL: 'http://localhost:8080',
+  KEYCLOAK_PUBLIC_URL: 'http://localhost:8080',
+  SHOP_API_URL: 'http://127.0.0.1:3001',
+  IDP_URL: 'http://127.0.0.1:8081',
+  KEYCLOAK_INTERNAL_URL: 'http://127.0.0.1:8081',
+};
+
+/** The only place the gateway reads the environment. GATEWAY_PORT is accepted as an alias of PORT. */
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): Config {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [name, value] of Object.entries(DEFAULTS)) if (!merged[name]) merged[name] = value;
+  if (!merged.PORT && merged.GATEWAY_PORT) merged.PORT = merged.GATEWAY_PORT;
+  return loadConfig(configSchema, merged);
+}
+
+/** Secure cookies everywhere except plain-http loopback development. */
+export function cookieSecure(config: Pick<Config, 'COOKIE_SECURE' | 'GATEWAY_PUBLIC_URL'>): boolean {
+  if (config.COOKIE_SECURE !== 'auto') return config.COOKIE_SECURE === 'true';
+  const url = new URL(config.GATEWAY_PUBLIC_URL);
+  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  return !(url.protocol === 'http:' && loopback);
+}
+
+export function publicOrigin(config: Pick<Config, 'GATEWAY_PUBLIC_URL'>): string {
+  return new URL(config.GATEWAY_PUBLIC_URL).origin;
+}

@@ -1,0 +1,72 @@
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { LogoutTokenInvalid } from '../errors.ts';
+
+const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+export interface LogoutTokenVerifierOptions {
+  /** Public issuer, exactly as the idp stamps it. */
+  issuer: string;
+  /** Where the gateway fetches the idp's signing keys (internal URL). */
+  jwksUri: string;
+  /** The gateway's client id: logout tokens are addressed to it. */
+  audience: string;
+  /** Tests inject a key set. */
+  keys?: JWTVerifyGetKey;
+}
+
+export interface LogoutClaims {
+  sid: string | undefined;
+  sub: string | undefined;
+}
+
+/**
+ * Validates an OpenID Connect Back-Channel Logout token (OIDC BCL 1.0 §2.6): signature by the
+ * idp's JWKS with an asymmetric algorithm, exact iss, aud = this client, iat present and recent,
+ * jti present, the back-channel-logout event present, no nonce (so an ID token cannot be replayed
+ * as a logout token), and a sid or a sub to say whose sessions end.
+ */
+export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions) {
+  const keys =
+    options.keys ??
+    createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+  return async function verifyLogoutToken(token: string): Promise<LogoutClaims> {
+    let payload: Record<string, unknown>;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: [
+          'RS256',
+          'RS384',
+          'RS512',
+          'PS256',
+          'PS384',
+          'PS512',
+          'ES256',
+          'ES384',
+          'ES512',
+          'EdDSA',
+        ],
+        requiredClaims: ['iat', 'jti'],
+        maxTokenAge: '5m',
+        clockTolerance: 30,
+      }));
+    } catch (error) {
+      throw new LogoutTokenInvalid(
+        `The logout token was refused (${(error as { code?: string }).code ?? 'invalid'})`,
+      );
+    }
+    const events = payload.events as Record<string, unknown> | undefined;
+    if (typeof events !== 'object' || events === null || typeof events[BACKCHANNEL_EVENT] !== 'object') {
+      throw new LogoutTokenInvalid('The logout token lacks the back-channel logout event');
+    }
+    if (payload.nonce !== undefined) throw new LogoutTokenInvalid('A logout token must not carry a nonce');
+    const sid = typeof payload.sid === 'string' && payload.sid.length > 0 ? payload.sid : undefined;
+    const sub = typeof payload.sub === 'string' && payload.sub.length > 0 ? payload.sub : undefined;
+    if (!sid && !sub)
+      throw new LogoutTokenInvalid('The logout token names neither a session (sid) nor a subject (sub)');
+    return { sid, sub };
+  };
+}
+
+export type LogoutTokenVerifier = ReturnType<typeof createLogoutTokenVerifier>;

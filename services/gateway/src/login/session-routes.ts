@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '@mockmart/service-kit';
+import { assertCsrfToken, assertSameOrigin } from '../security/csrf.ts';
+import type { SessionContext } from '../session/session-context.ts';
+import type { TokenRefresher } from '../session/token-refresh.ts';
+import { isAuthenticated } from '../session/types.ts';
+import type { OidcClient } from './oidc-client.ts';
+
+export interface SessionRoutesOptions {
+  oidc: OidcClient;
+  sessions: SessionContext;
+  refresher: TokenRefresher;
+  publicUrl: URL;
+}
+
+/**
+ * GET /bff/user (anyone): who is signed in, plus the CSRF token for state-changing calls. Never a
+ * token. The access token is refreshed here when due, so a dead idp session shows as signed out.
+ * POST /bff/logout (the session; same-origin + X-CSRF-Token): ends the gateway session and answers
+ * the RP-initiated logout URL (id_token_hint + post_logout_redirect_uri) for the browser to visit.
+ */
+export async function sessionRoutes(app: FastifyInstance, options: SessionRoutesOptions): Promise<void> {
+  const { sessions, refresher, oidc } = options;
+  const origin = options.publicUrl.origin;
+
+  app.get('/bff/user', async (request, reply) => {
+    void reply.header('cache-control', 'no-store');
+    let session = await sessions.current(request);
+    if (isAuthenticated(session)) {
+      try {
+        session = await refresher.ensureFresh(session);
+        if (!session) await sessions.end(request, reply);
+      } catch (error) {
+        // idp unreachable: the user is still signed in; API calls will say 503 until it is back.
+        if (!(error instanceof AppError)) throw error;
+      }
+    }
+    if (!isAuthenticated(session)) return { authenticated: false };
+    return { authenticated: true, user: session.secrets.user, csrfToken: session.data.csrfToken };
+  });
+
+  app.post('/bff/logout', async (request, reply) => {
+    assertSameOrigin(request, origin);
+    const session = await sessions.current(request);
+    if (isAuthenticated(session)) assertCsrfToken(request, session.data.csrfToken);
+    const ended = await sessions.end(request, reply);
+    void reply.header('cache-control', 'no-store');
+    if (!isAuthenticated(ended)) return { logoutUrl: '/' };
+    request.log.info({ session: ended.idHash.slice(0, 8) }, 'signed out');
+    try {
+      const logoutUrl = await oidc.endSessionUrl({
+        idTokenHint: ended.secrets.tokens.idToken,
+        postLogoutRedirectUri: `${origin}/`,
+      });
+      return { logoutUrl };
+    } catch {
+      // The gateway session is gone either way; the idp session ends at its own expiry.
+      request.log.warn('idp unreachable at logout; idp session left to expire');
+      return { logoutUrl: '/' };
+    }
+  });
+}

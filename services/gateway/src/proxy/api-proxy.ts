@@ -1,0 +1,123 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import replyFrom from '@fastify/reply-from';
+import { SessionEnded } from '../errors.ts';
+import { assertCsrfToken, assertSameOrigin, isStateChanging } from '../security/csrf.ts';
+import { perMinute } from '../security/rate-limits.ts';
+import type { SessionContext } from '../session/session-context.ts';
+import type { TokenRefresher } from '../session/token-refresh.ts';
+import { isAuthenticated, type Session } from '../session/types.ts';
+import {
+  cleanApiResponseHeaders,
+  forwardedHeaders,
+  passBodiesThrough,
+  upstreamErrorHandler,
+} from './forwarding.ts';
+
+export interface ApiProxyOptions {
+  shopApiUrl: string;
+  publicUrl: URL;
+  sessions: SessionContext;
+  refresher: TokenRefresher;
+  checkoutPerMinute: number;
+  timeoutMs: number;
+}
+
+const BEARER = /^Bearer [A-Za-z0-9\-._~+/]+=*$/;
+
+/** What the preHandler decided for a request, read by the handler and the rate-limit key. */
+interface Decision {
+  bearer: boolean;
+  session: Session | undefined;
+}
+const decisions = new WeakMap<FastifyRequest, Decision>();
+
+/**
+ * `/api/*` → shop-api.
+ * - `Authorization: Bearer …` from the client (scripts, API clients) passes through untouched and
+ *   no cookie session is used for that request.
+ * - Otherwise the cookie session's access token is attached server-side (refreshed ahead of
+ *   expiry); the browser never holds it. State-changing calls must be same-origin and, when signed
+ *   in, carry the session's X-CSRF-Token.
+ * - Anonymous cart calls get a random cart id kept in the session, sent as X-Cart-Id.
+ * - Cookies and the CSRF header never reach shop-api; upstream Set-Cookie never reaches the browser.
+ */
+export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): Promise<void> {
+  const { sessions, refresher } = options;
+  const origin = options.publicUrl.origin;
+  passBodiesThrough(app);
+  await app.register(replyFrom, {
+    base: options.shopApiUrl,
+    undici: { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, connections: 128 },
+  });
+
+  app.addHook('preHandler', async (request) => {
+    const authorization = request.headers.authorization;
+    const bearer = typeof authorization === 'string' && BEARER.test(authorization);
+    if (!bearer) delete request.headers.authorization; // Basic, malformed…: never forwarded
+    let session: Session | undefined;
+    if (!bearer) {
+      session = await sessions.current(request);
+      if (isStateChanging(request.method)) {
+        assertSameOrigin(request, origin);
+        if (isAuthenticated(session)) assertCsrfToken(request, session.data.csrfToken);
+      }
+    }
+    decisions.set(request, { bearer, session });
+  });
+
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const decision = decisions.get(request) ?? { bearer: false, session: undefined };
+    const extra: Record<string, string> = forwardedHeaders(request, options.publicUrl);
+    if (!decision.bearer) {
+      let session = decision.session;
+      if (isAuthenticated(session)) {
+        session = await refresher.ensureFresh(session);
+        if (!isAuthenticated(session)) {
+          await sessions.end(request, reply);
+          throw new SessionEnded('Your session has ended; sign in again');
+        }
+        extra.authorization = `Bearer ${session.secrets.tokens.accessToken}`;
+      } else if (isCartPath(request.url)) {
+        session = await sessions.ensure(request, reply);
+        if (!session.data.cartId) {
+          session.data.cartId = randomUUID();
+          if (!(await sessions.store.save(session)))
+            session = (await sessions.store.reload(session)) ?? session;
+        }
+        if (session.data.cartId) extra['x-cart-id'] = session.data.cartId;
+      }
+    }
+    return reply.from(request.url, {
+      rewriteRequestHeaders: (_original, headers) => {
+        const next: Record<string, string | string[] | undefined> = { ...headers, ...extra };
+        delete next.cookie;
+        delete next['x-csrf-token'];
+        return next;
+      },
+      rewriteHeaders: (headers) => cleanApiResponseHeaders(headers),
+      onError: upstreamErrorHandler('shop-api'),
+    });
+  };
+
+  app.all('/api', handler);
+  app.all('/api/*', handler);
+  app.post('/api/checkout', {
+    config: {
+      rateLimit: perMinute(options.checkoutPerMinute, (request) => {
+        const decision = decisions.get(request);
+        if (decision?.session) return `session:${decision.session.idHash}`;
+        const authorization = request.headers.authorization;
+        if (decision?.bearer && authorization)
+          return `bearer:${createHash('sha256').update(authorization).digest('base64url')}`;
+        return `ip:${request.ip}`;
+      }),
+    },
+    handler,
+  });
+}
+
+function isCartPath(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  return path === '/api/cart' || path.startsWith('/api/cart/');
+}

@@ -1,0 +1,48 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RawServerBase } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
+import { UpstreamTimeout, UpstreamUnavailable } from '../errors.ts';
+
+/** Headers the gateway writes itself about the original request, so upstreams see the public view. */
+export function forwardedHeaders(request: FastifyRequest, publicUrl: URL): Record<string, string> {
+  return {
+    'x-forwarded-for': request.ip,
+    'x-forwarded-proto': publicUrl.protocol.replace(':', ''),
+    'x-forwarded-host': publicUrl.host,
+  };
+}
+
+/** Upstream headers that must not reach the browser from an API (the cookie namespace is ours). */
+export function cleanApiResponseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const copy = { ...headers };
+  delete copy['set-cookie'];
+  delete copy['x-powered-by'];
+  delete copy.server;
+  return copy;
+}
+
+/**
+ * Proxied bodies are streamed through untouched (no parse, no re-serialise): the upstream validates
+ * them and enforces its own size limit.
+ */
+export function passBodiesThrough(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+}
+
+/** reply-from error hook: upstream failures become coded problems, without upstream internals. */
+export function upstreamErrorHandler(name: string) {
+  return (reply: FastifyReply<RouteGenericInterface, RawServerBase>, context: { error: Error }): void => {
+    const error = context.error as Error & { code?: string; statusCode?: number };
+    reply.request.log.warn(
+      { upstream: name, code: error.code, status: error.statusCode },
+      'upstream call failed',
+    );
+    const timedOut = error.statusCode === 504 || /TIMEOUT/i.test(error.code ?? '');
+    void reply.send(
+      timedOut
+        ? new UpstreamTimeout(`${name} did not answer in time`)
+        : new UpstreamUnavailable(`${name} is unavailable`),
+    );
+  };
+}

@@ -1,0 +1,61 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import replyFrom from '@fastify/reply-from';
+import { NotFound } from '@mockmart/service-kit';
+import { forwardedHeaders, passBodiesThrough, upstreamErrorHandler } from './forwarding.ts';
+
+export interface IdpProxyOptions {
+  idpUrl: string;
+  /** `/auth`: the idp's relative path, which is also the public prefix. */
+  prefix: string;
+  publicUrl: URL;
+  sessionCookieName: string;
+  timeoutMs: number;
+}
+
+/**
+ * `/auth/*` → the idp, so browser and scripts see one origin. The Host header the browser used is
+ * kept and X-Forwarded-* describe the public URL, as a reverse proxy in front of Keycloak does;
+ * the idp stamps its configured public issuer whatever host it is reached on. The gateway's own
+ * session cookie is not forwarded (the idp has its own cookies), and the admin console and the
+ * master realm are not published.
+ */
+export async function idpProxy(app: FastifyInstance, options: IdpProxyOptions): Promise<void> {
+  passBodiesThrough(app);
+  await app.register(replyFrom, {
+    base: options.idpUrl,
+    undici: { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, connections: 64 },
+  });
+  const blocked = [`${options.prefix}/admin`, `${options.prefix}/realms/master`];
+
+  const handler = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (blocked.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
+      throw new NotFound('Not published through the gateway');
+    }
+    return reply.from(request.url, {
+      rewriteRequestHeaders: (original, headers) => {
+        const next: Record<string, string | string[] | undefined> = {
+          ...headers,
+          ...forwardedHeaders(request, options.publicUrl),
+        };
+        next.host = original.headers.host ?? options.publicUrl.host;
+        const cookies = withoutCookie(headers.cookie, options.sessionCookieName);
+        if (cookies) next.cookie = cookies;
+        else delete next.cookie;
+        return next;
+      },
+      onError: upstreamErrorHandler('identity provider'),
+    });
+  };
+  app.all(options.prefix, handler);
+  app.all(`${options.prefix}/*`, handler);
+}
+
+function withoutCookie(header: string | string[] | undefined, name: string): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const kept = header
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0 && part.split('=')[0] !== name);
+  return kept.length > 0 ? kept.join('; ') : undefined;
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
+import { RateLimited } from '../errors.ts';
+
+/**
+ * Rate limits (OWASP API4/API6) on the flows worth abusing: starting logins and placing orders.
+ * Counters are in process memory, so with N replicas the effective limit is N × the configured
+ * one; a shared store (Redis/PostgreSQL) is the next step if that matters. The limit runs as a
+ * preHandler so the checkout key can be the loaded session rather than a client-chosen cookie.
+ */
+export async function registerRateLimits(app: FastifyInstance): Promise<void> {
+  await app.register(rateLimit, {
+    global: false,
+    hook: 'preHandler',
+    errorResponseBuilder: (_request, context) => {
+      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
+      return new RateLimited(`Rate limit of ${context.max} per minute reached; retry in ${seconds} s`, {
+        headers: { 'retry-after': String(seconds) },
+      });
+    },
+  });
+}
+
+export function perMinute(
+  max: number,
+  keyGenerator: (request: FastifyRequest) => string | Promise<string>,
+): RateLimitOptions {
+  return { max, timeWindow: 60_000, keyGenerator };
+}

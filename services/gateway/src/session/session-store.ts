@@ -1,0 +1,198 @@
+import type { Queryable } from '@mockmart/service-kit/db';
+import { hashSessionId, newSessionId, randomToken, type SessionSealer } from './session-crypto.ts';
+import { isAuthenticated, type Session, type SessionData, type SessionSecrets } from './types.ts';
+
+export interface SessionLifetimes {
+  idleMs: number;
+  absoluteMs: number;
+  anonymousMs: number;
+}
+
+export interface SessionStoreOptions {
+  db: Queryable;
+  sealer: SessionSealer;
+  lifetimes: SessionLifetimes;
+  now?: () => number;
+}
+
+interface Row {
+  id_hash: string;
+  version: number;
+  data: SessionData;
+  secrets: string | null;
+  sid: string | null;
+  sub: string | null;
+  created_at: Date;
+  expires_at: Date;
+  absolute_expires_at: Date;
+}
+
+/** Sliding expiry is written at most this often, so a busy session is not a write per request. */
+const TOUCH_EVERY_MS = 60_000;
+
+/**
+ * PostgreSQL-backed sessions: any replica serves any session and sessions survive restarts.
+ * `save` is an optimistic write (version check): a replica that lost a race learns it and reloads.
+ */
+export function createSessionStore(options: SessionStoreOptions) {
+  const { db, sealer, lifetimes } = options;
+  const now = options.now ?? Date.now;
+
+  function expiryFor(session: Pick<Session, 'absoluteExpiresAt' | 'secrets'>, at: number): number {
+    const idle = isAuthenticated(session as Session) ? lifetimes.idleMs : lifetimes.anonymousMs;
+    return Math.min(at + idle, session.absoluteExpiresAt);
+  }
+
+  function toSession(row: Row, id: string): Session {
+    return {
+      id,
+      idHash: row.id_hash,
+      version: row.version,
+      data: row.data,
+      secrets: row.secrets ? sealer.open<SessionSecrets>(row.secrets, row.id_hash) : {},
+      sid: row.sid ?? undefined,
+      sub: row.sub ?? undefined,
+      createdAt: row.created_at.getTime(),
+      expiresAt: row.expires_at.getTime(),
+      absoluteExpiresAt: row.absolute_expires_at.getTime(),
+    };
+  }
+
+  return {
+    /** A new session with a new id; `authenticated` starts the absolute lifetime of a login. */
+    async create(input: {
+      data?: Partial<SessionData>;
+      secrets?: SessionSecrets;
+      sid?: string;
+      sub?: string;
+    }): Promise<Session> {
+      const id = newSessionId();
+      const at = now();
+      const authenticated = Boolean(input.secrets?.user && input.secrets.tokens);
+      const session: Session = {
+        id,
+        idHash: hashSessionId(id),
+        version: 1,
+        data: { csrfToken: randomToken(), ...input.data },
+        secrets: input.secrets ?? {},
+        sid: input.sid,
+        sub: input.sub,
+        createdAt: at,
+        expiresAt: 0,
+        absoluteExpiresAt:
+          at + (authenticated ? lifetimes.absoluteMs : Math.max(lifetimes.absoluteMs, lifetimes.anonymousMs)),
+      };
+      session.expiresAt = expiryFor(session, at);
+      await db.query(
+        `INSERT INTO gateway_sessions (id_hash, version, data, secrets, sid, sub, created_at, updated_at, expires_at, absolute_expires_at)
+         VALUES ($1, 1, $2::jsonb, $3, $4, $5, $6, $6, $7, $8)`,
+        [
+          session.idHash,
+          JSON.stringify(session.data),
+          seal(session),
+          session.sid ?? null,
+          session.sub ?? null,
+          new Date(at),
+          new Date(session.expiresAt),
+          new Date(session.absoluteExpiresAt),
+        ],
+      );
+      return session;
+    },
+
+    /** The live session for a cookie value, or undefined (unknown, expired or unreadable). */
+    async load(id: string): Promise<Session | undefined> {
+      if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
+      const idHash = hashSessionId(id);
+      const { rows } = await db.query<Row>(
+        'SELECT * FROM gateway_sessions WHERE id_hash = $1 AND expires_at > $2',
+        [idHash, new Date(now())],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      let session: Session;
+      try {
+        session = toSession(row, id);
+      } catch {
+        // Sealed with another key (rotated GATEWAY_SESSION_KEY) or tampered with: treat as absent.
+        await this.destroy(idHash);
+        return undefined;
+      }
+      const at = now();
+      const next = expiryFor(session, at);
+      if (next - session.expiresAt >= TOUCH_EVERY_MS) {
+        session.expiresAt = next;
+        await db.query('UPDATE gateway_sessions SET expires_at = $2, updated_at = $3 WHERE id_hash = $1', [
+          idHash,
+          new Date(next),
+          new Date(at),
+        ]);
+      }
+      return session;
+    },
+
+    /** Re-reads a session by hash (after losing an optimistic race). */
+    async reload(session: Session): Promise<Session | undefined> {
+      const { rows } = await db.query<Row>(
+        'SELECT * FROM gateway_sessions WHERE id_hash = $1 AND expires_at > $2',
+        [session.idHash, new Date(now())],
+      );
+      return rows[0] ? toSession(rows[0], session.id) : undefined;
+    },
+
+    /** Optimistic write: true when stored, false when another writer got there first. */
+    async save(session: Session): Promise<boolean> {
+      const at = now();
+      const { rowCount } = await db.query(
+        `UPDATE gateway_sessions SET version = version + 1, data = $3::jsonb, secrets = $4, sid = $5, sub = $6, updated_at = $7, expires_at = $8
+         WHERE id_hash = $1 AND version = $2`,
+        [
+          session.idHash,
+          session.version,
+          JSON.stringify(session.data),
+          seal(session),
+          session.sid ?? null,
+          session.sub ?? null,
+          new Date(at),
+          new Date(expiryFor(session, at)),
+        ],
+      );
+      if (rowCount === 1) session.version += 1;
+      return rowCount === 1;
+    },
+
+    async destroy(idHash: string): Promise<void> {
+      await db.query('DELETE FROM gateway_sessions WHERE id_hash = $1', [idHash]);
+    },
+
+    /** Back-channel logout: every session of one idp session, or of one user when no sid is given. */
+    async destroyByIdpSession(match: {
+      sid?: string | undefined;
+      sub?: string | undefined;
+    }): Promise<number> {
+      if (match.sid) {
+        const { rowCount } = await db.query('DELETE FROM gateway_sessions WHERE sid = $1', [match.sid]);
+        return rowCount;
+      }
+      if (match.sub) {
+        const { rowCount } = await db.query('DELETE FROM gateway_sessions WHERE sub = $1', [match.sub]);
+        return rowCount;
+      }
+      return 0;
+    },
+
+    async purgeExpired(): Promise<number> {
+      const { rowCount } = await db.query('DELETE FROM gateway_sessions WHERE expires_at <= $1', [
+        new Date(now()),
+      ]);
+      return rowCount;
+    },
+  };
+
+  function seal(session: Session): string | null {
+    const empty = !session.secrets.user && !session.secrets.tokens && !session.secrets.pendingLogins?.length;
+    return empty ? null : sealer.seal(session.secrets, session.idHash);
+  }
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;
