@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { trace } from '@opentelemetry/api';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, NotFound } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -55,6 +56,14 @@ export async function createApp(options: AppOptions) {
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    // The http instrumentation only knows the method; name the server span after the route
+    // template (OpenTelemetry HTTP conventions: "{method} {http.route}"), never the raw URL.
+    const route = request.routeOptions.url;
+    const span = trace.getActiveSpan();
+    if (span && route) {
+      span.updateName(`${request.method} ${route}`);
+      span.setAttribute('http.route', route);
+    }
   });
 
   // While shutting down, a keep-alive connection that just served an in-flight request is closed
