@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { spawnFixture } from './testing/fixtures/spawn-fixture.ts';
 
 const FIXTURE = fileURLToPath(new URL('./testing/fixtures/slow-server.ts', import.meta.url));
-
-interface Child {
-  process: ChildProcess;
-  marks: string[];
-  /** Resolves with the data of the first `MARK <event>` line, rejects past the deadline. */
-  waitFor(event: string, timeoutMs?: number): Promise<string>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
 
 /** A GET on a new connection (no pooled keep-alive socket): the status, or the socket error code. */
 function freshRequest(url: string): Promise<number | string> {
@@ -26,52 +18,8 @@ function freshRequest(url: string): Promise<number | string> {
   });
 }
 
-function startFixture(env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, [FIXTURE], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const marks: string[] = [];
-  const waiters = new Set<() => void>();
-  let buffer = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    buffer += chunk;
-    const lines = buffer.split('\n');
-    buffer = lines.pop() ?? '';
-    for (const line of lines) if (line.startsWith('MARK ')) marks.push(line.slice(5).trim());
-    for (const wake of waiters) wake();
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, at: performance.now() })),
-  );
-  const find = (event: string) => marks.find((mark) => mark === event || mark.startsWith(`${event} `));
-  return {
-    process: child,
-    marks,
-    exited,
-    waitFor(event, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = find(event);
-          if (found === undefined) return;
-          cleanup();
-          resolve(found.slice(event.length).trim());
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`no "${event}" within ${timeoutMs} ms; marks=${marks.join('|')} stderr=${stderr}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
-    },
-  };
+function startFixture(env: Record<string, string> = {}) {
+  return spawnFixture(FIXTURE, { env });
 }
 
 test('SIGTERM lets the in-flight request finish, refuses new work, runs hooks and exits 0', { timeout: 15_000 }, async (t) => {
