@@ -5,3 +5,5 @@ export { techstoreClients } from './default-clients.ts';
 export type { ServiceTokenOptions, TokenOptions, UserTokenOptions } from './token-claims.ts';
 export { stableId } from './token-claims.ts';
 export { silentLogger } from '../lib/logger.ts';
+export { captureLogger } from './capture-logger.ts';
+export type { LogEntry } from './capture-logger.ts';
