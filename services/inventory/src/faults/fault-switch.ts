@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyReply } from 'fastify';
-import type { Database } from '@mockmart/service-kit/db';
+import type { Database, Queryable } from '@mockmart/service-kit/db';
 
 /** What the fault switch holds. `remaining: null` means "until reset". */
 export interface FaultState<Mode extends string> {
@@ -29,9 +29,10 @@ export interface FaultSwitch<Mode extends string> {
   set(setting: FaultSetting<Mode>, updatedBy: string): Promise<FaultState<Mode>>;
   /**
    * Takes one application of the first active mode among `modes`, or null. In production the
-   * switch is disabled and this never touches the database.
+   * switch is disabled and this never touches the database. Inside a transaction pass its `tx`:
+   * taking a second pool connection while holding one can exhaust the pool under load.
    */
-  take(modes: readonly Mode[]): Promise<ActiveFault<Mode> | null>;
+  take(modes: readonly Mode[], via?: Queryable): Promise<ActiveFault<Mode> | null>;
 }
 
 interface Row {
@@ -84,10 +85,10 @@ export function createFaultSwitch<Mode extends string>(options: {
       );
       return toState(rows[0] as Row);
     },
-    async take(modes) {
+    async take(modes, via = db) {
       if (!enabled || modes.length === 0) return null;
       // One conditional UPDATE: concurrent callers never take more applications than `remaining`.
-      const { rows } = await db.query<Row>(
+      const { rows } = await via.query<Row>(
         `UPDATE fault_switch SET remaining = remaining - 1
          WHERE mode = ANY($1::text[]) AND (remaining IS NULL OR remaining > 0)
          RETURNING mode, delay_ms, remaining, updated_by, updated_at`,

@@ -1,0 +1,135 @@
+import type { Queryable } from '@mockmart/service-kit/db';
+
+export interface Charge {
+  chargeId: string;
+  orderId: string;
+  status: 'succeeded' | 'declined';
+  amount: number;
+  currency: string;
+  paymentMethod: string;
+  declineReason: string | null;
+  refundedAmount: number;
+  createdAt: string;
+}
+
+export interface StoredCharge extends Charge {
+  requestHash: string;
+}
+
+interface ChargeRow {
+  charge_id: string;
+  order_id: string;
+  status: 'succeeded' | 'declined';
+  amount: number | string;
+  currency: string;
+  payment_method: string;
+  decline_reason: string | null;
+  refunded_amount: number | string;
+  created_at: Date | string;
+  request_hash: string;
+}
+
+const COLUMNS =
+  'charge_id, order_id, status, amount, currency, payment_method, decline_reason, refunded_amount, created_at, request_hash';
+
+const toCharge = (row: ChargeRow): StoredCharge => ({
+  chargeId: row.charge_id,
+  orderId: row.order_id,
+  status: row.status,
+  amount: Number(row.amount),
+  currency: row.currency,
+  paymentMethod: row.payment_method,
+  declineReason: row.decline_reason,
+  refundedAmount: Number(row.refunded_amount),
+  createdAt: new Date(row.created_at).toISOString(),
+  requestHash: row.request_hash,
+});
+
+/** Public view: the request hash stays inside. */
+export function publicCharge(charge: StoredCharge): Charge {
+  const { requestHash: _hash, ...rest } = charge;
+  return rest;
+}
+
+/** Serialises concurrent requests that share an idempotency key, for this transaction's lifetime. */
+export async function lockKey(tx: Queryable, scope: string, clientId: string, key: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${scope}\n${clientId}\n${key}`]);
+}
+
+export async function findByKey(tx: Queryable, clientId: string, key: string): Promise<StoredCharge | null> {
+  const { rows } = await tx.query<ChargeRow>(
+    `SELECT ${COLUMNS} FROM charges WHERE client_id = $1 AND idempotency_key = $2`,
+    [clientId, key],
+  );
+  return rows[0] ? toCharge(rows[0]) : null;
+}
+
+export async function findSucceededForOrder(tx: Queryable, orderId: string): Promise<StoredCharge | null> {
+  const { rows } = await tx.query<ChargeRow>(
+    `SELECT ${COLUMNS} FROM charges WHERE order_id = $1 AND status = 'succeeded'`,
+    [orderId],
+  );
+  return rows[0] ? toCharge(rows[0]) : null;
+}
+
+export async function insertCharge(
+  tx: Queryable,
+  charge: Omit<StoredCharge, 'refundedAmount' | 'createdAt'> & {
+    clientId: string;
+    idempotencyKey: string;
+    customerUserId: string;
+  },
+): Promise<StoredCharge> {
+  const { rows } = await tx.query<ChargeRow>(
+    `INSERT INTO charges (charge_id, order_id, client_id, idempotency_key, request_hash, amount, currency,
+       payment_method, customer_user_id, status, decline_reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     RETURNING ${COLUMNS}`,
+    [
+      charge.chargeId,
+      charge.orderId,
+      charge.clientId,
+      charge.idempotencyKey,
+      charge.requestHash,
+      charge.amount,
+      charge.currency,
+      charge.paymentMethod,
+      charge.customerUserId,
+      charge.status,
+      charge.declineReason,
+    ],
+  );
+  return toCharge(rows[0] as ChargeRow);
+}
+
+export async function listCharges(
+  db: Queryable,
+  filter: { orderId?: string | undefined; limit: number },
+): Promise<StoredCharge[]> {
+  const { rows } = filter.orderId
+    ? await db.query<ChargeRow>(
+        `SELECT ${COLUMNS} FROM charges WHERE order_id = $1 ORDER BY created_at, charge_id LIMIT $2`,
+        [filter.orderId, filter.limit],
+      )
+    : await db.query<ChargeRow>(
+        `SELECT ${COLUMNS} FROM charges ORDER BY created_at DESC, charge_id LIMIT $1`,
+        [filter.limit],
+      );
+  return rows.map(toCharge);
+}
+
+/** Locks the charge row (refunds of one charge serialise on it). */
+export async function lockCharge(tx: Queryable, chargeId: string): Promise<StoredCharge | null> {
+  const { rows } = await tx.query<ChargeRow>(
+    `SELECT ${COLUMNS} FROM charges WHERE charge_id = $1 FOR UPDATE`,
+    [chargeId],
+  );
+  return rows[0] ? toCharge(rows[0]) : null;
+}
+
+export async function addRefunded(tx: Queryable, chargeId: string, amount: number): Promise<void> {
+  await tx.query('UPDATE charges SET refunded_amount = refunded_amount + $2 WHERE charge_id = $1', [
+    chargeId,
+    amount,
+  ]);
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, Queryable } from '@mockmart/service-kit/db';
+import { declineReason, type DeclineReason } from '../decline-rules.ts';
+import { IdempotencyMismatch, OrderAlreadyPaid } from '../errors.ts';
+import { fingerprint } from '../request-fingerprint.ts';
+import {
+  findByKey,
+  findSucceededForOrder,
+  insertCharge,
+  lockKey,
+  type StoredCharge,
+} from './charges-repository.ts';
+
+export interface ChargeRequest {
+  orderId: string;
+  amount: number;
+  currency: string;
+  paymentMethod: string;
+  customer: { userId: string; email?: string | undefined };
+}
+
+export interface ChargeDeps {
+  db: Database;
+  /** True when the "decline" fault applies to this new charge (runs inside the charge's transaction). */
+  simulateDecline: (tx: Queryable) => Promise<boolean>;
+}
+
+/**
+ * Charges an order once per Idempotency-Key (scoped to the calling client). The first request
+ * decides the outcome — succeeded or declined, both recorded — and every replay with the same key
+ * and body gets that outcome back; the same key with another body is PAY_IDEMPOTENCY_MISMATCH.
+ * Concurrent requests with one key serialise on an advisory lock; an order can have at most one
+ * succeeded charge (a unique partial index backs this up across keys).
+ */
+export async function createCharge(
+  deps: ChargeDeps,
+  input: { clientId: string; idempotencyKey: string; request: ChargeRequest },
+): Promise<{ created: boolean; charge: StoredCharge }> {
+  const { clientId, idempotencyKey, request } = input;
+  const requestHash = fingerprint(request);
+  try {
+    return await deps.db.transaction(async (tx) => {
+      await lockKey(tx, 'charge', clientId, idempotencyKey);
+      const existing = await findByKey(tx, clientId, idempotencyKey);
+      if (existing) {
+        if (existing.requestHash !== requestHash) throw mismatch();
+        return { created: false, charge: existing };
+      }
+      const paid = await findSucceededForOrder(tx, request.orderId);
+      if (paid) throw alreadyPaid(request.orderId, paid.chargeId);
+
+      const reason: DeclineReason | null = (await deps.simulateDecline(tx))
+        ? 'simulated_decline'
+        : declineReason(request);
+      const charge = await insertCharge(tx, {
+        chargeId: `ch_${randomUUID()}`,
+        orderId: request.orderId,
+        clientId,
+        idempotencyKey,
+        requestHash,
+        amount: request.amount,
+        currency: request.currency,
+        paymentMethod: request.paymentMethod,
+        customerUserId: request.customer.userId,
+        status: reason ? 'declined' : 'succeeded',
+        declineReason: reason,
+      });
+      return { created: true, charge };
+    });
+  } catch (error) {
+    // Two different keys racing to pay one order: the unique partial index lets only one through.
+    if ((error as { code?: string }).code === '23505') {
+      const paid = await findSucceededForOrder(deps.db, request.orderId);
+      if (paid) throw alreadyPaid(request.orderId, paid.chargeId);
+    }
+    throw error;
+  }
+}
+
+const mismatch = () =>
+  new IdempotencyMismatch(
+    'The Idempotency-Key was first used with a different body; use a new key for a new charge',
+  );
+
+const alreadyPaid = (orderId: string, chargeId: string) =>
+  new OrderAlreadyPaid(`Order ${orderId} is already paid by charge ${chargeId}`, {
+    extensions: { chargeId },
+  });

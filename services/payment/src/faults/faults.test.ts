@@ -1,0 +1,67 @@
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { startHarness, type Harness } from '../testing/harness.ts';
+
+let h: Harness;
+before(async () => {
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
+
+const setFault = (payload: object) =>
+  h.app.inject({ method: 'PUT', url: '/api/faults', headers: h.shop, payload });
+const charge = (orderId = `order-${randomUUID()}`) =>
+  h.app.inject({
+    method: 'POST',
+    url: '/api/payments/charges',
+    headers: { ...h.shop, 'idempotency-key': randomUUID() },
+    payload: {
+      orderId,
+      amount: 1_000,
+      currency: 'EUR',
+      paymentMethod: 'credit-card',
+      customer: { userId: 'u' },
+    },
+  });
+const count = async (orderId: string) =>
+  (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM charges WHERE order_id = $1', [orderId]))
+    .rows[0]?.n;
+
+describe('payment fault switch', { timeout: 30_000 }, () => {
+  beforeEach(async () => {
+    await setFault({ mode: 'none' });
+  });
+
+  test('decline declines the next charge with simulated_decline, then charges go through', async () => {
+    await setFault({ mode: 'decline', remaining: 1 });
+    const declined = await charge();
+    assert.equal(declined.statusCode, 402);
+    assert.equal(declined.json().reason, 'simulated_decline');
+    assert.equal((await charge()).statusCode, 201);
+  });
+
+  test('down answers 503 with Retry-After and books nothing', async () => {
+    await setFault({ mode: 'down' });
+    const orderId = `order-${randomUUID()}`;
+    const res = await charge(orderId);
+    assert.equal(res.statusCode, 503);
+    assert.equal(res.headers['retry-after'], '1');
+    assert.equal(res.json().code, 'PAY_UNAVAILABLE');
+    assert.equal(await count(orderId), 0);
+  });
+
+  test('slow delays the call by delayMs', async () => {
+    await setFault({ mode: 'slow', delayMs: 300, remaining: 1 });
+    const started = performance.now();
+    assert.equal((await charge()).statusCode, 201);
+    assert.ok(performance.now() - started >= 290);
+  });
+
+  test('a mode of another service is 400', async () => {
+    assert.equal((await setFault({ mode: 'out-of-stock' })).statusCode, 400);
+    assert.equal((await setFault({ mode: 'down', delayMs: -1 })).statusCode, 400);
+  });
+});
