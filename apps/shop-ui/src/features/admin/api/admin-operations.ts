@@ -5,13 +5,21 @@ import { api, itemsOf } from '../../../lib/api-client.ts';
 import type { Money } from '../../../lib/money.ts';
 
 export type AdminOrder = {
-  id: number | string;
+  id: number;
   userId: string;
-  userEmail?: string | null;
-  userName?: string;
   status: string;
-  reason?: string | null;
+  reason: string | null;
   total: Money;
+  createdAt: string;
+};
+
+type RawOrder = {
+  id: number;
+  userId: string;
+  status: string;
+  statusReason: string | null;
+  totalMinor: number;
+  currency: string;
   createdAt: string;
 };
 
@@ -21,6 +29,7 @@ export type Mail = {
   subject: string;
   text: string;
   orderId?: number | string | null;
+  userId?: string | null;
   status: string;
   createdAt: string;
 };
@@ -38,7 +47,17 @@ export const FAULT_MODES: Record<FaultService, FaultMode[]> = {
 };
 
 export async function listAllOrders(signal?: AbortSignal): Promise<AdminOrder[]> {
-  return itemsOf(await api.get<AdminOrder[] | { items: AdminOrder[] }>('/api/admin/orders', { signal }));
+  const raw = itemsOf(
+    await api.get<{ items: RawOrder[] }>('/api/admin/orders', { signal, query: { page: 1, pageSize: 100 } }),
+  );
+  return raw.map((o) => ({
+    id: o.id,
+    userId: o.userId,
+    status: o.status,
+    reason: o.statusReason,
+    total: { amount: o.totalMinor, currency: o.currency },
+    createdAt: o.createdAt,
+  }));
 }
 
 export async function listMail(orderId: string, signal?: AbortSignal): Promise<Mail[]> {

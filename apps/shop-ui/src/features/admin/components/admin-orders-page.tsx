@@ -25,7 +25,7 @@ export function AdminOrdersPage() {
             <thead>
               <tr>
                 <th scope="col">Order</th>
-                <th scope="col">Customer</th>
+                <th scope="col">Customer (sub)</th>
                 <th scope="col">Status</th>
                 <th scope="col">Reason</th>
                 <th scope="col">Total</th>
@@ -36,7 +36,7 @@ export function AdminOrdersPage() {
               {orders.data.map((o) => (
                 <tr key={o.id} data-testid={`admin-order-${o.id}`}>
                   <td>#{o.id}</td>
-                  <td>{o.userName || o.userEmail || o.userId}</td>
+                  <td className="mono">{o.userId}</td>
                   <td>
                     <span className={`status-badge status-badge--${o.status}`}>{o.status}</span>
                   </td>

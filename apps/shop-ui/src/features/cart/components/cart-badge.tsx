@@ -1,11 +1,16 @@
 import { useCart } from './cart-provider.tsx';
 
 export function CartBadge() {
-  const { cart } = useCart();
+  const { cart, loading } = useCart();
   const count = cart?.itemCount ?? 0;
   return (
     <>
-      <span className="badge badge--count" data-testid="cart-count" aria-hidden="true">
+      <span
+        className="badge badge--count"
+        data-testid="cart-count"
+        data-state={loading ? 'loading' : 'ready'}
+        aria-hidden="true"
+      >
         {count}
       </span>
       <span className="visually-hidden">

@@ -7,7 +7,7 @@ export type CheckoutFailure = {
   message: string;
 };
 
-type Unavailable = { productId: number; requested?: number; available?: number };
+type Unavailable = { productId: number; productName?: string; requested?: number; available?: number };
 
 export function checkoutFailure(error: unknown, nameOf: (productId: number) => string): CheckoutFailure {
   if (!(error instanceof ApiError)) {
@@ -27,7 +27,10 @@ export function checkoutFailure(error: unknown, nameOf: (productId: number) => s
   if (error.codeIncludes('STOCK') || (error.status === 409 && Array.isArray(error.problem.unavailable))) {
     const list = Array.isArray(error.problem.unavailable) ? (error.problem.unavailable as Unavailable[]) : [];
     const details = list
-      .map((u) => `${nameOf(u.productId)}${u.available !== undefined ? ` (only ${u.available} left)` : ''}`)
+      .map(
+        (u) =>
+          `${u.productName ?? nameOf(u.productId)}${u.available !== undefined ? ` (only ${u.available} left)` : ''}`,
+      )
       .join(', ');
     return {
       kind: 'out-of-stock',

@@ -18,36 +18,43 @@ export type PaymentMethod = 'credit-card' | 'paypal' | 'bank-transfer' | 'test-d
 
 export type CheckoutRequest = { shippingAddress: ShippingAddress; paymentMethod: PaymentMethod };
 
-export type PlacedOrder = { id: number | string; status: string; total: Money; reason?: string };
-
-export async function placeOrder(request: CheckoutRequest, idempotencyKey: string): Promise<PlacedOrder> {
-  const body = await api.post<PlacedOrder | { order: PlacedOrder }>('/api/checkout', request, {
-    headers: { 'Idempotency-Key': idempotencyKey },
-  });
-  return 'order' in body ? body.order : body;
-}
-
-/** Whether the outcome of a failed attempt is unknown, so the same key must be used to retry. */
-export function isIndeterminate(error: unknown): boolean {
-  if (error instanceof ApiError) return error.status >= 500 || error.status === 408 || error.status === 429;
-  return true; // network failure or abort: the server may have processed it
-}
-
-export type OrderSummary = {
-  id: number | string;
+/** The parts of shop-api's Order the confirmation needs (amounts in minor units). */
+type RawOrder = {
+  id: number;
   status: string;
-  total: Money;
-  reason?: string;
-  createdAt?: string;
-  items?: { productId: number; productName?: string; name?: string; quantity: number }[];
+  statusReason: string | null;
+  totalMinor: number;
+  currency: string;
 };
 
-export async function getPlacedOrder(id: string, signal?: AbortSignal): Promise<OrderSummary> {
-  const body = await api.get<OrderSummary | { order: OrderSummary }>(
-    `/api/orders/${encodeURIComponent(id)}`,
-    {
-      signal,
-    },
-  );
-  return 'order' in body ? body.order : body;
+export type PlacedOrder = { id: number; status: string; reason: string | null; total: Money };
+
+function toPlaced(raw: RawOrder): PlacedOrder {
+  return {
+    id: raw.id,
+    status: raw.status,
+    reason: raw.statusReason,
+    total: { amount: raw.totalMinor, currency: raw.currency },
+  };
+}
+
+export async function placeOrder(request: CheckoutRequest, idempotencyKey: string): Promise<PlacedOrder> {
+  const body = await api.post<{ success: true; order: RawOrder }>('/api/checkout', request, {
+    headers: { 'Idempotency-Key': idempotencyKey },
+  });
+  return toPlaced(body.order);
+}
+
+/** Whether the outcome of a failed attempt is unknown, so a retry must reuse the same key. */
+export function isIndeterminate(error: unknown): boolean {
+  if (error instanceof ApiError) {
+    return (
+      error.status >= 500 || error.status === 408 || error.status === 429 || error.codeIncludes('IN_PROGRESS')
+    );
+  }
+  return true; // a network failure or abort: the server may have processed it
+}
+
+export async function getPlacedOrder(id: string, signal?: AbortSignal): Promise<PlacedOrder> {
+  return toPlaced(await api.get<RawOrder>(`/api/orders/${encodeURIComponent(id)}`, { signal }));
 }

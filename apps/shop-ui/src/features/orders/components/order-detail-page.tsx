@@ -40,25 +40,20 @@ export function OrderDetailPage() {
           {o.reason && (
             <>
               <dt>Reason</dt>
-              <dd data-testid="order-detail-reason">{humanize(o.reason)}</dd>
+              <dd data-testid="order-detail-reason">
+                {humanize(o.reason)}
+                {o.detail && <span className="muted"> ({humanize(o.detail)})</span>}
+              </dd>
             </>
           )}
           <dt>Placed</dt>
           <dd>{formatDate(o.createdAt)}</dd>
-          {o.paymentMethod && (
-            <>
-              <dt>Payment</dt>
-              <dd>{PAYMENT_LABELS[o.paymentMethod] ?? o.paymentMethod}</dd>
-            </>
-          )}
-          {address && (
-            <>
-              <dt>Ship to</dt>
-              <dd>
-                {address.firstName} {address.lastName}, {address.address}, {address.zipCode} {address.city}
-              </dd>
-            </>
-          )}
+          <dt>Payment</dt>
+          <dd>{PAYMENT_LABELS[o.paymentMethod] ?? o.paymentMethod}</dd>
+          <dt>Ship to</dt>
+          <dd>
+            {address.firstName} {address.lastName}, {address.address}, {address.zipCode} {address.city}
+          </dd>
         </dl>
         <table className="table">
           <caption className="visually-hidden">Items in this order</caption>
@@ -70,16 +65,13 @@ export function OrderDetailPage() {
             </tr>
           </thead>
           <tbody>
-            {o.items.map((i) => {
-              const price = i.unitPrice ?? i.price;
-              return (
-                <tr key={i.productId}>
-                  <td>{i.productName ?? i.name ?? `Product ${i.productId}`}</td>
-                  <td>{i.quantity}</td>
-                  <td>{price ? formatMoney(price) : '—'}</td>
-                </tr>
-              );
-            })}
+            {o.items.map((i) => (
+              <tr key={i.productId}>
+                <td>{i.productName}</td>
+                <td>{i.quantity}</td>
+                <td>{formatMoney(i.lineTotal)}</td>
+              </tr>
+            ))}
           </tbody>
           <tfoot>
             <tr>
@@ -90,7 +82,22 @@ export function OrderDetailPage() {
             </tr>
           </tfoot>
         </table>
-        <Link to={paths.orders.to()}>Back to my orders</Link>
+        {o.history.length > 0 && (
+          <>
+            <h2 className="section-title">History</h2>
+            <ol className="history" data-testid="order-history">
+              {o.history.map((h, index) => (
+                <li key={index}>
+                  <strong>{humanize(h.status)}</strong>
+                  {h.reason && ` — ${humanize(h.reason)}`} <span className="muted">{formatDate(h.at)}</span>
+                </li>
+              ))}
+            </ol>
+          </>
+        )}
+        <p>
+          <Link to={paths.orders.to()}>Back to my orders</Link>
+        </p>
       </div>
     </Page>
   );

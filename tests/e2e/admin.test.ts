@@ -1,0 +1,133 @@
+/**
+ * Admin journeys in a real browser: a price change shows up in the shop (catalog, detail and the
+ * cart's server-side prices), products are created and deleted, all orders, the mailbox and the
+ * fault switches are reachable — and none of it is open to a shopper.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { expectHidden, expectText, expectVisible } from './support/expect.ts';
+import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
+
+describe('administration in the browser', { timeout: 300_000 }, () => {
+  let shop: Shop;
+  before(
+    async () => {
+      shop = await startShop();
+    },
+    { timeout: 180_000 },
+  );
+  after(
+    async () => {
+      await shop?.stop();
+    },
+    { timeout: 60_000 },
+  );
+
+  test('admin changes a price and the shop shows the new price', { timeout: 60_000 }, async () => {
+    const admin = await shop.newPage('admin');
+    await shop.journey(admin, 'admin-price', async () => {
+      await admin.goto('/');
+      await admin.getByTestId('admin-link').click();
+      await expectVisible(admin.getByTestId('products-table'));
+      await expectText(admin.getByTestId('product-row-price-3'), '€119.99');
+      await shop.screenshot(admin, 'admin-products');
+      await admin.getByTestId('edit-3').click();
+      await expectVisible(admin.getByRole('dialog'));
+      await admin.getByTestId('edit-price').fill('99.50');
+      await admin.getByTestId('submit-edit').click();
+      await expectHidden(admin.getByRole('dialog'));
+      await expectText(admin.getByTestId('product-row-price-3'), '€99.50');
+    });
+
+    const visitor = await shop.newPage();
+    await shop.journey(visitor, 'price-in-shop', async () => {
+      await visitor.goto('/');
+      await expectText(visitor.getByTestId('product-price-3'), '€99.50');
+      await visitor.goto('/products/3');
+      await expectText(visitor.getByTestId('product-detail-price'), '€99.50');
+      await visitor.getByTestId('add-to-cart-3').click();
+      await expectText(visitor.getByTestId('cart-count'), '1');
+      await visitor.getByTestId('cart-link').click();
+      await expectText(visitor.getByTestId('unit-price-3'), '€99.50');
+      await expectText(visitor.getByTestId('cart-total'), '€99.50');
+    });
+  });
+
+  test(
+    'admin creates a product with stock, the shop lists it, and admin deletes it',
+    { timeout: 60_000 },
+    async () => {
+      const admin = await shop.newPage('admin');
+      const name = `E2E Gadget ${Date.now()}`;
+      await shop.journey(admin, 'admin-create-delete', async () => {
+        await admin.goto('/admin/products');
+        await admin.getByTestId('show-create-form').click();
+        await admin.getByTestId('create-name').fill(name);
+        await admin.getByTestId('create-price').fill('12.34');
+        await admin.getByTestId('create-category').selectOption('accessories');
+        await admin.getByTestId('create-stock').fill('5');
+        await admin.getByTestId('create-description').fill('Created by the browser tests.');
+        await admin.getByTestId('submit-create').click();
+        const row = admin.locator('[data-testid^="product-row-"]').filter({ hasText: name });
+        await expectVisible(row);
+        const id = (await row.getAttribute('data-testid'))!.replace('product-row-', '');
+        await expectText(admin.getByTestId(`product-row-price-${id}`), '€12.34');
+        await expectText(admin.getByTestId(`product-row-stock-${id}`), '5');
+
+        await admin.goto(`/?search=${encodeURIComponent(name)}`);
+        await expectText(admin.getByTestId(`product-price-${id}`), '€12.34');
+        await expectText(admin.getByTestId(`product-stock-${id}`), /5/);
+
+        await admin.goto('/admin/products');
+        await admin.getByTestId(`delete-${id}`).click();
+        await admin.getByTestId('confirm-delete').click();
+        await expectHidden(admin.getByTestId(`product-row-${id}`));
+        await admin.goto(`/products/${id}`);
+        await expectVisible(admin.getByTestId('product-not-found'));
+      });
+    },
+  );
+
+  test('admin sees all orders and flips a fault switch through shop-api', { timeout: 60_000 }, async () => {
+    const admin = await shop.newPage('admin');
+    await shop.journey(admin, 'admin-orders-faults', async () => {
+      await admin.goto('/admin/orders');
+      await expectVisible(admin.getByRole('heading', { name: 'All orders' }));
+      await shop.screenshot(admin, 'admin-orders');
+
+      await admin.getByTestId('admin-tab-faults').click();
+      await expectText(admin.getByTestId('fault-payment-current'), 'none');
+      const payment = admin.getByTestId('fault-payment');
+      await payment.getByLabel('Mode').selectOption('decline');
+      await payment.getByLabel('For the next N calls (optional)').fill('1');
+      await payment.getByRole('button', { name: 'Apply' }).click();
+      await expectText(admin.getByTestId('fault-payment-current'), 'decline');
+      await shop.screenshot(admin, 'admin-faults');
+      await payment.getByRole('button', { name: 'Reset' }).click();
+      await expectText(admin.getByTestId('fault-payment-current'), 'none');
+    });
+  });
+
+  test(
+    'a shopper gets neither the admin link, the admin pages nor the admin API',
+    { timeout: 60_000 },
+    async () => {
+      const page = await shop.newPage('mario');
+      await shop.journey(page, 'shopper-not-admin', async () => {
+        await page.goto('/');
+        await expectVisible(page.getByTestId('logout-button'));
+        await expectHidden(page.getByTestId('admin-link'));
+        await page.goto('/admin/mailbox');
+        await expectVisible(page.getByTestId('forbidden'));
+        for (const [method, path] of [
+          ['GET', '/api/admin/orders'],
+          ['GET', '/api/admin/mailbox'],
+          ['DELETE', '/api/products/1'],
+        ] as const) {
+          const answer = await fetchFromPage(page, path, { method, csrf: method !== 'GET' });
+          assert.equal(answer.status, 403, `${method} ${path}`);
+        }
+      });
+    },
+  );
+});

@@ -1,0 +1,111 @@
+/**
+ * The browser session against the gateway (BFF): no token ever reaches the page, logging out
+ * ends the session (the API answers 401 afterwards), and a logout done at the IdP ends the
+ * gateway's session too, through OIDC back-channel logout — while the browser still holds the
+ * gateway cookie, so nothing but the back channel can have ended it.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { expectVisible } from './support/expect.ts';
+import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
+import { eventually } from './support/wait.ts';
+
+describe('session in the browser', { timeout: 300_000 }, () => {
+  let shop: Shop;
+  before(
+    async () => {
+      shop = await startShop();
+    },
+    { timeout: 180_000 },
+  );
+  after(
+    async () => {
+      await shop?.stop();
+    },
+    { timeout: 60_000 },
+  );
+
+  // These tests log luigi in afresh each time: ending a session must not break other tests' logins.
+  const loggedInLuigi = async () => {
+    const page = await shop.newPage();
+    await page.goto('/');
+    await shop.loginThroughUi(page, 'luigi');
+    return page;
+  };
+
+  test('the session cookie is HttpOnly and /bff/user returns no token', { timeout: 60_000 }, async () => {
+    const page = await loggedInLuigi();
+    await shop.journey(page, 'no-token', async () => {
+      const user = await fetchFromPage(page, '/bff/user');
+      assert.equal(user.status, 200);
+      const body = user.body as { authenticated: boolean; user: { username: string }; csrfToken: string };
+      assert.equal(body.authenticated, true);
+      assert.equal(body.user.username, 'luigi');
+      assert.doesNotMatch(JSON.stringify(body), /eyJ[\w-]+\.[\w-]+|access_token|refresh_token|id_token/);
+      const gatewayCookies = (await page.context().cookies(shop.gatewayUrl)).filter(
+        (c) => !c.path.startsWith('/auth'),
+      );
+      assert.ok(gatewayCookies.length > 0, 'the gateway set a session cookie');
+      for (const cookie of gatewayCookies) {
+        assert.equal(cookie.httpOnly, true, `${cookie.name} is HttpOnly`);
+        assert.notEqual(cookie.sameSite, 'None', `${cookie.name} is SameSite Lax or Strict`);
+      }
+    });
+  });
+
+  test(
+    'logout ends the session: the header offers Log in and /api/orders answers 401',
+    { timeout: 60_000 },
+    async () => {
+      const page = await loggedInLuigi();
+      await shop.journey(page, 'logout', async () => {
+        assert.equal((await fetchFromPage(page, '/api/orders')).status, 200);
+        await page.getByTestId('logout-button').click();
+        // POST /bff/logout, then the idp's end-session endpoint, then back to the shop.
+        await page.waitForURL(
+          (url) => url.origin === new URL(shop.gatewayUrl).origin && !url.pathname.startsWith('/auth/'),
+        );
+        await expectVisible(page.getByTestId('login-button'));
+        await shop.screenshot(page, 'logged-out');
+        assert.equal((await fetchFromPage(page, '/api/orders')).status, 401);
+        assert.equal(
+          ((await fetchFromPage(page, '/bff/user')).body as { authenticated: boolean }).authenticated,
+          false,
+        );
+        // The idp's SSO session ended too: logging in asks for the password again.
+        await page.getByTestId('login-button').click();
+        await expectVisible(page.locator('#username'));
+      });
+    },
+  );
+
+  test(
+    'a logout at the IdP ends the gateway session through back-channel logout',
+    { timeout: 60_000 },
+    async () => {
+      const page = await loggedInLuigi();
+      await shop.journey(page, 'backchannel-logout', async () => {
+        const sessionCookies = async () =>
+          (await page.context().cookies(shop.gatewayUrl))
+            .filter((c) => !c.path.startsWith('/auth'))
+            .map((c) => `${c.name}=${c.value}`);
+        const before = await sessionCookies();
+        assert.equal((await fetchFromPage(page, '/api/orders')).status, 200);
+
+        // Logout at the idp itself (not through the shop): Keycloak asks for confirmation first.
+        await page.goto('/auth/realms/techstore/protocol/openid-connect/logout');
+        await Promise.all([page.waitForNavigation(), page.locator('#kc-logout').click()]);
+        // The browser still holds the very same gateway cookie: only the back channel can end that session.
+        assert.deepEqual(await sessionCookies(), before);
+
+        await page.goto('/');
+        await eventually('the gateway session to end', async () => {
+          const user = await fetchFromPage(page, '/bff/user');
+          return (user.body as { authenticated: boolean }).authenticated === false ? true : undefined;
+        });
+        assert.equal((await fetchFromPage(page, '/api/orders')).status, 401);
+        await expectVisible(page.getByTestId('login-button'));
+      });
+    },
+  );
+});

@@ -1,0 +1,165 @@
+/**
+ * One running TechStore for a browser test file: the whole system as real processes (idp,
+ * services, gateway serving a fresh UI build) plus one Chromium. Users log in once, through the
+ * idp's real login page, and later pages reuse that storage state (cookies of the gateway session).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { REPO_ROOT } from '../../../scripts/lib/parts.ts';
+import { startTestSystem, type TestSystem } from '../../support/system.ts';
+import { launchChromium } from './browser.ts';
+import { buildUi } from './ui-bundle.ts';
+import { USERS, type UserName } from './users.ts';
+
+export const SCREENSHOTS = join(REPO_ROOT, 'test-results/screenshots');
+export const ACTION_TIMEOUT_MS = 10_000;
+
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
+
+export interface Shop {
+  gatewayUrl: string;
+  system: TestSystem;
+  browser: Browser;
+  /** A new browser context (anonymous, or as `user` reusing that user's single login). */
+  newPage(user?: UserName): Promise<Page>;
+  /** Logs in interactively in `page` (through the header's Log in button and the idp form). */
+  loginThroughUi(page: Page, user: UserName): Promise<void>;
+  screenshot(page: Page, name: string): Promise<void>;
+  /** Runs a journey; on failure adds a screenshot and the tail of the system's logs. */
+  journey(page: Page, name: string, run: () => Promise<void>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startShop(): Promise<Shop> {
+  // The browser first: without it there is nothing to test, and the message must say so.
+  const browser = await launchChromium();
+  let system: TestSystem | undefined;
+  try {
+    const uiDist = await buildUi();
+    system = await startTestSystem({ extraEnv: { gateway: { UI_DIST_DIR: uiDist } } });
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+  const running = system;
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const contexts = new Set<BrowserContext>();
+  const states = new Map<UserName, Promise<StorageState>>();
+
+  const newContext = async (storageState?: StorageState) => {
+    const context = await browser.newContext({
+      baseURL: running.gatewayUrl,
+      storageState,
+      viewport: { width: 1280, height: 900 },
+    });
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    contexts.add(context);
+    context.once('close', () => contexts.delete(context));
+    return context;
+  };
+
+  const loginThroughUi = async (page: Page, user: UserName) => {
+    const { username, password } = USERS[user];
+    await page.getByTestId('login-button').click();
+    await page.waitForURL(/\/auth\/realms\/techstore\//);
+    await page.locator('#username').fill(username);
+    await page.locator('#password').fill(password);
+    await page.locator('#kc-login').click();
+    await page.waitForURL(
+      (url) => url.origin === new URL(running.gatewayUrl).origin && !url.pathname.startsWith('/auth/'),
+    );
+    await page.getByTestId('logout-button').waitFor();
+  };
+
+  const storageStateOf = (user: UserName) => {
+    let state = states.get(user);
+    if (!state) {
+      state = (async () => {
+        const context = await newContext();
+        try {
+          const page = await context.newPage();
+          await page.goto('/');
+          await loginThroughUi(page, user);
+          return await context.storageState();
+        } finally {
+          await context.close();
+        }
+      })();
+      states.set(user, state);
+      state.catch(() => states.delete(user));
+    }
+    return state;
+  };
+
+  const screenshot = async (page: Page, name: string) => {
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
+
+  return {
+    gatewayUrl: running.gatewayUrl,
+    system: running,
+    browser,
+    async newPage(user) {
+      const context = await newContext(user ? await storageStateOf(user) : undefined);
+      return context.newPage();
+    },
+    loginThroughUi,
+    screenshot,
+    async journey(page, name, run) {
+      try {
+        await run();
+      } catch (error) {
+        await screenshot(page, `failed-${name}`).catch(() => {});
+        const logs = running.logs().split('\n').slice(-60).join('\n');
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(
+          `${message}\n(page: ${page.url()}; screenshot test-results/screenshots/failed-${name}.png)\n--- system logs (tail) ---\n${logs}`,
+          {
+            cause: error,
+          },
+        );
+      }
+    },
+    async stop() {
+      await Promise.all([...contexts].map((c) => c.close().catch(() => {})));
+      await browser.close().catch(() => {});
+      await running.stop();
+    },
+  };
+}
+
+/** fetch() from inside the page (same origin, the page's cookies), returning status and body. */
+export async function fetchFromPage(
+  page: Page,
+  path: string,
+  init: { method?: string; body?: unknown; csrf?: boolean; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: unknown }> {
+  return page.evaluate(
+    async ({ path, init }) => {
+      const headers: Record<string, string> = { Accept: 'application/json', ...init.headers };
+      if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+      if (init.csrf) {
+        const session = (await (await fetch('/bff/user', { credentials: 'same-origin' })).json()) as {
+          csrfToken?: string;
+        };
+        if (session.csrfToken) headers['X-CSRF-Token'] = session.csrfToken;
+      }
+      const response = await fetch(path, {
+        method: init.method ?? 'GET',
+        headers,
+        credentials: 'same-origin',
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, body };
+    },
+    { path, init },
+  );
+}
