@@ -1,0 +1,67 @@
+import { resolve } from 'node:path';
+import { IdpError } from './errors.ts';
+import type { StartIdpOptions } from './start-idp.ts';
+
+/**
+ * The only file of the idp that reads the environment (for `npm run idp`). Every problem is
+ * collected into one error naming each variable. Client secrets have no default.
+ */
+export function loadIdpConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  root: string,
+): StartIdpOptions {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+  if (production && env.IDP_ALLOW_PRODUCTION !== 'true') {
+    throw new IdpError(
+      'IDP_PRODUCTION_REFUSED',
+      'NODE_ENV=production: the embedded idp is a development and test stand-in for Keycloak 26 (sessions in memory, ' +
+        'no clustering, no admin console). Run Keycloak with deploy/keycloak/techstore-realm.json in production, or set ' +
+        'IDP_ALLOW_PRODUCTION=true to accept these limits knowingly.',
+    );
+  }
+  const port = Number(env.IDP_PORT ?? 8081);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push(`IDP_PORT="${env.IDP_PORT}" is not a port number (0-65535)`);
+  const publicUrl = env.IDP_PUBLIC_URL ?? 'http://localhost:8080';
+  try {
+    const url = new URL(publicUrl);
+    if (url.pathname !== '/' || url.search)
+      problems.push(
+        `IDP_PUBLIC_URL="${publicUrl}" must be an origin only (put the path in IDP_RELATIVE_PATH)`,
+      );
+  } catch {
+    problems.push(`IDP_PUBLIC_URL="${publicUrl}" is not a URL (e.g. http://localhost:8080)`);
+  }
+  const files = env.IDP_REALM_FILES
+    ? env.IDP_REALM_FILES.split(',')
+        .map((f) => f.trim())
+        .filter(Boolean)
+    : ['deploy/keycloak/techstore-realm.json', ...(production ? [] : ['deploy/keycloak/dev-users.json'])];
+  const admin =
+    env.IDP_BOOTSTRAP_ADMIN_USERNAME && env.IDP_BOOTSTRAP_ADMIN_PASSWORD
+      ? { username: env.IDP_BOOTSTRAP_ADMIN_USERNAME, password: env.IDP_BOOTSTRAP_ADMIN_PASSWORD }
+      : undefined;
+  if (!!env.IDP_BOOTSTRAP_ADMIN_USERNAME !== !!env.IDP_BOOTSTRAP_ADMIN_PASSWORD) {
+    problems.push('IDP_BOOTSTRAP_ADMIN_USERNAME and IDP_BOOTSTRAP_ADMIN_PASSWORD must be set together');
+  }
+  const invalidGrantStatus = env.IDP_COMPAT_INVALID_GRANT_STATUS
+    ? Number(env.IDP_COMPAT_INVALID_GRANT_STATUS)
+    : 400;
+  if (invalidGrantStatus !== 400 && invalidGrantStatus !== 401)
+    problems.push('IDP_COMPAT_INVALID_GRANT_STATUS must be 400 (KC ≥ 26.6) or 401 (KC < 26.6)');
+  if (problems.length > 0)
+    throw new IdpError('IDP_CONFIG_INVALID', `invalid idp configuration:\n- ${problems.join('\n- ')}`);
+  return {
+    port,
+    host: env.IDP_HOST ?? '127.0.0.1',
+    publicUrl,
+    relativePath: env.IDP_RELATIVE_PATH ?? '/auth',
+    realmFiles: files.map((f) => resolve(root, f)),
+    env: { GATEWAY_PUBLIC_URL: publicUrl, ...env },
+    dataDir: resolve(root, env.IDP_DATA_DIR ?? '.data/idp'),
+    bootstrapAdmin: admin,
+    compat: { invalidGrantStatus: invalidGrantStatus as 400 | 401 },
+    production,
+  };
+}

@@ -1,0 +1,41 @@
+import type { FastifyInstance } from 'fastify';
+import type { IdpContext } from '../context.ts';
+import { OAuthError } from '../errors.ts';
+import { verifyRealmToken } from '../tokens/verify-token.ts';
+import { authenticateClient } from './client-auth.ts';
+import { findRealm, formOf } from './realm-lookup.ts';
+import { noStore } from './token-route.ts';
+
+/**
+ * POST {realm}/protocol/openid-connect/revoke — the client the token was issued to (RFC 7009).
+ * A refresh token ends that client's session (so its refresh and access tokens stop working);
+ * an access token is put on the revocation list until it expires. Unknown or invalid tokens
+ * answer 200, as the RFC requires; another client's token is refused.
+ */
+export function revokeRoute(app: FastifyInstance, ctx: IdpContext): void {
+  app.post<{ Params: { realm: string } }>(
+    '/realms/:realm/protocol/openid-connect/revoke',
+    async (request, reply) => {
+      const realm = findRealm(ctx, request.params.realm, reply);
+      if (!realm) return reply;
+      const form = formOf(request.body);
+      const client = authenticateClient(ctx, realm, request, form);
+      if (!form.token) throw new OAuthError(400, 'invalid_request', 'Token not provided');
+      const refresh = await verifyRealmToken(ctx, realm.name, form.token, 'hmac');
+      const access = refresh ? undefined : await verifyRealmToken(ctx, realm.name, form.token, 'rsa');
+      const payload = refresh ?? access;
+      if (!payload) return noStore(reply).send();
+      if (payload.azp !== client.clientId)
+        throw new OAuthError(400, 'unauthorized_client', 'Unmatching clients');
+      if (refresh) {
+        const session = ctx.sessions.sessions.get(String(refresh.sid));
+        session?.clients.delete(client.id);
+        if (session && session.clients.size === 0 && refresh.typ === 'Offline')
+          ctx.sessions.removeSession(session.id);
+      } else if (access?.jti && access.exp) {
+        ctx.sessions.revokeAccessToken(access.jti, access.exp * 1000);
+      }
+      return noStore(reply).send();
+    },
+  );
+}

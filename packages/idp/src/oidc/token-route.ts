@@ -1,0 +1,64 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { IdpContext } from '../context.ts';
+import { OAuthError } from '../errors.ts';
+import { authenticateClient, claimedClientId } from './client-auth.ts';
+import { authorizationCodeGrant } from './grants/authorization-code.ts';
+import { clientCredentialsGrant } from './grants/client-credentials.ts';
+import { passwordGrant } from './grants/password.ts';
+import { refreshTokenGrant } from './grants/refresh-token.ts';
+import { findRealm, formOf } from './realm-lookup.ts';
+
+const GRANTS = new Set(['authorization_code', 'refresh_token', 'password', 'client_credentials']);
+
+/**
+ * POST {realm}/protocol/openid-connect/token — any client; confidential clients authenticate
+ * with their secret (basic or post). Responses carry `Cache-Control: no-store` (RFC 6749 §5.1).
+ */
+export function tokenRoute(app: FastifyInstance, ctx: IdpContext): void {
+  app.post<{ Params: { realm: string } }>(
+    '/realms/:realm/protocol/openid-connect/token',
+    async (request, reply) => {
+      const realm = findRealm(ctx, request.params.realm, reply);
+      if (!realm) return reply;
+      const form = formOf(request.body);
+      const grantType = form.grant_type;
+      let clientId = claimedClientId(request, form) ?? '-';
+      let ok = false;
+      try {
+        if (!grantType) throw new OAuthError(400, 'invalid_request', 'Missing form parameter: grant_type');
+        const client = authenticateClient(ctx, realm, request, form);
+        clientId = client.clientId;
+        let body: Record<string, unknown>;
+        switch (grantType) {
+          case 'authorization_code':
+            body = await authorizationCodeGrant(ctx, realm, client, form);
+            break;
+          case 'refresh_token':
+            body = await refreshTokenGrant(ctx, realm, client, form);
+            break;
+          case 'password':
+            body = await passwordGrant(ctx, realm, client, form, request.ip);
+            break;
+          case 'client_credentials':
+            body = await clientCredentialsGrant(ctx, realm, client, form, request.ip);
+            break;
+          default:
+            throw new OAuthError(400, 'unsupported_grant_type', 'Unsupported grant_type');
+        }
+        ok = true;
+        return noStore(reply).send(body);
+      } finally {
+        ctx.stats.record(
+          realm.name,
+          clientId,
+          grantType && GRANTS.has(grantType) ? grantType : 'unsupported',
+          ok,
+        );
+      }
+    },
+  );
+}
+
+export function noStore(reply: FastifyReply): FastifyReply {
+  return reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+}

@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { loadIdpConfig } from './config.ts';
+import { IdpError } from './errors.ts';
+import { startIdp } from './start-idp.ts';
+
+/** `npm run idp`: the embedded identity provider as a standalone process (env: see README). */
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const logger = pino({ name: 'idp', level: process.env.LOG_LEVEL ?? 'info' });
+
+try {
+  const config = loadIdpConfig(process.env, root);
+  const idp = await startIdp({ ...config, logger });
+  for (const realm of ['techstore']) logger.info({ issuer: idp.issuer(realm) }, 'issuer');
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 5000);
+    timer.unref();
+    void idp.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+} catch (err) {
+  if (err instanceof IdpError) {
+    logger.fatal({ code: err.code }, err.message);
+  } else {
+    logger.fatal({ err }, 'idp failed to start');
+  }
+  process.exit(1);
+}

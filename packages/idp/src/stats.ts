@@ -1,0 +1,33 @@
+/** Token-request counters per realm, client and grant, so tests can assert single-flight from outside. */
+export interface TokenRequestCount {
+  realm: string;
+  clientId: string;
+  grantType: string;
+  requests: number;
+  succeeded: number;
+}
+
+export class TokenStats {
+  readonly #counts = new Map<string, TokenRequestCount>();
+  #startedAt = new Date().toISOString();
+
+  record(realm: string, clientId: string, grantType: string, ok: boolean): void {
+    const key = `${realm}\u0000${clientId}\u0000${grantType}`;
+    let entry = this.#counts.get(key);
+    if (!entry) {
+      entry = { realm, clientId, grantType, requests: 0, succeeded: 0 };
+      this.#counts.set(key, entry);
+    }
+    entry.requests += 1;
+    if (ok) entry.succeeded += 1;
+  }
+
+  snapshot(): { since: string; tokenRequests: TokenRequestCount[] } {
+    return { since: this.#startedAt, tokenRequests: [...this.#counts.values()].map((e) => ({ ...e })) };
+  }
+
+  reset(): void {
+    this.#counts.clear();
+    this.#startedAt = new Date().toISOString();
+  }
+}
