@@ -1,0 +1,259 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/testing';
+import { Browser } from '../testing/browser.ts';
+import { startEchoUpstream, type Received } from '../testing/fake-upstream.ts';
+import { startGatewayWithIdp, type GatewayWithIdp } from '../testing/idp-harness.ts';
+
+const MIGRATIONS = new URL('../../migrations/', import.meta.url);
+const COOKIE = 'mockmart_session';
+
+describe('login through the real idp (code + PKCE), refresh, logout', { timeout: 120_000 }, () => {
+  let database: TestDatabase;
+  let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
+  let system: GatewayWithIdp;
+  let clock = Date.now();
+  const idpCalls: string[] = [];
+
+  before(async () => {
+    database = await createTestDatabase({ migrationsDir: MIGRATIONS });
+    upstream = await startEchoUpstream();
+    const countingFetch: typeof fetch = async (input, init) => {
+      const body =
+        init?.body instanceof URLSearchParams
+          ? init.body.toString()
+          : typeof init?.body === 'string'
+            ? init.body
+            : '';
+      const grant = /grant_type=([a-z_]+)/.exec(body)?.[1];
+      idpCalls.push(grant ?? new URL(input instanceof Request ? input.url : String(input)).pathname);
+      return fetch(input, init);
+    };
+    system = await startGatewayWithIdp(
+      database.db,
+      { SHOP_API_URL: upstream.url, RATE_LIMIT_LOGIN_PER_MINUTE: '1000' },
+      { now: () => clock, fetch: countingFetch },
+    );
+  });
+  after(async () => {
+    await system?.close();
+    await upstream?.close();
+    await database?.drop();
+  });
+
+  const refreshes = () => idpCalls.filter((call) => call === 'refresh_token').length;
+
+  test('a full login: /bff/login → idp form → callback sets a rotated HttpOnly cookie and redirects to returnTo', async () => {
+    const browser = new Browser(system.origin);
+    const start = await browser.request('/bff/login?returnTo=%2Forders%3Fpage%3D2');
+    assert.equal(start.status, 302);
+    const authorize = new URL(start.headers.get('location') ?? '');
+    assert.equal(authorize.origin, system.origin, 'the browser stays on one origin (/auth is proxied)');
+    assert.equal(authorize.pathname, '/auth/realms/techstore/protocol/openid-connect/auth');
+    assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
+    assert.equal(authorize.searchParams.get('client_id'), 'gateway');
+    assert.ok(authorize.searchParams.get('state') && authorize.searchParams.get('nonce'));
+    const preLogin = browser.cookies.get(COOKIE);
+    assert.ok(preLogin, 'a pre-login session holds state, nonce and verifier');
+
+    browser.cookies.clear();
+    browser.cookies.set(COOKIE, preLogin);
+    const done = await browser.login('mario', 'mario-test-password', '/orders?page=2');
+    assert.equal(done.status, 302);
+    assert.equal(done.headers.get('location'), '/orders?page=2');
+    const setCookie = done.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`)) ?? '';
+    for (const flag of ['HttpOnly', 'SameSite=Lax', 'Path=/']) assert.ok(setCookie.includes(flag), flag);
+    assert.notEqual(browser.cookies.get(COOKIE), preLogin, 'the session id is rotated at login');
+
+    const replay = new Browser(system.origin);
+    replay.cookies.set(COOKIE, preLogin);
+    assert.equal((await replay.json('/bff/user')).body.authenticated, false, 'the pre-login id is dead');
+
+    const me = await browser.json<{
+      authenticated: boolean;
+      user: Record<string, unknown>;
+      csrfToken: string;
+    }>('/bff/user');
+    assert.equal(me.body.authenticated, true);
+    assert.equal(me.body.user.username, 'mario');
+    assert.equal(me.body.user.email, 'mario@techstore.test');
+    assert.equal(me.body.user.name, 'Mario Rossi');
+    assert.equal(me.body.user.canCheckout, true);
+    assert.ok((me.body.user.roles as string[]).includes('can-checkout'));
+    assert.match(me.body.csrfToken, /^[A-Za-z0-9_-]{43}$/);
+    assert.ok(!/eyJ[A-Za-z0-9_-]+\.eyJ/.test(JSON.stringify(me.body)), 'no JWT in /bff/user');
+  });
+
+  test('the API call carries the user token from the idp; nothing token-like reaches the browser or the log', async () => {
+    const browser = new Browser(system.origin);
+    await browser.login('mario', 'mario-test-password');
+    const api = await browser.request('/api/orders');
+    const seen = (await api.json()) as Received;
+    const token = String(seen.headers.authorization).replace(/^Bearer /, '');
+    assert.match(token, /^eyJ/);
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
+    assert.equal(
+      claims.iss,
+      `${system.origin}/auth/realms/techstore`,
+      'the public issuer, though the gateway called the idp internally',
+    );
+    assert.ok([claims.aud].flat().includes('shop-api'));
+    const logText = system.gateway.logs.text();
+    assert.ok(!logText.includes(token), 'access token not in the log');
+    assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\.eyJ/.test(logText), 'no JWT at all in the log');
+    const me = await browser.request('/bff/user');
+    assert.ok(!JSON.stringify([...me.headers]).includes('eyJ'), 'no token in headers');
+  });
+
+  test('the callback refuses a response whose state is not bound to this browser (login CSRF)', async () => {
+    const victim = new Browser(system.origin);
+    await victim.request('/bff/login');
+    const attacker = new Browser(system.origin);
+    const start = await attacker.request('/bff/login');
+    const state = new URL(start.headers.get('location') ?? '').searchParams.get('state');
+    const response = await victim.json(`/bff/callback?code=stolen&state=${state}`);
+    assert.equal(response.status, 400);
+    assert.equal(response.body.code, 'GW_LOGIN_STATE_INVALID');
+    assert.equal((await victim.json('/bff/user')).body.authenticated, false);
+  });
+
+  test('N concurrent API calls with an expired access token cause exactly one refresh at the idp', async () => {
+    const browser = new Browser(system.origin);
+    await browser.login('mario', 'mario-test-password');
+    const firstToken = ((await (await browser.request('/api/orders')).json()) as Received).headers
+      .authorization;
+    const before = refreshes();
+    clock += 10 * 60_000;
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 25 }, () =>
+          browser
+            .request('/api/orders')
+            .then(async (r) => ({ status: r.status, seen: (await r.json()) as Received })),
+        ),
+      );
+      assert.equal(refreshes() - before, 1, 'one refresh for 25 concurrent calls');
+      const tokens = new Set(results.map((r) => r.seen.headers.authorization));
+      assert.deepEqual(
+        results.map((r) => r.status),
+        Array(25).fill(200),
+      );
+      assert.equal(tokens.size, 1);
+      assert.notEqual([...tokens][0], firstToken, 'the refreshed token is used');
+    } finally {
+      clock -= 10 * 60_000;
+    }
+  });
+
+  test('a refused refresh (invalid_grant) ends the session: the API is then 401 and the row is gone', async () => {
+    const browser = new Browser(system.origin);
+    await browser.login('blocked', 'blocked-test-password');
+    const me = await browser.json<{ authenticated: boolean; user: { canCheckout: boolean } }>('/bff/user');
+    assert.equal(me.body.user.canCheckout, false, 'no can-checkout role, no legacy claim');
+    const store = system.gateway.app.gateway.store;
+    const session = await store.load(browser.cookies.get(COOKIE) ?? '');
+    assert.ok(session?.secrets.tokens);
+    session.secrets.tokens.refreshToken = 'a-refresh-token-the-idp-never-issued';
+    assert.ok(await store.save(session));
+    const before = refreshes();
+    clock += 10 * 60_000;
+    try {
+      const response = await browser.json('/api/orders');
+      assert.equal(refreshes() - before, 1);
+      assert.equal(response.status, 401);
+      assert.equal(response.body.code, 'GW_SESSION_ENDED');
+    } finally {
+      clock -= 10 * 60_000;
+    }
+    assert.equal(await store.reload(session), undefined);
+    assert.equal((await browser.json('/bff/user')).body.authenticated, false);
+  });
+
+  test('back-channel logout from the idp ends the gateway session; the API is then 401', async () => {
+    const browser = new Browser(system.origin);
+    await browser.login('mario', 'mario-test-password');
+    assert.equal((await browser.request('/api/orders')).status, 200);
+    await adminLogoutAll(system, 'mario');
+    assert.equal((await browser.json('/bff/user')).body.authenticated, false);
+    assert.equal((await browser.request('/api/orders')).status, 401);
+  });
+
+  test('POST /bff/logout needs the CSRF token and answers the RP-initiated logout URL', async () => {
+    const browser = new Browser(system.origin);
+    await browser.login('mario', 'mario-test-password');
+    const { body } = await browser.json<{ csrfToken: string }>('/bff/user');
+    assert.equal((await browser.request('/bff/logout', { method: 'POST' })).status, 403);
+    assert.equal(
+      (await browser.request('/bff/logout', { method: 'POST', headers: { 'x-csrf-token': 'nope' } })).status,
+      403,
+    );
+    const out = await browser.json<{ logoutUrl: string }>('/bff/logout', {
+      method: 'POST',
+      headers: { 'x-csrf-token': body.csrfToken, origin: system.origin },
+    });
+    assert.equal(out.status, 200);
+    const url = new URL(out.body.logoutUrl);
+    assert.equal(
+      url.origin + url.pathname,
+      `${system.origin}/auth/realms/techstore/protocol/openid-connect/logout`,
+    );
+    assert.equal(url.searchParams.get('post_logout_redirect_uri'), `${system.origin}/`);
+    assert.ok(url.searchParams.get('id_token_hint'));
+    assert.equal((await browser.json('/bff/user')).body.authenticated, false);
+    const idpLogout = await browser.request(out.body.logoutUrl);
+    assert.equal(idpLogout.status, 302);
+    assert.equal(idpLogout.headers.get('location'), `${system.origin}/`);
+    const again = await browser.request('/bff/login');
+    const form = await browser.request(again.headers.get('location') ?? '');
+    assert.equal(form.status, 200, 'the idp session ended too: the login form is shown again');
+  });
+
+  test('/bff/login is rate limited per IP with 429 and Retry-After', async () => {
+    const limited = await startGatewayWithIdp(database.db, {
+      SHOP_API_URL: upstream.url,
+      RATE_LIMIT_LOGIN_PER_MINUTE: '2',
+    });
+    try {
+      const browser = new Browser(limited.origin);
+      assert.equal((await browser.request('/bff/login')).status, 302);
+      assert.equal((await browser.request('/bff/login')).status, 302);
+      const third = await browser.json('/bff/login');
+      assert.equal(third.status, 429);
+      assert.equal(third.body.code, 'GW_RATE_LIMITED');
+      assert.ok(Number(third.headers.get('retry-after')) > 0);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+/** Keycloak admin REST: end every session of a user, which makes the idp send back-channel logouts. */
+async function adminLogoutAll(system: GatewayWithIdp, username: string): Promise<void> {
+  const tokenResponse = await fetch(`${system.idp.baseUrl}/realms/master/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: 'admin-cli',
+      username: 'root',
+      password: 'root-test-password',
+    }),
+  });
+  const { access_token: adminToken } = (await tokenResponse.json()) as { access_token: string };
+  const headers = { authorization: `Bearer ${adminToken}` };
+  const users = (await (
+    await fetch(`${system.idp.baseUrl}/admin/realms/techstore/users?username=${username}&exact=true`, {
+      headers,
+    })
+  ).json()) as { id: string }[];
+  const id = users[0]?.id;
+  assert.ok(id, `user ${username} exists`);
+  const response = await fetch(`${system.idp.baseUrl}/admin/realms/techstore/users/${id}/logout`, {
+    method: 'POST',
+    headers,
+  });
+  assert.equal(response.status, 204);
+}
