@@ -1,5 +1,5 @@
 export { createApp, type App, type AppOptions } from './app.ts';
-export { startServer, type RunningServer, type StartOptions } from './server.ts';
+export { startServer, type RunningServer, type StartOptions, type ServableApp } from './server.ts';
 export {
   AppError,
   defineError,

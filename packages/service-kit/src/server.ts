@@ -1,6 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { HealthState } from './health.ts';
 
+/**
+ * What startServer uses of a Fastify instance. Structural on purpose: createApp's app (pino logger,
+ * TypeBox type provider) is not assignable to the default FastifyInstance type, so naming that
+ * type here forced every caller into an `as unknown as` cast.
+ */
+export type ServableApp = Pick<FastifyInstance, 'listen' | 'server'> & {
+  close(): PromiseLike<unknown>;
+  log: Pick<FastifyInstance['log'], 'info' | 'error'>;
+  health?: HealthState;
+};
+
 export interface StartOptions {
   host: string;
   port: number;
@@ -23,10 +34,7 @@ export interface RunningServer {
  * Listens, and on SIGTERM/SIGINT shuts down gracefully: readiness turns 503 so load balancers stop
  * routing, the listener closes, in-flight requests finish, then pools close — all within a bound.
  */
-export async function startServer(
-  app: FastifyInstance & { health?: HealthState },
-  options: StartOptions,
-): Promise<RunningServer> {
+export async function startServer(app: ServableApp, options: StartOptions): Promise<RunningServer> {
   await app.listen({ host: options.host, port: options.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
