@@ -39,8 +39,15 @@ for (const backend of ['pglite', 'postgres'] as const) {
   describe(`database on ${backend}`, { timeout: 20_000 }, () => {
     let url: string | undefined;
     let drops: Array<() => Promise<void>> = [];
+    // PGlite takes about a second to boot, so its tests share one instance reset to empty.
+    let pglite: Database | undefined;
     const open = async (options: { migrationsDir?: string } = {}) => {
-      if (backend === 'pglite') return openDatabase({ dataDir: 'memory://', ...options });
+      if (backend === 'pglite') {
+        pglite ??= await openDatabase({ dataDir: 'memory://' });
+        await pglite.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+        if (options.migrationsDir) await migrate(pglite, options.migrationsDir);
+        return pglite;
+      }
       const throwaway = await createThrowawayDatabase();
       assert.ok(throwaway, 'PostgreSQL at 127.0.0.1:5432 is reachable');
       url = throwaway.url;
@@ -52,6 +59,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
       return db;
     };
     after(async () => {
+      await pglite?.close();
       for (const drop of drops) await drop();
       drops = [];
     });
@@ -66,7 +74,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
         assert.deepEqual((await db.query('SELECT id, name, price FROM items')).rows, [{ id: 1, name: 'one', price: 100 }]);
         await assert.rejects(db.query('UPDATE items SET price = 0'), /price_positive/);
       } finally {
-        if (backend === 'pglite') await db.close();
+        if (backend === 'postgres') await db.close();
       }
     });
 
@@ -82,7 +90,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
           await assert.rejects(openDatabase({ url, dataDir: 'unused', migrationsDir: failing }), /missing_table/);
         }
       } finally {
-        if (backend === 'pglite') await db.close();
+        if (backend === 'postgres') await db.close();
       }
     });
 
@@ -105,7 +113,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
         assert.equal((await db.query('SELECT id FROM items WHERE id > $1', [0])).rowCount, 2);
         await db.ping();
       } finally {
-        if (backend === 'pglite') await db.close();
+        if (backend === 'postgres') await db.close();
       }
     });
   });
