@@ -135,8 +135,10 @@ export function rolesRoutes(app: FastifyInstance, ctx: IdpContext): void {
             if (!role) return reply.code(404).send({ error: 'Role not found' });
             keys.push(roleKey(role.name, role.clientId));
           }
-          for (const k of keys)
-            method === 'POST' ? found.user.roleKeys.add(k) : found.user.roleKeys.delete(k);
+          for (const k of keys) {
+            if (method === 'POST') found.user.roleKeys.add(k);
+            else found.user.roleKeys.delete(k);
+          }
           return reply.code(204).send();
         },
       });

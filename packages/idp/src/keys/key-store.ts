@@ -219,8 +219,8 @@ async function loadRealm(stored: StoredRealmKeys, realm: string): Promise<RealmK
   try {
     const rsa = await Promise.all(
       stored.rsa.map(async (k) => {
-        const { d, p, q, dp, dq, qi, ...pub } = k.privateJwk;
-        (void d, p, q, dp, dq, qi);
+        const { kty, n, e } = k.privateJwk;
+        const pub = { kty, n, e };
         const privateKey = (await importJWK({ ...k.privateJwk, alg: 'RS256' }, 'RS256')) as CryptoKey;
         const publicKey = (await importJWK({ ...pub, alg: 'RS256' }, 'RS256')) as CryptoKey;
         const publicJwk: PublishedJwk = {

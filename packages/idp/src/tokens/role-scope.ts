@@ -5,7 +5,7 @@ export function expandRoles(realm: Realm, keys: Iterable<string>): Set<string> {
   const out = new Set<string>();
   const stack = [...keys];
   while (stack.length > 0) {
-    const key = stack.pop() as string;
+    const key = stack.shift() as string;
     if (out.has(key)) continue;
     out.add(key);
     for (const child of realm.roles.get(key)?.composites ?? []) stack.push(child);
