@@ -18,7 +18,11 @@ async function listen(options: Partial<AppOptions> = {}) {
   let handlerRuns = 0;
   app.post(
     '/orders',
-    { schema: { body: strictObject({ sku: Type.String({ minLength: 1 }), quantity: Type.Integer({ minimum: 1 }) }) } },
+    {
+      schema: {
+        body: strictObject({ sku: Type.String({ minLength: 1 }), quantity: Type.Integer({ minimum: 1 }) }),
+      },
+    },
     async (request) => {
       handlerRuns++;
       return { accepted: request.body };
@@ -175,7 +179,9 @@ describe('createApp errors are problem+json and never leak', { timeout: 10_000 }
     const echoed = await fetch(`${server.base}/health/live`, { headers: { 'x-request-id': valid } });
     assert.equal(echoed.headers.get('x-request-id'), valid);
 
-    const garbage = await fetch(`${server.base}/health/live`, { headers: { 'x-request-id': '<script>x</script>' } });
+    const garbage = await fetch(`${server.base}/health/live`, {
+      headers: { 'x-request-id': '<script>x</script>' },
+    });
     const replaced = garbage.headers.get('x-request-id');
     assert.notEqual(replaced, '<script>x</script>');
     assert.match(replaced ?? '', /^[0-9a-f-]{36}$/);
@@ -185,7 +191,13 @@ describe('createApp errors are problem+json and never leak', { timeout: 10_000 }
   });
 
   test('logs redact authorization, cookie, password, token and email', async () => {
-    const secrets = ['Bearer eyJhbGciOi.secret-token', 'sid=session-cookie-value', 'hunter2-password', 'refresh-tok-123', 'mario@example.com'];
+    const secrets = [
+      'Bearer eyJhbGciOi.secret-token',
+      'sid=session-cookie-value',
+      'hunter2-password',
+      'refresh-tok-123',
+      'mario@example.com',
+    ];
     const response = await fetch(`${server.base}/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: secrets[0]!, cookie: secrets[1]! },
@@ -247,9 +259,14 @@ describe('readiness', { timeout: 10_000 }, () => {
     t.after(() => app.close());
     const address = app.server.address();
     const started = performance.now();
-    const response = await fetch(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/health/ready`);
+    const response = await fetch(
+      `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/health/ready`,
+    );
     assert.equal(response.status, 503);
-    assert.deepEqual(await response.json(), { status: 'unavailable', checks: { slow: 'failing: timed out' } });
+    assert.deepEqual(await response.json(), {
+      status: 'unavailable',
+      checks: { slow: 'failing: timed out' },
+    });
     assert.ok(performance.now() - started < 1000);
   });
 });

@@ -51,7 +51,14 @@ test('names every bad or missing variable in one error', () => {
       DATABASE_URL: 'mysql://db',
     }),
   );
-  const names = ['PORT', 'NODE_ENV', 'FEATURE_ON', 'DATABASE_URL', 'KEYCLOAK_PUBLIC_URL', 'KEYCLOAK_CLIENT_SECRET'];
+  const names = [
+    'PORT',
+    'NODE_ENV',
+    'FEATURE_ON',
+    'DATABASE_URL',
+    'KEYCLOAK_PUBLIC_URL',
+    'KEYCLOAK_CLIENT_SECRET',
+  ];
   assert.equal(error.problems.length, names.length, error.message);
   for (const name of names) {
     assert.ok(
@@ -60,7 +67,10 @@ test('names every bad or missing variable in one error', () => {
     );
     assert.match(error.message, new RegExp(`\\b${name}\\b`));
   }
-  assert.match(error.message, /KEYCLOAK_CLIENT_SECRET is required.*Set KEYCLOAK_CLIENT_SECRET or KEYCLOAK_CLIENT_SECRET_FILE/);
+  assert.match(
+    error.message,
+    /KEYCLOAK_CLIENT_SECRET is required.*Set KEYCLOAK_CLIENT_SECRET or KEYCLOAK_CLIENT_SECRET_FILE/,
+  );
   assert.match(error.message, /PORT="eighty" is invalid/);
 });
 
@@ -86,16 +96,24 @@ test('reads a secret from NAME_FILE, trimmed, and reports an unreadable file', (
 
   const missing = join(dir, 'nope');
   const error = configError(() =>
-    loadConfig(schema, { KEYCLOAK_PUBLIC_URL: 'http://localhost:8080', KEYCLOAK_CLIENT_SECRET_FILE: missing }),
+    loadConfig(schema, {
+      KEYCLOAK_PUBLIC_URL: 'http://localhost:8080',
+      KEYCLOAK_CLIENT_SECRET_FILE: missing,
+    }),
   );
-  assert.ok(error.problems.some((p) => p.startsWith('KEYCLOAK_CLIENT_SECRET_FILE=') && p.includes('cannot be read')));
+  assert.ok(
+    error.problems.some((p) => p.startsWith('KEYCLOAK_CLIENT_SECRET_FILE=') && p.includes('cannot be read')),
+  );
 
   if (process.getuid?.() !== 0) {
     const locked = join(dir, 'locked');
     writeFileSync(locked, SECRET_VALUE);
     chmodSync(locked, 0o000);
     const lockedError = configError(() =>
-      loadConfig(schema, { KEYCLOAK_PUBLIC_URL: 'http://localhost:8080', KEYCLOAK_CLIENT_SECRET_FILE: locked }),
+      loadConfig(schema, {
+        KEYCLOAK_PUBLIC_URL: 'http://localhost:8080',
+        KEYCLOAK_CLIENT_SECRET_FILE: locked,
+      }),
     );
     assert.ok(!lockedError.message.includes(SECRET_VALUE));
     assert.match(lockedError.message, /cannot be read/);

@@ -18,8 +18,10 @@ function migrations(name: string, files: Record<string, string>): string {
 
 // 010 sorts after 002 and needs its column; README.md and the bad name are not migrations.
 const good = migrations('good', {
-  '001_items.sql': 'CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL);\nINSERT INTO items VALUES (1, $$one$$);\n',
-  '002_price.sql': 'ALTER TABLE items ADD COLUMN price int NOT NULL DEFAULT 0;\nUPDATE items SET price = 100;',
+  '001_items.sql':
+    'CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL);\nINSERT INTO items VALUES (1, $$one$$);\n',
+  '002_price.sql':
+    'ALTER TABLE items ADD COLUMN price int NOT NULL DEFAULT 0;\nUPDATE items SET price = 100;',
   '010_price_check.sql': 'ALTER TABLE items ADD CONSTRAINT price_positive CHECK (price > 0);',
   'README.md': 'not a migration',
   '003-bad-name.sql': 'SELECT nonsense FROM nowhere;',
@@ -69,9 +71,16 @@ for (const backend of ['pglite', 'postgres'] as const) {
       try {
         assert.deepEqual(await migrate(db, good), ['001_items.sql', '002_price.sql', '010_price_check.sql']);
         assert.deepEqual(await migrate(db, new URL(`file://${good}/`)), []);
-        const { rows } = await db.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version');
-        assert.deepEqual(rows.map((row) => row.version), ['001_items.sql', '002_price.sql', '010_price_check.sql']);
-        assert.deepEqual((await db.query('SELECT id, name, price FROM items')).rows, [{ id: 1, name: 'one', price: 100 }]);
+        const { rows } = await db.query<{ version: string }>(
+          'SELECT version FROM schema_migrations ORDER BY version',
+        );
+        assert.deepEqual(
+          rows.map((row) => row.version),
+          ['001_items.sql', '002_price.sql', '010_price_check.sql'],
+        );
+        assert.deepEqual((await db.query('SELECT id, name, price FROM items')).rows, [
+          { id: 1, name: 'one', price: 100 },
+        ]);
         await assert.rejects(db.query('UPDATE items SET price = 0'), /price_positive/);
       } finally {
         if (backend === 'postgres') await db.close();
@@ -87,7 +96,10 @@ for (const backend of ['pglite', 'postgres'] as const) {
         assert.equal(await tableExists(db, 'schema_migrations'), false);
         // openDatabase refuses to hand out a half-migrated database.
         if (backend === 'postgres') {
-          await assert.rejects(openDatabase({ url, dataDir: 'unused', migrationsDir: failing }), /missing_table/);
+          await assert.rejects(
+            openDatabase({ url, dataDir: 'unused', migrationsDir: failing }),
+            /missing_table/,
+          );
         }
       } finally {
         if (backend === 'postgres') await db.close();
@@ -106,7 +118,11 @@ for (const backend of ['pglite', 'postgres'] as const) {
         );
         assert.equal((await db.query('SELECT 1 FROM items WHERE id = 2')).rowCount, 0);
         const committed = await db.transaction(async (tx) => {
-          const result = await tx.query('INSERT INTO items (id, name, price) VALUES ($1, $2, $3)', [3, 'three', 5]);
+          const result = await tx.query('INSERT INTO items (id, name, price) VALUES ($1, $2, $3)', [
+            3,
+            'three',
+            5,
+          ]);
           return result.rowCount;
         });
         assert.equal(committed, 1);
@@ -131,11 +147,14 @@ describe('replicas starting together on one PostgreSQL database', { timeout: 20_
     const applied: string[][] = [];
     const logger = { info: (fields: { applied?: string[] }) => void applied.push(fields.applied ?? []) };
     const replicas = await Promise.all(
-      [1, 2, 3].map(() => openDatabase({ url: throwaway!.url, dataDir: 'unused', migrationsDir: good, logger, poolSize: 2 })),
+      [1, 2, 3].map(() =>
+        openDatabase({ url: throwaway!.url, dataDir: 'unused', migrationsDir: good, logger, poolSize: 2 }),
+      ),
     );
     try {
       assert.deepEqual(applied, [['001_items.sql', '002_price.sql', '010_price_check.sql']]);
-      for (const db of replicas) assert.equal((await db.query('SELECT 1 FROM schema_migrations')).rowCount, 3);
+      for (const db of replicas)
+        assert.equal((await db.query('SELECT 1 FROM schema_migrations')).rowCount, 3);
     } finally {
       await Promise.all(replicas.map((db) => db.close()));
     }

@@ -13,14 +13,18 @@ interface Seen {
   body: string;
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Step => (_req, res) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Step =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+  };
 const hangUp: Step = (req) => req.socket.destroy();
-const slow = (ms: number, then: Step): Step => (req, res, body) => {
-  const timer = setTimeout(() => then(req, res, body), ms);
-  res.on('close', () => clearTimeout(timer));
-};
+const slow =
+  (ms: number, then: Step): Step =>
+  (req, res, body) => {
+    const timer = setTimeout(() => then(req, res, body), ms);
+    res.on('close', () => clearTimeout(timer));
+  };
 
 /** A real HTTP server on 127.0.0.1:0 answering with the scripted steps in order (the last repeats). */
 describe('http client against a real server', { timeout: 15_000 }, () => {
@@ -77,7 +81,11 @@ describe('http client against a real server', { timeout: 15_000 }, () => {
 
   test('retries a GET on 503 and returns the success', async () => {
     const { http, delays } = client([json(503, {}), json(503, {}), json(200, { items: [1] })]);
-    const response = await http.request({ method: 'GET', path: '/stock', query: { productIds: '1,2', skip: undefined } });
+    const response = await http.request({
+      method: 'GET',
+      path: '/stock',
+      query: { productIds: '1,2', skip: undefined },
+    });
     assert.equal(response.status, 200);
     assert.deepEqual(response.body, { items: [1] });
     assert.equal(seen.length, 3);
@@ -95,7 +103,9 @@ describe('http client against a real server', { timeout: 15_000 }, () => {
     assert.match(error.message, /payment did not answer GET \/stock: connection failed/);
     assert.equal(seen.length, 5);
     assert.deepEqual(delays, [99, 100, 299, 75]);
-    delays.forEach((delay, n) => assert.ok(delay >= 0 && delay <= Math.min(300, 100 * 2 ** n), `delay ${n}: ${delay}`));
+    delays.forEach((delay, n) =>
+      assert.ok(delay >= 0 && delay <= Math.min(300, 100 * 2 ** n), `delay ${n}: ${delay}`),
+    );
   });
 
   test('after the last attempt a retryable status is returned, not thrown', async () => {
@@ -140,12 +150,17 @@ describe('http client against a real server', { timeout: 15_000 }, () => {
     const { http, delays } = client([json(429, {}, { 'retry-after': '1' }), json(200, {})]);
     assert.equal((await http.request({ method: 'GET', path: '/x' })).status, 200);
     assert.deepEqual(delays, [1000]);
-    assert.equal(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')), 10_000);
+    assert.equal(
+      parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')),
+      10_000,
+    );
     assert.equal(parseRetryAfter('soon'), undefined);
   });
 
   test('bounds each attempt with timeoutMs and retries a slow answer', async () => {
-    const { http } = client([slow(2000, json(200, { late: true })), json(200, { fast: true })], { timeoutMs: 150 });
+    const { http } = client([slow(2000, json(200, { late: true })), json(200, { fast: true })], {
+      timeoutMs: 150,
+    });
     const started = performance.now();
     const response = await http.request({ method: 'GET', path: '/x' });
     assert.deepEqual(response.body, { fast: true });
@@ -199,7 +214,16 @@ describe('http client against a real server', { timeout: 15_000 }, () => {
 });
 
 test('backoffDelay is full jitter under min(cap, base * 2^attempt)', () => {
-  assert.equal(backoffDelay(0, 100, 1000, () => 0), 0);
-  assert.equal(backoffDelay(3, 100, 1000, () => 0.5), 400);
-  assert.equal(backoffDelay(10, 100, 1000, () => 0.999), 999);
+  assert.equal(
+    backoffDelay(0, 100, 1000, () => 0),
+    0,
+  );
+  assert.equal(
+    backoffDelay(3, 100, 1000, () => 0.5),
+    400,
+  );
+  assert.equal(
+    backoffDelay(10, 100, 1000, () => 0.999),
+    999,
+  );
 });
