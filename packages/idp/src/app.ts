@@ -26,6 +26,7 @@ export async function buildIdpApp(ctx: IdpContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger as FastifyBaseLogger,
     trustProxy: ['127.0.0.1', '::1'],
     bodyLimit: 64 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
   });
   await app.register(formbody);
 
