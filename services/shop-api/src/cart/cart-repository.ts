@@ -1,0 +1,107 @@
+import type { Queryable } from '../lib/db.ts';
+
+export interface CartLine {
+  product_id: number;
+  quantity: number;
+}
+
+export const MAX_QUANTITY = 99;
+export const MAX_DISTINCT_ITEMS = 50;
+
+export async function readLines(db: Queryable, cartKey: string): Promise<CartLine[]> {
+  const { rows } = await db.query<CartLine>(
+    'SELECT product_id, quantity FROM cart_items WHERE cart_key = $1 ORDER BY added_at, product_id',
+    [cartKey],
+  );
+  return rows;
+}
+
+export async function countLines(db: Queryable, cartKey: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM cart_items WHERE cart_key = $1',
+    [cartKey],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+/** Adds to an existing line; undefined when the sum would pass {@link MAX_QUANTITY} (nothing changed). */
+export async function addToLine(
+  db: Queryable,
+  cartKey: string,
+  productId: number,
+  quantity: number,
+): Promise<number | undefined> {
+  const { rows } = await db.query<{ quantity: number }>(
+    `INSERT INTO cart_items (cart_key, product_id, quantity) VALUES ($1, $2, $3)
+     ON CONFLICT (cart_key, product_id) DO UPDATE
+       SET quantity = cart_items.quantity + EXCLUDED.quantity, updated_at = now()
+       WHERE cart_items.quantity + EXCLUDED.quantity <= ${MAX_QUANTITY}
+     RETURNING quantity`,
+    [cartKey, productId, quantity],
+  );
+  return rows[0]?.quantity;
+}
+
+export async function setLineQuantity(
+  db: Queryable,
+  cartKey: string,
+  productId: number,
+  quantity: number,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE cart_items SET quantity = $3, updated_at = now() WHERE cart_key = $1 AND product_id = $2',
+    [cartKey, productId, quantity],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+export async function deleteLine(db: Queryable, cartKey: string, productId: number): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM cart_items WHERE cart_key = $1 AND product_id = $2', [
+    cartKey,
+    productId,
+  ]);
+  return (rowCount ?? 0) > 0;
+}
+
+/**
+ * Removes and returns every line in one statement. Concurrent callers serialise on the row locks
+ * and the later one finds nothing: this is what makes a double checkout submit create one order.
+ */
+export async function takeLines(db: Queryable, cartKey: string): Promise<CartLine[]> {
+  const { rows } = await db.query<CartLine>(
+    'DELETE FROM cart_items WHERE cart_key = $1 RETURNING product_id, quantity',
+    [cartKey],
+  );
+  return rows.sort((a, b) => a.product_id - b.product_id);
+}
+
+/** Puts lines back (after a failed checkout), adding to what the shopper put in meanwhile. */
+export async function putBackLines(
+  db: Queryable,
+  cartKey: string,
+  lines: readonly CartLine[],
+): Promise<void> {
+  if (lines.length === 0) return;
+  await db.query(
+    `INSERT INTO cart_items (cart_key, product_id, quantity)
+     SELECT $1, l.product_id, l.quantity
+       FROM unnest($2::int[], $3::int[]) AS l (product_id, quantity)
+       JOIN products p ON p.id = l.product_id
+     ON CONFLICT (cart_key, product_id) DO UPDATE
+       SET quantity = LEAST(${MAX_QUANTITY}, cart_items.quantity + EXCLUDED.quantity), updated_at = now()`,
+    [cartKey, lines.map((l) => l.product_id), lines.map((l) => l.quantity)],
+  );
+}
+
+/** Moves every line of one cart into another, summing quantities (capped), in the caller's transaction. */
+export async function moveLines(db: Queryable, fromKey: string, toKey: string): Promise<number> {
+  const { rowCount } = await db.query(
+    `INSERT INTO cart_items (cart_key, product_id, quantity)
+     SELECT $2, product_id, quantity FROM cart_items WHERE cart_key = $1
+     ON CONFLICT (cart_key, product_id) DO UPDATE
+       SET quantity = LEAST(${MAX_QUANTITY}, cart_items.quantity + EXCLUDED.quantity), updated_at = now()`,
+    [fromKey, toKey],
+  );
+  await db.query('DELETE FROM cart_items WHERE cart_key = $1', [fromKey]);
+  return rowCount ?? 0;
+}

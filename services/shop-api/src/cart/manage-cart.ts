@@ -1,0 +1,130 @@
+import {
+  addToLine,
+  countLines,
+  deleteLine,
+  MAX_DISTINCT_ITEMS,
+  MAX_QUANTITY,
+  moveLines,
+  putBackLines,
+  readLines,
+  setLineQuantity,
+  takeLines,
+  type CartLine,
+} from './cart-repository.ts';
+import { fetchAvailability } from '../catalog/availability.ts';
+import { findProduct, findProductsByIds } from '../catalog/products-repository.ts';
+import { toProduct } from '../catalog/product-view.ts';
+import { CartItemNotFound, CartQuantityLimit, CartTooManyItems, ProductNotFound } from '../errors.ts';
+import { CURRENCY, toMajor } from '../lib/money.ts';
+import type { CatalogDeps } from '../catalog/browse-catalog.ts';
+import type { Database, Queryable } from '../lib/db.ts';
+import type { CartOwner } from './cart-owner.ts';
+import type { CartChanged, CartItem } from './schemas.ts';
+
+export interface CartDeps extends CatalogDeps {
+  db: Database;
+}
+
+export async function viewCart(deps: CartDeps, owner: CartOwner): Promise<CartItem[]> {
+  const lines = await readLines(deps.db, owner.key);
+  const products = new Map(
+    (
+      await findProductsByIds(
+        deps.db,
+        lines.map((l) => l.product_id),
+      )
+    ).map((p) => [p.id, p]),
+  );
+  const stock = await fetchAvailability(
+    deps.inventory,
+    [...products.keys()],
+    deps.stockTimeoutMs,
+    deps.onStockError,
+  );
+  return lines.flatMap((line) => {
+    const row = products.get(line.product_id);
+    return row
+      ? [{ productId: line.product_id, quantity: line.quantity, product: toProduct(row, stock.get(row.id)) }]
+      : [];
+  });
+}
+
+export function summarise(cart: CartItem[]): CartChanged {
+  const totalMinor = cart.reduce((sum, item) => sum + item.product.priceMinor * item.quantity, 0);
+  return {
+    success: true,
+    cart,
+    itemCount: cart.reduce((sum, item) => sum + item.quantity, 0),
+    total: toMajor(totalMinor),
+    totalMinor,
+    currency: cart[0]?.product.currency ?? CURRENCY,
+  };
+}
+
+/** Adds quantity of a catalog product (stock is checked at checkout, where it is reserved). */
+export async function addItem(
+  deps: CartDeps,
+  owner: CartOwner,
+  productId: number,
+  quantity: number,
+): Promise<CartChanged> {
+  await deps.db.transaction(async (tx) => {
+    if (!(await findProduct(tx, productId))) throw new ProductNotFound(`No product with id ${productId}`);
+    if (
+      (await countLines(tx, owner.key)) >= MAX_DISTINCT_ITEMS &&
+      !(await hasLine(tx, owner.key, productId))
+    ) {
+      throw new CartTooManyItems(`A cart holds at most ${MAX_DISTINCT_ITEMS} different products`);
+    }
+    const total = await addToLine(tx, owner.key, productId, quantity);
+    if (total === undefined) throw new CartQuantityLimit(`At most ${MAX_QUANTITY} of one product per order`);
+  });
+  return summarise(await viewCart(deps, owner));
+}
+
+async function hasLine(db: Queryable, key: string, productId: number): Promise<boolean> {
+  return (await readLines(db, key)).some((l) => l.product_id === productId);
+}
+
+/** Sets the quantity of a line already in the cart; 0 removes it (parity with the original). */
+export async function setQuantity(
+  deps: CartDeps,
+  owner: CartOwner,
+  productId: number,
+  quantity: number,
+): Promise<CartChanged> {
+  const changed =
+    quantity === 0
+      ? await deleteLine(deps.db, owner.key, productId)
+      : await setLineQuantity(deps.db, owner.key, productId, quantity);
+  if (!changed) throw new CartItemNotFound(`Product ${productId} is not in the cart`);
+  return summarise(await viewCart(deps, owner));
+}
+
+/** Idempotent: removing an absent line answers the unchanged cart. */
+export async function removeItem(deps: CartDeps, owner: CartOwner, productId: number): Promise<CartChanged> {
+  await deleteLine(deps.db, owner.key, productId);
+  return summarise(await viewCart(deps, owner));
+}
+
+/** At sign-in: the anonymous cart's lines join the user's cart (quantities summed, capped at 99). */
+export async function mergeCarts(
+  deps: CartDeps,
+  from: CartOwner | undefined,
+  into: CartOwner,
+): Promise<CartChanged & { merged: number }> {
+  const merged = from ? await deps.db.transaction((tx) => moveLines(tx, from.key, into.key)) : 0;
+  return { ...summarise(await viewCart(deps, into)), merged };
+}
+
+/** For checkout: takes the whole cart in the caller's transaction (exactly-once consumption). */
+export function consumeCart(tx: Queryable, owner: CartOwner): Promise<CartLine[]> {
+  return takeLines(tx, owner.key);
+}
+
+/** For a failed checkout: gives the shopper their cart back. */
+export function restoreCart(db: Queryable, owner: CartOwner, lines: readonly CartLine[]): Promise<void> {
+  return putBackLines(db, owner.key, lines);
+}
+
+export type { CartLine };

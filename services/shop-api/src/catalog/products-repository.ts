@@ -1,0 +1,140 @@
+import type { Queryable } from '../lib/db.ts';
+
+export interface ProductRow {
+  id: number;
+  name: string;
+  description: string;
+  category: string;
+  icon: string;
+  price_minor: number;
+  currency: string;
+  image: string | null;
+}
+
+export type ProductSort = 'price-asc' | 'price-desc' | 'name';
+
+export interface ProductFilter {
+  category?: string | undefined;
+  search?: string | undefined;
+  sort?: ProductSort | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+const SELECT = `SELECT p.id, p.name, p.description, p.category, c.icon, p.price_minor, p.currency, p.image
+                  FROM products p JOIN categories c ON c.slug = p.category`;
+
+const ORDER: Record<ProductSort | 'default', string> = {
+  'price-asc': 'p.price_minor ASC, p.id ASC',
+  'price-desc': 'p.price_minor DESC, p.id ASC',
+  name: 'lower(p.name) ASC, p.id ASC',
+  default: 'p.id ASC',
+};
+
+/** LIKE metacharacters in user input are matched literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export async function findProducts(
+  db: Queryable,
+  filter: ProductFilter,
+): Promise<{ rows: ProductRow[]; total: number }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.category !== undefined) {
+    params.push(filter.category);
+    where.push(`p.category = $${params.length}`);
+  }
+  if (filter.search !== undefined && filter.search !== '') {
+    params.push(likePattern(filter.search));
+    where.push(`(p.name ILIKE $${params.length} OR p.description ILIKE $${params.length})`);
+  }
+  const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const order = ORDER[filter.sort ?? 'default'];
+  let paging = '';
+  if (filter.limit !== undefined) {
+    params.push(filter.limit, filter.offset ?? 0);
+    paging = `LIMIT $${params.length - 1} OFFSET $${params.length}`;
+  }
+  const [{ rows }, count] = await Promise.all([
+    db.query<ProductRow>(`${SELECT} ${whereSql} ORDER BY ${order} ${paging}`, params),
+    filter.limit === undefined
+      ? undefined
+      : db.query<{ total: number }>(
+          `SELECT count(*)::int AS total FROM products p ${whereSql}`,
+          params.slice(0, params.length - 2),
+        ),
+  ]);
+  return { rows, total: count?.rows[0]?.total ?? rows.length };
+}
+
+export async function findProduct(db: Queryable, id: number): Promise<ProductRow | undefined> {
+  const { rows } = await db.query<ProductRow>(`${SELECT} WHERE p.id = $1`, [id]);
+  return rows[0];
+}
+
+export async function findProductsByIds(db: Queryable, ids: readonly number[]): Promise<ProductRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<ProductRow>(`${SELECT} WHERE p.id = ANY($1::int[]) ORDER BY p.id`, [ids]);
+  return rows;
+}
+
+export async function listCategorySlugs(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ slug: string }>('SELECT slug FROM categories ORDER BY position, slug');
+  return rows.map((r) => r.slug);
+}
+
+export async function categoryExists(db: Queryable, slug: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM categories WHERE slug = $1', [slug]);
+  return rows.length > 0;
+}
+
+export async function nameTaken(db: Queryable, name: string, exceptId?: number): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM products WHERE lower(name) = lower($1) AND id <> $2', [
+    name,
+    exceptId ?? -1,
+  ]);
+  return rows.length > 0;
+}
+
+export interface ProductWrite {
+  name: string;
+  description: string;
+  category: string;
+  priceMinor: number;
+  currency: string;
+  image: string | null;
+}
+
+export async function insertProduct(db: Queryable, product: ProductWrite): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO products (name, description, category, price_minor, currency, image) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [
+      product.name,
+      product.description,
+      product.category,
+      product.priceMinor,
+      product.currency,
+      product.image,
+    ],
+  );
+  return rows[0]!.id;
+}
+
+export async function updateProduct(db: Queryable, id: number, product: ProductWrite): Promise<void> {
+  await db.query(
+    `UPDATE products SET name = $2, description = $3, category = $4, price_minor = $5, image = $6, updated_at = now() WHERE id = $1`,
+    [id, product.name, product.description, product.category, product.priceMinor, product.image],
+  );
+}
+
+export async function lockProduct(db: Queryable, id: number): Promise<ProductRow | undefined> {
+  const { rows } = await db.query<ProductRow>(`${SELECT} WHERE p.id = $1 FOR UPDATE OF p`, [id]);
+  return rows[0];
+}
+
+export async function deleteProduct(db: Queryable, id: number): Promise<boolean> {
+  const { rowCount } = await db.query('DELETE FROM products WHERE id = $1', [id]);
+  return (rowCount ?? 0) > 0;
+}

@@ -1,0 +1,241 @@
+import type { Queryable } from '../lib/db.ts';
+import type { OrderStatus, ShippingAddress } from './schemas.ts';
+
+export interface OrderRow {
+  id: number;
+  user_id: string;
+  user_email: string | null;
+  user_name: string;
+  status: OrderStatus;
+  status_reason: string | null;
+  status_detail: string | null;
+  total_minor: number;
+  currency: string;
+  shipping_address: ShippingAddress;
+  payment_method: string;
+  charge_id: string | null;
+  refund_id: string | null;
+  unavailable: UnavailableLine[] | null;
+  compensation_pending: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface OrderItemRow {
+  order_id: number;
+  product_id: number;
+  product_name: string;
+  quantity: number;
+  unit_price_minor: number;
+}
+
+export interface HistoryRow {
+  order_id: number;
+  status: string;
+  reason: string | null;
+  at: Date;
+}
+
+export interface UnavailableLine {
+  productId: number;
+  productName: string;
+  requested: number;
+  available: number;
+}
+
+export interface NewOrder {
+  userId: string;
+  userEmail: string | null;
+  userName: string;
+  totalMinor: number;
+  currency: string;
+  shippingAddress: ShippingAddress;
+  paymentMethod: string;
+  items: { productId: number; productName: string; quantity: number; unitPriceMinor: number }[];
+}
+
+export const IN_FLIGHT: readonly OrderStatus[] = ['pending', 'reserved', 'paid'];
+
+export async function insertOrder(tx: Queryable, order: NewOrder): Promise<number> {
+  const { rows } = await tx.query<{ id: number }>(
+    `INSERT INTO orders (user_id, user_email, user_name, total_minor, currency, shipping_address, payment_method)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [
+      order.userId,
+      order.userEmail,
+      order.userName,
+      order.totalMinor,
+      order.currency,
+      JSON.stringify(order.shippingAddress),
+      order.paymentMethod,
+    ],
+  );
+  const id = rows[0]!.id;
+  await tx.query(
+    `INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price_minor)
+     SELECT $1, * FROM unnest($2::int[], $3::text[], $4::int[], $5::int[])`,
+    [
+      id,
+      order.items.map((i) => i.productId),
+      order.items.map((i) => i.productName),
+      order.items.map((i) => i.quantity),
+      order.items.map((i) => i.unitPriceMinor),
+    ],
+  );
+  await tx.query(`INSERT INTO order_status_history (order_id, status) VALUES ($1, 'pending')`, [id]);
+  return id;
+}
+
+export interface TransitionPatch {
+  reason?: string | null;
+  detail?: string | null;
+  chargeId?: string;
+  refundId?: string;
+  unavailable?: UnavailableLine[];
+  compensationPending?: boolean;
+}
+
+/**
+ * Moves an order to `to` only if it is still in one of `from` (optimistic, race-free against the
+ * recovery worker and admin actions). Returns false when someone else moved it first.
+ */
+export async function transition(
+  tx: Queryable,
+  id: number,
+  from: readonly OrderStatus[],
+  to: OrderStatus,
+  patch: TransitionPatch = {},
+): Promise<boolean> {
+  const { rowCount } = await tx.query(
+    `UPDATE orders SET status = $3,
+        status_reason = CASE WHEN $4::boolean THEN $5 ELSE status_reason END,
+        status_detail = CASE WHEN $4::boolean THEN $6 ELSE status_detail END,
+        charge_id = COALESCE($7, charge_id),
+        refund_id = COALESCE($8, refund_id),
+        unavailable = COALESCE($9::jsonb, unavailable),
+        compensation_pending = COALESCE($10, compensation_pending),
+        recovery_lease_until = NULL,
+        updated_at = now()
+      WHERE id = $1 AND status = ANY($2::text[])`,
+    [
+      id,
+      from,
+      to,
+      patch.reason !== undefined,
+      patch.reason ?? null,
+      patch.detail ?? null,
+      patch.chargeId ?? null,
+      patch.refundId ?? null,
+      patch.unavailable ? JSON.stringify(patch.unavailable) : null,
+      patch.compensationPending ?? null,
+    ],
+  );
+  if ((rowCount ?? 0) === 0) return false;
+  await tx.query('INSERT INTO order_status_history (order_id, status, reason) VALUES ($1, $2, $3)', [
+    id,
+    to,
+    patch.reason ?? null,
+  ]);
+  return true;
+}
+
+export async function settleCompensation(
+  db: Queryable,
+  id: number,
+  patch: { refundId?: string } = {},
+): Promise<void> {
+  await db.query(
+    'UPDATE orders SET compensation_pending = false, refund_id = COALESCE($2, refund_id), recovery_lease_until = NULL, updated_at = now() WHERE id = $1',
+    [id, patch.refundId ?? null],
+  );
+}
+
+export async function findOrder(db: Queryable, id: number): Promise<OrderRow | undefined> {
+  const { rows } = await db.query<OrderRow>('SELECT * FROM orders WHERE id = $1', [id]);
+  return rows[0];
+}
+
+export async function findOrderItems(db: Queryable, ids: readonly number[]): Promise<OrderItemRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<OrderItemRow>(
+    'SELECT * FROM order_items WHERE order_id = ANY($1::int[]) ORDER BY order_id, product_id',
+    [ids],
+  );
+  return rows;
+}
+
+export async function findHistory(db: Queryable, ids: readonly number[]): Promise<HistoryRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.query<HistoryRow>(
+    'SELECT order_id, status, reason, at FROM order_status_history WHERE order_id = ANY($1::int[]) ORDER BY order_id, id',
+    [ids],
+  );
+  return rows;
+}
+
+export interface OrderFilter {
+  userId?: string | undefined;
+  status?: OrderStatus | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+export async function findOrders(
+  db: Queryable,
+  filter: OrderFilter,
+): Promise<{ rows: OrderRow[]; total: number }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.userId !== undefined) {
+    params.push(filter.userId);
+    where.push(`user_id = $${params.length}`);
+  }
+  if (filter.status !== undefined) {
+    params.push(filter.status);
+    where.push(`status = $${params.length}`);
+  }
+  const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+  const countParams = [...params];
+  let paging = '';
+  if (filter.limit !== undefined) {
+    params.push(filter.limit, filter.offset ?? 0);
+    paging = `LIMIT $${params.length - 1} OFFSET $${params.length}`;
+  }
+  const [{ rows }, count] = await Promise.all([
+    db.query<OrderRow>(
+      `SELECT * FROM orders ${whereSql} ORDER BY created_at DESC, id DESC ${paging}`,
+      params,
+    ),
+    filter.limit === undefined
+      ? undefined
+      : db.query<{ total: number }>(`SELECT count(*)::int AS total FROM orders ${whereSql}`, countParams),
+  ]);
+  return { rows, total: count?.rows[0]?.total ?? rows.length };
+}
+
+/**
+ * Leases up to `limit` orders that need the recovery worker: in flight for longer than
+ * `stuckAfterMs`, or failed with compensation still pending. SKIP LOCKED + a lease let several
+ * replicas run the worker without handling the same order twice.
+ */
+export async function leaseUnsettled(
+  db: Queryable,
+  stuckAfterMs: number,
+  leaseMs: number,
+  limit: number,
+): Promise<OrderRow[]> {
+  const { rows } = await db.query<OrderRow>(
+    `UPDATE orders SET recovery_lease_until = now() + make_interval(secs => $2 / 1000.0)
+      WHERE id IN (
+        SELECT id FROM orders
+         WHERE (status IN ('pending', 'reserved', 'paid') OR compensation_pending)
+           AND updated_at < now() - make_interval(secs => $1 / 1000.0)
+           AND (recovery_lease_until IS NULL OR recovery_lease_until < now())
+         ORDER BY updated_at
+         LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+      RETURNING *`,
+    [stuckAfterMs, leaseMs, limit],
+  );
+  return rows;
+}

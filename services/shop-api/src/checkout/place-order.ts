@@ -1,0 +1,84 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { userCart } from '../cart/cart-owner.ts';
+import { IdempotencyInProgress, IdempotencyMismatch } from '../errors.ts';
+import { hashRequest } from '../lib/request-hash.ts';
+import { assertMayCheckout } from './checkout-permission.ts';
+import { answerFor, type CheckoutAnswer } from './checkout-response.ts';
+import { createPendingOrder, type Shopper } from './create-order.ts';
+import { readKey, storeResponse, type IdempotencyRecord } from './idempotency-repository.ts';
+import { runSaga, type SagaDeps } from './order-saga.ts';
+import { toOrderView } from './order-view.ts';
+import type { Principal } from '@mockmart/auth';
+import type { CheckoutBody } from './schemas.ts';
+
+export interface PlaceOrderInput {
+  principal: Principal;
+  body: CheckoutBody;
+  idempotencyKey?: string | undefined;
+}
+
+export type PlaceOrderResult = CheckoutAnswer & { replayed: boolean };
+
+/**
+ * POST /api/checkout as a story:
+ * 1. the shopper must be allowed to check out;
+ * 2. the cart becomes a pending order in one transaction (the key, if any, is claimed there too);
+ * 3. the saga reserves, charges and confirms — or compensates and fails with a reason;
+ * 4. the answer is stored for the Idempotency-Key, so a retry gets the same answer and no second order.
+ */
+export async function placeOrder(deps: SagaDeps, input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  assertMayCheckout(input.principal);
+  const shopper = shopperOf(input.principal);
+  const idempotency = input.idempotencyKey
+    ? { key: input.idempotencyKey, requestHash: hashRequest(input.body) }
+    : undefined;
+
+  const created = await createPendingOrder(deps.db, shopper, input.body, idempotency);
+  if (created.kind === 'existing') return replay(deps, shopper.userId, idempotency!, created.record);
+
+  const final = await runSaga(deps, { order: created.order, lines: created.lines, cart: shopper.cart });
+  deps.onOutboxWrite?.();
+  const answer = answerFor(await toOrderView(deps.db, final));
+  if (idempotency) await storeResponse(deps.db, final.id, answer.status, answer.response);
+  return { ...answer, replayed: false };
+}
+
+function shopperOf(principal: Principal): Shopper {
+  const fullName = [principal.givenName, principal.familyName].filter(Boolean).join(' ');
+  return {
+    userId: principal.subject,
+    email: principal.email ?? null,
+    name: principal.name ?? (fullName || principal.username || ''),
+    cart: userCart(principal),
+  };
+}
+
+/** How long a retry waits for the first request with the same key before answering 409. */
+const REPLAY_WAIT_MARGIN_MS = 2000;
+const REPLAY_POLL_MS = 50;
+
+async function replay(
+  deps: SagaDeps,
+  userId: string,
+  idempotency: { key: string; requestHash: string },
+  first: IdempotencyRecord,
+): Promise<PlaceOrderResult> {
+  if (first.request_hash !== idempotency.requestHash) {
+    throw new IdempotencyMismatch(
+      'This Idempotency-Key was used for a different checkout request; use a new key for a new order',
+    );
+  }
+  const giveUpAt = Date.now() + deps.checkoutDeadlineMs + REPLAY_WAIT_MARGIN_MS;
+  let record: IdempotencyRecord | undefined = first;
+  while (record?.response_status == null || record.response_body == null) {
+    if (Date.now() >= giveUpAt) {
+      throw new IdempotencyInProgress(
+        'The first request with this Idempotency-Key is still being processed; retry shortly',
+        { headers: { 'retry-after': '1' } },
+      );
+    }
+    await sleep(REPLAY_POLL_MS);
+    record = await readKey(deps.db, userId, idempotency.key);
+  }
+  return { status: record.response_status, response: record.response_body, replayed: true };
+}

@@ -1,0 +1,87 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { keycloakConfigSchema, loadConfig, secret, serviceConfigSchema } from '@mockmart/service-kit/config';
+
+/**
+ * shop-api configuration: the only place that reads `process.env`. Parsed once at start-up into a
+ * frozen object; every bad variable is reported together (see @mockmart/service-kit/config).
+ */
+export const configSchema = Type.Object({
+  ...serviceConfigSchema('shop-api', 3001).properties,
+  ...keycloakConfigSchema.properties,
+  KEYCLOAK_CLIENT_ID: Type.String({
+    default: 'shop-api',
+    description: 'client id of shop-api (audience of user tokens, service account)',
+  }),
+  KEYCLOAK_CLIENT_SECRET: secret(
+    'client secret of shop-api in the realm (service account for inventory/payment/notification)',
+  ),
+  INVENTORY_URL: Type.String({
+    default: 'http://127.0.0.1:3011',
+    pattern: '^https?://[^\\s/]+(/.*)?$',
+    description: 'base URL of the inventory service',
+  }),
+  PAYMENT_URL: Type.String({
+    default: 'http://127.0.0.1:3010',
+    pattern: '^https?://[^\\s/]+(/.*)?$',
+    description: 'base URL of the payment service',
+  }),
+  NOTIFICATION_URL: Type.String({
+    default: 'http://127.0.0.1:3009',
+    pattern: '^https?://[^\\s/]+(/.*)?$',
+    description: 'base URL of the notification service',
+  }),
+  DOWNSTREAM_TIMEOUT_MS: Type.Integer({
+    default: 3000,
+    minimum: 50,
+    maximum: 60000,
+    description: 'per-attempt timeout of a downstream call',
+  }),
+  CATALOG_STOCK_TIMEOUT_MS: Type.Integer({
+    default: 800,
+    minimum: 50,
+    maximum: 10000,
+    description: 'how long the catalog waits for inventory before showing availability "unknown"',
+  }),
+  CHECKOUT_DEADLINE_MS: Type.Integer({
+    default: 10000,
+    minimum: 500,
+    maximum: 120000,
+    description: 'upper bound for one checkout including retries',
+  }),
+  RESERVATION_TTL_SECONDS: Type.Integer({
+    default: 900,
+    minimum: 30,
+    maximum: 86400,
+    description: 'how long inventory holds stock for an unconfirmed order',
+  }),
+  RECOVERY_INTERVAL_MS: Type.Integer({
+    default: 30000,
+    minimum: 100,
+    maximum: 3600000,
+    description: 'how often the recovery worker looks for stuck orders',
+  }),
+  RECOVERY_STUCK_AFTER_MS: Type.Integer({
+    default: 120000,
+    minimum: 1000,
+    maximum: 86400000,
+    description: 'an in-flight order older than this is considered stuck',
+  }),
+  OUTBOX_POLL_MS: Type.Integer({
+    default: 1000,
+    minimum: 20,
+    maximum: 60000,
+    description: 'outbox dispatcher poll interval',
+  }),
+  OUTBOX_MAX_ATTEMPTS: Type.Integer({
+    default: 12,
+    minimum: 1,
+    maximum: 1000,
+    description: 'delivery attempts before an outbox event is parked as dead',
+  }),
+});
+
+export type Config = Static<typeof configSchema>;
+
+export function loadServiceConfig(env: Record<string, string | undefined> = process.env): Config {
+  return loadConfig(configSchema, env) as Config;
+}

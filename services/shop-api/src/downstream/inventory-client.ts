@@ -1,0 +1,118 @@
+import { isSuccess, problemCode, unexpectedResponse, type DownstreamHttp } from './http.ts';
+
+export interface StockLevel {
+  productId: number;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+export interface ReservationItem {
+  productId: number;
+  quantity: number;
+}
+
+export interface Unavailable {
+  productId: number;
+  requested: number;
+  available: number;
+}
+
+export type ReserveResult =
+  | { ok: true }
+  | { ok: false; reason: 'insufficient_stock'; unavailable: Unavailable[] }
+  | { ok: false; reason: 'conflict' };
+
+export type ReservationStatus = 'held' | 'committed' | 'released' | 'expired';
+
+/** Typed client of the inventory contract (CONTRIBUTING.md "inventory"). Throws when unreachable. */
+export interface InventoryClient {
+  getStock(productIds: readonly number[] | undefined, options?: { deadline?: number }): Promise<StockLevel[]>;
+  reserve(
+    orderId: string,
+    items: readonly ReservationItem[],
+    ttlSeconds: number,
+    deadline?: number,
+  ): Promise<ReserveResult>;
+  getReservation(orderId: string): Promise<{ status: ReservationStatus } | undefined>;
+  /** 'gone' when the hold was released or expired before we could commit it. */
+  commit(orderId: string, deadline?: number): Promise<'committed' | 'gone'>;
+  release(orderId: string, deadline?: number): Promise<void>;
+  /** Admin adjustment of on-hand stock (creates the stock row for a new product). */
+  setStock(productId: number, onHand: number): Promise<StockLevel>;
+  /** Raw pass-through for the admin views. */
+  http: DownstreamHttp;
+}
+
+export function createInventoryClient(http: DownstreamHttp): InventoryClient {
+  const base = '/api/inventory';
+  return {
+    http,
+    async getStock(productIds, options = {}) {
+      const query = productIds ? { productIds: productIds.map(String).join(',') } : undefined;
+      const res = await http.request({
+        method: 'GET',
+        path: `${base}/stock`,
+        query,
+        deadline: options.deadline,
+      });
+      if (!isSuccess(res.status)) throw unexpectedResponse('inventory', 'GET stock', res.status, res.body);
+      return (res.body as { items: StockLevel[] }).items;
+    },
+    async reserve(orderId, items, ttlSeconds, deadline) {
+      const res = await http.request({
+        method: 'POST',
+        path: `${base}/reservations`,
+        body: { orderId, items, ttlSeconds },
+        // The reservation is idempotent per orderId, so a retry after a lost answer is safe.
+        idempotencyKey: `order-${orderId}-reserve`,
+        deadline,
+      });
+      if (isSuccess(res.status)) return { ok: true };
+      const code = problemCode(res.body);
+      if (res.status === 409 && code === 'INV_INSUFFICIENT_STOCK') {
+        const unavailable = (res.body as { unavailable?: Unavailable[] }).unavailable ?? [];
+        return { ok: false, reason: 'insufficient_stock', unavailable };
+      }
+      if (res.status === 409) return { ok: false, reason: 'conflict' };
+      throw unexpectedResponse('inventory', 'POST reservation', res.status, res.body);
+    },
+    async getReservation(orderId) {
+      const res = await http.request({
+        method: 'GET',
+        path: `${base}/reservations/${encodeURIComponent(orderId)}`,
+      });
+      if (res.status === 404) return undefined;
+      if (!isSuccess(res.status))
+        throw unexpectedResponse('inventory', 'GET reservation', res.status, res.body);
+      return { status: (res.body as { status: ReservationStatus }).status };
+    },
+    async commit(orderId, deadline) {
+      const res = await http.request({
+        method: 'POST',
+        path: `${base}/reservations/${encodeURIComponent(orderId)}/commit`,
+        idempotencyKey: `order-${orderId}-commit`,
+        deadline,
+      });
+      if (isSuccess(res.status)) return 'committed';
+      if (res.status === 409 || res.status === 404) return 'gone';
+      throw unexpectedResponse('inventory', 'POST commit', res.status, res.body);
+    },
+    async release(orderId, deadline) {
+      const res = await http.request({
+        method: 'POST',
+        path: `${base}/reservations/${encodeURIComponent(orderId)}/release`,
+        idempotencyKey: `order-${orderId}-release`,
+        deadline,
+      });
+      // Release after commit is refused (409): the stock has left; nothing to give back.
+      if (isSuccess(res.status) || res.status === 404 || res.status === 409) return;
+      throw unexpectedResponse('inventory', 'POST release', res.status, res.body);
+    },
+    async setStock(productId, onHand) {
+      const res = await http.request({ method: 'PUT', path: `${base}/stock/${productId}`, body: { onHand } });
+      if (!isSuccess(res.status)) throw unexpectedResponse('inventory', 'PUT stock', res.status, res.body);
+      return res.body as StockLevel;
+    },
+  };
+}

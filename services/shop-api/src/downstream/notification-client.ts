@@ -1,0 +1,40 @@
+import { isSuccess, unexpectedResponse, type DownstreamHttp } from './http.ts';
+
+export type NotificationType = 'order.confirmed' | 'order.failed' | 'order.cancelled' | 'order.refunded';
+
+export interface NotificationEvent {
+  eventId: string;
+  type: NotificationType;
+  orderId: string;
+  recipient: { userId: string; email: string; name: string };
+  data: Record<string, unknown>;
+}
+
+export type SendResult =
+  { delivered: true; deduplicated: boolean } | { delivered: false; retryable: boolean; status: number };
+
+/** Typed client of the notification contract (CONTRIBUTING.md "notification"). Throws when unreachable. */
+export interface NotificationClient {
+  send(event: NotificationEvent): Promise<SendResult>;
+  http: DownstreamHttp;
+}
+
+export function createNotificationClient(http: DownstreamHttp): NotificationClient {
+  return {
+    http,
+    async send(event) {
+      const res = await http.request({ method: 'POST', path: '/api/notifications', body: event });
+      if (isSuccess(res.status))
+        return {
+          delivered: true,
+          deduplicated: Boolean((res.body as { deduplicated?: boolean }).deduplicated),
+        };
+      // 4xx other than 408/429 will not get better by retrying; 401/403 are a realm misconfiguration
+      // that an operator can fix, so those are retried too.
+      const retryable = res.status >= 500 || [401, 403, 408, 429].includes(res.status);
+      if (res.status === 400 || res.status === 422 || retryable)
+        return { delivered: false, retryable, status: res.status };
+      throw unexpectedResponse('notification', 'POST notification', res.status, res.body);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { isSuccess, problemCode, unexpectedResponse, type DownstreamHttp } from './http.ts';
+
+export interface ChargeRequest {
+  orderId: string;
+  amount: number;
+  currency: string;
+  paymentMethod: string;
+  customer: { userId: string; email?: string };
+}
+
+export interface Charge {
+  chargeId: string;
+  orderId: string;
+  status: string;
+  amount: number;
+  currency: string;
+  refundedAmount?: number;
+}
+
+export type ChargeResult = { ok: true; chargeId: string } | { ok: false; reason: string; chargeId?: string };
+
+/** Typed client of the payment contract (CONTRIBUTING.md "payment"). Throws when unreachable. */
+export interface PaymentClient {
+  charge(request: ChargeRequest, idempotencyKey: string, deadline?: number): Promise<ChargeResult>;
+  listCharges(orderId: string): Promise<Charge[]>;
+  refund(
+    chargeId: string,
+    reason: string,
+    idempotencyKey: string,
+    deadline?: number,
+  ): Promise<{ refundId: string }>;
+  http: DownstreamHttp;
+}
+
+export function createPaymentClient(http: DownstreamHttp): PaymentClient {
+  const base = '/api/payments';
+  return {
+    http,
+    async charge(request, idempotencyKey, deadline) {
+      const res = await http.request({
+        method: 'POST',
+        path: `${base}/charges`,
+        body: request,
+        idempotencyKey,
+        deadline,
+      });
+      if (isSuccess(res.status)) return { ok: true, chargeId: (res.body as { chargeId: string }).chargeId };
+      if (res.status === 402) {
+        const body = res.body as { reason?: string; chargeId?: string };
+        return {
+          ok: false,
+          reason: typeof body.reason === 'string' ? body.reason : 'declined',
+          chargeId: body.chargeId,
+        };
+      }
+      throw unexpectedResponse(
+        'payment',
+        `POST charge (${problemCode(res.body) ?? '-'})`,
+        res.status,
+        res.body,
+      );
+    },
+    async listCharges(orderId) {
+      const res = await http.request({ method: 'GET', path: `${base}/charges`, query: { orderId } });
+      if (!isSuccess(res.status)) throw unexpectedResponse('payment', 'GET charges', res.status, res.body);
+      return (res.body as { items: Charge[] }).items;
+    },
+    async refund(chargeId, reason, idempotencyKey, deadline) {
+      const res = await http.request({
+        method: 'POST',
+        path: `${base}/charges/${encodeURIComponent(chargeId)}/refunds`,
+        body: { reason },
+        idempotencyKey,
+        deadline,
+      });
+      if (isSuccess(res.status)) return { refundId: (res.body as { refundId: string }).refundId };
+      throw unexpectedResponse('payment', 'POST refund', res.status, res.body);
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export type { Database, Queryable } from '@mockmart/service-kit/db';

@@ -1,0 +1,41 @@
+import { Type } from '@sinclair/typebox';
+import { requireUser } from '@mockmart/auth';
+import { getOrder, listOrders } from '../checkout/order-queries.ts';
+import { OrderSchema } from '../checkout/schemas.ts';
+import { pageSchema, pagingQuery } from '../lib/pagination.ts';
+import type { Queryable } from '../lib/db.ts';
+import type { RoutePlugin } from '../lib/fastify.ts';
+
+const tags = ['orders'];
+const security: Array<Record<string, string[]>> = [{ bearer: [] }];
+export const OrderIdParams = Type.Object(
+  { id: Type.Integer({ minimum: 1, maximum: 2147483647 }) },
+  { additionalProperties: false },
+);
+
+/** The signed-in user's own orders (user token, aud shop-api); the owner is the token's `sub`. */
+export const ordersRoutes: RoutePlugin<{ db: Queryable }> = async (app, { deps }) => {
+  app.get(
+    '/api/orders',
+    {
+      config: { auth: requireUser() },
+      schema: {
+        tags,
+        security,
+        description: 'Newest first. Plain array without page/pageSize (parity); a page envelope with either.',
+        querystring: Type.Object({ ...pagingQuery }, { additionalProperties: false }),
+        response: { 200: Type.Union([Type.Array(OrderSchema), pageSchema(OrderSchema)]) },
+      },
+    },
+    async (request) => listOrders(deps.db, { ...request.query, userId: request.principal.subject }),
+  );
+
+  app.get(
+    '/api/orders/:id',
+    {
+      config: { auth: requireUser() },
+      schema: { tags, security, params: OrderIdParams, response: { 200: OrderSchema } },
+    },
+    async (request) => getOrder(deps.db, request.params.id, request.principal.subject),
+  );
+};

@@ -1,0 +1,158 @@
+import Fastify from 'fastify';
+import { authPlugin } from '@mockmart/auth/fastify';
+import { requireServiceAccount, type AccessTokenVerifier } from '@mockmart/auth';
+
+/** A small inventory service speaking the CONTRIBUTING.md contract, with switchable faults. */
+export interface FakeInventory {
+  url: string;
+  stock: Map<number, { onHand: number; reserved: number }>;
+  reservations: Map<
+    string,
+    {
+      status: 'held' | 'committed' | 'released' | 'expired';
+      items: { productId: number; quantity: number }[];
+    }
+  >;
+  /** Per operation: 'down' answers 503, 'slow' waits delayMs first. */
+  faults: Partial<Record<'stock' | 'reserve' | 'get' | 'commit' | 'release' | 'adjust', 'down' | 'slow'>>;
+  delayMs: number;
+  calls: Record<string, number>;
+  close(): Promise<void>;
+}
+
+const role = (r: string) => requireServiceAccount({ clientRoles: { 'inventory-service': [r] } });
+
+export async function startFakeInventory(verifier: AccessTokenVerifier): Promise<FakeInventory> {
+  const app = Fastify();
+  const state: Omit<FakeInventory, 'url' | 'close'> = {
+    stock: new Map(),
+    reservations: new Map(),
+    faults: {},
+    delayMs: 0,
+    calls: {},
+  };
+  for (let id = 1; id <= 10; id++) state.stock.set(id, { onHand: 100, reserved: 0 });
+  const level = (productId: number) => {
+    const s = state.stock.get(productId) ?? { onHand: 0, reserved: 0 };
+    return { productId, onHand: s.onHand, reserved: s.reserved, available: s.onHand - s.reserved };
+  };
+  const fault = async (
+    op: keyof FakeInventory['faults'],
+    reply: { code(n: number): { send(b: unknown): unknown } },
+  ) => {
+    state.calls[op] = (state.calls[op] ?? 0) + 1;
+    if (state.faults[op] === 'slow') await new Promise((r) => setTimeout(r, state.delayMs));
+    if (state.faults[op] === 'down') return reply.code(503).send({ code: 'INV_DOWN' });
+    return undefined;
+  };
+  await app.register(authPlugin, { verifier });
+
+  app.get('/api/inventory/stock', { config: { auth: role('stock:read') } }, async (request, reply) => {
+    if (await fault('stock', reply)) return reply;
+    const q = (request.query as { productIds?: string }).productIds;
+    const ids = q ? q.split(',').map(Number) : [...state.stock.keys()];
+    return { items: ids.filter((id) => state.stock.has(id)).map(level) };
+  });
+  app.post(
+    '/api/inventory/reservations',
+    { config: { auth: role('stock:reserve') } },
+    async (request, reply) => {
+      if (await fault('reserve', reply)) return reply;
+      const body = request.body as { orderId: string; items: { productId: number; quantity: number }[] };
+      const existing = state.reservations.get(body.orderId);
+      if (existing)
+        return reply
+          .code(200)
+          .send({ orderId: body.orderId, status: existing.status, items: existing.items });
+      const unavailable = body.items
+        .filter((i) => level(i.productId).available < i.quantity)
+        .map((i) => ({
+          productId: i.productId,
+          requested: i.quantity,
+          available: Math.max(0, level(i.productId).available),
+        }));
+      if (unavailable.length > 0)
+        return reply
+          .code(409)
+          .type('application/problem+json')
+          .send({ code: 'INV_INSUFFICIENT_STOCK', status: 409, unavailable });
+      for (const i of body.items) state.stock.get(i.productId)!.reserved += i.quantity;
+      state.reservations.set(body.orderId, { status: 'held', items: body.items });
+      return reply
+        .code(201)
+        .send({
+          orderId: body.orderId,
+          status: 'held',
+          expiresAt: new Date(Date.now() + 60000).toISOString(),
+          items: body.items,
+        });
+    },
+  );
+  app.get(
+    '/api/inventory/reservations/:orderId',
+    { config: { auth: role('stock:read') } },
+    async (request, reply) => {
+      if (await fault('get', reply)) return reply;
+      const r = state.reservations.get((request.params as { orderId: string }).orderId);
+      return r
+        ? { orderId: (request.params as { orderId: string }).orderId, ...r }
+        : reply.code(404).send({ code: 'INV_RESERVATION_NOT_FOUND' });
+    },
+  );
+  app.post(
+    '/api/inventory/reservations/:orderId/commit',
+    { config: { auth: role('stock:reserve') } },
+    async (request, reply) => {
+      if (await fault('commit', reply)) return reply;
+      const r = state.reservations.get((request.params as { orderId: string }).orderId);
+      if (!r || r.status === 'released' || r.status === 'expired')
+        return reply.code(409).send({ code: 'INV_RESERVATION_GONE' });
+      if (r.status === 'held') {
+        for (const i of r.items) {
+          const s = state.stock.get(i.productId)!;
+          s.reserved -= i.quantity;
+          s.onHand -= i.quantity;
+        }
+        r.status = 'committed';
+      }
+      return { status: 'committed' };
+    },
+  );
+  app.post(
+    '/api/inventory/reservations/:orderId/release',
+    { config: { auth: role('stock:reserve') } },
+    async (request, reply) => {
+      if (await fault('release', reply)) return reply;
+      const r = state.reservations.get((request.params as { orderId: string }).orderId);
+      if (r?.status === 'committed') return reply.code(409).send({ code: 'INV_RESERVATION_COMMITTED' });
+      if (r?.status === 'held') {
+        for (const i of r.items) state.stock.get(i.productId)!.reserved -= i.quantity;
+        r.status = 'released';
+      }
+      return { status: 'released' };
+    },
+  );
+  app.put(
+    '/api/inventory/stock/:productId',
+    { config: { auth: role('stock:admin') } },
+    async (request, reply) => {
+      if (await fault('adjust', reply)) return reply;
+      const id = Number((request.params as { productId: string }).productId);
+      const s = state.stock.get(id) ?? { onHand: 0, reserved: 0 };
+      s.onHand = (request.body as { onHand: number }).onHand;
+      state.stock.set(id, s);
+      return level(id);
+    },
+  );
+  let faultState: unknown = { mode: 'none' };
+  app.get('/api/faults', { config: { auth: role('faults:manage') } }, async () => faultState);
+  app.put(
+    '/api/faults',
+    { config: { auth: role('faults:manage') } },
+    async (request) => (faultState = request.body),
+  );
+
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as { port: number };
+  return Object.assign(state, { url: `http://127.0.0.1:${address.port}`, close: () => app.close() });
+}

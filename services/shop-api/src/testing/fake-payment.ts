@@ -1,0 +1,108 @@
+import Fastify from 'fastify';
+import { authPlugin } from '@mockmart/auth/fastify';
+import { requireServiceAccount, type AccessTokenVerifier } from '@mockmart/auth';
+
+export interface FakeCharge {
+  chargeId: string;
+  orderId: string;
+  status: 'succeeded' | 'declined' | 'refunded';
+  amount: number;
+  currency: string;
+  paymentMethod: string;
+}
+
+/** A small payment service speaking the contract: idempotent charges, declines by rule, refunds. */
+export interface FakePayment {
+  url: string;
+  charges: FakeCharge[];
+  refunds: { refundId: string; chargeId: string; key: string }[];
+  /** 'down': 503 without charging; 'lost-answer': charges, then answers 503 (outcome unknown to the caller). */
+  faults: Partial<Record<'charge' | 'list' | 'refund', 'down' | 'slow' | 'lost-answer'>>;
+  delayMs: number;
+  calls: Record<string, number>;
+  close(): Promise<void>;
+}
+
+const role = (r: string) => requireServiceAccount({ clientRoles: { 'payment-service': [r] } });
+
+export async function startFakePayment(verifier: AccessTokenVerifier): Promise<FakePayment> {
+  const app = Fastify();
+  const state: Omit<FakePayment, 'url' | 'close'> = {
+    charges: [],
+    refunds: [],
+    faults: {},
+    delayMs: 0,
+    calls: {},
+  };
+  const byKey = new Map<string, { status: number; body: unknown; hash: string }>();
+  await app.register(authPlugin, { verifier });
+
+  app.post('/api/payments/charges', { config: { auth: role('payments:charge') } }, async (request, reply) => {
+    state.calls.charge = (state.calls.charge ?? 0) + 1;
+    if (state.faults.charge === 'slow') await new Promise((r) => setTimeout(r, state.delayMs));
+    if (state.faults.charge === 'down') return reply.code(503).send({ code: 'PAY_DOWN' });
+    const key = request.headers['idempotency-key'] as string;
+    const body = request.body as { orderId: string; amount: number; currency: string; paymentMethod: string };
+    const hash = JSON.stringify(body);
+    const seen = byKey.get(key);
+    if (seen)
+      return seen.hash === hash
+        ? reply.code(seen.status).send(seen.body)
+        : reply.code(422).send({ code: 'PAY_IDEMPOTENCY_MISMATCH' });
+    const chargeId = `ch_${state.charges.length + 1}`;
+    const declined = body.paymentMethod === 'test-decline';
+    const charge: FakeCharge = {
+      chargeId,
+      orderId: body.orderId,
+      status: declined ? 'declined' : 'succeeded',
+      amount: body.amount,
+      currency: body.currency,
+      paymentMethod: body.paymentMethod,
+    };
+    state.charges.push(charge);
+    const answer = declined
+      ? { status: 402, body: { code: 'PAY_DECLINED', reason: 'card_declined', chargeId } }
+      : { status: 201, body: charge };
+    byKey.set(key, { ...answer, hash });
+    if (state.faults.charge === 'lost-answer') return reply.code(503).send({ code: 'PAY_DOWN' });
+    return reply.code(answer.status).send(answer.body);
+  });
+  app.get('/api/payments/charges', { config: { auth: role('payments:read') } }, async (request, reply) => {
+    state.calls.list = (state.calls.list ?? 0) + 1;
+    if (state.faults.list === 'down') return reply.code(503).send({ code: 'PAY_DOWN' });
+    const orderId = (request.query as { orderId?: string }).orderId;
+    return { items: state.charges.filter((c) => c.orderId === orderId) };
+  });
+  app.post(
+    '/api/payments/charges/:chargeId/refunds',
+    { config: { auth: role('payments:refund') } },
+    async (request, reply) => {
+      state.calls.refund = (state.calls.refund ?? 0) + 1;
+      if (state.faults.refund === 'down') return reply.code(503).send({ code: 'PAY_DOWN' });
+      const key = request.headers['idempotency-key'] as string;
+      const chargeId = (request.params as { chargeId: string }).chargeId;
+      const existing = state.refunds.find((r) => r.key === key);
+      if (existing)
+        return reply.code(201).send({ refundId: existing.refundId, chargeId, status: 'succeeded' });
+      const charge = state.charges.find((c) => c.chargeId === chargeId);
+      if (!charge) return reply.code(404).send({ code: 'PAY_CHARGE_NOT_FOUND' });
+      charge.status = 'refunded';
+      const refund = { refundId: `re_${state.refunds.length + 1}`, chargeId, key };
+      state.refunds.push(refund);
+      return reply
+        .code(201)
+        .send({ refundId: refund.refundId, chargeId, amount: charge.amount, status: 'succeeded' });
+    },
+  );
+  let faultState: unknown = { mode: 'none' };
+  app.get('/api/faults', { config: { auth: role('faults:manage') } }, async () => faultState);
+  app.put(
+    '/api/faults',
+    { config: { auth: role('faults:manage') } },
+    async (request) => (faultState = request.body),
+  );
+
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as { port: number };
+  return Object.assign(state, { url: `http://127.0.0.1:${address.port}`, close: () => app.close() });
+}
