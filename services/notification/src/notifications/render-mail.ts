@@ -1,0 +1,91 @@
+import type { NotificationType } from './schemas.ts';
+
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface MailInput {
+  type: NotificationType;
+  orderId: string;
+  recipient: { name?: string | undefined };
+  data?:
+    | {
+        total?: Money | undefined;
+        items?: Array<{ name: string; quantity: number; unitPrice?: Money | undefined }> | undefined;
+        reason?: string | undefined;
+        refund?: Money | undefined;
+      }
+    | undefined;
+}
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Minor units → "€899.99", with the currency's own number of decimals. */
+export function formatMoney({ amount, currency }: Money): string {
+  const format = new Intl.NumberFormat('en-IE', { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  return format.format(amount / 10 ** digits);
+}
+
+/** Everything interpolated into HTML comes from a caller: escape it (no markup injection in mails). */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const HEADLINES: Record<NotificationType, (order: string) => { subject: string; lead: string }> = {
+  'order.confirmed': (order) => ({
+    subject: `Your TechStore order ${order} is confirmed`,
+    lead: `Thank you for your order. We have received your payment and order ${order} is confirmed.`,
+  }),
+  'order.failed': (order) => ({
+    subject: `Your TechStore order ${order} could not be completed`,
+    lead: `We are sorry: order ${order} could not be completed and you have not been charged.`,
+  }),
+  'order.cancelled': (order) => ({
+    subject: `Your TechStore order ${order} was cancelled`,
+    lead: `Order ${order} was cancelled.`,
+  }),
+  'order.refunded': (order) => ({
+    subject: `Your refund for TechStore order ${order}`,
+    lead: `We have refunded your payment for order ${order}.`,
+  }),
+};
+
+/** Subject, plain text and HTML of one order mail, in English. */
+export function renderMail(input: MailInput): RenderedMail {
+  const { subject, lead } = HEADLINES[input.type](input.orderId);
+  const greeting = `Hello ${input.recipient.name ?? 'there'},`;
+  const lines: string[] = [];
+  for (const item of input.data?.items ?? []) {
+    lines.push(
+      `${item.quantity} × ${item.name}${item.unitPrice ? ` at ${formatMoney(item.unitPrice)}` : ''}`,
+    );
+  }
+  const facts: string[] = [];
+  if (input.data?.total) facts.push(`Total: ${formatMoney(input.data.total)}`);
+  if (input.data?.refund) facts.push(`Refunded: ${formatMoney(input.data.refund)}`);
+  if (input.data?.reason) facts.push(`Reason: ${input.data.reason}`);
+
+  const text = [
+    greeting,
+    '',
+    lead,
+    ...(lines.length ? ['', ...lines] : []),
+    ...(facts.length ? ['', ...facts] : []),
+    '',
+    '— TechStore',
+  ].join('\n');
+  const html = [
+    `<p>${escapeHtml(greeting)}</p>`,
+    `<p>${escapeHtml(lead)}</p>`,
+    lines.length ? `<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : '',
+    facts.map((f) => `<p>${escapeHtml(f)}</p>`).join(''),
+    '<p>— TechStore</p>',
+  ].join('');
+  return { subject, text, html };
+}

@@ -1,0 +1,86 @@
+import { Type } from '@sinclair/typebox';
+import { strictObject } from '@mockmart/service-kit';
+
+const idSchema = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' });
+const moneySchema = strictObject({
+  amount: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
+  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+});
+
+export const NOTIFICATION_TYPES = [
+  'order.confirmed',
+  'order.failed',
+  'order.cancelled',
+  'order.refunded',
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+export const notificationBodySchema = strictObject({
+  eventId: idSchema,
+  type: Type.Union([
+    Type.Literal('order.confirmed'),
+    Type.Literal('order.failed'),
+    Type.Literal('order.cancelled'),
+    Type.Literal('order.refunded'),
+  ]),
+  orderId: idSchema,
+  // Asserted by shop-api from the shopper's verified token. No e-mail (a user without one): the
+  // mail is kept in the mailbox as undeliverable.
+  recipient: strictObject({
+    userId: Type.String({ minLength: 1, maxLength: 128 }),
+    email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  }),
+  data: Type.Optional(
+    strictObject({
+      total: Type.Optional(moneySchema),
+      items: Type.Optional(
+        Type.Array(
+          strictObject({
+            productId: Type.Optional(Type.Integer({ minimum: 1 })),
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            quantity: Type.Integer({ minimum: 1, maximum: 1000 }),
+            unitPrice: Type.Optional(moneySchema),
+          }),
+          { maxItems: 100 },
+        ),
+      ),
+      reason: Type.Optional(Type.String({ maxLength: 500 })),
+      refund: Type.Optional(moneySchema),
+    }),
+  ),
+});
+
+export const acceptedSchema = Type.Object({
+  notificationId: Type.String(),
+  deduplicated: Type.Boolean(),
+});
+
+export const mailboxQuerySchema = strictObject({
+  orderId: Type.Optional(idSchema),
+  userId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+});
+
+export const mailSchema = Type.Object({
+  id: Type.String(),
+  eventId: Type.String(),
+  type: Type.String(),
+  to: Type.Union([Type.String(), Type.Null()]),
+  subject: Type.String(),
+  text: Type.String(),
+  html: Type.Union([Type.String(), Type.Null()]),
+  orderId: Type.String(),
+  userId: Type.String(),
+  status: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('sent'),
+    Type.Literal('stored'),
+    Type.Literal('failed'),
+    Type.Literal('undeliverable'),
+  ]),
+  createdAt: Type.String({ format: 'date-time' }),
+  sentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+export const mailboxSchema = Type.Object({ items: Type.Array(mailSchema) });
