@@ -78,6 +78,7 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
       anonymousMs: config.SESSION_ANONYMOUS_TIMEOUT_SECONDS * 1000,
     },
     now,
+    cacheMs: config.SESSION_CACHE_MS,
   });
   const sessions = createSessionContext(store, sessionCookieSettings(config.SESSION_COOKIE_NAME, secure));
   const refresher = createTokenRefresher({

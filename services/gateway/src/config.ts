@@ -51,6 +51,13 @@ export const configSchema = Type.Object({
     7 * 24 * 3600,
     'an anonymous session (cart, pending login) ends after this long idle',
   ),
+  SESSION_CACHE_MS: Type.Integer({
+    minimum: 0,
+    maximum: 10_000,
+    default: 1000,
+    description:
+      'a replica reuses a session it read for this long (0 = always read); logouts on other replicas show up this much later',
+  }),
   TOKEN_REFRESH_AHEAD_SECONDS: Type.Integer({
     minimum: 0,
     maximum: 300,

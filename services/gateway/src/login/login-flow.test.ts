@@ -58,7 +58,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
 
     browser.cookies.clear();
     browser.cookies.set(COOKIE, preLogin);
-    const done = await browser.login('mario', 'mario-test-password', '/orders?page=2');
+    const done = await browser.login('mario', 'mario123', '/orders?page=2');
     assert.equal(done.status, 302);
     assert.equal(done.headers.get('location'), '/orders?page=2');
     const setCookie = done.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`)) ?? '';
@@ -76,7 +76,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
     }>('/bff/user');
     assert.equal(me.body.authenticated, true);
     assert.equal(me.body.user.username, 'mario');
-    assert.equal(me.body.user.email, 'mario@techstore.test');
+    assert.equal(me.body.user.email, 'mario.rossi@example.com');
     assert.equal(me.body.user.name, 'Mario Rossi');
     assert.equal(me.body.user.canCheckout, true);
     assert.ok((me.body.user.roles as string[]).includes('can-checkout'));
@@ -86,7 +86,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
 
   test('the API call carries the user token from the idp; nothing token-like reaches the browser or the log', async () => {
     const browser = new Browser(system.origin);
-    await browser.login('mario', 'mario-test-password');
+    await browser.login('mario', 'mario123');
     const api = await browser.request('/api/orders');
     const seen = (await api.json()) as Received;
     const token = String(seen.headers.authorization).replace(/^Bearer /, '');
@@ -122,7 +122,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
 
   test('N concurrent API calls with an expired access token cause exactly one refresh at the idp', async () => {
     const browser = new Browser(system.origin);
-    await browser.login('mario', 'mario-test-password');
+    await browser.login('mario', 'mario123');
     const firstToken = ((await (await browser.request('/api/orders')).json()) as Received).headers
       .authorization;
     const before = refreshes();
@@ -150,9 +150,9 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
 
   test('a refused refresh (invalid_grant) ends the session: the API is then 401 and the row is gone', async () => {
     const browser = new Browser(system.origin);
-    await browser.login('blocked', 'blocked-test-password');
+    await browser.login('blocked', 'blocked123');
     const me = await browser.json<{ authenticated: boolean; user: { canCheckout: boolean } }>('/bff/user');
-    assert.equal(me.body.user.canCheckout, false, 'no can-checkout role, no legacy claim');
+    assert.equal(me.body.user.canCheckout, false, 'no can-checkout role and canCheckout ["false"]');
     const store = system.gateway.app.gateway.store;
     const session = await store.load(browser.cookies.get(COOKIE) ?? '');
     assert.ok(session?.secrets.tokens);
@@ -174,7 +174,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
 
   test('back-channel logout from the idp ends the gateway session; the API is then 401', async () => {
     const browser = new Browser(system.origin);
-    await browser.login('mario', 'mario-test-password');
+    await browser.login('mario', 'mario123');
     assert.equal((await browser.request('/api/orders')).status, 200);
     await adminLogoutAll(system, 'mario');
     assert.equal((await browser.json('/bff/user')).body.authenticated, false);
@@ -183,7 +183,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
 
   test('POST /bff/logout needs the CSRF token and answers the RP-initiated logout URL', async () => {
     const browser = new Browser(system.origin);
-    await browser.login('mario', 'mario-test-password');
+    await browser.login('mario', 'mario123');
     const { body } = await browser.json<{ csrfToken: string }>('/bff/user');
     assert.equal((await browser.request('/bff/logout', { method: 'POST' })).status, 403);
     assert.equal(

@@ -13,6 +13,12 @@ export interface SessionStoreOptions {
   sealer: SessionSealer;
   lifetimes: SessionLifetimes;
   now?: () => number;
+  /**
+   * How long (ms) a replica may reuse a session it read, instead of reading it again; 0 disables.
+   * This replica's own writes and deletes update the cache at once; a logout processed by ANOTHER
+   * replica is seen here at most this much later.
+   */
+  cacheMs?: number;
 }
 
 interface Row {
@@ -37,6 +43,7 @@ const TOUCH_EVERY_MS = 60_000;
 export function createSessionStore(options: SessionStoreOptions) {
   const { db, sealer, lifetimes } = options;
   const now = options.now ?? Date.now;
+  const cache = createSessionCache(options.cacheMs ?? 0);
 
   function expiryFor(session: Pick<Session, 'absoluteExpiresAt' | 'secrets'>, at: number): number {
     const idle = isAuthenticated(session as Session) ? lifetimes.idleMs : lifetimes.anonymousMs;
@@ -104,6 +111,9 @@ export function createSessionStore(options: SessionStoreOptions) {
     async load(id: string): Promise<Session | undefined> {
       if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return undefined;
       const idHash = hashSessionId(id);
+      const cached = cache.get(idHash, id);
+      if (cached && cached.expiresAt > now() && cached.expiresAt - expiryFor(cached, now()) > -TOUCH_EVERY_MS)
+        return cached;
       const { rows } = await db.query<Row>(
         'SELECT * FROM gateway_sessions WHERE id_hash = $1 AND expires_at > $2',
         [idHash, new Date(now())],
@@ -157,11 +167,16 @@ export function createSessionStore(options: SessionStoreOptions) {
           new Date(expiryFor(session, at)),
         ],
       );
-      if (rowCount === 1) session.version += 1;
+      if (rowCount === 1) {
+        session.version += 1;
+        session.expiresAt = expiryFor(session, at);
+        cache.set(session);
+      } else cache.delete(session.idHash);
       return rowCount === 1;
     },
 
     async destroy(idHash: string): Promise<void> {
+      cache.delete(idHash);
       await db.query('DELETE FROM gateway_sessions WHERE id_hash = $1', [idHash]);
     },
 
@@ -196,3 +211,37 @@ export function createSessionStore(options: SessionStoreOptions) {
 }
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
+
+const CACHE_MAX_ENTRIES = 10_000;
+
+/** Copies in, copies out: callers mutate the sessions they get, the cache never sees that. */
+function createSessionCache(ttlMs: number) {
+  const entries = new Map<string, { session: Session; at: number }>();
+  return {
+    get(idHash: string, id: string): Session | undefined {
+      if (ttlMs <= 0) return undefined;
+      const entry = entries.get(idHash);
+      if (!entry) return undefined;
+      if (performance.now() - entry.at > ttlMs) {
+        entries.delete(idHash);
+        return undefined;
+      }
+      return { ...structuredClone(entry.session), id };
+    },
+    set(session: Session): void {
+      if (ttlMs <= 0) return;
+      entries.delete(session.idHash);
+      if (entries.size >= CACHE_MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
+      entries.set(session.idHash, {
+        session: structuredClone({ ...session, id: '' }),
+        at: performance.now(),
+      });
+    },
+    delete(idHash: string): void {
+      entries.delete(idHash);
+    },
+    evict(match: (session: Session) => boolean): void {
+      for (const [idHash, entry] of entries) if (match(entry.session)) entries.delete(idHash);
+    },
+  };
+}

@@ -3,8 +3,22 @@ import { pino } from 'pino';
 import { startIdp, type Idp } from '@mockmart/idp';
 import type { Database } from '@mockmart/service-kit/db';
 import { TEST_CLIENT_SECRET, buildTestGateway } from './test-gateway.ts';
-import { testRealm } from './test-realm.ts';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { GatewayDeps } from '../app.ts';
+
+/** The realm as code, exactly as development and production import it, with the dev users. */
+const REALM_FILES = ['techstore-realm.json', 'dev-users.json'].map((name) =>
+  fileURLToPath(new URL(`../../../../deploy/keycloak/${name}`, import.meta.url)),
+);
+
+/** Generated secrets for the other clients of the realm (the gateway's is the test's own). */
+function realmSecrets(): Record<string, string> {
+  const names = ['SHOP_API', 'INVENTORY', 'PAYMENT', 'NOTIFICATION', 'ORDER_RECONCILER'];
+  return Object.fromEntries(
+    names.map((name) => [`${name}_CLIENT_SECRET`, randomBytes(24).toString('base64url')]),
+  );
+}
 
 /** A free loopback port, found at run time (the idp must know the gateway's public origin first). */
 export async function freePort(): Promise<number> {
@@ -39,7 +53,8 @@ export async function startGatewayWithIdp(
     port: 0,
     publicUrl: origin,
     relativePath: '/auth',
-    realms: [testRealm(origin, TEST_CLIENT_SECRET)],
+    realmFiles: REALM_FILES,
+    env: { ...realmSecrets(), GATEWAY_CLIENT_SECRET: TEST_CLIENT_SECRET, GATEWAY_PUBLIC_URL: origin },
     passwordHashing: { N: 2 ** 10, r: 8, p: 1 },
     bootstrapAdmin: { username: 'root', password: 'root-test-password' },
     logger: pino({ level: 'silent' }),
