@@ -1,42 +1,57 @@
 /**
- * A small bounded LRU with per-entry expiry (absolute epoch ms). Map keeps insertion order, so
- * re-inserting on read moves an entry to the "recent" end and the first key is the eviction victim.
+ * A bounded cache with per-entry expiry (absolute epoch ms), using two generations instead of a
+ * linked list: writes go to `young`; when it is full it becomes `old` and a new `young` starts;
+ * a read from `old` promotes the entry. Recently used entries survive, at most 2 × max are held,
+ * and every operation is O(1) (no iteration over a Map with deleted holes).
  */
 export class ExpiringLru<V> {
   readonly #max: number;
-  readonly #entries = new Map<string, { value: V; expiresAt: number }>();
+  #young = new Map<string, { value: V; expiresAt: number }>();
+  #old = new Map<string, { value: V; expiresAt: number }>();
 
   constructor(maxEntries: number) {
     this.#max = Math.max(1, Math.floor(maxEntries));
   }
 
   get(key: string, now: number): V | undefined {
-    const entry = this.#entries.get(key);
-    if (entry === undefined) return undefined;
-    this.#entries.delete(key);
-    if (entry.expiresAt <= now) return undefined;
-    this.#entries.set(key, entry);
+    let entry = this.#young.get(key);
+    if (entry === undefined) {
+      entry = this.#old.get(key);
+      if (entry === undefined) return undefined;
+      this.#old.delete(key);
+      if (entry.expiresAt > now) this.#insert(key, entry);
+    }
+    if (entry.expiresAt <= now) {
+      this.#young.delete(key);
+      return undefined;
+    }
     return entry.value;
   }
 
   set(key: string, value: V, expiresAt: number): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expiresAt });
-    while (this.#entries.size > this.#max) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
+    this.#old.delete(key);
+    this.#insert(key, { value, expiresAt });
+  }
+
+  #insert(key: string, entry: { value: V; expiresAt: number }): void {
+    if (!this.#young.has(key) && this.#young.size >= this.#max) {
+      this.#old = this.#young;
+      this.#young = new Map();
     }
+    this.#young.set(key, entry);
   }
 
   delete(key: string): void {
-    this.#entries.delete(key);
+    this.#young.delete(key);
+    this.#old.delete(key);
   }
 
   clear(): void {
-    this.#entries.clear();
+    this.#young.clear();
+    this.#old.clear();
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#young.size + this.#old.size;
   }
 }

@@ -63,7 +63,8 @@ export function toPrincipal(claims: JWTPayload & Record<string, unknown>): Princ
     scopes: Object.freeze(typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []),
     sessionId: stringClaim(claims.sid),
     expiresAt: typeof claims.exp === 'number' ? claims.exp : 0,
-    claims: Object.freeze({ ...claims }),
+    // jose hands over a fresh object per verification: freeze it instead of copying.
+    claims: Object.freeze(claims),
   });
 }
 

@@ -83,15 +83,25 @@ export class JwksCache {
     await this.#load();
   }
 
-  /** The key for a token header, following the policy in the class comment. */
-  async getKey(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<KeyResult> {
-    const snapshot = await this.#usableSnapshot();
-    try {
-      return await snapshot.resolve(header, token);
-    } catch (error) {
+  /**
+   * The key for a token header, following the policy in the class comment. `beforeRefetch` runs
+   * before an unknown kid may trigger a fetch (the verifier checks `iss` there).
+   */
+  getKey(
+    header: JWSHeaderParameters,
+    token: FlattenedJWSInput,
+    beforeRefetch: () => void = () => {},
+  ): Promise<KeyResult> {
+    const onMiss = (error: unknown): Promise<KeyResult> => {
       if (!(error instanceof joseErrors.JWKSNoMatchingKey) || header.kid === undefined) throw error;
+      beforeRefetch();
       return this.#resolveUnknownKid(header, token, error);
-    }
+    };
+    const current = this.#snapshot;
+    // Fast path, no extra promise hops: a fresh set resolves the key directly.
+    if (current !== undefined && this.#now() - current.fetchedAt < this.#aheadAt)
+      return current.resolve(header, token).catch(onMiss);
+    return this.#usableSnapshot().then((snapshot) => snapshot.resolve(header, token).catch(onMiss));
   }
 
   async #resolveUnknownKid(

@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import type { JWTPayload, ProtectedHeaderParameters } from 'jose';
+import type { FlattenedJWSInput, JWTPayload, ProtectedHeaderParameters } from 'jose';
 import { AuthError, invalidToken } from '../errors.ts';
 import { sha256 } from '../lib/hash.ts';
 import { ExpiringLru } from '../lib/lru.ts';
@@ -38,6 +38,7 @@ export interface AccessTokenVerifier {
   };
 }
 
+const SEEN = Symbol('seen once');
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
 
 /**
@@ -54,9 +55,11 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
   const introspector = input.introspection
     ? new Introspector(input.introspection, idp.introspectionEndpoint, { fetch: options.fetch, now, logger })
     : undefined;
+  // Admission on second sight: the first verification of a token only records its hash, the second
+  // stores the principal. One-off tokens then retain no objects (less GC), repeated ones hit.
   const cache =
     options.cacheEntries > 0
-      ? new ExpiringLru<{ principal: Principal; kid: string | undefined }>(options.cacheEntries)
+      ? new ExpiringLru<{ principal: Principal; kid: string | undefined } | typeof SEEN>(options.cacheEntries)
       : undefined;
   const counters = { verifications: 0, cacheHits: 0, failures: 0 };
   const jwtOptions = {
@@ -66,27 +69,58 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
     clockTolerance: options.clockToleranceSec,
     requiredClaims: [...options.requiredClaims],
   };
-  const getKey = jwks.getKey.bind(jwks);
+  const getKey = (
+    header: ProtectedHeaderParameters,
+    jws: FlattenedJWSInput,
+    issuerOfToken: () => unknown,
+  ) => {
+    return jwks.getKey(header, jws, () => {
+      const iss = issuerOfToken();
+      if (iss !== idp.issuer)
+        throw invalidToken('iss_mismatch', `iss_mismatch expected=${idp.issuer} actual=${describe(iss)}`);
+    });
+  };
 
   async function verifySignedToken(
     token: string,
   ): Promise<{ principal: Principal; kid: string | undefined }> {
     if (token.length > options.maxTokenBytes)
       throw invalidToken('too_large', `too_large length=${token.length} max=${options.maxTokenBytes}`);
-    if (token.split('.').length !== 3)
+    if (countDots(token) !== 2)
       throw invalidToken('malformed', 'malformed: not a three-part JWS compact serialisation');
-    let header: ProtectedHeaderParameters;
-    let claims: JWTPayload;
+    let header: ProtectedHeaderParameters | undefined;
+    // jose parses the header once and hands it to this key getter BEFORE any signature work (and
+    // after its own `crit` and `algorithms` checks), so the header policy runs here, in RFC 8725 order.
+    const keyFor = (protectedHeader: ProtectedHeaderParameters, jws: FlattenedJWSInput) => {
+      header = protectedHeader;
+      checkHeader(protectedHeader);
+      return getKey(protectedHeader, jws, () => issuerOf(token));
+    };
+    let payload: JWTPayload;
     try {
-      header = decodeProtectedHeader(token);
-      claims = decodeJwt(token);
+      ({ payload } = await jwtVerify(token, keyFor, { ...jwtOptions, currentDate: new Date(now()) }));
     } catch (error) {
+      if (header === undefined && !(error instanceof AuthError)) throw preParseError(token, error);
+      throw mapJoseError(error, { issuer: idp.issuer, audience: options.audience, now: now() });
+    }
+    const verifiedHeader = header as ProtectedHeaderParameters;
+    checkPayloadType(payload, verifiedHeader, options.tokenType);
+    if (
+      options.authorizedParties &&
+      (typeof payload.azp !== 'string' || !options.authorizedParties.includes(payload.azp))
+    ) {
       throw invalidToken(
-        'malformed',
-        `malformed: ${error instanceof Error ? error.message : 'undecodable'}`,
-        error,
+        'azp_not_allowed',
+        `azp_not_allowed azp=${describe(payload.azp)} allowed=${options.authorizedParties.join(',')}`,
       );
     }
+    return {
+      principal: toPrincipal(payload as JWTPayload & Record<string, unknown>),
+      kid: verifiedHeader.kid,
+    };
+  }
+
+  function checkHeader(header: ProtectedHeaderParameters): void {
     if (typeof header.alg !== 'string' || !options.algorithms.includes(header.alg)) {
       throw invalidToken(
         'alg_not_allowed',
@@ -99,30 +133,31 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
         throw invalidToken('forbidden_header', `forbidden_header ${name} present`);
     }
     checkHeaderType(header, options.tokenType);
-    // Exact issuer before any key lookup, so tokens of other issuers never trigger a JWKS refetch.
-    if (claims.iss !== idp.issuer)
-      throw invalidToken(
-        'iss_mismatch',
-        `iss_mismatch expected=${idp.issuer} actual=${describe(claims.iss)}`,
-      );
+  }
 
-    let payload: JWTPayload;
+  // Errors jose raised before reaching the key getter: undecodable input or a refused `alg`/`crit`.
+  function preParseError(token: string, error: unknown): AuthError {
     try {
-      ({ payload } = await jwtVerify(token, getKey, { ...jwtOptions, currentDate: new Date(now()) }));
-    } catch (error) {
-      throw mapJoseError(error, { issuer: idp.issuer, audience: options.audience, now: now() });
-    }
-    checkPayloadType(payload, header, options.tokenType);
-    if (
-      options.authorizedParties &&
-      (typeof payload.azp !== 'string' || !options.authorizedParties.includes(payload.azp))
-    ) {
-      throw invalidToken(
-        'azp_not_allowed',
-        `azp_not_allowed azp=${describe(payload.azp)} allowed=${options.authorizedParties.join(',')}`,
+      const header = decodeProtectedHeader(token);
+      checkHeader(header);
+    } catch (headerError) {
+      if (headerError instanceof AuthError) return headerError;
+      return invalidToken(
+        'malformed',
+        `malformed: ${headerError instanceof Error ? headerError.message : 'undecodable'}`,
+        headerError,
       );
     }
-    return { principal: toPrincipal(payload as JWTPayload & Record<string, unknown>), kid: header.kid };
+    return mapJoseError(error, { issuer: idp.issuer, audience: options.audience, now: now() });
+  }
+
+  // Only consulted before an unknown-kid refetch: tokens of other issuers never cause a JWKS fetch.
+  function issuerOf(token: string): unknown {
+    try {
+      return decodeJwt(token).iss;
+    } catch {
+      return undefined;
+    }
   }
 
   async function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<Principal> {
@@ -132,18 +167,16 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
         throw invalidToken('malformed', 'malformed: empty token');
       let principal: Principal | undefined;
       const key = cache && token.length <= options.maxTokenBytes ? sha256(token) : undefined;
-      if (key !== undefined && cache) {
-        const hit = cache.get(key, now());
-        // A cached verification stays valid only while its signing key is still published.
-        if (hit && (hit.kid === undefined || jwks.has(hit.kid))) {
-          counters.cacheHits++;
-          principal = hit.principal;
-        }
-      }
-      if (principal === undefined) {
+      const hit = key !== undefined && cache ? cache.get(key, now()) : undefined;
+      // A cached verification stays valid only while its signing key is still published.
+      if (hit !== undefined && hit !== SEEN && (hit.kid === undefined || jwks.has(hit.kid))) {
+        counters.cacheHits++;
+        principal = hit.principal;
+      } else {
         const verified = await verifySignedToken(token);
         principal = verified.principal;
-        if (key !== undefined && cache) cache.set(key, verified, principal.expiresAt * 1000);
+        if (key !== undefined && cache)
+          cache.set(key, hit === undefined ? SEEN : verified, principal.expiresAt * 1000);
       }
       if (verifyOptions.introspect) {
         if (!introspector)
@@ -191,4 +224,10 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
       };
     },
   };
+}
+
+function countDots(token: string): number {
+  let dots = 0;
+  for (let i = token.indexOf('.'); i !== -1; i = token.indexOf('.', i + 1)) dots++;
+  return dots;
 }
