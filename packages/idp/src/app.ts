@@ -56,12 +56,10 @@ export async function buildIdpApp(ctx: IdpContext): Promise<FastifyInstance> {
     return reply.code(500).send({ error: 'server_error', error_description: 'Internal server error' });
   });
   app.setNotFoundHandler((_request, reply) =>
-    reply
-      .code(404)
-      .send({
-        error: 'Unable to find matching target resource method',
-        error_description: 'For more on this error consult the server log.',
-      }),
+    reply.code(404).send({
+      error: 'Unable to find matching target resource method',
+      error_description: 'For more on this error consult the server log.',
+    }),
   );
 
   await app.register(

@@ -8,7 +8,10 @@ import { oidcUrl, postForm, startTestIdp } from '../lib/test-helpers.ts';
 describe('Admin REST subset with @keycloak/keycloak-admin-client', { timeout: 30_000 }, () => {
   let idp: Idp;
   before(async () => {
-    idp = await startTestIdp({ publicUrl: undefined, bootstrapAdmin: { username: 'root', password: 'root-password-for-tests' } });
+    idp = await startTestIdp({
+      publicUrl: undefined,
+      bootstrapAdmin: { username: 'root', password: 'root-password-for-tests' },
+    });
   });
   after(() => idp.close());
 
@@ -16,7 +19,12 @@ describe('Admin REST subset with @keycloak/keycloak-admin-client', { timeout: 30
 
   test('authenticates as the master admin with admin-cli and reads and updates users', async () => {
     const kc = client();
-    await kc.auth({ grantType: 'password', clientId: 'admin-cli', username: 'root', password: 'root-password-for-tests' });
+    await kc.auth({
+      grantType: 'password',
+      clientId: 'admin-cli',
+      username: 'root',
+      password: 'root-password-for-tests',
+    });
     kc.setConfig({ realmName: 'techstore' });
     const found = await kc.users.find({ username: 'mario', exact: true });
     assert.equal(found.length, 1);
@@ -28,14 +36,26 @@ describe('Admin REST subset with @keycloak/keycloak-admin-client', { timeout: 30
     assert.deepEqual((await kc.users.findOne({ id: mario.id }))?.attributes?.canCheckout, ['false']);
 
     // The change reaches the next token.
-    const res = await postForm(oidcUrl(idp, 'token'), { grant_type: 'password', client_id: 'techstore-cli', username: 'mario', password: 'mario123' });
-    const payload = JSON.parse(Buffer.from((res.body.access_token as string).split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>;
+    const res = await postForm(oidcUrl(idp, 'token'), {
+      grant_type: 'password',
+      client_id: 'techstore-cli',
+      username: 'mario',
+      password: 'mario123',
+    });
+    const payload = JSON.parse(
+      Buffer.from((res.body.access_token as string).split('.')[1] as string, 'base64url').toString(),
+    ) as Record<string, unknown>;
     assert.equal(payload.canCheckout, false);
   });
 
   test('clients.find, roles.find/findOneByName and realm role mappings', async () => {
     const kc = client();
-    await kc.auth({ grantType: 'password', clientId: 'admin-cli', username: 'root', password: 'root-password-for-tests' });
+    await kc.auth({
+      grantType: 'password',
+      clientId: 'admin-cli',
+      username: 'root',
+      password: 'root-password-for-tests',
+    });
     kc.setConfig({ realmName: 'techstore' });
     const [shopApi] = await kc.clients.find({ clientId: 'shop-api' });
     assert.equal(shopApi?.serviceAccountsEnabled, true);
@@ -44,22 +64,39 @@ describe('Admin REST subset with @keycloak/keycloak-admin-client', { timeout: 30
     for (const r of ['admin', 'user', 'can-checkout']) assert.ok(roles.includes(r));
     const canCheckout = await kc.roles.findOneByName({ name: 'can-checkout' });
     const [blocked] = await kc.users.find({ username: 'blocked', exact: true });
-    await kc.users.addRealmRoleMappings({ id: blocked?.id as string, roles: [{ id: canCheckout?.id as string, name: 'can-checkout' }] });
+    await kc.users.addRealmRoleMappings({
+      id: blocked?.id as string,
+      roles: [{ id: canCheckout?.id as string, name: 'can-checkout' }],
+    });
     const mapped = (await kc.users.listRealmRoleMappings({ id: blocked?.id as string })).map((r) => r.name);
     assert.ok(mapped.includes('can-checkout'));
-    await kc.users.delRealmRoleMappings({ id: blocked?.id as string, roles: [{ id: canCheckout?.id as string, name: 'can-checkout' }] });
+    await kc.users.delRealmRoleMappings({
+      id: blocked?.id as string,
+      roles: [{ id: canCheckout?.id as string, name: 'can-checkout' }],
+    });
     const [inventory] = await kc.clients.find({ clientId: 'inventory-service' });
-    const clientRoles = (await kc.clients.listRoles({ id: inventory?.id as string })).map((r) => r.name).sort();
+    const clientRoles = (await kc.clients.listRoles({ id: inventory?.id as string }))
+      .map((r) => r.name)
+      .sort();
     assert.deepEqual(clientRoles, ['stock:admin', 'stock:read', 'stock:reserve']);
   });
 
   test('refuses callers without admin rights', async () => {
-    const user = await postForm(oidcUrl(idp, 'token'), { grant_type: 'password', client_id: 'techstore-cli', username: 'admin', password: 'admin123' });
-    const denied = await fetch(`${idp.baseUrl}/admin/realms/techstore/users`, { headers: { authorization: `Bearer ${user.body.access_token as string}` } });
+    const user = await postForm(oidcUrl(idp, 'token'), {
+      grant_type: 'password',
+      client_id: 'techstore-cli',
+      username: 'admin',
+      password: 'admin123',
+    });
+    const denied = await fetch(`${idp.baseUrl}/admin/realms/techstore/users`, {
+      headers: { authorization: `Bearer ${user.body.access_token as string}` },
+    });
     assert.equal(denied.status, 403, 'the shop admin is not a Keycloak administrator');
     const anonymous = await fetch(`${idp.baseUrl}/admin/realms/techstore/users`);
     assert.equal(anonymous.status, 401);
     const kc = client();
-    await assert.rejects(kc.auth({ grantType: 'password', clientId: 'admin-cli', username: 'root', password: 'wrong' }));
+    await assert.rejects(
+      kc.auth({ grantType: 'password', clientId: 'admin-cli', username: 'root', password: 'wrong' }),
+    );
   });
 });

@@ -42,17 +42,14 @@ export function idpAdminRoutes(app: FastifyInstance, ctx: IdpContext): void {
     if (!(await guard(request, reply, true))) return reply;
     const realm = ctx.realms.get(request.params.realm);
     if (!realm)
-      return reply
-        .code(404)
-        .type('application/problem+json')
-        .send({
-          type: 'about:blank',
-          title: 'Not Found',
-          status: 404,
-          code: 'IDP_NOT_FOUND',
-          detail: 'no such realm',
-          instance: request.url,
-        });
+      return reply.code(404).type('application/problem+json').send({
+        type: 'about:blank',
+        title: 'Not Found',
+        status: 404,
+        code: 'IDP_NOT_FOUND',
+        detail: 'no such realm',
+        instance: request.url,
+      });
     return rotateRealmKeys(ctx.keys, realm);
   });
 }

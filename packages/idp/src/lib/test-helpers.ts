@@ -34,7 +34,11 @@ export async function startTestIdp(extra: Partial<StartIdpOptions> = {}): Promis
 export const oidcUrl = (idp: Idp, path: string, realm = 'techstore'): string =>
   `${idp.baseUrl}/realms/${realm}/protocol/openid-connect/${path}`;
 
-export async function postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}) {
+export async function postForm(
+  url: string,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -55,7 +59,10 @@ export const basic = (id: string, secret: string): Record<string, string> => ({
   authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`,
 });
 
-export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+export function decodeJwt(token: string): {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+} {
   const [h, p] = token.split('.');
   return {
     header: JSON.parse(Buffer.from(h as string, 'base64url').toString()) as Record<string, unknown>,
@@ -81,11 +88,22 @@ export async function browserLogin(authUrl: string, username: string, password: 
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar },
     body: new URLSearchParams({ username, password, login: 'Sign In' }).toString(),
   });
-  return { location: post.headers.get('location') ?? '', cookies: cookieJar(post.headers.getSetCookie(), jar), page: post.status === 200 ? await post.text() : '', status: post.status, action };
+  return {
+    location: post.headers.get('location') ?? '',
+    cookies: cookieJar(post.headers.getSetCookie(), jar),
+    page: post.status === 200 ? await post.text() : '',
+    status: post.status,
+    action,
+  };
 }
 
 export function cookieJar(setCookies: string[], existing = ''): string {
-  const map = new Map(existing.split('; ').filter(Boolean).map((c) => [c.split('=')[0] as string, c]));
+  const map = new Map(
+    existing
+      .split('; ')
+      .filter(Boolean)
+      .map((c) => [c.split('=')[0] as string, c]),
+  );
   for (const sc of setCookies) {
     const pair = sc.split(';')[0] as string;
     const name = pair.split('=')[0] as string;

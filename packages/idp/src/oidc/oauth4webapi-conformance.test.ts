@@ -24,7 +24,8 @@ describe('oauth4webapi against the idp', { timeout: 30_000 }, () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        if (req.url === '/bff/backchannel-logout') logoutTokens.push(new URLSearchParams(body).get('logout_token') ?? '');
+        if (req.url === '/bff/backchannel-logout')
+          logoutTokens.push(new URLSearchParams(body).get('logout_token') ?? '');
         res.writeHead(200).end();
       });
     });
@@ -40,7 +41,10 @@ describe('oauth4webapi against the idp', { timeout: 30_000 }, () => {
 
   test('the whole flow', async () => {
     const issuer = new URL(idp.issuer('techstore'));
-    const as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { ...insecure, algorithm: 'oidc' }));
+    const as = await oauth.processDiscoveryResponse(
+      issuer,
+      await oauth.discoveryRequest(issuer, { ...insecure, algorithm: 'oidc' }),
+    );
     const gatewayClient: oauth.Client = { client_id: 'gateway' };
     const gatewayAuth = oauth.ClientSecretBasic(SECRETS.GATEWAY_CLIENT_SECRET);
     const redirectUri = `${gatewayUrl}/bff/callback`;
@@ -50,63 +54,130 @@ describe('oauth4webapi against the idp', { timeout: 30_000 }, () => {
     const nonce = oauth.generateRandomNonce();
     const authUrl = new URL(as.authorization_endpoint as string);
     authUrl.search = new URLSearchParams({
-      client_id: 'gateway', redirect_uri: redirectUri, response_type: 'code', scope: 'openid offline_access', state, nonce,
-      code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      client_id: 'gateway',
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'openid offline_access',
+      state,
+      nonce,
+      code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
     }).toString();
     const login = await browserLogin(authUrl.toString(), 'mario', 'mario123');
     const params = oauth.validateAuthResponse(as, gatewayClient, new URL(login.location), state);
-    const codeResponse = await oauth.authorizationCodeGrantRequest(as, gatewayClient, gatewayAuth, params, redirectUri, verifier, insecure);
-    const tokens = await oauth.processAuthorizationCodeResponse(as, gatewayClient, codeResponse, { expectedNonce: nonce, requireIdToken: true });
+    const codeResponse = await oauth.authorizationCodeGrantRequest(
+      as,
+      gatewayClient,
+      gatewayAuth,
+      params,
+      redirectUri,
+      verifier,
+      insecure,
+    );
+    const tokens = await oauth.processAuthorizationCodeResponse(as, gatewayClient, codeResponse, {
+      expectedNonce: nonce,
+      requireIdToken: true,
+    });
     assert.equal(tokens.token_type, 'bearer');
     const claims = oauth.getValidatedIdTokenClaims(tokens);
     assert.equal(claims?.iss, idp.issuer('techstore'));
 
     const refreshed = await oauth.processRefreshTokenResponse(
-      as, gatewayClient, await oauth.refreshTokenGrantRequest(as, gatewayClient, gatewayAuth, tokens.refresh_token as string, insecure),
+      as,
+      gatewayClient,
+      await oauth.refreshTokenGrantRequest(
+        as,
+        gatewayClient,
+        gatewayAuth,
+        tokens.refresh_token as string,
+        insecure,
+      ),
     );
     assert.ok(refreshed.access_token);
 
-    const userinfo = await oauth.processUserInfoResponse(as, gatewayClient, claims?.sub as string, await oauth.userInfoRequest(as, gatewayClient, refreshed.access_token, insecure));
+    const userinfo = await oauth.processUserInfoResponse(
+      as,
+      gatewayClient,
+      claims?.sub as string,
+      await oauth.userInfoRequest(as, gatewayClient, refreshed.access_token, insecure),
+    );
     assert.equal(userinfo.preferred_username, 'mario');
     assert.equal(userinfo.email, 'mario.rossi@example.com');
 
     const shopApi: oauth.Client = { client_id: 'shop-api' };
     const shopAuth = oauth.ClientSecretBasic(SECRETS.SHOP_API_CLIENT_SECRET);
-    const introspection = await oauth.processIntrospectionResponse(as, shopApi, await oauth.introspectionRequest(as, shopApi, shopAuth, refreshed.access_token, insecure));
+    const introspection = await oauth.processIntrospectionResponse(
+      as,
+      shopApi,
+      await oauth.introspectionRequest(as, shopApi, shopAuth, refreshed.access_token, insecure),
+    );
     assert.equal(introspection.active, true);
     assert.equal(introspection.username, 'mario');
     assert.equal(introspection.client_id, 'gateway');
 
-    const cc = await oauth.processClientCredentialsResponse(as, shopApi, await oauth.clientCredentialsGrantRequest(as, shopApi, shopAuth, { scope: 'inventory-api' }, insecure));
+    const cc = await oauth.processClientCredentialsResponse(
+      as,
+      shopApi,
+      await oauth.clientCredentialsGrantRequest(as, shopApi, shopAuth, { scope: 'inventory-api' }, insecure),
+    );
     assert.equal(cc.scope, 'inventory-api');
     const inventory: oauth.Client = { client_id: 'inventory-service' };
     const invAuth = oauth.ClientSecretBasic(SECRETS.INVENTORY_CLIENT_SECRET);
-    const asInventory = await oauth.processIntrospectionResponse(as, inventory, await oauth.introspectionRequest(as, inventory, invAuth, cc.access_token, insecure));
+    const asInventory = await oauth.processIntrospectionResponse(
+      as,
+      inventory,
+      await oauth.introspectionRequest(as, inventory, invAuth, cc.access_token, insecure),
+    );
     assert.equal(asInventory.active, true, 'inventory-service is in aud');
     const asPayment = await oauth.processIntrospectionResponse(
-      as, { client_id: 'payment-service' },
-      await oauth.introspectionRequest(as, { client_id: 'payment-service' }, oauth.ClientSecretBasic(SECRETS.PAYMENT_CLIENT_SECRET), cc.access_token, insecure),
+      as,
+      { client_id: 'payment-service' },
+      await oauth.introspectionRequest(
+        as,
+        { client_id: 'payment-service' },
+        oauth.ClientSecretBasic(SECRETS.PAYMENT_CLIENT_SECRET),
+        cc.access_token,
+        insecure,
+      ),
     );
     assert.equal(asPayment.active, false, 'KC 26.6.2 audience check: payment-service is not in aud');
 
-    await oauth.processRevocationResponse(await oauth.revocationRequest(as, shopApi, shopAuth, cc.access_token, insecure));
-    const revoked = await oauth.processIntrospectionResponse(as, inventory, await oauth.introspectionRequest(as, inventory, invAuth, cc.access_token, insecure));
+    await oauth.processRevocationResponse(
+      await oauth.revocationRequest(as, shopApi, shopAuth, cc.access_token, insecure),
+    );
+    const revoked = await oauth.processIntrospectionResponse(
+      as,
+      inventory,
+      await oauth.introspectionRequest(as, inventory, invAuth, cc.access_token, insecure),
+    );
     assert.equal(revoked.active, false);
 
     // RP-initiated logout with id_token_hint → back-channel logout token to the gateway.
     const logoutUrl = new URL(as.end_session_endpoint as string);
-    logoutUrl.search = new URLSearchParams({ id_token_hint: refreshed.id_token as string, post_logout_redirect_uri: `${gatewayUrl}/`, state: 'bye' }).toString();
+    logoutUrl.search = new URLSearchParams({
+      id_token_hint: refreshed.id_token as string,
+      post_logout_redirect_uri: `${gatewayUrl}/`,
+      state: 'bye',
+    }).toString();
     const logout = await fetch(logoutUrl, { redirect: 'manual' });
     assert.equal(logout.status, 302);
     assert.equal(logout.headers.get('location'), `${gatewayUrl}/?state=bye`);
     assert.equal(logoutTokens.length, 1);
     const jwks = createRemoteJWKSet(new URL(as.jwks_uri as string));
-    const { payload, protectedHeader } = await jwtVerify(logoutTokens[0] as string, jwks, { issuer: idp.issuer('techstore'), audience: 'gateway', typ: 'logout+jwt' });
+    const { payload, protectedHeader } = await jwtVerify(logoutTokens[0] as string, jwks, {
+      issuer: idp.issuer('techstore'),
+      audience: 'gateway',
+      typ: 'logout+jwt',
+    });
     assert.equal(protectedHeader.alg, 'RS256');
     assert.equal(payload.sid, claims?.sid);
     assert.deepEqual(payload.events, { 'http://schemas.openid.net/event/backchannel-logout': {} });
     assert.equal(payload.nonce, undefined);
-    const afterLogout = await oauth.processIntrospectionResponse(as, shopApi, await oauth.introspectionRequest(as, shopApi, shopAuth, refreshed.access_token, insecure));
+    const afterLogout = await oauth.processIntrospectionResponse(
+      as,
+      shopApi,
+      await oauth.introspectionRequest(as, shopApi, shopAuth, refreshed.access_token, insecure),
+    );
     assert.equal(afterLogout.active, false);
   });
 });

@@ -6,12 +6,10 @@ import type { Realm } from '../realm/model.ts';
 export function findRealm(ctx: IdpContext, name: string, reply: FastifyReply): Realm | undefined {
   const realm = ctx.realms.get(name);
   if (realm && realm.settings.enabled) return realm;
-  void reply
-    .code(404)
-    .send({
-      error: 'Realm does not exist',
-      error_description: 'For more on this error consult the server log.',
-    });
+  void reply.code(404).send({
+    error: 'Realm does not exist',
+    error_description: 'For more on this error consult the server log.',
+  });
   return undefined;
 }
 

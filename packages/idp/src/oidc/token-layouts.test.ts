@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Idp } from '../index.ts';
-import { basic, browserLogin, decodeJwt, oidcUrl, postForm, SECRETS, startTestIdp } from '../lib/test-helpers.ts';
+import {
+  basic,
+  browserLogin,
+  decodeJwt,
+  oidcUrl,
+  postForm,
+  SECRETS,
+  startTestIdp,
+} from '../lib/test-helpers.ts';
 
 /** Claim-by-claim comparison with the layouts of keycloak-wire-facts §2 (order included). */
 describe('token layouts', { timeout: 30_000 }, () => {
@@ -14,14 +22,41 @@ describe('token layouts', { timeout: 30_000 }, () => {
   after(() => idp.close());
 
   test('client credentials: service-account layout, only the asked audience and its roles', async () => {
-    const res = await postForm(oidcUrl(idp, 'token'), { grant_type: 'client_credentials', scope: 'payment-api' }, basic('shop-api', SECRETS.SHOP_API_CLIENT_SECRET));
+    const res = await postForm(
+      oidcUrl(idp, 'token'),
+      { grant_type: 'client_credentials', scope: 'payment-api' },
+      basic('shop-api', SECRETS.SHOP_API_CLIENT_SECRET),
+    );
     assert.equal(res.status, 200);
-    assert.deepEqual(Object.keys(res.body), ['access_token', 'expires_in', 'refresh_expires_in', 'token_type', 'not-before-policy', 'scope']);
+    assert.deepEqual(Object.keys(res.body), [
+      'access_token',
+      'expires_in',
+      'refresh_expires_in',
+      'token_type',
+      'not-before-policy',
+      'scope',
+    ]);
     assert.equal(res.body.refresh_expires_in, 0);
     const { header, payload } = decodeJwt(res.body.access_token as string);
     assert.deepEqual(Object.keys(header), ['alg', 'typ', 'kid']);
     assert.equal(header.alg, 'RS256');
-    assert.deepEqual(Object.keys(payload), ['exp', 'iat', 'jti', 'iss', 'aud', 'sub', 'typ', 'azp', 'sid', 'acr', 'resource_access', 'scope', 'client_id', 'clientHost', 'clientAddress']);
+    assert.deepEqual(Object.keys(payload), [
+      'exp',
+      'iat',
+      'jti',
+      'iss',
+      'aud',
+      'sub',
+      'typ',
+      'azp',
+      'sid',
+      'acr',
+      'resource_access',
+      'scope',
+      'client_id',
+      'clientHost',
+      'clientAddress',
+    ]);
     assert.equal(payload.iss, 'http://localhost:8080/auth/realms/techstore');
     assert.equal(payload.aud, 'payment-service');
     assert.equal(payload.typ, 'Bearer');
@@ -30,43 +65,108 @@ describe('token layouts', { timeout: 30_000 }, () => {
     assert.equal(payload.scope, 'payment-api');
     assert.equal((payload.exp as number) - (payload.iat as number), 300);
     assert.match(String(payload.jti), /^trrtcc:[0-9a-f-]{36}$/);
-    assert.deepEqual(payload.resource_access, { 'payment-service': { roles: ['payments:charge', 'payments:refund', 'payments:read'] } });
+    assert.deepEqual(payload.resource_access, {
+      'payment-service': { roles: ['payments:charge', 'payments:refund', 'payments:read'] },
+    });
     assert.equal(payload.realm_access, undefined, 'no realm roles leak into service tokens');
   });
 
   test('client credentials without an optional scope carries no audience at all', async () => {
-    const res = await postForm(oidcUrl(idp, 'token'), { grant_type: 'client_credentials' }, basic('shop-api', SECRETS.SHOP_API_CLIENT_SECRET));
+    const res = await postForm(
+      oidcUrl(idp, 'token'),
+      { grant_type: 'client_credentials' },
+      basic('shop-api', SECRETS.SHOP_API_CLIENT_SECRET),
+    );
     const { payload } = decodeJwt(res.body.access_token as string);
     assert.equal(payload.aud, undefined);
     assert.equal(payload.resource_access, undefined);
   });
 
   test('order-reconciler gets only payments:read for payment-api', async () => {
-    const res = await postForm(oidcUrl(idp, 'token'), { grant_type: 'client_credentials', scope: 'payment-api' }, basic('order-reconciler', SECRETS.ORDER_RECONCILER_CLIENT_SECRET));
+    const res = await postForm(
+      oidcUrl(idp, 'token'),
+      { grant_type: 'client_credentials', scope: 'payment-api' },
+      basic('order-reconciler', SECRETS.ORDER_RECONCILER_CLIENT_SECRET),
+    );
     const { payload } = decodeJwt(res.body.access_token as string);
     assert.deepEqual(payload.resource_access, { 'payment-service': { roles: ['payments:read'] } });
-    const refused = await postForm(oidcUrl(idp, 'token'), { grant_type: 'client_credentials', scope: 'notification-api' }, basic('order-reconciler', SECRETS.ORDER_RECONCILER_CLIENT_SECRET));
+    const refused = await postForm(
+      oidcUrl(idp, 'token'),
+      { grant_type: 'client_credentials', scope: 'notification-api' },
+      basic('order-reconciler', SECRETS.ORDER_RECONCILER_CLIENT_SECRET),
+    );
     assert.equal(refused.status, 400);
-    assert.deepEqual(refused.body, { error: 'invalid_scope', error_description: 'Invalid scopes: notification-api' });
+    assert.deepEqual(refused.body, {
+      error: 'invalid_scope',
+      error_description: 'Invalid scopes: notification-api',
+    });
   });
 
   test('password grant (techstore-cli): user layout, aud shop-api, can-checkout role, boolean canCheckout, ID token', async () => {
-    const res = await postForm(oidcUrl(idp, 'token'), { grant_type: 'password', client_id: 'techstore-cli', username: 'mario', password: 'mario123', scope: 'openid' });
+    const res = await postForm(oidcUrl(idp, 'token'), {
+      grant_type: 'password',
+      client_id: 'techstore-cli',
+      username: 'mario',
+      password: 'mario123',
+      scope: 'openid',
+    });
     assert.equal(res.status, 200);
-    assert.deepEqual(Object.keys(res.body), ['access_token', 'expires_in', 'refresh_expires_in', 'refresh_token', 'token_type', 'id_token', 'not-before-policy', 'session_state', 'scope']);
+    assert.deepEqual(Object.keys(res.body), [
+      'access_token',
+      'expires_in',
+      'refresh_expires_in',
+      'refresh_token',
+      'token_type',
+      'id_token',
+      'not-before-policy',
+      'session_state',
+      'scope',
+    ]);
     const { payload } = decodeJwt(res.body.access_token as string);
     assert.deepEqual(Object.keys(payload), [
-      'exp', 'iat', 'auth_time', 'jti', 'iss', 'aud', 'sub', 'typ', 'azp', 'sid', 'acr', 'realm_access', 'scope',
-      'email_verified', 'name', 'preferred_username', 'given_name', 'family_name', 'email', 'canCheckout',
+      'exp',
+      'iat',
+      'auth_time',
+      'jti',
+      'iss',
+      'aud',
+      'sub',
+      'typ',
+      'azp',
+      'sid',
+      'acr',
+      'realm_access',
+      'scope',
+      'email_verified',
+      'name',
+      'preferred_username',
+      'given_name',
+      'family_name',
+      'email',
+      'canCheckout',
     ]);
     assert.equal(payload.aud, 'shop-api');
     assert.equal(payload.sid, res.body.session_state);
     assert.equal(payload.scope, 'openid email profile');
     assert.equal(payload.canCheckout, true);
-    assert.deepEqual([...(payload.realm_access as { roles: string[] }).roles].sort(), ['can-checkout', 'user']);
+    assert.deepEqual([...(payload.realm_access as { roles: string[] }).roles].sort(), [
+      'can-checkout',
+      'user',
+    ]);
     const refresh = decodeJwt(res.body.refresh_token as string);
     assert.equal(refresh.header.alg, 'HS512');
-    assert.deepEqual(Object.keys(refresh.payload), ['exp', 'iat', 'jti', 'iss', 'aud', 'sub', 'typ', 'azp', 'sid', 'scope']);
+    assert.deepEqual(Object.keys(refresh.payload), [
+      'exp',
+      'iat',
+      'jti',
+      'iss',
+      'aud',
+      'sub',
+      'typ',
+      'azp',
+      'sid',
+      'scope',
+    ]);
     assert.equal(refresh.payload.typ, 'Refresh');
     assert.equal(refresh.payload.aud, 'http://localhost:8080/auth/realms/techstore');
     const id = decodeJwt(res.body.id_token as string).payload;
@@ -77,11 +177,21 @@ describe('token layouts', { timeout: 30_000 }, () => {
   });
 
   test('blocked has canCheckout false and no can-checkout role; noemail has no email claims', async () => {
-    const blocked = await postForm(oidcUrl(idp, 'token'), { grant_type: 'password', client_id: 'techstore-cli', username: 'blocked', password: 'blocked123' });
+    const blocked = await postForm(oidcUrl(idp, 'token'), {
+      grant_type: 'password',
+      client_id: 'techstore-cli',
+      username: 'blocked',
+      password: 'blocked123',
+    });
     const b = decodeJwt(blocked.body.access_token as string).payload;
     assert.equal(b.canCheckout, false);
     assert.deepEqual((b.realm_access as { roles: string[] }).roles, ['user']);
-    const noemail = await postForm(oidcUrl(idp, 'token'), { grant_type: 'password', client_id: 'techstore-cli', username: 'noemail', password: 'noemail123' });
+    const noemail = await postForm(oidcUrl(idp, 'token'), {
+      grant_type: 'password',
+      client_id: 'techstore-cli',
+      username: 'noemail',
+      password: 'noemail123',
+    });
     const n = decodeJwt(noemail.body.access_token as string).payload;
     assert.equal(n.email, undefined);
     assert.equal(n.canCheckout, undefined);
@@ -94,8 +204,14 @@ describe('token layouts', { timeout: 30_000 }, () => {
     const redirectUri = 'http://localhost:8080/bff/callback';
     const auth = new URL(oidcUrl(idp, 'auth'));
     auth.search = new URLSearchParams({
-      client_id: 'gateway', redirect_uri: redirectUri, response_type: 'code', scope: 'openid', state: 's-1', nonce: 'n-1',
-      code_challenge: challenge, code_challenge_method: 'S256',
+      client_id: 'gateway',
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      scope: 'openid',
+      state: 's-1',
+      nonce: 'n-1',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
     }).toString();
     const login = await browserLogin(auth.toString(), 'admin', 'admin123');
     const location = new URL(login.location);
@@ -103,19 +219,52 @@ describe('token layouts', { timeout: 30_000 }, () => {
     assert.equal(location.searchParams.get('state'), 's-1');
     assert.equal(location.searchParams.get('iss'), 'http://localhost:8080/auth/realms/techstore');
     const code = location.searchParams.get('code') as string;
-    const res = await postForm(oidcUrl(idp, 'token'), { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier }, basic('gateway', SECRETS.GATEWAY_CLIENT_SECRET));
+    const res = await postForm(
+      oidcUrl(idp, 'token'),
+      { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier },
+      basic('gateway', SECRETS.GATEWAY_CLIENT_SECRET),
+    );
     assert.equal(res.status, 200);
     const jwks = createRemoteJWKSet(new URL(oidcUrl(idp, 'certs')));
-    const { payload } = await jwtVerify(res.body.access_token as string, jwks, { issuer: idp.issuer('techstore'), audience: 'shop-api' });
+    const { payload } = await jwtVerify(res.body.access_token as string, jwks, {
+      issuer: idp.issuer('techstore'),
+      audience: 'shop-api',
+    });
     assert.deepEqual(Object.keys(payload), [
-      'exp', 'iat', 'auth_time', 'jti', 'iss', 'aud', 'sub', 'typ', 'azp', 'sid', 'acr', 'allowed-origins', 'realm_access', 'scope',
-      'email_verified', 'name', 'preferred_username', 'given_name', 'family_name', 'email', 'canCheckout',
+      'exp',
+      'iat',
+      'auth_time',
+      'jti',
+      'iss',
+      'aud',
+      'sub',
+      'typ',
+      'azp',
+      'sid',
+      'acr',
+      'allowed-origins',
+      'realm_access',
+      'scope',
+      'email_verified',
+      'name',
+      'preferred_username',
+      'given_name',
+      'family_name',
+      'email',
+      'canCheckout',
     ]);
     assert.equal(payload.nonce, undefined);
     assert.equal(payload.acr, '1');
     assert.deepEqual(payload['allowed-origins'], ['http://localhost:8080']);
-    assert.deepEqual([...(payload.realm_access as { roles: string[] }).roles].sort(), ['admin', 'can-checkout', 'user']);
-    const id = await jwtVerify(res.body.id_token as string, jwks, { issuer: idp.issuer('techstore'), audience: 'gateway' });
+    assert.deepEqual([...(payload.realm_access as { roles: string[] }).roles].sort(), [
+      'admin',
+      'can-checkout',
+      'user',
+    ]);
+    const id = await jwtVerify(res.body.id_token as string, jwks, {
+      issuer: idp.issuer('techstore'),
+      audience: 'gateway',
+    });
     assert.equal(id.payload.nonce, 'n-1');
     assert.equal(id.payload.sid, payload.sid);
   });
@@ -123,7 +272,11 @@ describe('token layouts', { timeout: 30_000 }, () => {
   test('iss is the configured public URL whatever Host the request came on', async () => {
     const res = await fetch(oidcUrl(idp, 'token'), {
       method: 'POST',
-      headers: { host: 'evil.example', 'content-type': 'application/x-www-form-urlencoded', ...basic('shop-api', SECRETS.SHOP_API_CLIENT_SECRET) },
+      headers: {
+        host: 'evil.example',
+        'content-type': 'application/x-www-form-urlencoded',
+        ...basic('shop-api', SECRETS.SHOP_API_CLIENT_SECRET),
+      },
       body: 'grant_type=client_credentials',
     });
     const body = (await res.json()) as { access_token: string };

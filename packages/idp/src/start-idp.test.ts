@@ -1,0 +1,124 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { loadIdpConfig } from './config.ts';
+import { IdpError } from './errors.ts';
+import { basic, oidcUrl, postForm, REALM_FILE, SECRETS, startTestIdp } from './lib/test-helpers.ts';
+
+const cc = (idp: Awaited<ReturnType<typeof startTestIdp>>) =>
+  postForm(
+    oidcUrl(idp, 'token'),
+    { grant_type: 'client_credentials', scope: 'inventory-api' },
+    basic('shop-api', SECRETS.SHOP_API_CLIENT_SECRET),
+  );
+
+describe('startIdp: keys, rotation, production refusal, stats', { timeout: 30_000 }, () => {
+  test('signing keys persist in the data folder: a token survives a restart', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'idp-keys-'));
+    try {
+      const first = await startTestIdp({ dataDir: dir });
+      const token = (await cc(first)).body.access_token as string;
+      await first.close();
+      assert.equal((await stat(join(dir, 'keys.json'))).mode & 0o777, 0o600);
+      const second = await startTestIdp({ dataDir: dir });
+      const jwks = createRemoteJWKSet(new URL(oidcUrl(second, 'certs')));
+      await jwtVerify(token, jwks, { issuer: second.issuer('techstore'), audience: 'inventory-service' });
+      await second.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('rotation keeps the old key published until its tokens expire', async () => {
+    let now = Date.now();
+    const idp = await startTestIdp({ now: () => now });
+    try {
+      const before = (await cc(idp)).body.access_token as string;
+      await idp.rotateKeys();
+      const after = (await cc(idp)).body.access_token as string;
+      const kid = (t: string) =>
+        JSON.parse(Buffer.from(t.split('.')[0] as string, 'base64url').toString()).kid as string;
+      assert.notEqual(kid(before), kid(after));
+      const jwks = async () =>
+        ((await (await fetch(oidcUrl(idp, 'certs'))).json()) as { keys: { kid: string; use: string }[] })
+          .keys;
+      assert.deepEqual(
+        (await jwks()).map((k) => k.kid),
+        [kid(after), kid(before)],
+      );
+      now += 361_000; // 300 s token lifespan + 60 s skew
+      assert.deepEqual(
+        (await jwks()).map((k) => k.kid),
+        [kid(after)],
+      );
+    } finally {
+      await idp.close();
+    }
+  });
+
+  test('token requests are counted per client and grant, from the outside', async () => {
+    const idp = await startTestIdp();
+    try {
+      await cc(idp);
+      await cc(idp);
+      await postForm(oidcUrl(idp, 'token'), { grant_type: 'client_credentials' }, basic('shop-api', 'wrong'));
+      const stats = (await (await fetch(`${idp.baseUrl}/idp-admin/stats`)).json()) as {
+        tokenRequests: { clientId: string; grantType: string; requests: number; succeeded: number }[];
+      };
+      const entry = stats.tokenRequests.find(
+        (e) => e.clientId === 'shop-api' && e.grantType === 'client_credentials',
+      );
+      assert.deepEqual(
+        { requests: entry?.requests, succeeded: entry?.succeeded },
+        { requests: 3, succeeded: 2 },
+      );
+      assert.equal((await fetch(`${idp.baseUrl}/idp-admin/stats/reset`, { method: 'POST' })).status, 204);
+      assert.deepEqual(idp.stats().tokenRequests, []);
+    } finally {
+      await idp.close();
+    }
+  });
+
+  test('refuses NODE_ENV=production unless IDP_ALLOW_PRODUCTION=true, and says why', () => {
+    assert.throws(
+      () => loadIdpConfig({ NODE_ENV: 'production' }, '/'),
+      (err: unknown) => {
+        assert.ok(err instanceof IdpError);
+        assert.equal(err.code, 'IDP_PRODUCTION_REFUSED');
+        assert.match(err.message, /IDP_ALLOW_PRODUCTION=true/);
+        return true;
+      },
+    );
+    const config = loadIdpConfig(
+      { NODE_ENV: 'production', IDP_ALLOW_PRODUCTION: 'true', IDP_PUBLIC_URL: 'https://shop.example' },
+      '/repo',
+    );
+    assert.deepEqual(
+      config.realmFiles,
+      ['/repo/deploy/keycloak/techstore-realm.json'],
+      'no dev users in production',
+    );
+    const dev = loadIdpConfig({}, '/repo');
+    assert.deepEqual(dev.realmFiles, [
+      '/repo/deploy/keycloak/techstore-realm.json',
+      '/repo/deploy/keycloak/dev-users.json',
+    ]);
+  });
+
+  test('production mode refuses an http issuer', async () => {
+    await assert.rejects(startTestIdp({ production: true, realmFiles: [REALM_FILE] }), /not https/);
+  });
+
+  test('rotation over HTTP requires a master administrator', async () => {
+    const idp = await startTestIdp();
+    try {
+      const res = await fetch(`${idp.baseUrl}/idp-admin/realms/techstore/rotate-keys`, { method: 'POST' });
+      assert.equal(res.status, 403);
+    } finally {
+      await idp.close();
+    }
+  });
+});
