@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import { authPlugin } from '@mockmart/auth/fastify';
 import { requireServiceAccount, type AccessTokenVerifier } from '@mockmart/auth';
 
@@ -36,14 +36,14 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
     const s = state.stock.get(productId) ?? { onHand: 0, reserved: 0 };
     return { productId, onHand: s.onHand, reserved: s.reserved, available: s.onHand - s.reserved };
   };
-  const fault = async (
-    op: keyof FakeInventory['faults'],
-    reply: { code(n: number): { send(b: unknown): unknown } },
-  ) => {
+  // Answers 503 itself and returns true when the operation is switched 'down' (a boolean: a
+  // Fastify reply is thenable, so it must not be returned through an await).
+  const fault = async (op: keyof FakeInventory['faults'], reply: FastifyReply): Promise<boolean> => {
     state.calls[op] = (state.calls[op] ?? 0) + 1;
     if (state.faults[op] === 'slow') await new Promise((r) => setTimeout(r, state.delayMs));
-    if (state.faults[op] === 'down') return reply.code(503).send({ code: 'INV_DOWN' });
-    return undefined;
+    if (state.faults[op] !== 'down') return false;
+    void reply.code(503).send({ code: 'INV_DOWN' });
+    return true;
   };
   await app.register(authPlugin, { verifier });
 
@@ -78,14 +78,12 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
           .send({ code: 'INV_INSUFFICIENT_STOCK', status: 409, unavailable });
       for (const i of body.items) state.stock.get(i.productId)!.reserved += i.quantity;
       state.reservations.set(body.orderId, { status: 'held', items: body.items });
-      return reply
-        .code(201)
-        .send({
-          orderId: body.orderId,
-          status: 'held',
-          expiresAt: new Date(Date.now() + 60000).toISOString(),
-          items: body.items,
-        });
+      return reply.code(201).send({
+        orderId: body.orderId,
+        status: 'held',
+        expiresAt: new Date(Date.now() + 60000).toISOString(),
+        items: body.items,
+      });
     },
   );
   app.get(

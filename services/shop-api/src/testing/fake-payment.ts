@@ -16,8 +16,9 @@ export interface FakePayment {
   url: string;
   charges: FakeCharge[];
   refunds: { refundId: string; chargeId: string; key: string }[];
-  /** 'down': 503 without charging; 'lost-answer': charges, then answers 503 (outcome unknown to the caller). */
-  faults: Partial<Record<'charge' | 'list' | 'refund', 'down' | 'slow' | 'lost-answer'>>;
+  /** 'down': 503 without charging; 'lost-answer': charges, then answers 503 every time (outcome unknown to the caller);
+   * 'lost-once': charges, answers 503 once, then behaves. */
+  faults: Partial<Record<'charge' | 'list' | 'refund', 'down' | 'slow' | 'lost-answer' | 'lost-once'>>;
   delayMs: number;
   calls: Record<string, number>;
   close(): Promise<void>;
@@ -45,6 +46,7 @@ export async function startFakePayment(verifier: AccessTokenVerifier): Promise<F
     const body = request.body as { orderId: string; amount: number; currency: string; paymentMethod: string };
     const hash = JSON.stringify(body);
     const seen = byKey.get(key);
+    if (state.faults.charge === 'lost-answer' && seen) return reply.code(503).send({ code: 'PAY_DOWN' });
     if (seen)
       return seen.hash === hash
         ? reply.code(seen.status).send(seen.body)
@@ -65,6 +67,10 @@ export async function startFakePayment(verifier: AccessTokenVerifier): Promise<F
       : { status: 201, body: charge };
     byKey.set(key, { ...answer, hash });
     if (state.faults.charge === 'lost-answer') return reply.code(503).send({ code: 'PAY_DOWN' });
+    if (state.faults.charge === 'lost-once') {
+      delete state.faults.charge;
+      return reply.code(503).send({ code: 'PAY_DOWN' });
+    }
     return reply.code(answer.status).send(answer.body);
   });
   app.get('/api/payments/charges', { config: { auth: role('payments:read') } }, async (request, reply) => {
