@@ -117,7 +117,7 @@ console.log(
   `kit overhead: ${CONCURRENCY} keep-alive workers, ${ROUNDS} interleaved rounds of ${DURATION_MS} ms, Node ${process.version}\n`,
 );
 
-const configs = [
+const configs: Array<{ name: string; mode: string; env: Record<string, string> }> = [
   { name: 'bare Fastify', mode: 'bare', env: {} },
   { name: 'createApp, LOG_LEVEL=info', mode: 'kit', env: { LOG_LEVEL: 'info' } },
   { name: 'createApp, LOG_LEVEL=warn', mode: 'kit', env: { LOG_LEVEL: 'warn' } },
