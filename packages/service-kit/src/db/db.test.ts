@@ -38,7 +38,7 @@ async function tableExists(db: Database, table: string): Promise<boolean> {
 
 /** The same behaviours on embedded PGlite and on the real PostgreSQL server. */
 for (const backend of ['pglite', 'postgres'] as const) {
-  describe(`database on ${backend}`, { timeout: 20_000 }, () => {
+  describe(`database on ${backend}`, { timeout: 60_000 }, () => {
     let url: string | undefined;
     let drops: Array<() => Promise<void>> = [];
     // PGlite takes about a second to boot, so its tests share one instance reset to empty.
@@ -135,7 +135,7 @@ for (const backend of ['pglite', 'postgres'] as const) {
   });
 }
 
-describe('replicas starting together on one PostgreSQL database', { timeout: 20_000 }, () => {
+describe('replicas starting together on one PostgreSQL database', { timeout: 60_000 }, () => {
   let throwaway: Awaited<ReturnType<typeof createThrowawayDatabase>>;
   before(async () => {
     throwaway = await createThrowawayDatabase();
@@ -161,7 +161,7 @@ describe('replicas starting together on one PostgreSQL database', { timeout: 20_
   });
 });
 
-test('createTestDatabase gives a migrated throwaway database and drops it', { timeout: 20_000 }, async () => {
+test('createTestDatabase gives a migrated throwaway database and drops it', { timeout: 60_000 }, async () => {
   const { db, url, drop } = await createTestDatabase({ migrationsDir: good });
   assert.equal(db.kind, url ? 'postgres' : 'pglite');
   assert.deepEqual((await db.query('SELECT name FROM items')).rows, [{ name: 'one' }]);

@@ -32,7 +32,7 @@ const readSpans = (file: string): SpanRecord[] =>
 
 test(
   'a trace started in one service continues in the next, and log lines carry it',
-  { timeout: 20_000 },
+  { timeout: 60_000 },
   async (t) => {
     const tracesDir = mkdtempSync(join(tmpdir(), 'kit-traces-'));
     const b = startService('b', tracesDir);
@@ -40,10 +40,10 @@ test(
       b.process.kill('SIGKILL');
       rmSync(tracesDir, { recursive: true, force: true });
     });
-    const bUrl = await b.waitFor('listening', 10_000);
+    const bUrl = await b.waitFor('listening', 30_000);
     const a = startService('a', tracesDir, bUrl);
     t.after(() => a.process.kill('SIGKILL'));
-    const aUrl = await a.waitFor('listening', 10_000);
+    const aUrl = await a.waitFor('listening', 30_000);
 
     assert.equal((await fetch(`${aUrl}/health/ready`)).status, 200);
 
