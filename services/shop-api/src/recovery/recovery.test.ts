@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ADDRESS, bearer, startHarness, type Harness } from '../testing/harness.ts';
+
+describe('recovery worker', { timeout: 60_000 }, () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+  });
+  after(async () => h?.close());
+
+  /** A pending order as a crashed checkout leaves it (cart consumed, nothing else), made old. */
+  async function stuckOrder(username: string, status: 'pending' | 'reserved' | 'paid', key?: string) {
+    const token = await h.userToken(username);
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/cart',
+      headers: bearer(token),
+      payload: { productId: 3, quantity: 1 },
+    });
+    const { rows } = await h.db.query<{ id: number }>(
+      `INSERT INTO orders (user_id, user_email, user_name, status, total_minor, currency, shipping_address, payment_method, updated_at)
+       VALUES ($1, $2, $3, $4, 11999, 'EUR', $5, 'credit-card', now() - interval '10 minutes') RETURNING id`,
+      [username, `${username}@techstore.test`, username, status, JSON.stringify(ADDRESS)],
+    );
+    const id = rows[0]!.id;
+    await h.db.query(`INSERT INTO order_items VALUES ($1, 3, 'Mechanical Keyboard', 1, 11999)`, [id]);
+    if (key)
+      await h.db.query(
+        'INSERT INTO idempotency_keys (user_id, key, request_hash, order_id) VALUES ($1, $2, $3, $4)',
+        [username, key, 'h', id],
+      );
+    return id;
+  }
+  const order = async (id: number) =>
+    (
+      await h.db.query<{ status: string; status_reason: string; compensation_pending: boolean }>(
+        'SELECT * FROM orders WHERE id = $1',
+        [id],
+      )
+    ).rows[0]!;
+  const reserve = (id: number) =>
+    h.downstream.inventory.reserve(String(id), [{ productId: 3, quantity: 1 }], 600);
+  const charge = (id: number) =>
+    h.downstream.payment.charge(
+      {
+        orderId: String(id),
+        amount: 11999,
+        currency: 'EUR',
+        paymentMethod: 'credit-card',
+        customer: { userId: 'x' },
+      },
+      `order-${id}-charge`,
+    );
+
+  test('paid with stock still held → committed and confirmed, notification enqueued, idempotent answer stored', async () => {
+    const id = await stuckOrder('crash1', 'paid', 'k-recover-1');
+    await reserve(id);
+    await charge(id);
+    const counts = await h.recovery.runOnce();
+    assert.equal(counts.confirmed, 1);
+    assert.equal((await order(id)).status, 'confirmed');
+    assert.equal(h.inventory.reservations.get(String(id))?.status, 'committed');
+    assert.equal(
+      (await h.db.query('SELECT 1 FROM outbox WHERE event_id = $1', [`order-${id}-confirmed`])).rows.length,
+      1,
+    );
+    const key = await h.db.query<{ response_status: number }>(
+      'SELECT response_status FROM idempotency_keys WHERE order_id = $1',
+      [id],
+    );
+    assert.equal(key.rows[0]!.response_status, 201);
+  });
+
+  test('reserved but never charged → released and failed (abandoned)', async () => {
+    const id = await stuckOrder('crash2', 'reserved');
+    await reserve(id);
+    await h.recovery.runOnce();
+    const o = await order(id);
+    assert.equal(o.status, 'failed');
+    assert.equal(o.status_reason, 'abandoned');
+    assert.equal(h.inventory.reservations.get(String(id))?.status, 'released');
+  });
+
+  test('charged but the hold expired → refunded and failed', async () => {
+    const id = await stuckOrder('crash3', 'paid');
+    await reserve(id);
+    h.inventory.reservations.get(String(id))!.status = 'expired';
+    await charge(id);
+    await h.recovery.runOnce();
+    assert.equal((await order(id)).status_reason, 'reservation_expired');
+    assert.equal(h.payment.charges.find((c) => c.orderId === String(id))?.status, 'refunded');
+  });
+
+  test('a young in-flight order is left alone (its request may still be running)', async () => {
+    const id = await stuckOrder('young', 'pending');
+    await h.db.query('UPDATE orders SET updated_at = now() WHERE id = $1', [id]);
+    await h.recovery.runOnce();
+    assert.equal((await order(id)).status, 'pending');
+  });
+
+  test('dependencies down → nothing changes, retried on a later pass; a failed compensation is finished later', async () => {
+    const id = await stuckOrder('crash4', 'reserved');
+    await reserve(id);
+    h.payment.faults.list = 'down';
+    try {
+      const counts = await h.recovery.runOnce();
+      assert.equal(counts.error, 1);
+      assert.equal((await order(id)).status, 'reserved');
+    } finally {
+      delete h.payment.faults.list;
+    }
+    await h.db.query('UPDATE orders SET recovery_lease_until = NULL WHERE id = $1', [id]);
+    await h.recovery.runOnce();
+    assert.equal((await order(id)).status, 'failed');
+
+    // A failed order whose stray charge could not be refunded yet.
+    const late = await stuckOrder('crash5', 'pending');
+    await charge(late);
+    await h.db.query(
+      `UPDATE orders SET status = 'failed', status_reason = 'payment_unavailable', compensation_pending = true, updated_at = now() - interval '10 minutes' WHERE id = $1`,
+      [late],
+    );
+    const counts = await h.recovery.runOnce();
+    assert.equal(counts.compensated, 1);
+    assert.equal((await order(late)).compensation_pending, false);
+    assert.equal(h.payment.charges.find((c) => c.orderId === String(late))?.status, 'refunded');
+  });
+});
