@@ -16,16 +16,16 @@ const event = (overrides: Record<string, unknown> = {}) => ({
   type: 'order.confirmed',
   orderId: `order-${randomUUID().slice(0, 8)}`,
   recipient: { userId: 'user-mario', email: 'mario@techstore.test', name: 'Mario <b>Rossi</b>' },
+  // The shape shop-api's outbox sends.
   data: {
-    total: { amount: 92_997, currency: 'EUR' },
+    orderId: 42,
+    total: 929.97,
+    totalMinor: 92_997,
+    currency: 'EUR',
+    status: 'confirmed',
     items: [
-      {
-        productId: 1,
-        name: 'Laptop ProBook 15',
-        quantity: 1,
-        unitPrice: { amount: 89_999, currency: 'EUR' },
-      },
-      { productId: 2, name: 'Wireless Mouse', quantity: 1, unitPrice: { amount: 2_998, currency: 'EUR' } },
+      { productName: 'Laptop ProBook 15', quantity: 1, priceMinor: 89_999 },
+      { productName: 'Wireless Mouse', quantity: 1, priceMinor: 2_998 },
     ],
   },
   ...overrides,
@@ -91,7 +91,7 @@ describe('notifications', { timeout: 30_000 }, () => {
     for (const [type, subject] of Object.entries(subjects)) {
       const e = event({
         type,
-        data: { reason: 'payment declined', refund: { amount: 100, currency: 'EUR' } },
+        data: { reason: 'payment_declined', refundMinor: 100, currency: 'EUR' },
       });
       assert.equal((await post(e)).statusCode, 202);
       const [stored] = await mailbox(`orderId=${e.orderId}`);
@@ -126,9 +126,9 @@ describe('notification input', { timeout: 30_000 }, () => {
     ['an unknown data field', event({ data: { html: '<script>' } })],
     [
       'too many items',
-      event({ data: { items: Array.from({ length: 101 }, () => ({ name: 'x', quantity: 1 })) } }),
+      event({ data: { items: Array.from({ length: 101 }, () => ({ productName: 'x', quantity: 1 })) } }),
     ],
-    ['a negative total', event({ data: { total: { amount: -1, currency: 'EUR' } } })],
+    ['a negative total', event({ data: { totalMinor: -1 } })],
     ['no event id', { ...event(), eventId: undefined }],
   ];
   for (const [what, payload] of bad) {

@@ -11,10 +11,11 @@ export interface MailInput {
   recipient: { name?: string | undefined };
   data?:
     | {
-        total?: Money | undefined;
-        items?: Array<{ name: string; quantity: number; unitPrice?: Money | undefined }> | undefined;
+        totalMinor?: number | undefined;
+        currency?: string | undefined;
+        items?: Array<{ productName: string; quantity: number; priceMinor?: number | undefined }> | undefined;
         reason?: string | undefined;
-        refund?: Money | undefined;
+        refundMinor?: number | undefined;
       }
     | undefined;
 }
@@ -60,16 +61,17 @@ const HEADLINES: Record<NotificationType, (order: string) => { subject: string; 
 export function renderMail(input: MailInput): RenderedMail {
   const { subject, lead } = HEADLINES[input.type](input.orderId);
   const greeting = `Hello ${input.recipient.name ?? 'there'},`;
+  const currency = input.data?.currency ?? 'EUR';
+  const money = (amount: number) => formatMoney({ amount, currency });
   const lines: string[] = [];
   for (const item of input.data?.items ?? []) {
-    lines.push(
-      `${item.quantity} × ${item.name}${item.unitPrice ? ` at ${formatMoney(item.unitPrice)}` : ''}`,
-    );
+    const price = item.priceMinor === undefined ? '' : ` at ${money(item.priceMinor)}`;
+    lines.push(`${item.quantity} × ${item.productName}${price}`);
   }
   const facts: string[] = [];
-  if (input.data?.total) facts.push(`Total: ${formatMoney(input.data.total)}`);
-  if (input.data?.refund) facts.push(`Refunded: ${formatMoney(input.data.refund)}`);
-  if (input.data?.reason) facts.push(`Reason: ${input.data.reason}`);
+  if (input.data?.totalMinor !== undefined) facts.push(`Total: ${money(input.data.totalMinor)}`);
+  if (input.data?.refundMinor !== undefined) facts.push(`Refunded: ${money(input.data.refundMinor)}`);
+  if (input.data?.reason) facts.push(`Reason: ${input.data.reason.replaceAll('_', ' ')}`);
 
   const text = [
     greeting,

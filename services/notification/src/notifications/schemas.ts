@@ -2,10 +2,6 @@ import { Type } from '@sinclair/typebox';
 import { strictObject } from '@mockmart/service-kit';
 
 const idSchema = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' });
-const moneySchema = strictObject({
-  amount: Type.Integer({ minimum: 0, maximum: 100_000_000 }),
-  currency: Type.String({ pattern: '^[A-Z]{3}$' }),
-});
 
 export const NOTIFICATION_TYPES = [
   'order.confirmed',
@@ -31,22 +27,27 @@ export const notificationBodySchema = strictObject({
     email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   }),
+  // The order facts shop-api's outbox sends (services/shop-api/src/outbox/order-events.ts). Amounts
+  // are read from the integer minor-unit fields; `total` (major units) is accepted but not used.
   data: Type.Optional(
     strictObject({
-      total: Type.Optional(moneySchema),
+      orderId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), idSchema])),
+      status: Type.Optional(Type.String({ maxLength: 32 })),
+      total: Type.Optional(Type.Number({ minimum: 0, maximum: 1_000_000 })),
+      totalMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+      currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+      reason: Type.Optional(Type.String({ maxLength: 500 })),
+      refundMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
       items: Type.Optional(
         Type.Array(
           strictObject({
-            productId: Type.Optional(Type.Integer({ minimum: 1 })),
-            name: Type.String({ minLength: 1, maxLength: 200 }),
+            productName: Type.String({ minLength: 1, maxLength: 200 }),
             quantity: Type.Integer({ minimum: 1, maximum: 1000 }),
-            unitPrice: Type.Optional(moneySchema),
+            priceMinor: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
           }),
           { maxItems: 100 },
         ),
       ),
-      reason: Type.Optional(Type.String({ maxLength: 500 })),
-      refund: Type.Optional(moneySchema),
     }),
   ),
 });
