@@ -57,15 +57,26 @@ try {
 
   const a: number[] = [];
   const b: number[] = [];
+  // Per-block pairs: the median of the per-block differences is robust to load drifting on a
+  // shared machine (other processes steal the CPU in bursts).
+  const blockAdded: number[] = [];
   const deadline = Date.now() + LATENCY_SECONDS * 1000;
   while (Date.now() < deadline) {
-    for (let i = 0; i < BLOCK; i += 1) a.push(await timed(direct, bearer));
-    for (let i = 0; i < BLOCK; i += 1) b.push(await timed(viaGateway, { cookie }));
+    const blockA: number[] = [];
+    const blockB: number[] = [];
+    for (let i = 0; i < BLOCK; i += 1) blockA.push(await timed(direct, bearer));
+    for (let i = 0; i < BLOCK; i += 1) blockB.push(await timed(viaGateway, { cookie }));
     upstream.received.length = 0;
+    blockA.sort((x, y) => x - y);
+    blockB.sort((x, y) => x - y);
+    blockAdded.push(percentile(blockB, 50) - percentile(blockA, 50));
+    a.push(...blockA);
+    b.push(...blockB);
   }
   a.sort((x, y) => x - y);
   b.sort((x, y) => x - y);
-  const added = percentile(b, 50) - percentile(a, 50);
+  blockAdded.sort((x, y) => x - y);
+  const added = percentile(blockAdded, 50);
 
   let logins = 0;
   let failures = 0;
@@ -92,7 +103,9 @@ try {
   console.log(
     `  via gateway   p50 ${ms(percentile(b, 50))}  p90 ${ms(percentile(b, 90))}  p99 ${ms(percentile(b, 99))}`,
   );
-  console.log(`  added p50     ${ms(added)}  (target ≤ 1.5 ms: ${added <= 1.5 ? 'met' : 'MISSED'})`);
+  console.log(
+    `  added p50     ${ms(added)} (median of ${blockAdded.length} per-block differences; best block ${ms(blockAdded[0] ?? NaN)})  target ≤ 1.5 ms: ${added <= 1.5 ? 'met' : 'MISSED'}`,
+  );
   console.log(
     `logins through the full code + PKCE flow: ${loginRate.toFixed(1)}/s (${logins} in ${LOGIN_SECONDS} s, ${LOGIN_CONCURRENCY} parallel, ${failures} failed)`,
   );

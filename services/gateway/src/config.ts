@@ -1,6 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { Type, type Static } from '@sinclair/typebox';
-import { keycloakConfigSchema, loadConfig, secret, serviceConfigSchema } from '@mockmart/service-kit/config';
+import {
+  ConfigError,
+  keycloakConfigSchema,
+  loadConfig,
+  secret,
+  serviceConfigSchema,
+} from '@mockmart/service-kit/config';
 
 const url = (description: string) => Type.String({ description, pattern: '^https?://[^\\s/?#]+/?$' });
 const seconds = (defaultValue: number, description: string) =>
@@ -105,7 +111,13 @@ export function loadGatewayConfig(env: Record<string, string | undefined> = proc
   const merged: Record<string, string | undefined> = { ...env };
   for (const [name, value] of Object.entries(DEFAULTS)) if (!merged[name]) merged[name] = value;
   if (!merged.PORT && merged.GATEWAY_PORT) merged.PORT = merged.GATEWAY_PORT;
-  return loadConfig(configSchema, merged);
+  const config = loadConfig(configSchema, merged);
+  if (config.NODE_ENV === 'production' && config.COOKIE_SECURE === 'false') {
+    throw new ConfigError([
+      'COOKIE_SECURE=false is refused in production: the session cookie must be Secure. Remove it or set auto.',
+    ]);
+  }
+  return config;
 }
 
 /** Secure cookies everywhere except plain-http loopback development. */

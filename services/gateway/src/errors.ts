@@ -5,7 +5,6 @@ import { defineError } from '@mockmart/service-kit';
  * never renamed. Details never carry tokens, cookies or upstream internals.
  */
 export const CsrfRejected = defineError('GW_CSRF', 403, 'Cross-site request refused');
-export const Unauthenticated = defineError('GW_UNAUTHENTICATED', 401, 'Not signed in');
 export const SessionEnded = defineError('GW_SESSION_ENDED', 401, 'Session ended');
 export const ReturnToInvalid = defineError('GW_RETURN_TO_INVALID', 400, 'Invalid returnTo');
 export const LoginStateInvalid = defineError('GW_LOGIN_STATE_INVALID', 400, 'Login could not be completed');

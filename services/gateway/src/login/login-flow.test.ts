@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/tes
 import { Browser } from '../testing/browser.ts';
 import { startEchoUpstream, type Received } from '../testing/fake-upstream.ts';
 import { startGatewayWithIdp, type GatewayWithIdp } from '../testing/idp-harness.ts';
+import { buildTestGateway } from '../testing/test-gateway.ts';
 
 const MIGRATIONS = new URL('../../migrations/', import.meta.url);
 const COOKIE = 'mockmart_session';
@@ -14,11 +15,12 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   let system: GatewayWithIdp;
   let clock = Date.now();
   const idpCalls: string[] = [];
+  let countingFetch: typeof fetch;
 
   before(async () => {
     database = await createTestDatabase({ migrationsDir: MIGRATIONS });
     upstream = await startEchoUpstream();
-    const countingFetch: typeof fetch = async (input, init) => {
+    countingFetch = async (input, init) => {
       const body =
         init?.body instanceof URLSearchParams
           ? init.body.toString()
@@ -145,6 +147,54 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
       assert.notEqual([...tokens][0], firstToken, 'the refreshed token is used');
     } finally {
       clock -= 10 * 60_000;
+    }
+  });
+
+  test('two replicas on one database refreshing at once keep the session and agree on one token', async () => {
+    const browser = new Browser(system.origin);
+    await browser.login('mario', 'mario123');
+    const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const replica = await buildTestGateway(
+      database.db,
+      {
+        GATEWAY_PUBLIC_URL: system.origin,
+        KEYCLOAK_PUBLIC_URL: system.origin,
+        KEYCLOAK_INTERNAL_URL: system.idp.url,
+        IDP_URL: system.idp.url,
+        SHOP_API_URL: upstream.url,
+      },
+      { now: () => clock, fetch: countingFetch },
+    );
+    const before = refreshes();
+    clock += 10 * 60_000;
+    try {
+      const call = (app: typeof replica.app) =>
+        app.inject({ method: 'GET', url: '/api/orders', headers: { cookie } });
+      const results = await Promise.all([
+        ...Array.from({ length: 10 }, () => call(system.gateway.app)),
+        ...Array.from({ length: 10 }, () => call(replica.app)),
+      ]);
+      assert.deepEqual(
+        results.map((r) => r.statusCode),
+        Array(20).fill(200),
+      );
+      const used = refreshes() - before;
+      assert.ok(used >= 1 && used <= 2, `one refresh per replica at most, got ${used}`);
+      const a = (
+        JSON.parse(
+          (await system.gateway.app.inject({ method: 'GET', url: '/api/orders', headers: { cookie } })).body,
+        ) as Received
+      ).headers.authorization;
+      const b = (
+        JSON.parse(
+          (await replica.app.inject({ method: 'GET', url: '/api/orders', headers: { cookie } })).body,
+        ) as Received
+      ).headers.authorization;
+      assert.equal(refreshes() - before, used, 'no further refresh once stored');
+      assert.ok(a && a === b, 'both replicas now send the same stored token');
+    } finally {
+      clock -= 10 * 60_000;
+      await replica.app.close();
     }
   });
 

@@ -1,0 +1,89 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/testing';
+import { startEchoUpstream, type Received } from '../testing/fake-upstream.ts';
+import { buildTestGateway } from '../testing/test-gateway.ts';
+
+const MIGRATIONS = new URL('../../migrations/', import.meta.url);
+
+describe('/auth/* proxy to the idp', { timeout: 30_000 }, () => {
+  let database: TestDatabase;
+  let idp: Awaited<ReturnType<typeof startEchoUpstream>>;
+  let gateway: Awaited<ReturnType<typeof buildTestGateway>>;
+
+  before(async () => {
+    database = await createTestDatabase({ migrationsDir: MIGRATIONS });
+    idp = await startEchoUpstream();
+    gateway = await buildTestGateway(database.db, {
+      IDP_URL: idp.url,
+      GATEWAY_PUBLIC_URL: 'https://shop.example',
+      KEYCLOAK_PUBLIC_URL: 'https://shop.example',
+    });
+  });
+  after(async () => {
+    await gateway?.app.close();
+    await idp?.close();
+    await database?.drop();
+  });
+
+  test('keeps the public Host, describes the public URL in X-Forwarded-*, and drops only the gateway cookie', async () => {
+    const response = await gateway.app.inject({
+      method: 'GET',
+      url: '/auth/realms/techstore/protocol/openid-connect/auth?client_id=gateway',
+      headers: {
+        host: 'shop.example',
+        cookie: '__Host-mockmart_session=secret-session-id; KEYCLOAK_IDENTITY=kc',
+        'x-forwarded-host': 'evil.example',
+        'x-forwarded-user': 'admin',
+      },
+    });
+    assert.equal(response.statusCode, 200);
+    const seen = JSON.parse(response.body) as Received;
+    assert.equal(seen.url, '/auth/realms/techstore/protocol/openid-connect/auth?client_id=gateway');
+    assert.equal(seen.headers.host, 'shop.example');
+    assert.equal(seen.headers['x-forwarded-host'], 'shop.example');
+    assert.equal(seen.headers['x-forwarded-proto'], 'https');
+    assert.equal(seen.headers['x-forwarded-user'], undefined);
+    assert.equal(seen.headers.cookie, 'KEYCLOAK_IDENTITY=kc');
+    assert.match(
+      String(response.headers['set-cookie']),
+      /upstream=1/,
+      "the idp's own cookies reach the browser",
+    );
+  });
+
+  test('streams form posts through unchanged (the login form)', async () => {
+    const response = await gateway.app.inject({
+      method: 'POST',
+      url: '/auth/realms/techstore/login-actions/authenticate?code=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'username=mario&password=secret',
+    });
+    assert.equal((JSON.parse(response.body) as Received).body, 'username=mario&password=secret');
+  });
+
+  test('does not publish the admin console or the master realm', async () => {
+    for (const url of [
+      '/auth/admin/master/console/',
+      '/auth/admin/realms/techstore/users',
+      '/auth/realms/master/protocol/openid-connect/token',
+    ]) {
+      const response = await gateway.app.inject({ method: 'GET', url });
+      assert.equal(response.statusCode, 404, url);
+    }
+  });
+
+  test('an unreachable idp is a 502 problem', async () => {
+    const { app } = await buildTestGateway(database.db, { IDP_URL: 'http://127.0.0.1:9' });
+    try {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/auth/realms/techstore/.well-known/openid-configuration',
+      });
+      assert.equal(response.statusCode, 502);
+      assert.equal(response.json().code, 'GW_UPSTREAM_UNAVAILABLE');
+    } finally {
+      await app.close();
+    }
+  });
+});
