@@ -65,7 +65,12 @@ export async function startPart(spec: PartSpec, options: RunOptions = {}): Promi
   };
 
   launch();
-  await waitReady(spec, () => exited, options.readyTimeoutMs);
+  try {
+    await waitReady(spec, () => exited, options.readyTimeoutMs);
+  } catch (error) {
+    await part.stop('SIGKILL');
+    throw error;
+  }
   return part;
 }
 

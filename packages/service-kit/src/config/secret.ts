@@ -1,15 +1,14 @@
 import { Type, type TString } from '@sinclair/typebox';
 
-const SECRET = Symbol.for('mockmart.config.secret');
+// A JSON-Schema extension keyword rather than a symbol, so Type.Optional(secret(...)) keeps it.
+const SECRET = 'x-secret';
 
 /**
  * A secret setting: never has a default, may also be given as `NAME_FILE` (path to a file holding
  * the value, as Docker and Kubernetes secrets are mounted), and its value never appears in errors.
  */
 export function secret(description: string, options: { minLength?: number } = {}): TString {
-  const schema = Type.String({ description, minLength: options.minLength ?? 16 });
-  Object.defineProperty(schema, SECRET, { value: true, enumerable: false });
-  return schema;
+  return Type.String({ description, minLength: options.minLength ?? 16, [SECRET]: true });
 }
 
 export function isSecret(schema: unknown): boolean {
