@@ -13,6 +13,6 @@ export function secret(description: string, options: { minLength?: number } = {}
 
 export function isSecret(schema: unknown): boolean {
   return (
-    typeof schema === 'object' && schema !== null && (schema as Record<symbol, unknown>)[SECRET] === true
+    typeof schema === 'object' && schema !== null && (schema as Record<string, unknown>)[SECRET] === true
   );
 }
