@@ -5,13 +5,13 @@ import { issuerOf, type IdpContext } from './context.ts';
 import { DEFAULT_COMPAT, IdpError, type CompatOptions } from './errors.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { rotateRealmKeys } from './keys/rotate.ts';
-import { DEFAULT_SCRYPT, hashPassword, type ScryptParams } from './password/scrypt.ts';
+import { DEFAULT_SCRYPT, type ScryptParams } from './password/scrypt.ts';
 import { buildRealm } from './realm/build-realm.ts';
 import { loadRealmFiles, mergeRealms } from './realm/load-realm-files.ts';
 import type { RealmRep } from './realm/representation.ts';
 import { BruteForceDetector } from './sessions/brute-force.ts';
 import { SessionStore } from './sessions/session-store.ts';
-import { DUMMY_HASH } from './oidc/grants/password.ts';
+import { dummyHash } from './oidc/grants/password.ts';
 import { TokenStats, type TokenRequestCount } from './stats.ts';
 
 export interface StartIdpOptions {
@@ -87,10 +87,7 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
       );
     }
   }
-  const [realms] = await Promise.all([
-    Promise.all(reps.map((r) => buildRealm(r, hashing))),
-    hashPassword('not-a-real-password', hashing).then((h) => void (DUMMY_HASH.value = h)),
-  ]);
+  const realms = await Promise.all(reps.map((r) => buildRealm(r, hashing)));
   const keys = await KeyStore.open(
     options.dataDir,
     realms.map((r) => r.name),
@@ -111,6 +108,7 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
     production: options.production ?? false,
     fetch: options.fetch ?? fetch,
   };
+  void dummyHash(ctx); // warm up in the background
   const app = await buildIdpApp(ctx);
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();

@@ -78,7 +78,7 @@ describe('Admin REST subset with @keycloak/keycloak-admin-client', { timeout: 30
     const clientRoles = (await kc.clients.listRoles({ id: inventory?.id as string }))
       .map((r) => r.name)
       .sort();
-    assert.deepEqual(clientRoles, ['stock:admin', 'stock:read', 'stock:reserve']);
+    assert.deepEqual(clientRoles, ['faults:manage', 'stock:admin', 'stock:read', 'stock:reserve']);
   });
 
   test('refuses callers without admin rights', async () => {

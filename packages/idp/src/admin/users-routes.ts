@@ -124,6 +124,7 @@ export function usersRoutes(app: FastifyInstance, ctx: IdpContext): void {
     const value = request.body?.value;
     if (typeof value !== 'string' || value.length === 0)
       return reply.code(400).send({ error: 'invalidPasswordMinLengthMessage' });
+    if (user.passwordHashing) await user.passwordHashing;
     user.passwordHash = await hashPassword(value, ctx.hashing);
     user.requiredActions = user.requiredActions.filter((a) => a !== 'UPDATE_PASSWORD');
     if (request.body?.temporary) user.requiredActions.push('UPDATE_PASSWORD');

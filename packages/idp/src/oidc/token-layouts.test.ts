@@ -66,7 +66,7 @@ describe('token layouts', { timeout: 30_000 }, () => {
     assert.equal((payload.exp as number) - (payload.iat as number), 300);
     assert.match(String(payload.jti), /^trrtcc:[0-9a-f-]{36}$/);
     assert.deepEqual(payload.resource_access, {
-      'payment-service': { roles: ['payments:charge', 'payments:refund', 'payments:read'] },
+      'payment-service': { roles: ['payments:charge', 'payments:refund', 'payments:read', 'faults:manage'] },
     });
     assert.equal(payload.realm_access, undefined, 'no realm roles leak into service tokens');
   });

@@ -95,7 +95,6 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
 
   const defaultRoleKey = roleKey(rep.defaultRole?.name ?? `default-roles-${name}`);
   const users = new Map<string, User>();
-  const pending: Promise<void>[] = [];
   for (const u of rep.users ?? []) {
     const user = buildUser(u, fail);
     for (const key of user.roleKeys) requireRole(key, `user ${user.username}`);
@@ -109,7 +108,11 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
     const password = u.credentials?.find((cr) => cr.type === 'password');
     if (password?.value !== undefined) {
       const plain = password.value;
-      pending.push(hashPassword(plain, hashing).then((h) => void (user.passwordHash = h)));
+      // Not awaited: start-up stays fast; a login for this user waits for its hash.
+      user.passwordHashing = hashPassword(plain, hashing).then((h) => {
+        user.passwordHash = h;
+        delete user.passwordHashing;
+      });
     } else if (password?.secretData && password.credentialData) {
       user.passwordHash = fromKeycloakCredential(password.secretData, password.credentialData);
     }
@@ -128,7 +131,6 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
     user.roleKeys.add(defaultRoleKey);
     users.set(user.id, user);
   }
-  await Promise.all(pending);
 
   return {
     id: rep.id ?? name,

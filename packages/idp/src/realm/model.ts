@@ -58,6 +58,8 @@ export interface User {
   lastName?: string;
   attributes: Record<string, string[]>;
   passwordHash?: string;
+  /** Set while an imported plain-text password is still being hashed (hashing runs after start-up). */
+  passwordHashing?: Promise<void>;
   requiredActions: string[];
   /** Directly assigned role keys (composites are expanded at token time). */
   roleKeys: Set<string>;

@@ -85,6 +85,7 @@ describe('deploy/keycloak realm files', { timeout: 20_000 }, () => {
     assert.equal(findUserByUsername(realm, 'blocked')?.roleKeys.has(can), false);
     assert.deepEqual(findUserByUsername(realm, 'blocked')?.attributes.canCheckout, ['false']);
     assert.equal(findUserByUsername(realm, 'noemail')?.email, undefined);
+    await findUserByUsername(realm, 'mario')?.passwordHashing;
     assert.match(findUserByUsername(realm, 'mario')?.passwordHash ?? '', /^scrypt\$/);
     const shop = findUserByUsername(realm, 'service-account-shop-api');
     for (const r of ['stock:read', 'stock:reserve'])

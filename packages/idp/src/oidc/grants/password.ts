@@ -7,7 +7,8 @@ import {
   type Realm,
   type User,
 } from '../../realm/model.ts';
-import { verifyPassword } from '../../password/scrypt.ts';
+import { randomBytes } from 'node:crypto';
+import { hashPassword, verifyPassword } from '../../password/scrypt.ts';
 import type { FormBody } from '../realm-lookup.ts';
 import { issueSessionTokens } from './session-tokens.ts';
 
@@ -25,8 +26,9 @@ export async function checkUserCredentials(
   const user =
     findUserByUsername(realm, username) ??
     (realm.settings.loginWithEmailAllowed ? findUserByEmail(realm, username) : undefined);
-  const stored = user?.passwordHash ?? DUMMY_HASH.value;
-  const ok = stored !== undefined && (await verifyPassword(password, stored));
+  if (user?.passwordHashing) await user.passwordHashing;
+  const stored = user?.passwordHash ?? (await dummyHash(ctx));
+  const ok = await verifyPassword(password, stored);
   if (!user || user.serviceAccountClientId || !user.passwordHash) return undefined;
   const bf = realm.settings.bruteForce;
   if (ctx.bruteForce.isLocked(bf, realm.name, user.id)) return undefined;
@@ -38,8 +40,17 @@ export async function checkUserCredentials(
   return user;
 }
 
-/** A hash computed once per process so unknown users cost the same as known ones. */
-export const DUMMY_HASH: { value?: string } = {};
+const dummies = new WeakMap<object, Promise<string>>();
+
+/** A hash computed once per idp (same cost parameters) so unknown users cost the same as known ones. */
+export function dummyHash(ctx: IdpContext): Promise<string> {
+  let hash = dummies.get(ctx.hashing);
+  if (!hash) {
+    hash = hashPassword(randomBytes(16).toString('hex'), ctx.hashing);
+    dummies.set(ctx.hashing, hash);
+  }
+  return hash;
+}
 
 /** `grant_type=password`, only for clients with directAccessGrantsEnabled. */
 export async function passwordGrant(
