@@ -34,10 +34,19 @@ export interface TestSystemOptions {
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
   const [gateway, idp, shopApi, inventory, payment, notification] = await freePorts(6);
-  const ports: Ports = { gateway: gateway!, idp: idp!, shopApi: shopApi!, inventory: inventory!, payment: payment!, notification: notification! };
+  const ports: Ports = {
+    gateway: gateway!,
+    idp: idp!,
+    shopApi: shopApi!,
+    inventory: inventory!,
+    payment: payment!,
+    notification: notification!,
+  };
   const dataRoot = await mkdtemp(join(tmpdir(), 'mockmart-system-'));
   const secrets = generateSecrets();
-  const databases = options.pglite ? [] : await throwawayDatabases(['gateway', 'shop-api', 'inventory', 'payment', 'notification']);
+  const databases = options.pglite
+    ? []
+    : await throwawayDatabases(['gateway', 'shop-api', 'inventory', 'payment', 'notification']);
   const lines: string[] = [];
 
   let system: RunningSystem;
@@ -72,7 +81,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const token = async (form: Record<string, string>) => {
     const response = await fetch(tokenEndpoint, { method: 'POST', body: new URLSearchParams(form) });
     const body = (await response.json()) as { access_token?: string; error?: string };
-    if (!response.ok || !body.access_token) throw new Error(`token request failed: ${response.status} ${JSON.stringify(body)}`);
+    if (!response.ok || !body.access_token)
+      throw new Error(`token request failed: ${response.status} ${JSON.stringify(body)}`);
     return body.access_token;
   };
 
@@ -85,7 +95,12 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     userToken: (username, password) =>
       token({ grant_type: 'password', client_id: 'techstore-cli', username, password, scope: 'openid' }),
     serviceToken: (clientId, secret, scope) =>
-      token({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, ...(scope ? { scope } : {}) }),
+      token({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: secret,
+        ...(scope ? { scope } : {}),
+      }),
     async stop() {
       await system.stop();
       await Promise.all(databases.map((db) => db.drop().catch(() => {})));
@@ -95,7 +110,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
 }
 
 async function throwawayDatabases(services: string[]) {
-  const created = await Promise.all(services.map(async (service) => ({ service, db: await createThrowawayDatabase() })));
+  const created = await Promise.all(
+    services.map(async (service) => ({ service, db: await createThrowawayDatabase() })),
+  );
   return created.flatMap(({ service, db }) => (db ? [{ service, url: db.url, drop: db.drop }] : []));
 }
 
@@ -104,7 +121,9 @@ export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => {
       const server = createServer();
-      return new Promise<ReturnType<typeof createServer>>((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+      return new Promise<ReturnType<typeof createServer>>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve(server)),
+      );
     }),
   );
   const ports = servers.map((server) => (server.address() as { port: number }).port);
