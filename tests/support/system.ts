@@ -66,7 +66,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   } catch (error) {
     await Promise.all(databases.map((db) => db.drop().catch(() => {})));
     await rm(dataRoot, { recursive: true, force: true });
-    throw new Error(`${(error as Error).message}\n--- logs ---\n${lines.slice(-80).join('\n')}`);
+    throw new Error(`${(error as Error).message}\n--- logs ---\n${lines.slice(-80).join('\n')}`, {
+      cause: error,
+    });
   }
 
   const urls = {
