@@ -26,15 +26,17 @@ describe('session in the browser', { timeout: 300_000 }, () => {
   );
 
   // These tests log luigi in afresh each time: ending a session must not break other tests' logins.
-  const loggedInLuigi = async () => {
+  const loggedInLuigi = async (name: string) => {
     const page = await shop.newPage();
-    await page.goto('/');
-    await shop.loginThroughUi(page, 'luigi');
+    await shop.journey(page, `${name}-login`, async () => {
+      await page.goto('/');
+      await shop.loginThroughUi(page, 'luigi');
+    });
     return page;
   };
 
   test('the session cookie is HttpOnly and /bff/user returns no token', { timeout: 60_000 }, async () => {
-    const page = await loggedInLuigi();
+    const page = await loggedInLuigi('no-token');
     await shop.journey(page, 'no-token', async () => {
       const user = await fetchFromPage(page, '/bff/user');
       assert.equal(user.status, 200);
@@ -57,7 +59,7 @@ describe('session in the browser', { timeout: 300_000 }, () => {
     'logout ends the session: the header offers Log in and /api/orders answers 401',
     { timeout: 60_000 },
     async () => {
-      const page = await loggedInLuigi();
+      const page = await loggedInLuigi('logout');
       await shop.journey(page, 'logout', async () => {
         assert.equal((await fetchFromPage(page, '/api/orders')).status, 200);
         await page.getByTestId('logout-button').click();
@@ -83,7 +85,7 @@ describe('session in the browser', { timeout: 300_000 }, () => {
     'a logout at the IdP ends the gateway session through back-channel logout',
     { timeout: 60_000 },
     async () => {
-      const page = await loggedInLuigi();
+      const page = await loggedInLuigi('backchannel-logout');
       await shop.journey(page, 'backchannel-logout', async () => {
         const sessionCookies = async () =>
           (await page.context().cookies(shop.gatewayUrl))

@@ -61,6 +61,10 @@ export async function startShop(): Promise<Shop> {
 
   const loginThroughUi = async (page: Page, user: UserName) => {
     const { username, password } = USERS[user];
+    // Let the page settle first (the cart request creates the visitor's gateway session). Two
+    // concurrent cookie-less requests each get a new session, and a login started in the one whose
+    // cookie loses fails at the callback with GW_LOGIN_STATE_INVALID.
+    await page.locator('[data-testid="cart-count"][data-state="ready"]').waitFor();
     await page.getByTestId('login-button').click();
     await page.waitForURL(/\/auth\/realms\/techstore\//);
     await page.locator('#username').fill(username);
