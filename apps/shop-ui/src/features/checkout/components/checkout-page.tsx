@@ -9,6 +9,7 @@ import { paths } from '../../../config/paths.ts';
 import { useAuth } from '../../../lib/auth.tsx';
 import { formatMoney } from '../../../lib/money.ts';
 import type { Money } from '../../../lib/money.ts';
+import { keyForSubmit } from '../api/attempt-key.ts';
 import { isIndeterminate, placeOrder } from '../api/checkout.ts';
 import type { PaymentMethod, ShippingAddress } from '../api/checkout.ts';
 import { checkoutFailure } from '../api/checkout-messages.ts';
@@ -59,20 +60,20 @@ export function CheckoutPage({ cart, onOrderPlaced, onCartStale }: Props) {
       return;
     }
     const request = { shippingAddress: address, paymentMethod: method };
-    const body = JSON.stringify(request);
-    const key = pending.current?.body === body ? pending.current.key : crypto.randomUUID();
-    pending.current = { key, body };
+    const attempt = keyForSubmit(pending.current, JSON.stringify(request), () => crypto.randomUUID());
+    pending.current = attempt;
     setSubmitting(true);
     setFailure(undefined);
     try {
-      const order = await placeOrder(request, key);
+      const order = await placeOrder(request, attempt.key);
       pending.current = undefined;
       onOrderPlaced();
       navigate(paths.orderConfirmation.to(order.id), { replace: true });
     } catch (error) {
       if (!isIndeterminate(error)) pending.current = undefined;
       const f = checkoutFailure(error, nameOf);
-      if (f.kind === 'out-of-stock') onCartStale();
+      // A refused checkout gives the cart back (or changed what is available): show the server's cart.
+      if (!isIndeterminate(error)) onCartStale();
       setFailure(f);
     } finally {
       setSubmitting(false);

@@ -61,7 +61,8 @@ export function OrderDetailPage() {
             <tr>
               <th scope="col">Product</th>
               <th scope="col">Quantity</th>
-              <th scope="col">Price</th>
+              <th scope="col">Unit price</th>
+              <th scope="col">Amount</th>
             </tr>
           </thead>
           <tbody>
@@ -69,13 +70,14 @@ export function OrderDetailPage() {
               <tr key={i.productId}>
                 <td>{i.productName}</td>
                 <td>{i.quantity}</td>
+                <td>{formatMoney(i.unitPrice)}</td>
                 <td>{formatMoney(i.lineTotal)}</td>
               </tr>
             ))}
           </tbody>
           <tfoot>
             <tr>
-              <th scope="row" colSpan={2}>
+              <th scope="row" colSpan={3}>
                 Total
               </th>
               <td data-testid="order-detail-total">{formatMoney(o.total)}</td>
