@@ -154,7 +154,8 @@ export function createSessionStore(options: SessionStoreOptions) {
     async save(session: Session): Promise<boolean> {
       const at = now();
       const { rowCount } = await db.query(
-        `UPDATE gateway_sessions SET version = version + 1, data = $3::jsonb, secrets = $4, sid = $5, sub = $6, updated_at = $7, expires_at = $8
+        `UPDATE gateway_sessions SET version = version + 1, data = $3::jsonb, secrets = $4, sid = $5, sub = $6, updated_at = $7, expires_at = $8,
+           refresh_lease_until = NULL
          WHERE id_hash = $1 AND version = $2`,
         [
           session.idHash,
@@ -173,6 +174,26 @@ export function createSessionStore(options: SessionStoreOptions) {
         cache.set(session);
       } else cache.delete(session.idHash);
       return rowCount === 1;
+    },
+
+    /**
+     * Takes the refresh lease of a session at this version: true when this replica may refresh now;
+     * false when another one holds the lease or the session changed since it was read.
+     */
+    async claimRefresh(session: Session, leaseMs: number): Promise<boolean> {
+      const at = now();
+      const { rowCount } = await db.query(
+        `UPDATE gateway_sessions SET refresh_lease_until = $3
+         WHERE id_hash = $1 AND version = $2 AND (refresh_lease_until IS NULL OR refresh_lease_until <= $4)`,
+        [session.idHash, session.version, new Date(at + leaseMs), new Date(at)],
+      );
+      return rowCount === 1;
+    },
+
+    async releaseRefresh(session: Session): Promise<void> {
+      await db.query('UPDATE gateway_sessions SET refresh_lease_until = NULL WHERE id_hash = $1', [
+        session.idHash,
+      ]);
     },
 
     async destroy(idHash: string): Promise<void> {

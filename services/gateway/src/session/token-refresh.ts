@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { OAuthRefused, type OidcClient } from '../login/oidc-client.ts';
+import { idpUnavailable } from '../errors.ts';
+import { OAuthRefused, type OidcClient, type TokenSet } from '../login/oidc-client.ts';
 import { userFromTokens } from '../login/user-profile.ts';
 import type { SessionStore } from './session-store.ts';
 import { isAuthenticated, type Session } from './types.ts';
@@ -10,20 +11,26 @@ export interface TokenRefresherOptions {
   refreshAheadMs: number;
   now?: () => number;
   logger: FastifyBaseLogger;
+  /** How long one replica may hold a session's refresh; longer than the idp call's timeout. */
+  leaseMs?: number;
+  /** How often a waiting replica looks for the refreshing replica's result. */
+  pollMs?: number;
 }
 
 /**
- * Keeps a session's access token fresh. Two layers stop a refresh stampede:
+ * Keeps a session's access token fresh, with one refresh per session at a time:
  * - in-process single flight: concurrent requests of one session share one refresh;
- * - across replicas, an optimistic version check: the loser of a race discards its result (or its
- *   refusal, if the idp rotated the refresh token) and adopts the winner's tokens from the database.
+ * - across replicas, a lease in the session row: one replica refreshes, the others poll the row
+ *   (bounded) until the new tokens are there. Needed because the idp rotates refresh tokens and
+ *   refuses a reused one (revokeRefreshToken), so a second concurrent refresh would fail.
  * A refused refresh (invalid_grant: idp session ended, token revoked) ends the gateway session.
- * An unreachable idp does not: the current token is used while still valid, else the request
- * fails with 503 and the session survives for a retry.
+ * An unreachable idp does not: the current token is used while still valid, else 503.
  */
 export function createTokenRefresher(options: TokenRefresherOptions) {
   const { store, oidc, refreshAheadMs, logger } = options;
   const now = options.now ?? Date.now;
+  const leaseMs = options.leaseMs ?? 10_000;
+  const pollMs = options.pollMs ?? 50;
   const inflight = new Map<string, Promise<Session | undefined>>();
 
   const due = (session: Session) =>
@@ -34,38 +41,62 @@ export function createTokenRefresher(options: TokenRefresherOptions) {
     const latest = await store.reload(session);
     if (!latest || !isAuthenticated(latest)) return undefined;
     if (!due(latest)) return latest; // another replica refreshed in the meantime
-    const { tokens } = latest.secrets;
-    if (!tokens.refreshToken) return expired(latest) ? end(latest, 'no refresh token') : latest;
+    const used = latest.secrets.tokens.refreshToken;
+    if (!used) return expired(latest) ? end(latest, 'no refresh token') : latest;
+    if (!(await store.claimRefresh(latest, leaseMs))) return waitForOtherReplica(latest);
 
-    let fresh;
+    let fresh: TokenSet;
     try {
-      fresh = await oidc.refresh(tokens.refreshToken);
+      fresh = await oidc.refresh(used);
     } catch (error) {
-      if (!(error instanceof OAuthRefused)) {
-        if (!expired(latest)) return latest;
-        throw error;
-      }
-      const again = await store.reload(latest);
-      if (again && again.version !== latest.version && isAuthenticated(again) && !due(again)) return again;
-      return end(latest, error.oauthError);
+      if (error instanceof OAuthRefused) return end(latest, error.oauthError);
+      await store.releaseRefresh(latest);
+      if (!expired(latest)) return latest;
+      throw error;
     }
+    return storeFresh(latest, used, fresh);
+  }
 
-    latest.secrets = {
-      ...latest.secrets,
-      tokens: {
-        accessToken: fresh.accessToken,
-        refreshToken: fresh.refreshToken ?? tokens.refreshToken,
-        idToken: fresh.idToken ?? tokens.idToken,
-        accessTokenExpiresAt: now() + fresh.expiresIn * 1000,
-      },
-      user: userFromTokens(fresh.idTokenClaims, fresh.accessToken, latest.secrets.user),
-    };
-    if (await store.save(latest)) {
-      logger.debug({ session: latest.idHash.slice(0, 8) }, 'access token refreshed');
-      return latest;
+  /** Saves the new tokens; a concurrent unrelated write (cart id…) is merged, not lost. */
+  async function storeFresh(session: Session, used: string, fresh: TokenSet): Promise<Session | undefined> {
+    let target: Session | undefined = session;
+    for (let attempt = 0; attempt < 3 && target; attempt += 1) {
+      if (target.secrets.tokens?.refreshToken !== used) return target; // someone else stored newer tokens
+      const previous = target.secrets;
+      target.secrets = {
+        ...previous,
+        tokens: {
+          accessToken: fresh.accessToken,
+          refreshToken: fresh.refreshToken ?? used,
+          idToken: fresh.idToken ?? previous.tokens?.idToken,
+          accessTokenExpiresAt: now() + fresh.expiresIn * 1000,
+        },
+        user: userFromTokens(fresh.idTokenClaims, fresh.accessToken, previous.user),
+      };
+      if (await store.save(target)) {
+        logger.debug({ session: target.idHash.slice(0, 8) }, 'access token refreshed');
+        return target;
+      }
+      target = await store.reload(target);
     }
-    // Lost the race to another replica: its tokens are as good as ours and already stored.
-    return store.reload(latest);
+    return target;
+  }
+
+  async function waitForOtherReplica(session: Session): Promise<Session | undefined> {
+    const deadline = performance.now() + leaseMs;
+    while (performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      const current = await store.reload(session);
+      if (!current || !isAuthenticated(current)) return undefined;
+      if (current.secrets.tokens.refreshToken !== session.secrets.tokens?.refreshToken || !due(current))
+        return current;
+      if (await store.claimRefresh(current, leaseMs)) {
+        await store.releaseRefresh(current); // the holder gave up: start over as the refresher
+        return refresh(current);
+      }
+    }
+    if (!expired(session)) return session;
+    throw idpUnavailable('The session is being refreshed by another gateway replica; try again shortly.');
   }
 
   async function end(session: Session, reason: string): Promise<undefined> {
