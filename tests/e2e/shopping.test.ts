@@ -173,7 +173,7 @@ describe('shopping in the browser', { timeout: 300_000 }, () => {
           async () => {
             await admin.getByTestId('mailbox-refresh').click();
             const subjects = await admin.getByTestId('mail-subject').allInnerTexts();
-            return subjects.find((s) => s.includes(orderId));
+            return subjects.find((s) => new RegExp(`\\b${orderId}\\b`).test(s) && /confirm/i.test(s));
           },
           { timeoutMs: 30_000, intervalMs: 500 },
         );
