@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import { createApp, type Logger } from '@mockmart/service-kit';
+import { createApp, createLogger, type Logger } from '@mockmart/service-kit';
 import type { Database } from '@mockmart/service-kit/db';
 import { keycloakEndpoints } from '@mockmart/auth';
 import { cookieSecure, type Config } from './config.ts';
 import { backchannelRoutes } from './login/backchannel-routes.ts';
+import { withQueryFreeRequestLogs } from './lib/log-redaction.ts';
 import { loginRoutes } from './login/login-routes.ts';
 import { createLogoutTokenVerifier, type LogoutTokenVerifierOptions } from './login/logout-token.ts';
 import { createOidcClient } from './login/oidc-client.ts';
@@ -52,10 +53,18 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
     relativePath: config.KEYCLOAK_RELATIVE_PATH,
   }).issuer;
 
+  const logger = withQueryFreeRequestLogs(
+    deps.logger ??
+      createLogger({
+        name: 'gateway',
+        level: config.LOG_LEVEL,
+        pretty: config.NODE_ENV !== 'production' && process.stdout.isTTY,
+      }),
+  );
   const app = await createApp({
     name: 'gateway',
     config,
-    ...(deps.logger ? { logger: deps.logger } : {}),
+    logger,
     readiness: { database: () => deps.db.ping() },
     trustProxy: config.TRUST_PROXY,
     bodyLimit: 64 * 1024,

@@ -339,7 +339,12 @@ describe(
         GATEWAY_PUBLIC_URL: 'https://shop.example',
       });
       try {
-        const response = await secure.app.inject({ method: 'GET', url: '/api/cart' });
+        const response = await secure.app.inject({
+          method: 'POST',
+          url: '/api/cart',
+          headers: { 'content-type': 'application/json' },
+          payload: {},
+        });
         const setCookie = String(response.headers['set-cookie']);
         assert.ok(cookieFrom(response.headers['set-cookie'], `__Host-${COOKIE}`));
         for (const flag of ['HttpOnly', 'Secure', 'SameSite=Lax', 'Path=/'])

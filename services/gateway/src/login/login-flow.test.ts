@@ -106,6 +106,11 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
     const logText = system.gateway.logs.text();
     assert.ok(!logText.includes(token), 'access token not in the log');
     assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\.eyJ/.test(logText), 'no JWT at all in the log');
+    assert.ok(logText.includes('/bff/callback'), 'the callback was logged');
+    assert.ok(
+      !/[?&](code|state|nonce|code_challenge|session_code|id_token_hint)=/.test(logText),
+      'no one-time secret from a query string in the log',
+    );
     const me = await browser.request('/bff/user');
     assert.ok(!JSON.stringify([...me.headers]).includes('eyJ'), 'no token in headers');
   });

@@ -194,6 +194,10 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
     assert.equal(echoed(second.body).headers['x-cart-id'], cartId);
     const other = await gateway.app.inject({ method: 'GET', url: '/api/products' });
     assert.equal(other.headers['set-cookie'], undefined, 'non-cart calls create no session');
+    const look = await gateway.app.inject({ method: 'GET', url: '/api/cart' });
+    assert.equal(look.headers['set-cookie'], undefined, 'reading an empty cart creates no session');
+    assert.match(String(echoed(look.body).headers['x-cart-id']), /^[0-9a-f-]{36}$/);
+    assert.notEqual(echoed(look.body).headers['x-cart-id'], cartId);
   });
 
   test('an anonymous cross-origin state-changing call is refused', async () => {

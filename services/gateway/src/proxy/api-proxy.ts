@@ -48,6 +48,8 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
   passBodiesThrough(app);
   await app.register(replyFrom, {
     base: options.shopApiUrl,
+    // Its own "fetching from remote server" line would log the full URL, query included.
+    disableRequestLogging: true,
     undici: { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, connections: 128 },
   });
 
@@ -78,6 +80,10 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
           throw new SessionEnded('Your session has ended; sign in again');
         }
         extra.authorization = `Bearer ${session.secrets.tokens.accessToken}`;
+      } else if (isCartPath(request.url) && !session && !isStateChanging(request.method)) {
+        // Reading the cart of a visitor who never added anything: an empty cart, and no session
+        // row for every crawler that loads the page.
+        extra['x-cart-id'] = randomUUID();
       } else if (isCartPath(request.url)) {
         session = await sessions.ensure(request, reply);
         if (!session.data.cartId) {

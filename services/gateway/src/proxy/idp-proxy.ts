@@ -23,6 +23,8 @@ export async function idpProxy(app: FastifyInstance, options: IdpProxyOptions): 
   passBodiesThrough(app);
   await app.register(replyFrom, {
     base: options.idpUrl,
+    // Its own "fetching from remote server" line would log the full URL, query included.
+    disableRequestLogging: true,
     undici: { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, connections: 64 },
   });
   const blocked = [`${options.prefix}/admin`, `${options.prefix}/realms/master`];
