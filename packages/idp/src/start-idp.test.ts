@@ -59,22 +59,32 @@ describe('startIdp: keys, rotation, production refusal, stats', { timeout: 30_00
     }
   });
 
-  test('token requests are counted per client and grant, from the outside', async () => {
+  test('token requests are counted per client, grant and scope, from the outside', async () => {
     const idp = await startTestIdp();
     try {
       await cc(idp);
       await cc(idp);
       await postForm(oidcUrl(idp, 'token'), { grant_type: 'client_credentials' }, basic('shop-api', 'wrong'));
       const stats = (await (await fetch(`${idp.baseUrl}/idp-admin/stats`)).json()) as {
-        tokenRequests: { clientId: string; grantType: string; requests: number; succeeded: number }[];
+        tokenRequests: {
+          clientId: string;
+          grantType: string;
+          scope: string;
+          requests: number;
+          succeeded: number;
+        }[];
       };
-      const entry = stats.tokenRequests.find(
+      const entries = stats.tokenRequests.filter(
         (e) => e.clientId === 'shop-api' && e.grantType === 'client_credentials',
       );
       assert.deepEqual(
-        { requests: entry?.requests, succeeded: entry?.succeeded },
+        {
+          requests: entries.reduce((sum, e) => sum + e.requests, 0),
+          succeeded: entries.reduce((sum, e) => sum + e.succeeded, 0),
+        },
         { requests: 3, succeeded: 2 },
       );
+      assert.ok(entries.every((e) => typeof e.scope === 'string'));
       assert.equal((await fetch(`${idp.baseUrl}/idp-admin/stats/reset`, { method: 'POST' })).status, 204);
       assert.deepEqual(idp.stats().tokenRequests, []);
     } finally {

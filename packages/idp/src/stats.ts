@@ -1,8 +1,13 @@
-/** Token-request counters per realm, client and grant, so tests can assert single-flight from outside. */
+/**
+ * Token-request counters per realm, client, grant and requested scope, so tests can assert
+ * single-flight from outside (one client-credentials request per scope per token lifetime).
+ */
 export interface TokenRequestCount {
   realm: string;
   clientId: string;
   grantType: string;
+  /** The `scope` parameter as sent, its values sorted; '' when none was sent. */
+  scope: string;
   requests: number;
   succeeded: number;
 }
@@ -11,11 +16,12 @@ export class TokenStats {
   readonly #counts = new Map<string, TokenRequestCount>();
   #startedAt = new Date().toISOString();
 
-  record(realm: string, clientId: string, grantType: string, ok: boolean): void {
-    const key = `${realm}\u0000${clientId}\u0000${grantType}`;
+  record(realm: string, clientId: string, grantType: string, ok: boolean, requestedScope = ''): void {
+    const scope = requestedScope.split(' ').filter(Boolean).sort().join(' ');
+    const key = `${realm}\u0000${clientId}\u0000${grantType}\u0000${scope}`;
     let entry = this.#counts.get(key);
     if (!entry) {
-      entry = { realm, clientId, grantType, requests: 0, succeeded: 0 };
+      entry = { realm, clientId, grantType, scope, requests: 0, succeeded: 0 };
       this.#counts.set(key, entry);
     }
     entry.requests += 1;

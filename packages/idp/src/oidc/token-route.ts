@@ -53,6 +53,7 @@ export function tokenRoute(app: FastifyInstance, ctx: IdpContext): void {
           clientId,
           grantType && GRANTS.has(grantType) ? grantType : 'unsupported',
           ok,
+          typeof form.scope === 'string' ? form.scope : '',
         );
       }
     },
