@@ -18,8 +18,12 @@ function readDevUsers() {
     .filter((user) => !user.username.startsWith('service-account-'))
     .map((user) => ({
       username: user.username,
-      password: user.credentials?.find((credential) => credential.type === 'password')?.value ?? '(see realm)',
-      description: [user.email ?? 'no e-mail', (user.realmRoles ?? []).filter((role) => !role.startsWith('default-')).join(', ')]
+      password:
+        user.credentials?.find((credential) => credential.type === 'password')?.value ?? '(see realm)',
+      description: [
+        user.email ?? 'no e-mail',
+        (user.realmRoles ?? []).filter((role) => !role.startsWith('default-')).join(', '),
+      ]
         .filter(Boolean)
         .join(' · '),
     }));

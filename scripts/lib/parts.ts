@@ -16,7 +16,14 @@ export interface Ports {
   notification: number;
 }
 
-export const DEFAULT_PORTS: Ports = { gateway: 8080, idp: 8081, shopApi: 3001, inventory: 3011, payment: 3010, notification: 3009 };
+export const DEFAULT_PORTS: Ports = {
+  gateway: 8080,
+  idp: 8081,
+  shopApi: 3001,
+  inventory: 3011,
+  payment: 3010,
+  notification: 3009,
+};
 
 /** Client secrets of the realm and the gateway's session key: generated, never committed. */
 export const SECRET_NAMES = [
@@ -32,7 +39,9 @@ export const SECRET_NAMES = [
 export type Secrets = Record<(typeof SECRET_NAMES)[number], string>;
 
 export function generateSecrets(): Secrets {
-  return Object.fromEntries(SECRET_NAMES.map((name) => [name, randomBytes(32).toString('base64url')])) as Secrets;
+  return Object.fromEntries(
+    SECRET_NAMES.map((name) => [name, randomBytes(32).toString('base64url')]),
+  ) as Secrets;
 }
 
 export interface PartSpec {
@@ -76,7 +85,11 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     KEYCLOAK_REALM: 'techstore',
     KEYCLOAK_RELATIVE_PATH: '/auth',
   };
-  const service = (name: keyof NonNullable<SystemPlan['databaseUrls']>, port: number, env: Record<string, string>): PartSpec => ({
+  const service = (
+    name: keyof NonNullable<SystemPlan['databaseUrls']>,
+    port: number,
+    env: Record<string, string>,
+  ): PartSpec => ({
     name,
     args: [...TELEMETRY, `services/${name}/src/server.ts`],
     env: {
@@ -135,5 +148,9 @@ export function planParts(plan: SystemPlan): PartSpec[] {
   ];
 }
 
-/** Parts that may start together once the ones before them are ready. */
-export const START_WAVES = [['idp'], ['inventory', 'payment', 'notification'], ['shop-api'], ['gateway']];
+/**
+ * Parts that may start together once the ones before them are ready. Every service checks the
+ * idp's issuer at start-up, so the idp comes first; the services never need each other at start
+ * (shop-api degrades and retries while a downstream is not up yet), so they start together.
+ */
+export const START_WAVES = [['idp'], ['inventory', 'payment', 'notification', 'shop-api', 'gateway']];

@@ -75,7 +75,7 @@ export async function startPart(spec: PartSpec, options: RunOptions = {}): Promi
 }
 
 /** Polls the part's readiness URL until 200, the process exits, or the deadline passes. */
-async function waitReady(spec: PartSpec, exited: () => Promise<unknown>, timeoutMs = 30_000): Promise<void> {
+async function waitReady(spec: PartSpec, exited: () => Promise<unknown>, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let gone = false;
   void exited().then(() => (gone = true));
@@ -100,7 +100,10 @@ export interface RunningSystem {
 }
 
 /** Starts every part wave by wave (the idp first, the gateway last), each wave once ready. */
-export async function startSystem(plan: SystemPlan, options: RunOptions & { only?: string[] } = {}): Promise<RunningSystem> {
+export async function startSystem(
+  plan: SystemPlan,
+  options: RunOptions & { only?: string[] } = {},
+): Promise<RunningSystem> {
   const specs = new Map(planParts(plan).map((spec) => [spec.name, spec]));
   const parts = new Map<string, RunningPart>();
   const system: RunningSystem = {
@@ -120,7 +123,8 @@ export async function startSystem(plan: SystemPlan, options: RunOptions & { only
     for (const wave of START_WAVES) {
       const names = wave.filter((name) => !options.only || options.only.includes(name));
       const results = await Promise.allSettled(names.map((name) => startPart(specs.get(name)!, options)));
-      for (const result of results) if (result.status === 'fulfilled') parts.set(result.value.spec.name, result.value);
+      for (const result of results)
+        if (result.status === 'fulfilled') parts.set(result.value.spec.name, result.value);
       const failed = results.find((result) => result.status === 'rejected');
       if (failed) throw failed.reason;
     }

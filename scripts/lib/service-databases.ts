@@ -1,7 +1,10 @@
 import pg from 'pg';
 
 /** One database per service on one PostgreSQL server, created when missing. */
-export async function ensureServiceDatabases(serverUrl: string, services: string[]): Promise<Record<string, string>> {
+export async function ensureServiceDatabases(
+  serverUrl: string,
+  services: string[],
+): Promise<Record<string, string>> {
   const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
