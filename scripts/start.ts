@@ -22,13 +22,17 @@ if (created) console.log('Generated local secrets in .secrets/local.env (untrack
 
 if (!existsSync(join(REPO_ROOT, 'apps/shop-ui/dist/index.html'))) {
   console.log('Building the shop UI once (apps/shop-ui/dist)…');
-  const build = spawnSync('npm', ['run', 'build', '-w', 'apps/shop-ui'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const build = spawnSync('npm', ['run', 'build', '-w', 'apps/shop-ui'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) console.error('UI build failed: the gateway will say so at /.');
 }
 
 const colours = [36, 35, 33, 32, 34, 31];
 const names = ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway'];
-const tag = (part: string) => `\x1b[${colours[names.indexOf(part) % colours.length]}m${part.padEnd(12)}\x1b[0m`;
+const tag = (part: string) =>
+  `\x1b[${colours[names.indexOf(part) % colours.length]}m${part.padEnd(12)}\x1b[0m`;
 const verbose = process.argv.includes('--verbose');
 
 let system: RunningSystem | undefined;
@@ -54,7 +58,9 @@ try {
       },
       onExit: (part, code, signal) => {
         if (stopping) return;
-        console.error(`\n\x1b[41m ${part} CRASHED \x1b[0m (code ${code}, signal ${signal}). Stopping everything; run npm start again.`);
+        console.error(
+          `\n\x1b[41m ${part} CRASHED \x1b[0m (code ${code}, signal ${signal}). Stopping everything; run npm start again.`,
+        );
         void stopAll(1);
       },
     },

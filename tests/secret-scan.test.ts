@@ -14,13 +14,23 @@ const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: '
   .filter((file) => file && !file.endsWith('package-lock.json') && !/\.(png|jpg|ico|woff2?)$/.test(file));
 
 // Test files may hold throwaway fixtures; everything that ships may not.
-const shipped = tracked.filter((file) => !/(\.test\.ts|test-helpers\.ts|\/testing\/|\/fixtures\/|^tests\/)/.test(file));
+const shipped = tracked.filter(
+  (file) => !/(\.test\.ts|test-helpers\.ts|\/testing\/|\/fixtures\/|^tests\/)/.test(file),
+);
 
 const RULES: Array<{ name: string; pattern: RegExp; files?: RegExp }> = [
   { name: 'private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
   { name: 'literal client_secret', pattern: /client_secret\s*[=:]\s*["']?(?!\$\{)[A-Za-z0-9_-]{8,}/ },
-  { name: 'secret default in code', pattern: /(SECRET|PASSWORD|_KEY)[A-Z_]*\s*\|\|\s*['"][^'"]+['"]/, files: /\.(ts|tsx|js)$/ },
-  { name: 'realm secret that is not a ${ENV} placeholder', pattern: /"secret"\s*:\s*"(?!\$\{)[^"]+"/, files: /^deploy\/keycloak\/.*\.json$/ },
+  {
+    name: 'secret default in code',
+    pattern: /(SECRET|PASSWORD|_KEY)[A-Z_]*\s*\|\|\s*['"][^'"]+['"]/,
+    files: /\.(ts|tsx|js)$/,
+  },
+  {
+    name: 'realm secret that is not a ${ENV} placeholder',
+    pattern: /"secret"\s*:\s*"(?!\$\{)[^"]+"/,
+    files: /^deploy\/keycloak\/.*\.json$/,
+  },
   { name: 'the original demo secret', pattern: /shop-api-secret|demo-secret-key-change-in-production/ },
 ];
 
