@@ -115,4 +115,37 @@ describe('session store (PostgreSQL)', { timeout: 30_000 }, () => {
     assert.ok(await store().load(s3.id));
     assert.equal(await store().destroyByIdpSession({}), 0);
   });
+
+  test("with a read cache: repeated loads skip the database, and this replica's writes and logouts show at once", async () => {
+    let queries = 0;
+    const counted = {
+      query: (sql: string, params?: unknown[]) => ((queries += 1), database.db.query(sql, params)),
+    } as typeof database.db;
+    const cached = createSessionStore({
+      db: counted,
+      sealer: createSessionSealer(KEY),
+      lifetimes,
+      now: () => clock,
+      cacheMs: 60_000,
+    });
+    const session = await cached.create({ secrets: signedIn, sid: 'cache-sid', sub: 'cache-sub' });
+    queries = 0;
+    for (let i = 0; i < 5; i += 1) assert.equal((await cached.load(session.id))?.sid, 'cache-sid');
+    assert.equal(queries, 1, 'one read, then the cache');
+
+    const copy = await cached.load(session.id);
+    assert.ok(copy);
+    copy.data.cartId = 'mutated-not-saved-000';
+    assert.equal((await cached.load(session.id))?.data.cartId, undefined, 'callers get copies');
+    copy.data.cartId = 'saved-cart-id-0000000';
+    assert.ok(await cached.save(copy));
+    assert.equal((await cached.load(session.id))?.data.cartId, 'saved-cart-id-0000000');
+
+    assert.equal(await cached.destroyByIdpSession({ sid: 'cache-sid' }), 1);
+    assert.equal(await cached.load(session.id), undefined, 'a back-channel logout evicts at once');
+    const other = await cached.create({ secrets: signedIn, sub: 'cache-sub-2' });
+    await cached.load(other.id);
+    await cached.destroy(other.idHash);
+    assert.equal(await cached.load(other.id), undefined);
+  });
 });

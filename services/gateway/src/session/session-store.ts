@@ -138,6 +138,7 @@ export function createSessionStore(options: SessionStoreOptions) {
           new Date(at),
         ]);
       }
+      cache.set(session);
       return session;
     },
 
@@ -147,7 +148,10 @@ export function createSessionStore(options: SessionStoreOptions) {
         'SELECT * FROM gateway_sessions WHERE id_hash = $1 AND expires_at > $2',
         [session.idHash, new Date(now())],
       );
-      return rows[0] ? toSession(rows[0], session.id) : undefined;
+      const fresh = rows[0] ? toSession(rows[0], session.id) : undefined;
+      if (fresh) cache.set(fresh);
+      else cache.delete(session.idHash);
+      return fresh;
     },
 
     /** Optimistic write: true when stored, false when another writer got there first. */
@@ -206,6 +210,9 @@ export function createSessionStore(options: SessionStoreOptions) {
       sid?: string | undefined;
       sub?: string | undefined;
     }): Promise<number> {
+      cache.evict((session) =>
+        match.sid ? session.sid === match.sid : match.sub !== undefined && session.sub === match.sub,
+      );
       if (match.sid) {
         const { rowCount } = await db.query('DELETE FROM gateway_sessions WHERE sid = $1', [match.sid]);
         return rowCount;
