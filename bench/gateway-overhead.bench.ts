@@ -118,6 +118,9 @@ try {
     `  added p50     ${ms(added)} (median of ${blockAdded.length} per-block differences; best block ${ms(blockAdded[0] ?? NaN)})  target ≤ 1.5 ms: ${added <= 1.5 ? 'met' : 'MISSED'}`,
   );
   console.log(
+    `  added CPU     ${ms((cpuGateway - cpuDirect) / 1000 / b.length)} per request (client, gateway and upstream share one process)`,
+  );
+  console.log(
     `logins through the full code + PKCE flow: ${loginRate.toFixed(1)}/s (${logins} in ${LOGIN_SECONDS} s, ${LOGIN_CONCURRENCY} parallel, ${failures} failed)`,
   );
   console.log(
