@@ -1,83 +1,105 @@
 /**
- * Checkout throughput of shop-api: 50 concurrent signed-in shoppers, each looping
- * "add to cart → POST /api/checkout" over real HTTP for a fixed time.
+ * Checkout throughput of shop-api (issue #5): N concurrent signed-in shoppers, each looping
+ * "add to cart → POST /api/checkout" over real HTTP for a fixed time, in two modes run one after
+ * the other and printed side by side:
  *
- * Setup: shop-api listening on 127.0.0.1 (in this process), PostgreSQL on 127.0.0.1:5432 (a
- * throwaway database; PGlite if PostgreSQL is not reachable), a local token issuer, and the
- * inventory/payment/notification services replaced by the small Fastify fakes from
- * services/shop-api/src/testing (real HTTP, real signed service tokens verified by each fake).
- * The outbox dispatcher runs, so confirmation events are delivered during the run.
+ * - in-process: shop-api listening on 127.0.0.1 in this process, a throwaway PostgreSQL database,
+ *   a local token issuer, and the small Fastify fakes of inventory/payment/notification from
+ *   services/shop-api/src/testing (real HTTP, real signed service tokens verified by each fake).
+ *   Commits are counted on the client side (bench/checkout-commit-counter.ts).
+ * - real: the idp, inventory, payment, notification and shop-api as separate processes, each on
+ *   its own throwaway PostgreSQL database (bench/checkout-real-system.ts). Commits are counted by
+ *   PostgreSQL (pg_stat_database.xact_commit of shop-api's database).
  *
- * Prints checkouts/s, p50/p95/p99 latency and how many token requests shop-api made
+ * Both print checkouts/s, p50/p95/p99 latency and the token requests shop-api made during the run
  * (expected: one per downstream audience per token lifetime).
  *
- *   node bench/checkout-throughput.bench.ts [--seconds 15] [--users 50]
+ *   node bench/checkout-throughput.bench.ts [--seconds 25] [--users 50] [--mode both|in-process|real]
+ *                                           [--pool <DATABASE_POOL_SIZE for the real mode>]
  */
 import { parseArgs } from 'node:util';
-import { ADDRESS, startHarness } from '../services/shop-api/src/testing/harness.ts';
+import { startHarness } from '../services/shop-api/src/testing/harness.ts';
+import { countCommits } from './checkout-commit-counter.ts';
+import { percentile, runCheckoutLoad } from './checkout-load.ts';
+import { runRealSystem, type ModeResult } from './checkout-real-system.ts';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '15' }, users: { type: 'string', default: '50' } },
+  options: {
+    seconds: { type: 'string', default: '25' },
+    users: { type: 'string', default: '50' },
+    mode: { type: 'string', default: 'both' },
+    pool: { type: 'string', default: '' },
+  },
 });
-const seconds = Math.min(Number(values.seconds), 20);
+const seconds = Math.max(5, Math.min(Number(values.seconds), 40));
 const users = Number(values.users);
+const modes = values.mode === 'both' ? ['in-process', 'real'] : [values.mode];
 
-const h = await startHarness({ LOG_LEVEL: 'error' });
-for (let id = 1; id <= 10; id++) h.inventory.stock.set(id, { onHand: 1_000_000_000, reserved: 0 });
-await h.app.listen({ host: '127.0.0.1', port: 0 });
-const base = `http://127.0.0.1:${(h.app.server.address() as { port: number }).port}`;
-h.dispatcher.start();
-h.issuer.resetCounts();
-
-const tokens = await Promise.all(Array.from({ length: users }, (_, i) => h.userToken(`bench-user-${i}`)));
-const latencies: number[] = [];
-const statuses = new Map<number, number>();
-const deadline = Date.now() + seconds * 1000;
-
-async function shopper(token: string, index: number): Promise<void> {
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  let n = 0;
-  while (Date.now() < deadline) {
-    const add = await fetch(`${base}/api/cart`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ productId: 1 + ((index + n) % 10), quantity: 1 }),
-    });
-    await add.arrayBuffer();
-    const started = performance.now();
-    const res = await fetch(`${base}/api/checkout`, {
-      method: 'POST',
-      headers: { ...headers, 'idempotency-key': `bench-${index}-${n++}` },
-      body: JSON.stringify({ shippingAddress: ADDRESS, paymentMethod: 'credit-card' }),
-    });
-    await res.arrayBuffer();
-    latencies.push(performance.now() - started);
-    statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+async function inProcess(): Promise<ModeResult> {
+  const h = await startHarness({ LOG_LEVEL: 'error' });
+  try {
+    for (let id = 1; id <= 10; id++) h.inventory.stock.set(id, { onHand: 1_000_000_000, reserved: 0 });
+    await h.app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(h.app.server.address() as { port: number }).port}`;
+    h.dispatcher.start();
+    const tokens = await Promise.all(Array.from({ length: users }, (_, i) => h.userToken(`bench-user-${i}`)));
+    const before = h.tokens.stats.tokenRequests;
+    const counter = countCommits();
+    let load;
+    try {
+      load = await runCheckoutLoad({ base, tokens, seconds, productIds: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
+      await h.dispatcher.runOnce();
+    } finally {
+      counter.stop();
+    }
+    const n = Math.max(1, load.latencies.length);
+    const delivered = (
+      await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NOT NULL')
+    ).rows[0]!.n;
+    return {
+      ...load,
+      label: 'in-process (shop-api + fakes in this process)',
+      database: h.db.kind,
+      poolSize: 'kit default (test database)',
+      tokenRequests: h.tokens.stats.tokenRequests - before,
+      tokenDetail: `issuer saw ${h.issuer.counts.token} in all`,
+      transactionsPerCheckout: counter.counts.transactions / n,
+      writeCommitsPerCheckout: counter.counts.writeCommits / n,
+      statementsPerCheckout: counter.counts.statements / n,
+      delivered,
+    };
+  } finally {
+    await h.close();
   }
 }
 
-const started = performance.now();
-await Promise.all(tokens.map((token, i) => shopper(token, i)));
-const elapsedSec = (performance.now() - started) / 1000;
-await h.dispatcher.runOnce();
+const results: ModeResult[] = [];
+for (const mode of modes) {
+  if (mode === 'in-process') results.push(await inProcess());
+  else if (mode === 'real')
+    results.push(await runRealSystem({ users, seconds, poolSize: values.pool || '5' }));
+  else throw new Error(`unknown --mode ${mode} (both | in-process | real)`);
+}
 
-latencies.sort((a, b) => a - b);
-const pct = (p: number) =>
-  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
-const delivered = (
-  await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NOT NULL')
-).rows[0]!.n;
-console.log(
-  `checkout-throughput: ${users} users, ${elapsedSec.toFixed(1)} s, database ${h.db.kind}, downstream: local fakes over HTTP`,
-);
-console.log(
-  `  checkouts: ${latencies.length} (${(latencies.length / elapsedSec).toFixed(1)}/s), statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
-);
-console.log(
-  `  checkout latency ms: p50 ${pct(50)}  p95 ${pct(95)}  p99 ${pct(99)}  max ${latencies.at(-1)!.toFixed(1)}`,
-);
-console.log(
-  `  token requests by shop-api: ${h.tokens.stats.tokenRequests} (issuer saw ${h.issuer.counts.token}; audiences: inventory, payment, notification)`,
-);
-console.log(`  confirmation events delivered: ${delivered}`);
-await h.close();
+const fixed = (n: number | undefined, digits = 1) => (n === undefined ? '-' : n.toFixed(digits));
+const rows: [string, (r: ModeResult) => string][] = [
+  ['mode', (r) => r.label],
+  ['database / pool', (r) => `${r.database} / ${r.poolSize}`],
+  ['users, seconds', (r) => `${r.users}, ${r.elapsedSec.toFixed(1)}`],
+  ['checkouts', (r) => `${r.latencies.length} ${JSON.stringify(r.statuses)}`],
+  ['checkouts/s', (r) => fixed(r.latencies.length / r.elapsedSec)],
+  ['p50 ms', (r) => fixed(percentile(r.latencies, 50))],
+  ['p95 ms', (r) => fixed(percentile(r.latencies, 95))],
+  ['p99 ms', (r) => fixed(percentile(r.latencies, 99))],
+  ['max ms', (r) => fixed(r.latencies.at(-1))],
+  ['token requests (shop-api)', (r) => `${r.tokenRequests} (${r.tokenDetail})`],
+  ['transactions / checkout', (r) => fixed(r.transactionsPerCheckout, 2)],
+  ['write commits / checkout', (r) => fixed(r.writeCommitsPerCheckout, 2)],
+  ['statements / checkout', (r) => fixed(r.statementsPerCheckout, 2)],
+  ['events delivered', (r) => String(r.delivered)],
+];
+const width = Math.max(...rows.map(([name]) => name.length));
+console.log(`checkout-throughput: ${users} users, ${seconds} s per mode`);
+for (const [name, value] of rows) {
+  console.log(`  ${name.padEnd(width)}  ${results.map((r) => value(r).padEnd(48)).join('  ')}`);
+}
