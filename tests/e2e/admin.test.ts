@@ -109,6 +109,49 @@ describe('administration in the browser', { timeout: 300_000 }, () => {
   });
 
   test(
+    'when an admin lowers the stock below what is in a cart, checkout says what is left',
+    { timeout: 90_000 },
+    async () => {
+      const admin = await shop.newPage('admin');
+      await shop.journey(admin, 'admin-stock', async () => {
+        await admin.goto('/admin/products');
+        await admin.getByTestId('edit-7').click();
+        await admin.getByTestId('edit-stock').fill('1');
+        await admin.getByTestId('submit-edit').click();
+        await expectText(admin.getByTestId('product-row-stock-7'), '1');
+      });
+
+      const shopper = await shop.newPage('mario');
+      await shop.journey(shopper, 'out-of-stock', async () => {
+        await shopper.goto('/products/7');
+        await expectText(shopper.getByTestId('product-detail-stock'), /1/);
+        await shopper.getByTestId('add-to-cart-7').click();
+        await expectText(shopper.getByTestId('cart-count'), '1');
+        await shopper.getByTestId('cart-link').click();
+        await shopper.getByTestId('increase-7').click();
+        await expectText(shopper.getByTestId('quantity-7'), '2');
+        await shopper.getByTestId('checkout-button').click();
+        const address = {
+          'first-name': 'Mario',
+          'last-name': 'Rossi',
+          address: 'Via Roma 1',
+          city: 'Bologna',
+          'zip-code': '40100',
+          phone: '+39 051 1234567',
+        };
+        for (const [testId, value] of Object.entries(address)) await shopper.getByTestId(testId).fill(value);
+        await shopper.getByTestId('place-order-button').click();
+        await expectText(
+          shopper.getByTestId('checkout-error-out-of-stock'),
+          /Portable SSD 1TB \(only 1 left\)/,
+          30_000,
+        );
+        await shop.screenshot(shopper, 'checkout-out-of-stock');
+      });
+    },
+  );
+
+  test(
     'a shopper gets neither the admin link, the admin pages nor the admin API',
     { timeout: 60_000 },
     async () => {

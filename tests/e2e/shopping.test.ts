@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { expectDisabled, expectHidden, expectText, expectVisible } from './support/expect.ts';
 import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
+import { unnamedControls, watchPage } from './support/page-checks.ts';
 import { eventually } from './support/wait.ts';
 
 const ADDRESS = {
@@ -255,6 +256,44 @@ describe('shopping in the browser', { timeout: 300_000 }, () => {
         });
         assert.equal(refused.status, 403);
         assert.equal((refused.body as { code?: string }).code, 'SHOP_CHECKOUT_FORBIDDEN');
+      });
+    },
+  );
+
+  test(
+    'the pages obey the strict CSP, name every control, and fit a phone screen',
+    { timeout: 60_000 },
+    async () => {
+      const page = await shop.newPage('mario');
+      const watch = watchPage(page);
+      await shop.journey(page, 'csp-a11y', async () => {
+        for (const path of [
+          '/',
+          '/products/1',
+          '/cart',
+          '/checkout',
+          '/orders',
+          '/profile',
+          '/no/such/page',
+        ]) {
+          await page.goto(path);
+          await expectVisible(page.locator('h1'));
+          assert.deepEqual(await unnamedControls(page), [], `unnamed controls on ${path}`);
+        }
+        assert.deepEqual(watch.problems, []);
+
+        // Keyboard: the skip link comes first.
+        await page.goto('/');
+        await expectVisible(page.getByTestId('product-1'));
+        await page.keyboard.press('Tab');
+        assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.goto('/');
+        await expectVisible(page.getByTestId('product-1'));
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px on a phone`);
+        await shop.screenshot(page, 'catalog-mobile');
       });
     },
   );

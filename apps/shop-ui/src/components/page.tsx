@@ -1,7 +1,10 @@
-// A page's heading and document title. On navigation the heading takes focus so keyboard and
-// screen-reader users land on the new content instead of staying on the clicked link.
+// A page's heading and document title. After a client-side navigation the heading takes focus so
+// keyboard and screen-reader users land on the new content instead of staying on the clicked link.
+// The first page of a visit keeps the browser's own start (the skip link comes first).
 import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
+
+let firstPageShown = false;
 
 export function Page({
   title,
@@ -15,7 +18,8 @@ export function Page({
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · TechStore`;
-    heading.current?.focus({ preventScroll: true });
+    if (firstPageShown) heading.current?.focus({ preventScroll: true });
+    firstPageShown = true;
   }, [title]);
   return (
     <section className="page" aria-labelledby="page-title">
