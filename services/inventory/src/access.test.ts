@@ -1,6 +1,6 @@
 import { after, before, describe } from 'node:test';
 import { startHarness, type Harness } from './testing/harness.ts';
-import { authorizationMatrix } from './testing/auth-matrix.ts';
+import { authorizationMatrix } from '@mockmart/service-kit/testing';
 
 let h: Harness;
 before(async () => {
@@ -17,7 +17,7 @@ describe('who may call inventory', { timeout: 60_000 }, () => {
     clientId: 'inventory-service',
     otherAudience: 'payment-service',
     allRoles: ['stock:read', 'stock:reserve', 'stock:admin', 'faults:manage'],
-    reconcilerRoles: ['stock:read'],
+    otherCaller: { clientId: 'order-reconciler', roles: ['stock:read'] },
     routes: [
       { method: 'GET', url: '/api/inventory/stock', role: 'stock:read' },
       { method: 'GET', url: '/api/inventory/reservations/some-order', role: 'stock:read' },

@@ -1,16 +1,15 @@
 import type { FastifyReply } from 'fastify';
 import { createApp, type Logger } from '@mockmart/service-kit';
 import type { Database } from '@mockmart/service-kit/db';
+import { callerGone, createFaultSwitch, faultRoutes, injectDelay } from '@mockmart/service-kit/faults';
+import { openApi } from '@mockmart/service-kit/openapi';
 import type { AccessTokenVerifier } from '@mockmart/auth';
 import { authPlugin } from '@mockmart/auth/fastify';
 import type { Config } from './config.ts';
 import { inventoryAccess } from './access.ts';
-import { openApi } from './openapi.ts';
 import { stockRoutes } from './stock/routes.ts';
 import { reservationRoutes } from './reservations/routes.ts';
-import { faultRoutes } from './faults/routes.ts';
-import { callerGone, createFaultSwitch, injectDelay } from './faults/fault-switch.ts';
-import { DEFAULT_SLOW_MS, MAX_FAULT_DELAY_MS, type InventoryFaultMode } from './faults/schemas.ts';
+import { DEFAULT_SLOW_MS, INVENTORY_FAULT_MODES } from './faults/modes.ts';
 
 export interface InventoryDeps {
   config: Config;
@@ -28,12 +27,15 @@ export async function buildApp({ config, db, verifier, logger }: InventoryDeps) 
     readiness: { database: () => db.ping() },
   });
 
-  const production = config.NODE_ENV === 'production';
   // In production the switch is disabled: its routes do not exist and it never reads the database.
-  const faults = createFaultSwitch<InventoryFaultMode>({ db, enabled: !production });
+  const faults = createFaultSwitch({
+    db,
+    enabled: config.NODE_ENV !== 'production',
+    modes: INVENTORY_FAULT_MODES,
+  });
   const beforeCall = async (reply: FastifyReply) => {
     const fault = await faults.take(['slow']);
-    if (fault) await injectDelay(fault.delayMs ?? DEFAULT_SLOW_MS, MAX_FAULT_DELAY_MS, callerGone(reply));
+    if (fault) await injectDelay(fault.delayMs ?? DEFAULT_SLOW_MS, undefined, callerGone(reply));
   };
   const simulateOutOfStock = async () => (await faults.take(['out-of-stock'])) !== null;
 
@@ -53,7 +55,11 @@ export async function buildApp({ config, db, verifier, logger }: InventoryDeps) 
     simulateOutOfStock,
     defaultTtlSeconds: config.RESERVATION_TTL_SECONDS,
   });
-  if (!production) await app.register(faultRoutes, { faults, guard: access.faults });
+  await app.register(faultRoutes, {
+    faults,
+    guard: access.faults,
+    actor: (request) => request.principal?.clientId ?? 'unknown',
+  });
 
   return app;
 }

@@ -1,6 +1,6 @@
 import { after, before, describe } from 'node:test';
 import { startHarness, type Harness } from './testing/harness.ts';
-import { authorizationMatrix } from './testing/auth-matrix.ts';
+import { authorizationMatrix } from '@mockmart/service-kit/testing';
 
 let h: Harness;
 before(async () => {
@@ -18,7 +18,7 @@ describe('who may call notification', { timeout: 60_000 }, () => {
     otherAudience: 'payment-service',
     allRoles: ['notifications:send', 'notifications:read', 'faults:manage'],
     // order-reconciler holds no notification role at all.
-    reconcilerRoles: [],
+    otherCaller: { clientId: 'order-reconciler', roles: [] },
     routes: [
       {
         method: 'POST',

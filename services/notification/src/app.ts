@@ -1,21 +1,22 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createApp, type Logger } from '@mockmart/service-kit';
 import type { Database } from '@mockmart/service-kit/db';
+import {
+  callerGone,
+  createFaultSwitch,
+  faultRoutes,
+  injectDelay,
+  MAX_FAULT_DELAY_MS,
+} from '@mockmart/service-kit/faults';
+import { openApi } from '@mockmart/service-kit/openapi';
 import type { AccessTokenVerifier } from '@mockmart/auth';
 import { authPlugin } from '@mockmart/auth/fastify';
 import type { Config } from './config.ts';
 import { notificationAccess } from './access.ts';
 import { NotificationTimeout, RecipientRejected } from './errors.ts';
-import { openApi } from './openapi.ts';
 import { createSmtpMailer, type Mailer } from './notifications/mailer.ts';
 import { notificationRoutes } from './notifications/routes.ts';
-import { faultRoutes } from './faults/routes.ts';
-import { callerGone, createFaultSwitch, injectDelay } from './faults/fault-switch.ts';
-import {
-  DEFAULT_SLOW_TEMPLATE_MS,
-  MAX_FAULT_DELAY_MS,
-  type NotificationFaultMode,
-} from './faults/schemas.ts';
+import { DEFAULT_SLOW_TEMPLATE_MS, NOTIFICATION_FAULT_MODES } from './faults/modes.ts';
 
 export interface NotificationDeps {
   config: Config;
@@ -42,9 +43,12 @@ export async function buildApp({ config, db, verifier, logger, mailer }: Notific
         : null;
   app.addHook('onClose', async () => smtp?.close());
 
-  const production = config.NODE_ENV === 'production';
   // In production the switch is disabled: its routes do not exist and it never reads the database.
-  const faults = createFaultSwitch<NotificationFaultMode>({ db, enabled: !production });
+  const faults = createFaultSwitch({
+    db,
+    enabled: config.NODE_ENV !== 'production',
+    modes: NOTIFICATION_FAULT_MODES,
+  });
   const beforeAccept = async (request: FastifyRequest, reply: FastifyReply) => {
     const fault = await faults.take(['timeout', 'invalid-email']);
     if (fault?.mode === 'invalid-email')
@@ -76,7 +80,11 @@ export async function buildApp({ config, db, verifier, logger, mailer }: Notific
 
   const access = notificationAccess(config.KEYCLOAK_CLIENT_ID);
   await app.register(notificationRoutes, { db, mailer: smtp, access, beforeAccept, beforeRender });
-  if (!production) await app.register(faultRoutes, { faults, guard: access.faults });
+  await app.register(faultRoutes, {
+    faults,
+    guard: access.faults,
+    actor: (request) => request.principal?.clientId ?? 'unknown',
+  });
 
   return app;
 }

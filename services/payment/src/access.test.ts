@@ -1,6 +1,6 @@
 import { after, before, describe } from 'node:test';
 import { startHarness, type Harness } from './testing/harness.ts';
-import { authorizationMatrix } from './testing/auth-matrix.ts';
+import { authorizationMatrix } from '@mockmart/service-kit/testing';
 
 let h: Harness;
 before(async () => {
@@ -19,7 +19,7 @@ describe('who may call payment', { timeout: 60_000 }, () => {
     clientId: 'payment-service',
     otherAudience: 'inventory-service',
     allRoles: ['payments:charge', 'payments:refund', 'payments:read', 'faults:manage'],
-    reconcilerRoles: ['payments:read'],
+    otherCaller: { clientId: 'order-reconciler', roles: ['payments:read'] },
     routes: [
       {
         method: 'POST',

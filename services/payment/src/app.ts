@@ -1,17 +1,16 @@
 import type { FastifyReply } from 'fastify';
 import { createApp, type Logger } from '@mockmart/service-kit';
 import type { Database, Queryable } from '@mockmart/service-kit/db';
+import { callerGone, createFaultSwitch, faultRoutes, injectDelay } from '@mockmart/service-kit/faults';
+import { openApi } from '@mockmart/service-kit/openapi';
 import type { AccessTokenVerifier } from '@mockmart/auth';
 import { authPlugin } from '@mockmart/auth/fastify';
 import type { Config } from './config.ts';
 import { paymentAccess } from './access.ts';
 import { PaymentUnavailable } from './errors.ts';
-import { openApi } from './openapi.ts';
 import { chargeRoutes } from './charges/routes.ts';
 import { refundRoutes } from './refunds/routes.ts';
-import { faultRoutes } from './faults/routes.ts';
-import { callerGone, createFaultSwitch, injectDelay } from './faults/fault-switch.ts';
-import { DEFAULT_SLOW_MS, MAX_FAULT_DELAY_MS, type PaymentFaultMode } from './faults/schemas.ts';
+import { DEFAULT_SLOW_MS, PAYMENT_FAULT_MODES } from './faults/modes.ts';
 
 export interface PaymentDeps {
   config: Config;
@@ -29,15 +28,18 @@ export async function buildApp({ config, db, verifier, logger }: PaymentDeps) {
     readiness: { database: () => db.ping() },
   });
 
-  const production = config.NODE_ENV === 'production';
   // In production the switch is disabled: its routes do not exist and it never reads the database.
-  const faults = createFaultSwitch<PaymentFaultMode>({ db, enabled: !production });
+  const faults = createFaultSwitch({
+    db,
+    enabled: config.NODE_ENV !== 'production',
+    modes: PAYMENT_FAULT_MODES,
+  });
   const beforeCall = async (reply: FastifyReply) => {
     const fault = await faults.take(['down', 'slow']);
     if (fault?.mode === 'down') {
       throw new PaymentUnavailable('Simulated outage', { headers: { 'retry-after': '1' } });
     }
-    if (fault) await injectDelay(fault.delayMs ?? DEFAULT_SLOW_MS, MAX_FAULT_DELAY_MS, callerGone(reply));
+    if (fault) await injectDelay(fault.delayMs ?? DEFAULT_SLOW_MS, undefined, callerGone(reply));
   };
   const simulateDecline = async (tx: Queryable) => (await faults.take(['decline'], tx)) !== null;
 
@@ -52,7 +54,11 @@ export async function buildApp({ config, db, verifier, logger }: PaymentDeps) {
   const access = paymentAccess(config.KEYCLOAK_CLIENT_ID);
   await app.register(chargeRoutes, { db, access, beforeCall, simulateDecline });
   await app.register(refundRoutes, { db, access, beforeCall });
-  if (!production) await app.register(faultRoutes, { faults, guard: access.faults });
+  await app.register(faultRoutes, {
+    faults,
+    guard: access.faults,
+    actor: (request) => request.principal?.clientId ?? 'unknown',
+  });
 
   return app;
 }

@@ -5,3 +5,17 @@ export {
   type TestDatabase,
 } from './test-database.ts';
 export { captureLogs } from './capture-logs.ts';
+export {
+  authorizationMatrix,
+  breakSignature,
+  type AuthMatrixOptions,
+  type MatrixIssuer,
+  type ProtectedRoute,
+} from './auth-matrix.ts';
+export {
+  startServiceHarness,
+  type HarnessApp,
+  type HarnessIssuer,
+  type ServiceHarness,
+  type ServiceHarnessOptions,
+} from './service-harness.ts';

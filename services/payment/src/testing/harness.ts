@@ -1,51 +1,29 @@
-import { createTestDatabase } from '@mockmart/service-kit/testing';
+import { startServiceHarness } from '@mockmart/service-kit/testing';
 import { createAccessTokenVerifier } from '@mockmart/auth';
 import { startTestIssuer } from '@mockmart/auth/testing';
-import { loadServiceConfig, type Config } from '../config.ts';
+import { loadServiceConfig } from '../config.ts';
 import { buildApp } from '../app.ts';
 
 export const CLIENT_ID = 'payment-service';
 export const ALL_ROLES = ['payments:charge', 'payments:refund', 'payments:read', 'faults:manage'];
 
-/**
- * One payment app in-process on a throwaway database, with a local token issuer: tests call it
- * with `inject` and real signed tokens.
- */
+/** The payment app on a throwaway database with a local issuer; `shop`: shop-api holding every role. */
 export async function startHarness(env: Record<string, string> = {}) {
-  const issuer = await startTestIssuer();
-  const database = await createTestDatabase({ migrationsDir: new URL('../../migrations/', import.meta.url) });
-  const config: Config = loadServiceConfig({
+  const config = loadServiceConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     KEYCLOAK_PUBLIC_URL: 'http://localhost:8080',
     ...env,
   });
-  const verifier = createAccessTokenVerifier({ idp: issuer.idp, audience: CLIENT_ID });
-  const app = await buildApp({ config, db: database.db, verifier });
-  await app.ready();
-
-  /** shop-api's service account with the given payment roles (all of them by default). */
-  const serviceToken = (roles: string[] = ALL_ROLES, clientId = 'shop-api') =>
-    issuer.serviceToken({ clientId, audience: CLIENT_ID, clientRoles: { [CLIENT_ID]: roles } });
-  const shopToken = await serviceToken();
-  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-
-  return {
-    app,
-    db: database.db,
-    issuer,
-    config,
-    serviceToken,
-    shopToken,
-    auth,
-    /** Headers of shop-api's fully privileged service account. */
-    shop: auth(shopToken),
-    async close() {
-      await app.close();
-      await database.drop();
-      await issuer.close();
-    },
-  };
+  const harness = await startServiceHarness({
+    clientId: CLIENT_ID,
+    roles: ALL_ROLES,
+    migrationsDir: new URL('../../migrations/', import.meta.url),
+    startIssuer: () => startTestIssuer(),
+    build: ({ db, issuer }) =>
+      buildApp({ config, db, verifier: createAccessTokenVerifier({ idp: issuer.idp, audience: CLIENT_ID }) }),
+  });
+  return { ...harness, shop: harness.headers };
 }
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;

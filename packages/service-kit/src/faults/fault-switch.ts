@@ -1,6 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { FastifyReply } from 'fastify';
-import type { Database, Queryable } from '@mockmart/service-kit/db';
+import type { Database, Queryable } from '../db/index.ts';
 
 /** What the fault switch holds. `remaining: null` means "until reset". */
 export interface FaultState<Mode extends string> {
@@ -24,7 +22,10 @@ export interface ActiveFault<Mode extends string> {
 }
 
 export interface FaultSwitch<Mode extends string> {
+  /** False in production: `take` never touches the database and `faultRoutes` registers nothing. */
   readonly enabled: boolean;
+  /** The modes this service can simulate (besides 'none'); the PUT body accepts only these. */
+  readonly modes: readonly Mode[];
   read(): Promise<FaultState<Mode>>;
   set(setting: FaultSetting<Mode>, updatedBy: string): Promise<FaultState<Mode>>;
   /**
@@ -35,6 +36,14 @@ export interface FaultSwitch<Mode extends string> {
   take(modes: readonly Mode[], via?: Queryable): Promise<ActiveFault<Mode> | null>;
 }
 
+export interface FaultSwitchOptions<Mode extends string> {
+  /** The service's database; it must have the `fault_switch` table of migrations/001_fault_switch.sql. */
+  db: Database;
+  /** Pass `config.NODE_ENV !== 'production'`. */
+  enabled: boolean;
+  modes: readonly Mode[];
+}
+
 interface Row {
   mode: string;
   delay_ms: number | null;
@@ -43,15 +52,19 @@ interface Row {
   updated_at: Date | string;
 }
 
+const MODE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+
 /**
  * The development fault switch lives in the service's database (one row), so every replica sees
  * the same switch and `remaining` is counted exactly once across them.
  */
-export function createFaultSwitch<Mode extends string>(options: {
-  db: Database;
-  enabled: boolean;
-}): FaultSwitch<Mode> {
+export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptions<Mode>): FaultSwitch<Mode> {
   const { db, enabled } = options;
+  const modes = Object.freeze([...options.modes]);
+  if (modes.length === 0 || modes.some((m) => m === 'none' || !MODE_NAME.test(m))) {
+    // A programming error, refused at start-up rather than answered over HTTP.
+    throw new TypeError(`fault modes must be lower-case names other than 'none', got ${modes.join(', ')}`);
+  }
   const toState = (row: Row): FaultState<Mode> => {
     const exhausted = row.remaining === 0;
     return {
@@ -65,6 +78,7 @@ export function createFaultSwitch<Mode extends string>(options: {
 
   return {
     enabled,
+    modes,
     async read() {
       const { rows } = await db.query<Row>(
         'SELECT mode, delay_ms, remaining, updated_by, updated_at FROM fault_switch',
@@ -85,38 +99,17 @@ export function createFaultSwitch<Mode extends string>(options: {
       );
       return toState(rows[0] as Row);
     },
-    async take(modes, via = db) {
-      if (!enabled || modes.length === 0) return null;
+    async take(wanted, via = db) {
+      if (!enabled || wanted.length === 0) return null;
       // One conditional UPDATE: concurrent callers never take more applications than `remaining`.
       const { rows } = await via.query<Row>(
         `UPDATE fault_switch SET remaining = remaining - 1
          WHERE mode = ANY($1::text[]) AND (remaining IS NULL OR remaining > 0)
          RETURNING mode, delay_ms, remaining, updated_by, updated_at`,
-        [modes],
+        [wanted],
       );
       const row = rows[0];
       return row ? { mode: row.mode as Mode, delayMs: row.delay_ms } : null;
     },
   };
-}
-
-/** Waits `ms`, bounded by `maxMs`, ending early when `signal` aborts (the caller went away). */
-export async function injectDelay(ms: number, maxMs: number, signal?: AbortSignal): Promise<void> {
-  try {
-    await sleep(Math.min(Math.max(ms, 0), maxMs), undefined, { signal });
-  } catch {
-    // Aborted: the caller disconnected, there is nobody left to be slow for.
-  }
-}
-
-/**
- * Aborts when the caller hangs up before the answer is written. (`request.signal` is unsuitable:
- * it follows the request stream, which closes as soon as the body has been read.)
- */
-export function callerGone(reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
-  reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
-  });
-  return controller.signal;
 }

@@ -1,10 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import type { TestIssuer } from '@mockmart/auth/testing';
+
+/**
+ * What the matrix needs to mint real signed tokens. @mockmart/auth/testing's `TestIssuer` fits as
+ * is; the kit only describes the shape, so it never depends on the auth package.
+ */
+export interface MatrixIssuer {
+  serviceToken(options: {
+    clientId: string;
+    audience: string;
+    clientRoles: Record<string, string[]>;
+  }): Promise<string>;
+  userToken(options: {
+    username: string;
+    email?: string | null;
+    realmRoles?: string[];
+    audience: string;
+    clientRoles: Record<string, string[]>;
+  }): Promise<string>;
+}
 
 export interface ProtectedRoute {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   payload?: object;
   headers?: Record<string, string>;
@@ -12,36 +30,41 @@ export interface ProtectedRoute {
   role: string;
 }
 
-export interface MatrixOptions {
+export interface AuthMatrixOptions {
   getApp: () => Pick<FastifyInstance, 'inject'>;
-  getIssuer: () => TestIssuer;
+  getIssuer: () => MatrixIssuer;
   /** This service's client id (the audience and owner of the roles). */
   clientId: string;
   /** Another service's client id: its tokens must be refused here. */
   otherAudience: string;
   /** Every role this service defines. */
   allRoles: string[];
-  /** Roles the order-reconciler service account holds on this client. */
-  reconcilerRoles: string[];
+  /** The service account expected to call (let through holding exactly the role). Default 'shop-api'. */
+  caller?: string;
+  /** Another service account and the roles it holds here: let through only where one is the route's. */
+  otherCaller?: { clientId: string; roles: string[] };
   routes: ProtectedRoute[];
 }
 
 /** Flips one character in the middle of the signature: same header and claims, broken signature. */
-function breakSignature(token: string): string {
+export function breakSignature(token: string): string {
   const [header, payload, signature = ''] = token.split('.');
   const i = Math.floor(signature.length / 2);
   const flipped = signature[i] === 'A' ? 'B' : 'A';
   return `${header}.${payload}.${signature.slice(0, i)}${flipped}${signature.slice(i + 1)}`;
 }
 
+const passed = (status: number) => ![401, 403].includes(status);
+
 /**
  * The refusal matrix every protected route must pass, with real signed tokens: no token, a bad
  * signature and another service's audience are 401; user tokens (with or without e-mail, even
- * holding the role) and service accounts lacking the role are 403; shop-api's service account with
- * exactly the role passes.
+ * holding the role) and service accounts lacking the role are 403; the caller's service account
+ * with exactly the role passes. Registers node:test tests; call it at a describe's top level.
  */
-export function authorizationMatrix(options: MatrixOptions): void {
+export function authorizationMatrix(options: AuthMatrixOptions): void {
   const { clientId } = options;
+  const caller = options.caller ?? 'shop-api';
   for (const route of options.routes) {
     const name = `${route.method} ${route.url}`;
     const call = (authorization?: string) =>
@@ -51,7 +74,7 @@ export function authorizationMatrix(options: MatrixOptions): void {
         headers: { ...route.headers, ...(authorization ? { authorization: `Bearer ${authorization}` } : {}) },
         ...(route.payload ? { payload: route.payload } : {}),
       });
-    const service = (roles: string[], issuedTo = 'shop-api', audience = clientId) =>
+    const service = (roles: string[], issuedTo = caller, audience = clientId) =>
       options.getIssuer().serviceToken({ clientId: issuedTo, audience, clientRoles: { [clientId]: roles } });
 
     test(`${name}: no token is 401 with a Bearer challenge`, async () => {
@@ -68,7 +91,7 @@ export function authorizationMatrix(options: MatrixOptions): void {
     });
 
     test(`${name}: a token minted for ${options.otherAudience} is 401`, async () => {
-      const res = await call(await service(options.allRoles, 'shop-api', options.otherAudience));
+      const res = await call(await service(options.allRoles, caller, options.otherAudience));
       assert.equal(res.statusCode, 401);
       assert.equal(res.json().code, 'AUTH_TOKEN_INVALID');
     });
@@ -97,16 +120,19 @@ export function authorizationMatrix(options: MatrixOptions): void {
       assert.equal(res.json().code, 'AUTH_INSUFFICIENT_SCOPE');
     });
 
-    const reconcilerAllowed = options.reconcilerRoles.includes(route.role);
-    test(`${name}: order-reconciler's service account is ${reconcilerAllowed ? 'let through' : '403'}`, async () => {
-      const res = await call(await service(options.reconcilerRoles, 'order-reconciler'));
-      if (reconcilerAllowed) assert.ok(![401, 403].includes(res.statusCode), `got ${res.statusCode}`);
-      else assert.equal(res.statusCode, 403);
-    });
+    const other = options.otherCaller;
+    if (other) {
+      const allowed = other.roles.includes(route.role);
+      test(`${name}: ${other.clientId}'s service account is ${allowed ? 'let through' : '403'}`, async () => {
+        const res = await call(await service(other.roles, other.clientId));
+        if (allowed) assert.ok(passed(res.statusCode), `got ${res.statusCode}`);
+        else assert.equal(res.statusCode, 403);
+      });
+    }
 
-    test(`${name}: shop-api's service account holding only ${route.role} is let through`, async () => {
+    test(`${name}: ${caller}'s service account holding only ${route.role} is let through`, async () => {
       const res = await call(await service([route.role]));
-      assert.ok(![401, 403].includes(res.statusCode), `got ${res.statusCode}: ${res.body}`);
+      assert.ok(passed(res.statusCode), `got ${res.statusCode}: ${res.body}`);
     });
   }
 }

@@ -1,0 +1,162 @@
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FastifyRequest } from 'fastify';
+import { createApp } from '../app.ts';
+import { captureLogs, createTestDatabase, type TestDatabase } from '../testing/index.ts';
+import { createFaultSwitch, faultRoutes, injectDelay, type FaultSwitch } from './index.ts';
+
+type Mode = 'slow' | 'down';
+const MODES: readonly Mode[] = ['slow', 'down'];
+/** Stands in for @mockmart/auth's guard: an opaque object the test's onRequest hook enforces. */
+const GUARD = { kind: 'test-guard', header: 'x-may-flip' };
+
+let database: TestDatabase;
+before(async () => {
+  database = await createTestDatabase({ migrationsDir: new URL('./migrations/', import.meta.url) });
+});
+after(async () => {
+  await database.drop();
+});
+
+/** An app with the fault routes and a stand-in auth hook enforcing whatever guard a route carries. */
+async function appWith(faults: FaultSwitch<Mode>) {
+  const app = await createApp({ name: 'faults-test', logger: captureLogs('faults-test').logger });
+  app.addHook('onRequest', async (request, reply) => {
+    const guard = request.routeOptions.config?.auth as unknown as typeof GUARD | undefined;
+    if (guard && request.headers[guard.header] !== 'yes') return reply.code(403).send({ refused: true });
+  });
+  const actor = (request: FastifyRequest) => String(request.headers['x-caller'] ?? 'unknown');
+  await app.register(faultRoutes, { faults, guard: GUARD, actor });
+  await app.ready();
+  return app;
+}
+
+const allowed = { 'x-may-flip': 'yes', 'x-caller': 'shop-api' };
+
+describe('fault switch', { timeout: 30_000 }, () => {
+  beforeEach(async () => {
+    await createFaultSwitch({ db: database.db, enabled: true, modes: MODES }).set({ mode: 'none' }, 'reset');
+  });
+
+  test('PUT sets the mode for everyone, records who, and GET reads it back', async () => {
+    const app = await appWith(createFaultSwitch({ db: database.db, enabled: true, modes: MODES }));
+    const set = await app.inject({
+      method: 'PUT',
+      url: '/api/faults',
+      headers: allowed,
+      payload: { mode: 'slow', delayMs: 10, remaining: 2 },
+    });
+    assert.equal(set.statusCode, 200);
+    assert.deepEqual(
+      { ...set.json<Record<string, unknown>>(), updatedAt: 'x' },
+      {
+        mode: 'slow',
+        delayMs: 10,
+        remaining: 2,
+        updatedBy: 'shop-api',
+        updatedAt: 'x',
+      },
+    );
+    // A second replica (another switch over the same database) sees the same state.
+    const replica = createFaultSwitch({ db: database.db, enabled: true, modes: MODES });
+    assert.equal((await replica.read()).mode, 'slow');
+    assert.equal((await app.inject({ url: '/api/faults', headers: allowed })).json().mode, 'slow');
+    await app.close();
+  });
+
+  test('the routes carry the guard: without it the caller is refused and nothing changes', async () => {
+    const faults = createFaultSwitch({ db: database.db, enabled: true, modes: MODES });
+    const app = await appWith(faults);
+    const res = await app.inject({ method: 'PUT', url: '/api/faults', payload: { mode: 'down' } });
+    assert.equal(res.statusCode, 403);
+    assert.equal((await app.inject({ url: '/api/faults' })).statusCode, 403);
+    assert.equal((await faults.read()).mode, 'none');
+    await app.close();
+  });
+
+  test('a mode the service does not list, a too long delay or an unknown field is 400 and changes nothing', async () => {
+    const faults = createFaultSwitch({ db: database.db, enabled: true, modes: MODES });
+    const app = await appWith(faults);
+    for (const payload of [
+      { mode: 'decline' },
+      { mode: 'slow', delayMs: 999_999 },
+      { mode: 'slow', remaining: 0 },
+      { mode: 'slow', extra: 1 },
+    ]) {
+      const res = await app.inject({ method: 'PUT', url: '/api/faults', headers: allowed, payload });
+      assert.equal(res.statusCode, 400, JSON.stringify(payload));
+      assert.equal(res.json().code, 'KIT_VALIDATION_FAILED');
+    }
+    assert.equal((await faults.read()).mode, 'none');
+    await app.close();
+  });
+
+  test('concurrent takes never apply more than `remaining`, then the switch reads as off', async () => {
+    const faults = createFaultSwitch({ db: database.db, enabled: true, modes: MODES });
+    await faults.set({ mode: 'down', remaining: 3 }, 'test');
+    const taken = await Promise.all(Array.from({ length: 12 }, () => faults.take(['down'])));
+    assert.equal(taken.filter(Boolean).length, 3);
+    assert.equal(await faults.take(['slow']), null);
+    assert.deepEqual(
+      { ...(await faults.read()), updatedAt: 'x' },
+      {
+        mode: 'none',
+        delayMs: null,
+        remaining: null,
+        updatedBy: 'test',
+        updatedAt: 'x',
+      },
+    );
+  });
+
+  test('take only answers for the modes asked for', async () => {
+    const faults = createFaultSwitch({ db: database.db, enabled: true, modes: MODES });
+    await faults.set({ mode: 'slow', delayMs: 5 }, 'test');
+    assert.equal(await faults.take(['down']), null);
+    assert.deepEqual(await faults.take(['down', 'slow']), { mode: 'slow', delayMs: 5 });
+  });
+
+  test('disabled (production): no routes, and a switched-on row is never read', async () => {
+    await createFaultSwitch({ db: database.db, enabled: true, modes: MODES }).set({ mode: 'down' }, 'test');
+    const faults = createFaultSwitch({ db: database.db, enabled: false, modes: MODES });
+    const app = await appWith(faults);
+    assert.equal((await app.inject({ url: '/api/faults', headers: allowed })).statusCode, 404);
+    const put = await app.inject({
+      method: 'PUT',
+      url: '/api/faults',
+      headers: allowed,
+      payload: { mode: 'none' },
+    });
+    assert.equal(put.statusCode, 404);
+    assert.equal(await faults.take(['down']), null);
+    await app.close();
+  });
+
+  test('refuses a missing guard and bad mode lists at start-up', async () => {
+    const faults = createFaultSwitch({ db: database.db, enabled: true, modes: MODES });
+    const app = await createApp({ name: 'faults-test', logger: captureLogs('faults-test').logger });
+    const actor = () => 'x';
+    await assert.rejects(async () => {
+      await app.register(faultRoutes, { faults, guard: undefined as unknown as object, actor });
+      await app.ready();
+    }, /never public/);
+    await app.close();
+    for (const modes of [[], ['none'], ['Bad Mode']]) {
+      assert.throws(() => createFaultSwitch({ db: database.db, enabled: true, modes }), TypeError);
+    }
+  });
+});
+
+describe('injectDelay', { timeout: 5_000 }, () => {
+  test('is bounded by maxMs and ends early when the caller goes away', async () => {
+    let started = performance.now();
+    await injectDelay(10_000, 20);
+    assert.ok(performance.now() - started < 1_000);
+    const controller = new AbortController();
+    started = performance.now();
+    const waiting = injectDelay(10_000, 10_000, controller.signal);
+    controller.abort();
+    await waiting;
+    assert.ok(performance.now() - started < 1_000);
+  });
+});

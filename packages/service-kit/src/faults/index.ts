@@ -1,0 +1,11 @@
+export {
+  createFaultSwitch,
+  type ActiveFault,
+  type FaultSetting,
+  type FaultState,
+  type FaultSwitch,
+  type FaultSwitchOptions,
+} from './fault-switch.ts';
+export { faultRoutes, type FaultRoutesOptions } from './routes.ts';
+export { faultSchemas, MAX_FAULT_REMAINING } from './schemas.ts';
+export { callerGone, injectDelay, MAX_FAULT_DELAY_MS } from './delay.ts';
