@@ -66,9 +66,50 @@ describe('token layouts', { timeout: 30_000 }, () => {
     assert.equal((payload.exp as number) - (payload.iat as number), 300);
     assert.match(String(payload.jti), /^trrtcc:[0-9a-f-]{36}$/);
     assert.deepEqual(payload.resource_access, {
-      'payment-service': { roles: ['payments:charge', 'payments:refund', 'payments:read', 'faults:manage'] },
+      'payment-service': { roles: ['payments:charge', 'payments:refund', 'payments:read'] },
     });
     assert.equal(payload.realm_access, undefined, 'no realm roles leak into service tokens');
+  });
+
+  // Least privilege: a checkout token can never adjust stock, read the mailbox or flip a fault.
+  const shopApiScopes: Array<[scope: string, audience: string, roles: string[]]> = [
+    ['inventory-api', 'inventory-service', ['stock:read', 'stock:reserve']],
+    ['payment-api', 'payment-service', ['payments:charge', 'payments:refund', 'payments:read']],
+    ['notification-api', 'notification-service', ['notifications:send']],
+    ['inventory-admin', 'inventory-service', ['stock:admin']],
+    ['notification-admin', 'notification-service', ['notifications:read']],
+    ['inventory-faults', 'inventory-service', ['faults:manage']],
+    ['payment-faults', 'payment-service', ['faults:manage']],
+    ['notification-faults', 'notification-service', ['faults:manage']],
+  ];
+  for (const [scope, audience, roles] of shopApiScopes) {
+    test(`shop-api with scope=${scope}: aud ${audience} only, roles ${roles.join(', ')} only`, async () => {
+      const res = await postForm(
+        oidcUrl(idp, 'token'),
+        { grant_type: 'client_credentials', scope },
+        basic('shop-api', SECRETS.SHOP_API_CLIENT_SECRET),
+      );
+      assert.equal(res.status, 200);
+      const { payload } = decodeJwt(res.body.access_token as string);
+      assert.equal(payload.aud, audience);
+      assert.equal(payload.scope, scope);
+      assert.deepEqual(payload.resource_access, { [audience]: { roles } });
+    });
+  }
+
+  test('order-reconciler may not ask for the admin or fault scopes', async () => {
+    for (const scope of ['inventory-admin', 'inventory-faults', 'payment-faults']) {
+      const refused = await postForm(
+        oidcUrl(idp, 'token'),
+        { grant_type: 'client_credentials', scope },
+        basic('order-reconciler', SECRETS.ORDER_RECONCILER_CLIENT_SECRET),
+      );
+      assert.equal(refused.status, 400);
+      assert.deepEqual(refused.body, {
+        error: 'invalid_scope',
+        error_description: `Invalid scopes: ${scope}`,
+      });
+    }
   });
 
   test('client credentials without an optional scope carries no audience at all', async () => {
