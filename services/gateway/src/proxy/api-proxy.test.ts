@@ -86,6 +86,11 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
       undefined,
       "the upstream's Set-Cookie never reaches the browser",
     );
+    assert.equal(
+      response.headers['keep-alive'],
+      undefined,
+      "the upstream's hop-by-hop headers are not forwarded",
+    );
   });
 
   test('a signed-in call carries the session access token, set by the gateway', async () => {

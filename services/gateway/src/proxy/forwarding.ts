@@ -12,9 +12,30 @@ export function forwardedHeaders(request: FastifyRequest, publicUrl: URL): Recor
   };
 }
 
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) describe one connection and must not be forwarded. Passing
+ * an upstream's `Keep-Alive: timeout=…` on made clients drop the connection to the gateway after
+ * every response (undici subtracts a 2 s margin from the hint).
+ */
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+];
+
+export function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const copy = { ...headers };
+  for (const name of HOP_BY_HOP) delete copy[name];
+  return copy;
+}
+
 /** Upstream headers that must not reach the browser from an API (the cookie namespace is ours). */
 export function cleanApiResponseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const copy = { ...headers };
+  const copy = withoutHopByHop(headers);
   delete copy['set-cookie'];
   delete copy['x-powered-by'];
   delete copy.server;

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import { NotFound } from '@mockmart/service-kit';
-import { forwardedHeaders, passBodiesThrough, upstreamErrorHandler } from './forwarding.ts';
+import { forwardedHeaders, passBodiesThrough, upstreamErrorHandler, withoutHopByHop } from './forwarding.ts';
 
 export interface IdpProxyOptions {
   idpUrl: string;
@@ -46,6 +46,7 @@ export async function idpProxy(app: FastifyInstance, options: IdpProxyOptions): 
         else delete next.cookie;
         return next;
       },
+      rewriteHeaders: (headers) => withoutHopByHop(headers),
       onError: upstreamErrorHandler('identity provider'),
     });
   };

@@ -43,7 +43,8 @@ export async function startEchoUpstream(): Promise<{
       response.end(JSON.stringify(entry));
     });
   });
-  server.keepAliveTimeout = 1000;
+  // Like Node's and Fastify's defaults, and short enough to make the gateway's hop-by-hop handling matter.
+  server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
