@@ -61,9 +61,7 @@ export async function startShop(): Promise<Shop> {
 
   const loginThroughUi = async (page: Page, user: UserName) => {
     const { username, password } = USERS[user];
-    // Let the page settle first (the cart request creates the visitor's gateway session). Two
-    // concurrent cookie-less requests each get a new session, and a login started in the one whose
-    // cookie loses fails at the callback with GW_LOGIN_STATE_INVALID.
+    // Start from a settled page (session and cart loaded), as a person would.
     await page.locator('[data-testid="cart-count"][data-state="ready"]').waitFor();
     await page.getByTestId('login-button').click();
     await page.waitForURL(/\/auth\/realms\/techstore\//);
