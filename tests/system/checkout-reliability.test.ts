@@ -39,7 +39,12 @@ describe(
   { skip: pgUp ? false : 'needs PostgreSQL on 127.0.0.1:5432', timeout: 1_200_000 },
   () => {
     const saleShoppers = makeShoppers(SALE_SHOPPERS);
-    const [decliner, mail1, mail2, mail3, samekey, retrier, crasher] = makeShoppers(7, 'shopper', 201);
+    const [decliner, mail1, mail2, mail3, samekey, retrier, crasher, doubter] = makeShoppers(
+      8,
+      'shopper',
+      201,
+    );
+    const others = [decliner!, mail1!, mail2!, mail3!, samekey!, retrier!, crasher!, doubter!];
     let dir: string;
     let system: TestSystem;
     let shop: ShopClient;
@@ -48,16 +53,7 @@ describe(
     before(
       async () => {
         dir = await mkdtemp(join(tmpdir(), 'mockmart-reliability-'));
-        const realmFile = await writeShoppersRealm(dir, [
-          ...saleShoppers,
-          decliner!,
-          mail1!,
-          mail2!,
-          mail3!,
-          samekey!,
-          retrier!,
-          crasher!,
-        ]);
+        const realmFile = await writeShoppersRealm(dir, [...saleShoppers, ...others]);
         system = await startTestSystem({
           extraEnv: {
             idp: { IDP_REALM_FILES: realmFilesWith(realmFile) },
@@ -237,17 +233,24 @@ describe(
         // Problem 5: single-flight, cached service tokens — one client-credentials request per scope
         // (inventory-api, payment-api, notification-api) for 200 checkouts and 200 mails.
         const stats = await shop.idpStats();
-        const shopApiTokens = stats.find(
+        const shopApiTokens = stats.filter(
           (s) => s.clientId === 'shop-api' && s.grantType === 'client_credentials',
         );
-        assert.deepEqual(
-          { requests: shopApiTokens?.requests, succeeded: shopApiTokens?.succeeded },
-          { requests: 3, succeeded: 3 },
-          `idp token requests during the sale: ${JSON.stringify(stats)}`,
-        );
+        const requests = shopApiTokens.reduce((sum, s) => sum + s.requests, 0);
+        const succeeded = shopApiTokens.reduce((sum, s) => sum + s.succeeded, 0);
+        const seen = `idp token requests during the sale: ${JSON.stringify(stats)}`;
+        assert.deepEqual({ requests, succeeded }, { requests: 3, succeeded: 3 }, seen);
+        // Newer idp builds count per scope too: then each scope must have been asked for exactly once.
+        if (shopApiTokens.some((s) => s.scope !== undefined)) {
+          assert.deepEqual(
+            Object.fromEntries(shopApiTokens.map((s) => [s.scope, s.requests])),
+            { 'inventory-api': 1, 'payment-api': 1, 'notification-api': 1 },
+            seen,
+          );
+        }
 
         t.diagnostic(
-          `flash sale: ${SALE_SHOPPERS} checkouts in ${saleMs} ms (${summary}); shop-api client-credentials requests: ${shopApiTokens?.requests}`,
+          `flash sale: ${SALE_SHOPPERS} checkouts in ${saleMs} ms (${summary}); shop-api client-credentials requests: ${requests} (${JSON.stringify(shopApiTokens.map((s) => [s.scope, s.requests]))})`,
         );
       }),
     );
@@ -428,6 +431,10 @@ describe(
             shop.checkout(token, key, 'credit-card', AbortSignal.timeout(800)),
             (error: Error) => error.name === 'TimeoutError',
           );
+          // The server got the first request (it is what made the client wait): its order exists.
+          await eventually('the first request to have created its order', async () =>
+            (await ordersOf(userId)).length > 0 ? true : undefined,
+          );
           const retry = await shop.checkout(token, key);
           assert.equal(retry.status, 201, JSON.stringify(retry.body));
           assert.equal(retry.headers.get('idempotent-replayed'), 'true');
@@ -538,6 +545,97 @@ describe(
         }
         t.diagnostic(
           `killed mid-charge; recovered to ${settled.status} ${settledMs} ms after the restart began`,
+        );
+      }),
+    );
+
+    test(
+      'a charge still in doubt when recovery gives the order up is refunded once it lands (no money kept for a failed order)',
+      {
+        timeout: 240_000,
+        // Service bug (shop-api recovery/recover-order.ts), reported to the lead; remove once fixed.
+        todo: 'shop-api recovery fails a reserved order as "abandoned" with compensation_pending=false when payment lists no charge yet; a charge booked afterwards is never refunded',
+      },
+      withLogs(async (t) => {
+        const admin = await adminToken();
+        const token = await system.userToken(doubter!.username, doubter!.password);
+        const userId = decodeJwt(token).sub!;
+        const before = await shop.admin.stock(admin, PRODUCT.crash);
+        await shop.addToCart(token, PRODUCT.crash, 1);
+        const shopApi = system.system.part('shop-api');
+
+        // Payment receives the charge but cannot book it yet (its charges table is locked): the
+        // outcome of the charge is unknown to everyone until the lock goes.
+        const lock = await dbs.payment.connect();
+        let locked = false;
+        let order: Awaited<ReturnType<typeof ordersOf>>[number];
+        let givenUp: Awaited<ReturnType<typeof ordersOf>>[number];
+        try {
+          await lock.query('BEGIN');
+          await lock.query('LOCK TABLE charges IN EXCLUSIVE MODE');
+          locked = true;
+          const inFlight = shop.checkout(token, `doubt-${randomUUID()}`).catch((error: unknown) => error);
+          order = await eventually(
+            'the charge to wait in payment',
+            async () => {
+              const [o] = await ordersOf(userId);
+              const [waiting] = await rows<{ n: number }>(
+                dbs.payment,
+                `SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted AND relation = 'charges'::regclass`,
+              );
+              return o?.status === 'reserved' && waiting!.n > 0 ? o : undefined;
+            },
+            { timeoutMs: 60_000, intervalMs: 50 },
+          );
+          shopApi.child.kill('SIGKILL');
+          await shopApi.exited;
+          await inFlight;
+          Object.assign(shopApi.spec.env, { RECOVERY_INTERVAL_MS: '300', RECOVERY_STUCK_AFTER_MS: '1000' });
+          await shopApi.restart();
+          // Recovery decides while the charge is still in doubt (payment lists no charge yet).
+          givenUp = await eventually(
+            `recovery to settle order ${order.id}`,
+            async () => {
+              const [o] = await ordersOf(userId);
+              return o && !IN_FLIGHT.includes(o.status) ? o : undefined;
+            },
+            { timeoutMs: 90_000, intervalMs: 250 },
+          );
+        } finally {
+          if (locked) await lock.query('ROLLBACK');
+          lock.release();
+        }
+
+        // The charge is booked now; the order and the money must end up agreeing.
+        await eventually('the delayed charge to be booked', async () =>
+          (await chargesOf([order.id])).length > 0 ? true : undefined,
+        );
+        let facts = '';
+        await eventually(
+          'the order and its charge to agree (confirmed with the charge, or failed with it refunded)',
+          async () => {
+            const [o] = await ordersOf(userId);
+            const charges = await chargesOf([order.id]);
+            const reservation = await reservationOf(order.id);
+            const stock = await shop.admin.stock(admin, PRODUCT.crash);
+            facts = JSON.stringify({ givenUp, order: o, charges, reservation, before, stock });
+            const agree =
+              o!.status === 'confirmed'
+                ? reservation === 'committed' &&
+                  charges.some((c) => c.status === 'succeeded' && c.charge_id === o!.charge_id)
+                : o!.status === 'failed' &&
+                  !o!.compensation_pending &&
+                  stock.onHand === before.onHand &&
+                  charges.every((c) => c.status !== 'succeeded' || c.refunded_amount === c.amount);
+            return agree ? true : undefined;
+          },
+          { timeoutMs: 15_000, intervalMs: 500 },
+        ).catch((error: Error) => {
+          error.message += `\n${facts}`;
+          throw error;
+        });
+        t.diagnostic(
+          `in-doubt charge: recovery first settled the order as ${givenUp.status} (${givenUp.status_reason})`,
         );
       }),
     );

@@ -33,6 +33,8 @@ export interface TokenRequestCount {
   realm: string;
   clientId: string;
   grantType: string;
+  /** Present when the idp counts per requested scope. */
+  scope?: string;
   requests: number;
   succeeded: number;
 }
