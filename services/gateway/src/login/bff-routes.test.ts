@@ -151,10 +151,12 @@ describe(
         'idp down here: the logout URL falls back to /',
       );
       assert.match(String(response.headers['set-cookie']), new RegExp(`^${COOKIE}=;`));
-      assert.equal(
-        (await gateway.app.inject({ method: 'GET', url: '/bff/user', headers: { cookie } })).json()
-          .authenticated,
-        false,
+      const after = await gateway.app.inject({ method: 'GET', url: '/bff/user', headers: { cookie } });
+      assert.equal(after.json().authenticated, false);
+      assert.match(
+        String(after.headers['set-cookie']),
+        new RegExp(`^${COOKIE}=;`),
+        'a dead session cookie is cleared',
       );
     });
 

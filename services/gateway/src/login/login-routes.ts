@@ -38,6 +38,9 @@ const CallbackQuery = Type.Object(
     error: Type.Optional(Type.String({ maxLength: 256 })),
     error_description: Type.Optional(Type.String({ maxLength: 2048 })),
     error_uri: Type.Optional(Type.String({ maxLength: 2048 })),
+    // Keycloak adds these after a required action (update password, verify e-mail…).
+    kc_action: Type.Optional(Type.String({ maxLength: 128 })),
+    kc_action_status: Type.Optional(Type.String({ maxLength: 64 })),
   },
   { additionalProperties: false },
 );

@@ -35,6 +35,8 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
         if (!(error instanceof AppError)) throw error;
       }
     }
+    // A cookie naming no live session (expired, logged out elsewhere) is cleared, not resent forever.
+    if (!session && request.cookies[sessions.cookie.name] !== undefined) await sessions.end(request, reply);
     if (!isAuthenticated(session)) return { authenticated: false };
     return { authenticated: true, user: session.secrets.user, csrfToken: session.data.csrfToken };
   });
