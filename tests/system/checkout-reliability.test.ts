@@ -39,12 +39,8 @@ describe(
   { skip: pgUp ? false : 'needs PostgreSQL on 127.0.0.1:5432', timeout: 1_200_000 },
   () => {
     const saleShoppers = makeShoppers(SALE_SHOPPERS);
-    const [decliner, mail1, mail2, mail3, samekey, retrier, crasher, doubter] = makeShoppers(
-      8,
-      'shopper',
-      201,
-    );
-    const others = [decliner!, mail1!, mail2!, mail3!, samekey!, retrier!, crasher!, doubter!];
+    const others = makeShoppers(9, 'shopper', 201);
+    const [decliner, mail1, mail2, mail3, samekey, retrier, crasher, doubter, twin] = others;
     let dir: string;
     let system: TestSystem;
     let shop: ShopClient;
@@ -154,6 +150,15 @@ describe(
           assert.deepEqual(
             problem.unavailable?.map((u) => [u.productId, u.requested, u.available]),
             [[PRODUCT.sale, 1, 0]],
+          );
+        }
+        // A refused shopper keeps the cart (it is given back with the failed order), e.g. to retry later.
+        const refusedShoppers = saleShoppers.filter((_, i) => answers[i]!.status === 409).slice(0, 5);
+        for (const s of refusedShoppers) {
+          assert.deepEqual(
+            (await shop.cart(tokens.get(s.username)!)).map((l) => [l.productId, l.quantity]),
+            [[PRODUCT.sale, 1]],
+            `cart of ${s.username}`,
           );
         }
 
@@ -412,6 +417,16 @@ describe(
         assert.equal(misuse.status, 422, JSON.stringify(misuse.body));
         assert.equal((misuse.body as Problem).code, 'SHOP_IDEMPOTENCY_MISMATCH');
         assert.equal((await ordersOf(userId)).length, 1);
+
+        // Keys belong to their user: another shopper sending the same key gets an order of their own.
+        const twinToken = await system.userToken(twin!.username, twin!.password);
+        await shop.addToCart(twinToken, PRODUCT.idempotency, 1);
+        const twinAnswer = await shop.checkout(twinToken, key);
+        assert.equal(twinAnswer.status, 201, JSON.stringify(twinAnswer.body));
+        assert.equal(twinAnswer.headers.get('idempotent-replayed'), null);
+        const twinOrder = (twinAnswer.body as { order: OrderView }).order;
+        assert.notEqual(twinOrder.id, orders[0]!.id);
+        assert.equal(twinOrder.userId, decodeJwt(twinToken).sub);
       }),
     );
 
