@@ -4,16 +4,16 @@
  * a read from `old` promotes the entry. Recently used entries survive, at most 2 × max are held,
  * and every operation is O(1) (no iteration over a Map with deleted holes).
  */
-export class ExpiringLru<V> {
+export class ExpiringLru<V, K extends string | number = string> {
   readonly #max: number;
-  #young = new Map<string, { value: V; expiresAt: number }>();
-  #old = new Map<string, { value: V; expiresAt: number }>();
+  #young = new Map<K, { value: V; expiresAt: number }>();
+  #old = new Map<K, { value: V; expiresAt: number }>();
 
   constructor(maxEntries: number) {
     this.#max = Math.max(1, Math.floor(maxEntries));
   }
 
-  get(key: string, now: number): V | undefined {
+  get(key: K, now: number): V | undefined {
     let entry = this.#young.get(key);
     if (entry === undefined) {
       entry = this.#old.get(key);
@@ -28,12 +28,12 @@ export class ExpiringLru<V> {
     return entry.value;
   }
 
-  set(key: string, value: V, expiresAt: number): void {
+  set(key: K, value: V, expiresAt: number): void {
     this.#old.delete(key);
     this.#insert(key, { value, expiresAt });
   }
 
-  #insert(key: string, entry: { value: V; expiresAt: number }): void {
+  #insert(key: K, entry: { value: V; expiresAt: number }): void {
     if (!this.#young.has(key) && this.#young.size >= this.#max) {
       this.#old = this.#young;
       this.#young = new Map();
@@ -41,7 +41,7 @@ export class ExpiringLru<V> {
     this.#young.set(key, entry);
   }
 
-  delete(key: string): void {
+  delete(key: K): void {
     this.#young.delete(key);
     this.#old.delete(key);
   }

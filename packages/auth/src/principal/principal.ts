@@ -58,9 +58,9 @@ export function toPrincipal(claims: JWTPayload & Record<string, unknown>): Princ
     name: stringClaim(claims.name),
     givenName: stringClaim(claims.given_name),
     familyName: stringClaim(claims.family_name),
-    realmRoles: Object.freeze(roleList((claims.realm_access as { roles?: unknown } | undefined)?.roles)),
-    clientRoles: Object.freeze(clientRoleMap(claims.resource_access)),
-    scopes: Object.freeze(typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : []),
+    realmRoles: roleList((claims.realm_access as { roles?: unknown } | undefined)?.roles),
+    clientRoles: clientRoleMap(claims.resource_access),
+    scopes: scopeList(claims.scope),
     sessionId: stringClaim(claims.sid),
     expiresAt: typeof claims.exp === 'number' ? claims.exp : 0,
     // jose hands over a fresh object per verification: freeze it instead of copying.
@@ -68,22 +68,39 @@ export function toPrincipal(claims: JWTPayload & Record<string, unknown>): Princ
   });
 }
 
+// Plain loops, no intermediate arrays: this runs once per verified token.
+
+const NONE: readonly string[] = Object.freeze([]);
+
 function stringClaim(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-function roleList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((role): role is string => typeof role === 'string') : [];
+function roleList(value: unknown): readonly string[] {
+  if (!Array.isArray(value) || value.length === 0) return NONE;
+  const roles: string[] = [];
+  for (const role of value as unknown[]) if (typeof role === 'string') roles.push(role);
+  return Object.freeze(roles);
 }
 
-function clientRoleMap(value: unknown): Record<string, readonly string[]> {
+function scopeList(value: unknown): readonly string[] {
+  if (typeof value !== 'string' || value === '') return NONE;
+  const scopes: string[] = [];
+  for (const scope of value.split(' ')) if (scope !== '') scopes.push(scope);
+  return Object.freeze(scopes);
+}
+
+function clientRoleMap(value: unknown): Readonly<Record<string, readonly string[]>> {
   const out: Record<string, readonly string[]> = {};
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return out;
-  for (const [client, access] of Object.entries(value as Record<string, unknown>)) {
-    const roles = roleList((access as { roles?: unknown } | null)?.roles);
-    // defineProperty: a client named "__proto__" in hostile JSON stays a plain own key.
-    if (roles.length > 0)
-      Object.defineProperty(out, client, { value: Object.freeze(roles), enumerable: true });
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const access = value as Record<string, unknown>;
+    for (const client of Object.keys(access)) {
+      const roles = roleList((access[client] as { roles?: unknown } | null)?.roles);
+      if (roles.length === 0) continue;
+      // A client named "__proto__" in hostile JSON must stay a plain own key, not set the prototype.
+      if (client === '__proto__') Object.defineProperty(out, client, { value: roles, enumerable: true });
+      else out[client] = roles;
+    }
   }
-  return out;
+  return Object.freeze(out);
 }

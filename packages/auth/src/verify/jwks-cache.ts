@@ -26,6 +26,13 @@ interface Snapshot {
   readonly resolve: ReturnType<typeof createLocalJWKSet>;
   readonly kids: ReadonlySet<string>;
   readonly fetchedAt: number;
+  /**
+   * Keys jose already resolved from THIS set, by `alg` + `kid`. createLocalJWKSet's choice depends
+   * only on those two header values and the set, so reusing its answer is the same selection without
+   * its per-call promise chain (filter, import cache lookup). Only successes are kept; a new set
+   * starts empty.
+   */
+  readonly resolved: Map<string, KeyResult>;
 }
 
 type KeyResult = Awaited<ReturnType<ReturnType<typeof createLocalJWKSet>>>;
@@ -85,23 +92,41 @@ export class JwksCache {
 
   /**
    * The key for a token header, following the policy in the class comment. `beforeRefetch` runs
-   * before an unknown kid may trigger a fetch (the verifier checks `iss` there).
+   * before an unknown kid may trigger a fetch (the verifier checks `iss` there). Returns the key
+   * itself (no promise) when a fresh set already resolved this `alg` + `kid`: the hot path.
    */
   getKey(
     header: JWSHeaderParameters,
     token: FlattenedJWSInput,
-    beforeRefetch: () => void = () => {},
-  ): Promise<KeyResult> {
-    const onMiss = (error: unknown): Promise<KeyResult> => {
-      if (!(error instanceof joseErrors.JWKSNoMatchingKey) || header.kid === undefined) throw error;
-      beforeRefetch();
-      return this.#resolveUnknownKid(header, token, error);
-    };
+    beforeRefetch?: (token: FlattenedJWSInput) => void,
+  ): KeyResult | Promise<KeyResult> {
     const current = this.#snapshot;
-    // Fast path, no extra promise hops: a fresh set resolves the key directly.
-    if (current !== undefined && this.#now() - current.fetchedAt < this.#aheadAt)
-      return current.resolve(header, token).catch(onMiss);
-    return this.#usableSnapshot().then((snapshot) => snapshot.resolve(header, token).catch(onMiss));
+    if (current !== undefined && this.#now() - current.fetchedAt < this.#aheadAt) {
+      const known = current.resolved.get(resolvedKey(header));
+      if (known !== undefined) return known;
+      return this.#resolveIn(current, header, token, beforeRefetch);
+    }
+    return this.#usableSnapshot().then((snapshot) => {
+      const known = snapshot.resolved.get(resolvedKey(header));
+      return known ?? this.#resolveIn(snapshot, header, token, beforeRefetch);
+    });
+  }
+
+  async #resolveIn(
+    snapshot: Snapshot,
+    header: JWSHeaderParameters,
+    token: FlattenedJWSInput,
+    beforeRefetch: ((token: FlattenedJWSInput) => void) | undefined,
+  ): Promise<KeyResult> {
+    try {
+      const key = await snapshot.resolve(header, token);
+      remember(snapshot, header, key);
+      return key;
+    } catch (error) {
+      if (!(error instanceof joseErrors.JWKSNoMatchingKey) || header.kid === undefined) throw error;
+      beforeRefetch?.(token);
+      return this.#resolveUnknownKid(header, token, error);
+    }
   }
 
   async #resolveUnknownKid(
@@ -125,7 +150,9 @@ export class JwksCache {
       throw invalidToken('kid_unknown', `kid_unknown kid=${kid.slice(0, 64)} (refetch failed)`, original);
     }
     try {
-      return await snapshot.resolve(header, token);
+      const key = await snapshot.resolve(header, token);
+      remember(snapshot, header, key);
+      return key;
     } catch (error) {
       if (error instanceof joseErrors.JWKSNoMatchingKey) {
         this.#unknownKids.set(kid, true, this.#now() + this.#negativeMs);
@@ -198,6 +225,7 @@ export class JwksCache {
         resolve: createLocalJWKSet({ keys }),
         kids: new Set(keys.map((key) => key.kid).filter((kid): kid is string => typeof kid === 'string')),
         fetchedAt: this.#now(),
+        resolved: new Map(),
       };
       this.#snapshot = snapshot;
       this.#unknownKids.clear();
@@ -229,6 +257,22 @@ export class JwksCache {
     if (!Array.isArray(body.keys)) throw new Error('JWKS response has no "keys" array');
     return { keys: body.keys.filter((key): key is JWK => typeof key === 'object' && key !== null) };
   }
+}
+
+// createLocalJWKSet reads `alg` and `kid` from the header, nothing else. An absent kid (allowed
+// when the set has a single matching key) is its own entry; a non-string kid is never memoised
+// (jose refuses it). Only pairs that resolved are stored, and a string kid resolves only when it
+// equals a kid of the set, so the map holds at most (keys in the set × allowed algorithms) entries.
+function resolvedKey(header: JWSHeaderParameters): string {
+  const { alg, kid } = header as { alg?: unknown; kid?: unknown };
+  if (typeof alg !== 'string') return '';
+  if (kid === undefined) return `${alg} -`;
+  return typeof kid === 'string' ? `${alg} =${kid}` : '';
+}
+
+function remember(snapshot: Snapshot, header: JWSHeaderParameters, key: KeyResult): void {
+  const id = resolvedKey(header);
+  if (id !== '') snapshot.resolved.set(id, key);
 }
 
 // Only public signature keys: Keycloak also publishes its RSA-OAEP `enc` key, and a symmetric

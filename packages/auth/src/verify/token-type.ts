@@ -15,6 +15,7 @@ export type TokenTypePolicy = 'keycloak' | 'rfc9068' | 'either';
 const NEVER_ACCESS_TOKENS = new Set(['id', 'refresh', 'offline', 'logout']);
 
 export function checkHeaderType(header: ProtectedHeaderParameters, policy: TokenTypePolicy): void {
+  if (header.typ === 'JWT' && policy !== 'rfc9068') return; // Keycloak's header, the common case
   const typ =
     typeof header.typ === 'string' ? header.typ.toLowerCase().replace(/^application\//, '') : undefined;
   const keycloakOk = typ === undefined || typ === 'jwt';
@@ -37,8 +38,11 @@ export function checkPayloadType(
     // Logout tokens carry `events`; ID tokens carry `nonce`. Neither belongs in an access token.
     throw invalidToken('typ_mismatch', 'typ_mismatch token carries events/nonce (logout or ID token)');
   }
-  const headerIsAtJwt = typeof header.typ === 'string' && /^(application\/)?at\+jwt$/i.test(header.typ);
-  if (policy === 'rfc9068' || (policy === 'either' && headerIsAtJwt)) return;
+  if (policy === 'rfc9068' || (policy === 'either' && isAtJwt(header.typ))) return;
   if (typ !== 'Bearer')
     throw invalidToken('typ_mismatch', `typ_mismatch payload.typ=${describe(typ)} expected=Bearer`);
+}
+
+function isAtJwt(typ: unknown): boolean {
+  return typeof typ === 'string' && /^(application\/)?at\+jwt$/i.test(typ);
 }

@@ -1,8 +1,9 @@
-import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeProtectedHeader, jwtVerify } from 'jose';
 import type { FlattenedJWSInput, JWTPayload, ProtectedHeaderParameters } from 'jose';
 import { AuthError, invalidToken } from '../errors.ts';
-import { sha256 } from '../lib/hash.ts';
+import { sha256, tokenIndex } from '../lib/hash.ts';
 import { ExpiringLru } from '../lib/lru.ts';
+import { SeenFilter } from '../lib/seen-filter.ts';
 import { annotateActiveSpan } from '../lib/telemetry.ts';
 import type { Principal } from '../principal/principal.ts';
 import { toPrincipal } from '../principal/principal.ts';
@@ -38,8 +39,14 @@ export interface AccessTokenVerifier {
   };
 }
 
-const SEEN = Symbol('seen once');
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
+
+interface Verified {
+  readonly principal: Principal;
+  readonly kid: string | undefined;
+  /** SHA-256 of the token: what a cache hit is confirmed against. */
+  readonly digest: string;
+}
 
 /**
  * Resource-server access-token verification (RFC 8725 order; RFC 9068 / Keycloak profiles).
@@ -55,12 +62,13 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
   const introspector = input.introspection
     ? new Introspector(input.introspection, idp.introspectionEndpoint, { fetch: options.fetch, now, logger })
     : undefined;
-  // Admission on second sight: the first verification of a token only records its hash, the second
-  // stores the principal. One-off tokens then retain no objects (less GC), repeated ones hit.
+  // Verified-token cache, indexed by a cheap fingerprint of the token and confirmed by its SHA-256,
+  // so a miss (every first sight) costs no hashing. Admission on second sight: the first
+  // verification only marks the token in a fixed table (no allocation), the second stores the
+  // principal. One-off tokens retain nothing.
   const cache =
-    options.cacheEntries > 0
-      ? new ExpiringLru<{ principal: Principal; kid: string | undefined } | typeof SEEN>(options.cacheEntries)
-      : undefined;
+    options.cacheEntries > 0 ? new ExpiringLru<Verified, number>(options.cacheEntries) : undefined;
+  const seen = cache ? new SeenFilter(options.cacheEntries) : undefined;
   const counters = { verifications: 0, cacheHits: 0, failures: 0 };
   const jwtOptions = {
     issuer: idp.issuer,
@@ -69,55 +77,128 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
     clockTolerance: options.clockToleranceSec,
     requiredClaims: [...options.requiredClaims],
   };
-  const getKey = (
-    header: ProtectedHeaderParameters,
-    jws: FlattenedJWSInput,
-    issuerOfToken: () => unknown,
-  ) => {
-    return jwks.getKey(header, jws, () => {
-      const iss = issuerOfToken();
-      if (iss !== idp.issuer)
-        throw invalidToken('iss_mismatch', `iss_mismatch expected=${idp.issuer} actual=${describe(iss)}`);
-    });
+  // With the real clock jose reads it itself; an injected clock is handed over per verification.
+  const realClock = now === Date.now;
+  const errorContext = { issuer: idp.issuer, audience: options.audience, now: 0 };
+
+  // One key getter for every verification (no per-call closure). jose parses the header once and
+  // calls it BEFORE any signature work (after its own `crit` and `algorithms` checks), so the header
+  // policy runs here, in RFC 8725 order.
+  const keyFor = (protectedHeader: ProtectedHeaderParameters, jws: FlattenedJWSInput) => {
+    checkHeader(protectedHeader);
+    return jwks.getKey(protectedHeader, jws, refuseForeignIssuer);
   };
+  // Only consulted before an unknown-kid refetch: tokens of other issuers never cause a JWKS fetch.
+  const refuseForeignIssuer = (jws: FlattenedJWSInput) => {
+    const iss = issuerOf(jws.payload);
+    if (iss !== idp.issuer)
+      throw invalidToken('iss_mismatch', `iss_mismatch expected=${idp.issuer} actual=${describe(iss)}`);
+  };
+
+  /**
+   * Cache hits settle without any async function; a miss goes through exactly one async layer
+   * ({@link verifySignedToken}) around jose.
+   */
+  function verify(token: string, verifyOptions?: VerifyOptions): Promise<Principal> {
+    counters.verifications++;
+    let index = -1;
+    let stale: Verified | undefined;
+    try {
+      if (typeof token !== 'string' || token.length === 0)
+        throw invalidToken('malformed', 'malformed: empty token');
+      if (cache && token.length <= options.maxTokenBytes) {
+        index = tokenIndex(token);
+        const found = cache.get(index, now());
+        // Same fingerprint is only a candidate: the whole token's SHA-256 must match.
+        if (found !== undefined && found.digest === sha256(token)) {
+          // A cached verification stays valid only while its signing key is still published.
+          if (found.kid === undefined || jwks.has(found.kid)) {
+            counters.cacheHits++;
+            return verifyOptions?.introspect
+              ? introspected(token, found.principal)
+              : Promise.resolve(found.principal);
+          }
+          stale = found;
+        }
+      }
+    } catch (error) {
+      return Promise.reject(failed(error));
+    }
+    return verifySignedToken(token, index, stale, verifyOptions?.introspect === true);
+  }
 
   async function verifySignedToken(
     token: string,
-  ): Promise<{ principal: Principal; kid: string | undefined }> {
-    if (token.length > options.maxTokenBytes)
-      throw invalidToken('too_large', `too_large length=${token.length} max=${options.maxTokenBytes}`);
-    if (countDots(token) !== 2)
-      throw invalidToken('malformed', 'malformed: not a three-part JWS compact serialisation');
-    let header: ProtectedHeaderParameters | undefined;
-    // jose parses the header once and hands it to this key getter BEFORE any signature work (and
-    // after its own `crit` and `algorithms` checks), so the header policy runs here, in RFC 8725 order.
-    const keyFor = (protectedHeader: ProtectedHeaderParameters, jws: FlattenedJWSInput) => {
-      header = protectedHeader;
-      checkHeader(protectedHeader);
-      return getKey(protectedHeader, jws, () => issuerOf(token));
-    };
-    let payload: JWTPayload;
+    index: number,
+    stale: Verified | undefined,
+    introspect: boolean,
+  ): Promise<Principal> {
     try {
-      ({ payload } = await jwtVerify(token, keyFor, { ...jwtOptions, currentDate: new Date(now()) }));
+      if (token.length > options.maxTokenBytes)
+        throw invalidToken('too_large', `too_large length=${token.length} max=${options.maxTokenBytes}`);
+      if (countDots(token) !== 2)
+        throw invalidToken('malformed', 'malformed: not a three-part JWS compact serialisation');
+      let result: { payload: JWTPayload; protectedHeader: ProtectedHeaderParameters };
+      try {
+        result = await jwtVerify(
+          token,
+          keyFor,
+          realClock ? jwtOptions : { ...jwtOptions, currentDate: new Date(now()) },
+        );
+      } catch (error) {
+        // Our own refusals (header policy, keys) pass through; for jose's, classify them.
+        throw error instanceof AuthError ? error : joseFailure(token, error);
+      }
+      const { payload, protectedHeader } = result;
+      checkPayloadType(payload, protectedHeader, options.tokenType);
+      if (
+        options.authorizedParties &&
+        (typeof payload.azp !== 'string' || !options.authorizedParties.includes(payload.azp))
+      ) {
+        throw invalidToken(
+          'azp_not_allowed',
+          `azp_not_allowed azp=${describe(payload.azp)} allowed=${options.authorizedParties.join(',')}`,
+        );
+      }
+      const principal = toPrincipal(payload as JWTPayload & Record<string, unknown>);
+      if (index >= 0 && cache && (stale !== undefined || seen?.seenBefore(token))) {
+        const digest = stale?.digest ?? sha256(token);
+        cache.set(index, { principal, kid: protectedHeader.kid, digest }, principal.expiresAt * 1000);
+      }
+      if (introspect) await assertActive(token, principal);
+      return principal;
     } catch (error) {
-      if (header === undefined && !(error instanceof AuthError)) throw preParseError(token, error);
-      throw mapJoseError(error, { issuer: idp.issuer, audience: options.audience, now: now() });
+      throw failed(error);
     }
-    const verifiedHeader = header as ProtectedHeaderParameters;
-    checkPayloadType(payload, verifiedHeader, options.tokenType);
-    if (
-      options.authorizedParties &&
-      (typeof payload.azp !== 'string' || !options.authorizedParties.includes(payload.azp))
-    ) {
-      throw invalidToken(
-        'azp_not_allowed',
-        `azp_not_allowed azp=${describe(payload.azp)} allowed=${options.authorizedParties.join(',')}`,
+  }
+
+  async function introspected(token: string, principal: Principal): Promise<Principal> {
+    try {
+      await assertActive(token, principal);
+      return principal;
+    } catch (error) {
+      throw failed(error);
+    }
+  }
+
+  async function assertActive(token: string, principal: Principal): Promise<void> {
+    if (!introspector)
+      throw new AuthError(
+        'AUTH_CONFIG_INVALID',
+        'route asks for introspection but the verifier has no introspection options',
       );
-    }
-    return {
-      principal: toPrincipal(payload as JWTPayload & Record<string, unknown>),
-      kid: verifiedHeader.kid,
-    };
+    await introspector.assertActive(token, principal.expiresAt);
+  }
+
+  function failed(error: unknown): AuthError {
+    counters.failures++;
+    const authError = error instanceof AuthError ? error : mapJoseError(error, contextNow());
+    report(authError);
+    return authError;
+  }
+
+  function contextNow(): typeof errorContext {
+    return { ...errorContext, now: now() };
   }
 
   function checkHeader(header: ProtectedHeaderParameters): void {
@@ -135,8 +216,10 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
     checkHeaderType(header, options.tokenType);
   }
 
-  // Errors jose raised before reaching the key getter: undecodable input or a refused `alg`/`crit`.
-  function preParseError(token: string, error: unknown): AuthError {
+  // A jose error. Raised before the key getter (undecodable input, a refused `alg`/`crit`), our header
+  // policy has not run yet: it names the reason more precisely, so it goes first. Raised after it
+  // (signature, claims), the header passed the policy then and passes it again here.
+  function joseFailure(token: string, error: unknown): AuthError {
     try {
       const header = decodeProtectedHeader(token);
       checkHeader(header);
@@ -148,54 +231,7 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
         headerError,
       );
     }
-    return mapJoseError(error, { issuer: idp.issuer, audience: options.audience, now: now() });
-  }
-
-  // Only consulted before an unknown-kid refetch: tokens of other issuers never cause a JWKS fetch.
-  function issuerOf(token: string): unknown {
-    try {
-      return decodeJwt(token).iss;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async function verify(token: string, verifyOptions: VerifyOptions = {}): Promise<Principal> {
-    counters.verifications++;
-    try {
-      if (typeof token !== 'string' || token.length === 0)
-        throw invalidToken('malformed', 'malformed: empty token');
-      let principal: Principal | undefined;
-      const key = cache && token.length <= options.maxTokenBytes ? sha256(token) : undefined;
-      const hit = key !== undefined && cache ? cache.get(key, now()) : undefined;
-      // A cached verification stays valid only while its signing key is still published.
-      if (hit !== undefined && hit !== SEEN && (hit.kid === undefined || jwks.has(hit.kid))) {
-        counters.cacheHits++;
-        principal = hit.principal;
-      } else {
-        const verified = await verifySignedToken(token);
-        principal = verified.principal;
-        if (key !== undefined && cache)
-          cache.set(key, hit === undefined ? SEEN : verified, principal.expiresAt * 1000);
-      }
-      if (verifyOptions.introspect) {
-        if (!introspector)
-          throw new AuthError(
-            'AUTH_CONFIG_INVALID',
-            'route asks for introspection but the verifier has no introspection options',
-          );
-        await introspector.assertActive(token, principal.expiresAt);
-      }
-      return principal;
-    } catch (error) {
-      counters.failures++;
-      const authError =
-        error instanceof AuthError
-          ? error
-          : mapJoseError(error, { issuer: idp.issuer, audience: options.audience, now: now() });
-      report(authError);
-      throw authError;
-    }
+    return mapJoseError(error, contextNow());
   }
 
   function report(error: AuthError): void {
@@ -224,6 +260,16 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
       };
     },
   };
+}
+
+/** The `iss` of a compact JWS payload segment, or undefined when it does not decode. */
+function issuerOf(payload: unknown): unknown {
+  if (typeof payload !== 'string') return undefined;
+  try {
+    return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { iss?: unknown }).iss;
+  } catch {
+    return undefined;
+  }
 }
 
 function countDots(token: string): number {

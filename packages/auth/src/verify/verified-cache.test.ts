@@ -1,0 +1,82 @@
+// The verified-token cache's cheap index (signature tail) and admission table must never change what
+// a verification returns: only the whole token, confirmed by SHA-256, is ever served from the cache.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createAccessTokenVerifier } from '../index.ts';
+import { sha256, tokenIndex } from '../lib/hash.ts';
+import { SeenFilter } from '../lib/seen-filter.ts';
+import { silentLogger, startTestIssuer } from '../testing/index.ts';
+
+const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('verified-token cache index', { timeout: 20_000 }, () => {
+  test('a forged token sharing a cached token’s signature is verified in full and refused', async () => {
+    const issuer = await startTestIssuer({ algorithms: ['RS256'] });
+    try {
+      const verifier = createAccessTokenVerifier({
+        idp: issuer.idp,
+        audience: 'shop-api',
+        logger: silentLogger,
+      });
+      const token = await issuer.userToken({ audience: 'shop-api', realmRoles: ['user'] });
+      for (let i = 0; i < 3; i++) await verifier.verify(token);
+      assert.equal(verifier.stats.cacheHits, 1, 'admitted on second sight, served on the third');
+
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
+        string,
+        unknown
+      >;
+      const forged = `${header}.${b64({ ...claims, realm_access: { roles: ['admin'] } })}.${signature}`;
+      assert.equal(tokenIndex(forged), tokenIndex(token), 'same cache index');
+      assert.notEqual(sha256(forged), sha256(token));
+      for (let i = 0; i < 3; i++) await assert.rejects(verifier.verify(forged), { reason: 'signature' });
+      assert.equal(verifier.stats.cacheHits, 1, 'the forgery never hit');
+
+      const principal = await verifier.verify(token);
+      assert.ok(principal.realmRoles.includes('user') && !principal.realmRoles.includes('admin'));
+      assert.equal(verifier.stats.cacheHits, 2, 'the genuine token is still cached');
+    } finally {
+      await issuer.close();
+    }
+  });
+
+  test('one-off tokens are not cached; a token seen twice is', async () => {
+    const issuer = await startTestIssuer({ algorithms: ['RS256'] });
+    try {
+      const verifier = createAccessTokenVerifier({
+        idp: issuer.idp,
+        audience: 'shop-api',
+        logger: silentLogger,
+      });
+      const tokens = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => issuer.userToken({ username: `u${i}`, audience: 'shop-api' })),
+      );
+      for (const token of tokens) await verifier.verify(token);
+      assert.equal(verifier.stats.cacheHits, 0);
+      for (const token of tokens) await verifier.verify(token);
+      assert.equal(verifier.stats.cacheHits, 0, 'second sight admits, it does not serve');
+      for (const token of tokens) await verifier.verify(token);
+      assert.equal(verifier.stats.cacheHits, 50);
+    } finally {
+      await issuer.close();
+    }
+  });
+});
+
+describe('SeenFilter and tokenIndex', () => {
+  test('remembers a sighting, tells distinct tokens apart, stays a small integer index', () => {
+    const filter = new SeenFilter(1000);
+    const tokens = Array.from({ length: 500 }, (_, i) => `h.p.${sha256(`token ${i}`)}${sha256(`tail ${i}`)}`);
+    for (const token of tokens) assert.equal(filter.seenBefore(token), false);
+    // 500 random tokens in 2,048 slots: ~57 slot collisions, and each costs both tokens their
+    // second-sight admission here (the miss re-records over the other), so ~390 are expected.
+    const remembered = tokens.filter((token) => filter.seenBefore(token)).length;
+    assert.ok(remembered >= 360, `most sightings survive in a table of 2,048 slots (${remembered})`);
+    assert.equal(filter.seenBefore(tokens[0] as string), true, 'just recorded');
+    const indexes = new Set(tokens.map(tokenIndex));
+    assert.equal(indexes.size, tokens.length);
+    for (const index of indexes) assert.ok(Number.isInteger(index) && index >= 0 && index < 2 ** 30);
+    assert.equal(tokenIndex('x'), tokenIndex('x'), 'short input is fine');
+  });
+});
