@@ -10,7 +10,7 @@ import type { DownstreamResponse } from '../downstream/http.ts';
 export function relay(reply: FastifyReply, service: string, res: DownstreamResponse): FastifyReply {
   if (res.status === 401 || res.status === 403) {
     throw new UpstreamRejected(
-      `${service} refused shop-api's service account (HTTP ${res.status}); check its client roles in the realm`,
+      `${service} refused shop-api's service account (HTTP ${res.status}); check its client roles and optional scopes in the realm`,
     );
   }
   if (res.status >= 500)

@@ -157,7 +157,8 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
       relay(
         reply,
         'inventory',
-        await deps.inventory.http.request({
+        // stock:admin lives only in the inventory-admin scope: the checkout token could not do this.
+        await deps.inventory.admin.request({
           method: 'PUT',
           path: `/api/inventory/stock/${request.params.productId}`,
           body: { onHand: request.body.onHand },
@@ -187,7 +188,7 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
       relay(
         reply,
         'notification',
-        await deps.notification.http.request({
+        await deps.notification.admin.request({
           method: 'GET',
           path: '/api/notifications/mailbox',
           query: request.query,
@@ -196,10 +197,11 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
   );
 
   if (!deps.faultsEnabled) return;
+  // Each service's switch with its own `<service>-faults` token (faults:manage of that service only).
   const clients = {
-    inventory: deps.inventory.http,
-    payment: deps.payment.http,
-    notification: deps.notification.http,
+    inventory: deps.inventory.faults,
+    payment: deps.payment.faults,
+    notification: deps.notification.faults,
   };
 
   app.get(

@@ -38,16 +38,26 @@ export interface InventoryClient {
   /** 'gone' when the hold was released or expired before we could commit it. */
   commit(orderId: string, deadline?: number): Promise<'committed' | 'gone'>;
   release(orderId: string, deadline?: number): Promise<void>;
-  /** Admin adjustment of on-hand stock (creates the stock row for a new product). */
+  /** Admin adjustment of on-hand stock (creates the stock row for a new product); uses `admin`. */
   setStock(productId: number, onHand: number): Promise<StockLevel>;
-  /** Raw pass-through for the admin views. */
+  /** Raw pass-through for the admin views, with the checkout token (stock:read, stock:reserve). */
   http: DownstreamHttp;
+  /** The same service with a `scope=inventory-admin` token (stock:admin only). */
+  admin: DownstreamHttp;
+  /** The same service with a `scope=inventory-faults` token (faults:manage only). */
+  faults: DownstreamHttp;
 }
 
-export function createInventoryClient(http: DownstreamHttp): InventoryClient {
+export function createInventoryClient(
+  http: DownstreamHttp,
+  privileged: { admin: DownstreamHttp; faults: DownstreamHttp },
+): InventoryClient {
   const base = '/api/inventory';
+  const { admin, faults } = privileged;
   return {
     http,
+    admin,
+    faults,
     async getStock(productIds, options = {}) {
       const query = productIds ? { productIds: productIds.map(String).join(',') } : undefined;
       const res = await http.request({
@@ -110,7 +120,11 @@ export function createInventoryClient(http: DownstreamHttp): InventoryClient {
       throw unexpectedResponse('inventory', 'POST release', res.status, res.body);
     },
     async setStock(productId, onHand) {
-      const res = await http.request({ method: 'PUT', path: `${base}/stock/${productId}`, body: { onHand } });
+      const res = await admin.request({
+        method: 'PUT',
+        path: `${base}/stock/${productId}`,
+        body: { onHand },
+      });
       if (!isSuccess(res.status)) throw unexpectedResponse('inventory', 'PUT stock', res.status, res.body);
       return res.body as StockLevel;
     },

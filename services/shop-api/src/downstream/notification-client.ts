@@ -16,12 +16,22 @@ export type SendResult =
 /** Typed client of the notification contract (CONTRIBUTING.md "notification"). Throws when unreachable. */
 export interface NotificationClient {
   send(event: NotificationEvent): Promise<SendResult>;
+  /** Raw pass-through with the outbox's token (notifications:send only). */
   http: DownstreamHttp;
+  /** The same service with a `scope=notification-admin` token (notifications:read: the mailbox). */
+  admin: DownstreamHttp;
+  /** The same service with a `scope=notification-faults` token (faults:manage only). */
+  faults: DownstreamHttp;
 }
 
-export function createNotificationClient(http: DownstreamHttp): NotificationClient {
+export function createNotificationClient(
+  http: DownstreamHttp,
+  privileged: { admin: DownstreamHttp; faults: DownstreamHttp },
+): NotificationClient {
   return {
     http,
+    admin: privileged.admin,
+    faults: privileged.faults,
     async send(event) {
       const res = await http.request({ method: 'POST', path: '/api/notifications', body: event });
       if (isSuccess(res.status))

@@ -29,13 +29,20 @@ export interface PaymentClient {
     idempotencyKey: string,
     deadline?: number,
   ): Promise<{ refundId: string }>;
+  /** Raw pass-through with the checkout token (payments:charge, payments:refund, payments:read). */
   http: DownstreamHttp;
+  /** The same service with a `scope=payment-faults` token (faults:manage only). */
+  faults: DownstreamHttp;
 }
 
-export function createPaymentClient(http: DownstreamHttp): PaymentClient {
+export function createPaymentClient(
+  http: DownstreamHttp,
+  privileged: { faults: DownstreamHttp },
+): PaymentClient {
   const base = '/api/payments';
   return {
     http,
+    faults: privileged.faults,
     async charge(request, idempotencyKey, deadline) {
       const res = await http.request({
         method: 'POST',

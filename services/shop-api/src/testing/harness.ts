@@ -10,7 +10,11 @@ import { createTestDatabase } from '@mockmart/service-kit/testing';
 import { captureLogs } from '@mockmart/service-kit/testing';
 import { buildApp, type ShopApp } from '../app.ts';
 import { loadServiceConfig, type Config } from '../config.ts';
-import { createDownstreamClients, type Downstream } from '../downstream/create-clients.ts';
+import {
+  createDownstreamClients,
+  type Downstream,
+  type DownstreamScope,
+} from '../downstream/create-clients.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../outbox/dispatcher.ts';
 import { createRecoveryWorker, type RecoveryWorker } from '../recovery/recovery-worker.ts';
 import { startFakeInventory, type FakeInventory } from './fake-inventory.ts';
@@ -39,6 +43,18 @@ export interface Harness {
 
 const migrationsDir = new URL('../../migrations/', import.meta.url);
 
+const scope = (audience: string, roles: string[]) => ({ audience, clientRoles: { [audience]: roles } });
+export const SHOP_API_SCOPES: Record<DownstreamScope, ReturnType<typeof scope>> = {
+  'inventory-api': scope('inventory-service', ['stock:read', 'stock:reserve']),
+  'payment-api': scope('payment-service', ['payments:charge', 'payments:refund', 'payments:read']),
+  'notification-api': scope('notification-service', ['notifications:send']),
+  'inventory-admin': scope('inventory-service', ['stock:admin']),
+  'notification-admin': scope('notification-service', ['notifications:read']),
+  'inventory-faults': scope('inventory-service', ['faults:manage']),
+  'payment-faults': scope('payment-service', ['faults:manage']),
+  'notification-faults': scope('notification-service', ['faults:manage']),
+};
+
 /**
  * shop-api in-process (inject) on a throwaway PostgreSQL database, a local token issuer, and small
  * Fastify fakes of inventory, payment and notification on 127.0.0.1:0 — real HTTP and real signed
@@ -46,22 +62,9 @@ const migrationsDir = new URL('../../migrations/', import.meta.url);
  */
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const clients = techstoreClients();
-  clients['shop-api']!.scopes = {
-    'inventory-api': {
-      audience: 'inventory-service',
-      clientRoles: { 'inventory-service': ['stock:read', 'stock:reserve', 'stock:admin', 'faults:manage'] },
-    },
-    'payment-api': {
-      audience: 'payment-service',
-      clientRoles: {
-        'payment-service': ['payments:charge', 'payments:refund', 'payments:read', 'faults:manage'],
-      },
-    },
-    'notification-api': {
-      audience: 'notification-service',
-      clientRoles: { 'notification-service': ['notifications:send', 'notifications:read', 'faults:manage'] },
-    },
-  };
+  // The realm's optional scopes (deploy/keycloak "Service-token scopes"), one audience and only the
+  // listed roles each, so the fakes' role checks prove which token each call carries.
+  clients['shop-api']!.scopes = SHOP_API_SCOPES;
   const issuer = await startTestIssuer({ clients });
   const verifierFor = (audience: string) =>
     createAccessTokenVerifier({ idp: issuer.idp, audience, logger: silentLogger });
