@@ -88,25 +88,64 @@ describe('administration in the browser', { timeout: 300_000 }, () => {
     },
   );
 
-  test('admin sees all orders and flips a fault switch through shop-api', { timeout: 60_000 }, async () => {
-    const admin = await shop.newPage('admin');
-    await shop.journey(admin, 'admin-orders-faults', async () => {
-      await admin.goto('/admin/orders');
-      await expectVisible(admin.getByRole('heading', { name: 'All orders' }));
-      await shop.screenshot(admin, 'admin-orders');
+  test(
+    'admin refunds a confirmed order, the shopper sees it refunded; fault switches flip through shop-api',
+    { timeout: 90_000 },
+    async () => {
+      const shopper = await shop.newPage('mario');
+      let orderId = 0;
+      await shop.journey(shopper, 'order-for-refund', async () => {
+        await shopper.goto('/products/2');
+        await shopper.getByTestId('add-to-cart-2').click();
+        await expectText(shopper.getByTestId('cart-count'), /^[1-9]/);
+        const placed = await fetchFromPage(shopper, '/api/checkout', {
+          method: 'POST',
+          csrf: true,
+          headers: { 'Idempotency-Key': crypto.randomUUID() },
+          body: {
+            shippingAddress: {
+              firstName: 'Mario',
+              lastName: 'Rossi',
+              address: 'Via Roma 1',
+              city: 'Bologna',
+              zipCode: '40100',
+              phone: '+39 051 1234567',
+            },
+            paymentMethod: 'credit-card',
+          },
+        });
+        assert.equal(placed.status, 201, JSON.stringify(placed.body));
+        orderId = (placed.body as { order: { id: number } }).order.id;
+      });
 
-      await admin.getByTestId('admin-tab-faults').click();
-      await expectText(admin.getByTestId('fault-payment-current'), 'none');
-      const payment = admin.getByTestId('fault-payment');
-      await payment.getByLabel('Mode').selectOption('decline');
-      await payment.getByLabel('For the next N calls (optional)').fill('1');
-      await payment.getByRole('button', { name: 'Apply' }).click();
-      await expectText(admin.getByTestId('fault-payment-current'), 'decline');
-      await shop.screenshot(admin, 'admin-faults');
-      await payment.getByRole('button', { name: 'Reset' }).click();
-      await expectText(admin.getByTestId('fault-payment-current'), 'none');
-    });
-  });
+      const admin = await shop.newPage('admin');
+      await shop.journey(admin, 'admin-orders-faults', async () => {
+        await admin.goto('/admin/orders');
+        await expectText(admin.getByTestId(`admin-order-status-${orderId}`), /^confirmed$/i);
+        await shop.screenshot(admin, 'admin-orders');
+        await admin.getByTestId(`cancel-order-${orderId}`).click();
+        await admin.getByTestId('confirm-cancel-order').click();
+        await expectText(admin.getByTestId(`admin-order-status-${orderId}`), /^refunded$/i, 30_000);
+
+        await admin.getByTestId('admin-tab-faults').click();
+        await expectText(admin.getByTestId('fault-payment-current'), 'none');
+        const payment = admin.getByTestId('fault-payment');
+        await payment.getByLabel('Mode').selectOption('decline');
+        await payment.getByLabel('For the next N calls (optional)').fill('1');
+        await payment.getByRole('button', { name: 'Apply' }).click();
+        await expectText(admin.getByTestId('fault-payment-current'), 'decline');
+        await shop.screenshot(admin, 'admin-faults');
+        await payment.getByRole('button', { name: 'Reset' }).click();
+        await expectText(admin.getByTestId('fault-payment-current'), 'none');
+      });
+
+      await shop.journey(shopper, 'refund-seen-by-shopper', async () => {
+        await shopper.goto(`/orders/${orderId}`);
+        await expectText(shopper.getByTestId('order-detail-status'), /^refunded$/i);
+        await expectText(shopper.getByTestId('order-history'), /refunded/i);
+      });
+    },
+  );
 
   test(
     'when an admin lowers the stock below what is in a cart, checkout says what is left',

@@ -15,6 +15,9 @@ export type RequestOptions = {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Fired when the API says the session is gone (expired, logged out elsewhere, back-channel). */
+export const UNAUTHORIZED_EVENT = 'techstore:unauthorized';
+
 export function buildUrl(path: string, query?: RequestOptions['query']): string {
   if (!query) return path;
   const search = new URLSearchParams();
@@ -49,6 +52,9 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     } catch {
       parsed = undefined;
     }
+  }
+  if (response.status === 401 && path.startsWith('/api/') && typeof window !== 'undefined') {
+    window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
   }
   if (!response.ok) {
     const problem: Problem =

@@ -3,7 +3,7 @@
 // the CSRF token) to end the session before following the IdP's logout URL.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
-import { api } from './api-client.ts';
+import { UNAUTHORIZED_EVENT, api } from './api-client.ts';
 import { setCsrfToken } from './csrf.ts';
 
 export type SessionUser = {
@@ -60,6 +60,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     void refresh();
+    // A 401 from the API means the gateway session ended (expiry, logout in another tab, or the
+    // idp's back-channel logout): re-read /bff/user so the header and guards follow at once.
+    const onUnauthorized = () => void refresh();
+    window.addEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
+    return () => window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
   }, [refresh]);
 
   const login = useCallback((returnTo?: string) => {

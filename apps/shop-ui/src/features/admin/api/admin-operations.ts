@@ -60,6 +60,11 @@ export async function listAllOrders(signal?: AbortSignal): Promise<AdminOrder[]>
   }));
 }
 
+/** confirmed → refunded (full refund); a stuck pending/reserved/paid order → cancelled. */
+export async function cancelOrder(id: number, note?: string): Promise<void> {
+  await api.post(`/api/admin/orders/${id}/cancel`, note ? { note } : {});
+}
+
 export async function listMail(orderId: string, signal?: AbortSignal): Promise<Mail[]> {
   return itemsOf(
     await api.get<Mail[] | { items: Mail[] }>('/api/admin/mailbox', {
