@@ -6,7 +6,8 @@
  *      time added per request, which a loaded machine does not distort.
  *   2. logins per second through the full code + PKCE flow against the embedded idp
  *      (GET /bff/login → idp form → POST credentials → /bff/callback), 8 browsers in parallel.
- * Bounded: about 20 s. Run: node bench/gateway-overhead.bench.ts
+ * Bounded: about 20 s. Run: node bench/gateway-overhead.bench.ts (SESSION_CACHE_MS=0 to measure without
+ * the per-replica session cache, i.e. one PostgreSQL read per request)
  * Database: the local PostgreSQL when reachable (a throwaway database), else in-memory PGlite.
  */
 import { pino } from 'pino';
@@ -38,7 +39,12 @@ const database = await createTestDatabase({
 const upstream = await startEchoUpstream();
 const system = await startGatewayWithIdp(
   database.db,
-  { SHOP_API_URL: upstream.url, RATE_LIMIT_LOGIN_PER_MINUTE: '1000000', LOG_LEVEL: 'silent' },
+  {
+    SHOP_API_URL: upstream.url,
+    RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+    LOG_LEVEL: 'silent',
+    SESSION_CACHE_MS: process.env.SESSION_CACHE_MS ?? '1000',
+  },
   { logger: pino({ level: 'silent' }) },
 );
 try {
