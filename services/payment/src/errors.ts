@@ -29,3 +29,8 @@ export const RefundExceedsCharge = defineError(
   'The refund is larger than what is left of the charge',
 );
 export const PaymentUnavailable = defineError('PAY_UNAVAILABLE', 503, 'Payment provider unavailable');
+export const ChargeVoided = defineError(
+  'PAY_CHARGE_VOIDED',
+  409,
+  'The charge was voided by its caller before it arrived',
+);

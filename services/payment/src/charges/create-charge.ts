@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '@mockmart/service-kit/db';
 import { declineReason, type DeclineReason } from '../decline-rules.ts';
-import { IdempotencyMismatch, OrderAlreadyPaid } from '../errors.ts';
+import { ChargeVoided, IdempotencyMismatch, OrderAlreadyPaid } from '../errors.ts';
+import { isVoided } from './void-charge.ts';
 import { fingerprint } from '../request-fingerprint.ts';
 import {
   findByKey,
@@ -30,7 +31,8 @@ export interface ChargeDeps {
  * decides the outcome — succeeded or declined, both recorded — and every replay with the same key
  * and body gets that outcome back; the same key with another body is PAY_IDEMPOTENCY_MISMATCH.
  * Concurrent requests with one key serialise on an advisory lock; an order can have at most one
- * succeeded charge (a unique partial index backs this up across keys).
+ * succeeded charge (a unique partial index backs this up across keys). A key its caller voided
+ * (see void-charge.ts) is refused.
  */
 export async function createCharge(
   deps: ChargeDeps,
@@ -45,6 +47,9 @@ export async function createCharge(
       if (existing) {
         if (existing.requestHash !== requestHash) throw mismatch();
         return { created: false, charge: existing };
+      }
+      if (await isVoided(tx, clientId, idempotencyKey)) {
+        throw new ChargeVoided('This Idempotency-Key was voided by its caller; nothing was charged');
       }
       const paid = await findSucceededForOrder(tx, request.orderId);
       if (paid) throw alreadyPaid(request.orderId, paid.chargeId);

@@ -5,12 +5,15 @@ import type { PaymentAccess } from '../access.ts';
 import { PaymentDeclined } from '../errors.ts';
 import { createCharge } from './create-charge.ts';
 import { listCharges, publicCharge } from './charges-repository.ts';
+import { voidChargeKey } from './void-charge.ts';
 import {
   chargeBodySchema,
   chargeListQuerySchema,
   chargeListSchema,
   chargeSchema,
   idempotencyHeadersSchema,
+  voidBodySchema,
+  voidResultSchema,
 } from './schemas.ts';
 
 export interface ChargeRoutesOptions {
@@ -56,6 +59,32 @@ export async function chargeRoutes(fastify: FastifyInstance, options: ChargeRout
         });
       }
       return reply.status(201).send(publicCharge(charge));
+    },
+  );
+
+  // For a caller that lost track of a charge request (crash, timeout): answers the charge made with
+  // that key, or voids the key so the request is refused if it still arrives. Same role as charging.
+  app.post(
+    '/api/payments/charges/void',
+    {
+      config: { auth: access.charge },
+      schema: {
+        tags,
+        headers: idempotencyHeadersSchema,
+        body: voidBodySchema,
+        response: { 200: voidResultSchema },
+      },
+    },
+    async (request, reply) => {
+      await beforeCall(reply);
+      const outcome = await voidChargeKey(db, {
+        clientId: request.principal.clientId ?? request.principal.subject,
+        idempotencyKey: request.headers['idempotency-key'],
+        orderId: request.body.orderId,
+      });
+      return outcome.status === 'voided'
+        ? outcome
+        : { status: 'charged' as const, charge: publicCharge(outcome.charge) };
     },
   );
 

@@ -49,3 +49,11 @@ export const chargeListQuerySchema = strictObject({
 });
 
 export const chargeListSchema = Type.Object({ items: Type.Array(chargeSchema) });
+
+/** Settle an unknown charge request: the Idempotency-Key header names the request to settle. */
+export const voidBodySchema = strictObject({ orderId: orderIdSchema });
+
+export const voidResultSchema = Type.Object({
+  status: Type.Union([Type.Literal('voided'), Type.Literal('charged')]),
+  charge: Type.Optional(chargeSchema),
+});
