@@ -67,7 +67,8 @@ async function issueTokens(): Promise<Tokens> {
     shop.userToken('admin', 'admin123'),
     shop.serviceToken('shop-api', secret, 'inventory-api'),
     shop.serviceToken('shop-api', secret, 'payment-api'),
-    shop.serviceToken('shop-api', secret, 'notification-api'),
+    // Reading the mailbox needs notifications:read, which only the notification-admin scope maps.
+    shop.serviceToken('shop-api', secret, 'notification-admin'),
   ]);
   return { mario, admin, inventory, payment, notification };
 }
