@@ -1,31 +1,14 @@
-import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
-import { loadIdpConfig } from './config.ts';
-import { IdpError } from './errors.ts';
-import { startIdp } from './start-idp.ts';
+import { enableCompileCache, flushCompileCache } from 'node:module';
 
-/** `npm run idp`: the embedded identity provider as a standalone process (env: see README). */
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const logger = pino({ name: 'idp', level: process.env.LOG_LEVEL ?? 'info' });
-
-try {
-  const config = loadIdpConfig(process.env, root);
-  const idp = await startIdp({ ...config, logger });
-  // performance.now() counts from process start: the figure includes Node start-up and module loading.
-  logger.info({ issuer: idp.issuer('techstore'), readyMs: Math.round(performance.now()) }, 'idp ready');
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), 5000);
-    timer.unref();
-    void idp.close().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
-} catch (err) {
-  if (err instanceof IdpError) {
-    logger.fatal({ code: err.code }, err.message);
-  } else {
-    logger.fatal({ err }, 'idp failed to start');
-  }
-  process.exit(1);
-}
+/**
+ * `npm run idp`: the embedded identity provider as a standalone process (env: see README).
+ *
+ * Start-up time is mostly compiling modules (Fastify and its schema compilers, pino, jose, and our
+ * TypeScript after type stripping). Node's on-disk compile cache (NODE_COMPILE_CACHE, else the
+ * system temp folder) makes every start after the first skip that work. It must be enabled before
+ * anything else loads, hence this small entry and a dynamic import of the real one. The cache is
+ * written once the idp is ready (not only at a clean exit), so a killed idp still leaves it.
+ */
+enableCompileCache();
+await import('./run-standalone.ts'); // settles once the idp listens (top-level await inside)
+flushCompileCache();

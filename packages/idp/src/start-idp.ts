@@ -5,6 +5,7 @@ import { issuerOf, type IdpContext } from './context.ts';
 import { DEFAULT_COMPAT, IdpError, type CompatOptions } from './errors.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { rotateRealmKeys } from './keys/rotate.ts';
+import { hashDeferredPasswords } from './password/deferred-hashing.ts';
 import { DEFAULT_SCRYPT, type ScryptParams } from './password/scrypt.ts';
 import { buildRealm } from './realm/build-realm.ts';
 import { loadRealmFiles, mergeRealms } from './realm/load-realm-files.ts';
@@ -108,7 +109,6 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
     production: options.production ?? false,
     fetch: options.fetch ?? fetch,
   };
-  void dummyHash(ctx); // warm up in the background
   const app = await buildIdpApp(ctx);
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
@@ -117,6 +117,14 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
     options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   ctx.publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
+  // Only now, and one at a time: scrypt hashes hold thread-pool threads (see deferred-hashing.ts).
+  void (async () => {
+    for (const realm of realms)
+      await hashDeferredPasswords(realm.users, (err) =>
+        logger.error({ err, realm: realm.name }, 'password hashing failed'),
+      );
+    await dummyHash(ctx); // unknown users then cost the same hash as known ones from the first login on
+  })().catch((err: unknown) => logger.error({ err }, 'password hashing failed'));
   const sweep = setInterval(() => ctx.sessions.sweep((name) => ctx.realms.get(name)?.settings), 60_000);
   sweep.unref();
   logger.info(

@@ -1,6 +1,7 @@
 import { IdpError } from '../errors.ts';
 import { uuid } from '../lib/ids.ts';
-import { fromKeycloakCredential, hashPassword, type ScryptParams } from '../password/scrypt.ts';
+import { deferPasswordHash } from '../password/deferred-hashing.ts';
+import { fromKeycloakCredential, type ScryptParams } from '../password/scrypt.ts';
 import {
   BUILTIN_DEFAULT_SCOPES,
   BUILTIN_OPTIONAL_SCOPES,
@@ -107,12 +108,8 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
     users.set(user.id, user);
     const password = u.credentials?.find((cr) => cr.type === 'password');
     if (password?.value !== undefined) {
-      const plain = password.value;
-      // Not awaited: start-up stays fast; a login for this user waits for its hash.
-      user.passwordHashing = hashPassword(plain, hashing).then((h) => {
-        user.passwordHash = h;
-        delete user.passwordHashing;
-      });
+      // Hashed after start-up (startIdp), or at once when a login for this user comes first.
+      deferPasswordHash(users, user, password.value, hashing);
     } else if (password?.secretData && password.credentialData) {
       user.passwordHash = fromKeycloakCredential(password.secretData, password.credentialData);
     }

@@ -58,8 +58,11 @@ export interface User {
   lastName?: string;
   attributes: Record<string, string[]>;
   passwordHash?: string;
-  /** Set while an imported plain-text password is still being hashed (hashing runs after start-up). */
-  passwordHashing?: Promise<void>;
+  /**
+   * Set while an imported plain-text password is still to be hashed (hashing runs after start-up,
+   * see password/deferred-hashing.ts); awaiting it hashes now if it has not started yet.
+   */
+  passwordHashing?: PromiseLike<void>;
   requiredActions: string[];
   /** Directly assigned role keys (composites are expanded at token time). */
   roleKeys: Set<string>;
