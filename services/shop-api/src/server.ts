@@ -20,6 +20,7 @@ const db = await openDatabase({
   dataDir: config.DATA_DIR,
   migrationsDir: new URL('../migrations/', import.meta.url),
   logger,
+  poolSize: config.DATABASE_POOL_SIZE,
 });
 
 // Issuer split (problem 1): tokens carry the public issuer; keys and tokens come from the internal URL.

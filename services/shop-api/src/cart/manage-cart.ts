@@ -8,8 +8,9 @@ import {
   putBackLines,
   readLines,
   setLineQuantity,
-  takeLines,
+  takePricedLines,
   type CartLine,
+  type PricedCartLine,
 } from './cart-repository.ts';
 import { fetchAvailability } from '../catalog/availability.ts';
 import { findProduct, findProductsByIds } from '../catalog/products-repository.ts';
@@ -117,9 +118,12 @@ export async function mergeCarts(
   return { ...summarise(await viewCart(deps, into)), merged };
 }
 
-/** For checkout: takes the whole cart in the caller's transaction (exactly-once consumption). */
-export function consumeCart(tx: Queryable, owner: CartOwner): Promise<CartLine[]> {
-  return takeLines(tx, owner.key);
+/**
+ * For checkout: takes the whole cart in the caller's transaction (exactly-once consumption), each
+ * line with its current catalog price.
+ */
+export function consumeCart(tx: Queryable, owner: CartOwner): Promise<PricedCartLine[]> {
+  return takePricedLines(tx, owner.key);
 }
 
 /** For a failed checkout: gives the shopper their cart back. */
@@ -127,4 +131,4 @@ export function restoreCart(db: Queryable, owner: CartOwner, lines: readonly Car
   return putBackLines(db, owner.key, lines);
 }
 
-export type { CartLine };
+export type { CartLine, PricedCartLine };

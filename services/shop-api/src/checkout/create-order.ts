@@ -1,8 +1,7 @@
 import { consumeCart, type CartLine } from '../cart/manage-cart.ts';
-import { findProductsByIds } from '../catalog/products-repository.ts';
 import { CartEmpty } from '../errors.ts';
 import { attachOrder, claimKey, type IdempotencyRecord } from './idempotency-repository.ts';
-import { findOrder, insertOrder, type OrderRow } from './orders-repository.ts';
+import { insertOrder, type OrderRow } from './orders-repository.ts';
 import type { CartOwner } from '../cart/cart-owner.ts';
 import type { Database } from '../lib/db.ts';
 import type { CheckoutBody } from './schemas.ts';
@@ -19,8 +18,9 @@ export type Created =
 
 /**
  * Step 1 of the saga, one local transaction: claim the Idempotency-Key (if any), take the whole
- * cart, price it from the catalog (never from the client), write the pending order. Either all of
- * it happens or none: a double submit finds an empty cart, a concurrent same-key request finds the key.
+ * cart priced from the catalog (never from the client), write the pending order. Either all of
+ * it happens or none: a double submit finds an empty cart, a concurrent same-key request finds the
+ * key. Four statements, whatever the cart's size.
  */
 export async function createPendingOrder(
   db: Database,
@@ -33,32 +33,23 @@ export async function createPendingOrder(
       const existing = await claimKey(tx, shopper.userId, idempotency.key, idempotency.requestHash);
       if (existing) return { kind: 'existing', record: existing };
     }
-    const lines = await consumeCart(tx, shopper.cart);
-    const products = new Map(
-      (
-        await findProductsByIds(
-          tx,
-          lines.map((l) => l.product_id),
-        )
-      ).map((p) => [p.id, p]),
-    );
-    const priced = lines.flatMap((line) => {
-      const product = products.get(line.product_id);
-      return product
+    const taken = await consumeCart(tx, shopper.cart);
+    const priced = taken.flatMap((line) =>
+      line.name !== null && line.price_minor !== null && line.currency !== null
         ? [
             {
-              productId: product.id,
-              productName: product.name,
+              productId: line.product_id,
+              productName: line.name,
               quantity: line.quantity,
-              unitPriceMinor: product.price_minor,
-              currency: product.currency.trim(),
+              unitPriceMinor: line.price_minor,
+              currency: line.currency.trim(),
             },
           ]
-        : [];
-    });
+        : [],
+    );
     // Throwing rolls back the key claim too: an empty-cart answer is not stored.
     if (priced.length === 0) throw new CartEmpty('Add products to the cart before checking out');
-    const orderId = await insertOrder(tx, {
+    const order = await insertOrder(tx, {
       userId: shopper.userId,
       userEmail: shopper.email,
       userName: shopper.name,
@@ -68,7 +59,8 @@ export async function createPendingOrder(
       paymentMethod: body.paymentMethod,
       items: priced,
     });
-    if (idempotency) await attachOrder(tx, shopper.userId, idempotency.key, orderId);
-    return { kind: 'created', order: (await findOrder(tx, orderId))!, lines };
+    if (idempotency) await attachOrder(tx, shopper.userId, idempotency.key, order.id);
+    const lines = taken.map((l) => ({ product_id: l.product_id, quantity: l.quantity }));
+    return { kind: 'created', order, lines };
   });
 }

@@ -1,10 +1,10 @@
 import { compensate, type CompensationDeps } from './compensate-order.ts';
-import { advance, confirm, end } from './order-transitions.ts';
+import { advance, settle, type Outcome, type Settled } from './order-transitions.ts';
 import { orderRef } from '../outbox/order-events.ts';
 import type { CartLine } from '../cart/manage-cart.ts';
 import type { CartOwner } from '../cart/cart-owner.ts';
 import type { Database } from '../lib/db.ts';
-import type { OrderRow, UnavailableLine } from './orders-repository.ts';
+import type { OrderRow, PassedStep, UnavailableLine } from './orders-repository.ts';
 import type { OrderStatus } from './schemas.ts';
 
 export interface SagaDeps extends CompensationDeps {
@@ -25,11 +25,24 @@ export interface SagaInput {
  * Reserve → charge → confirm, for an order already written as pending. Every way out is a final
  * state: confirmed, or failed with its reason after compensation (release, refund). What could not
  * be compensated now is flagged and finished by the recovery worker.
+ *
+ * Writes, and why each is there (the recovery worker settles an in-flight order from downstream
+ * facts looked up by order id — reservation and charges — so it needs the pending row and nothing
+ * more to finish or undo any step):
+ * - `pending` (create-order.ts): the order exists before any remote call;
+ * - `reserved`, one statement, before the charge — the pivot: the durable mark that stock is held
+ *   and money may now move, which also restarts the "stuck after" clock of recovery and admin cancel;
+ * - the final state in one transaction with the outbox row and the stored Idempotency-Key answer.
+ *   `paid` is not written on its own: the charge is found at payment by order id, and the step is
+ *   recorded in the history (with its time) by the final transaction.
  */
-export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput): Promise<OrderRow> {
+export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput): Promise<Settled> {
   const deadline = Date.now() + deps.checkoutDeadlineMs;
   const ref = orderRef(order.id);
   const restore = { owner: cart, lines };
+  const passed: PassedStep[] = [];
+  const finish = (from: OrderStatus, outcome: Outcome) =>
+    settle(deps.db, order, [from], outcome, { passed, storeAnswer: true });
 
   const giveUp = async (
     from: OrderStatus,
@@ -42,10 +55,14 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
     // A charge whose outcome we never saw may still land later: keep the order on the recovery
     // worker's list so it re-checks payment once more after the dust settles.
     const pending = !done.complete || charge.chargeMayExist === true;
-    return end(deps.db, order, [from], {
+    return finish(from, {
       status: 'failed',
       reason,
-      patch: { compensationPending: pending, ...(done.refundId ? { refundId: done.refundId } : {}) },
+      patch: {
+        compensationPending: pending,
+        ...(charge.chargeId ? { chargeId: charge.chargeId } : {}),
+        ...(done.refundId ? { refundId: done.refundId } : {}),
+      },
       restore,
     });
   };
@@ -64,7 +81,7 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
   }
   if (!reservation.ok) {
     if (reservation.reason === 'conflict') return giveUp('pending', 'reservation_conflict', undefined, {});
-    return end(deps.db, order, ['pending'], {
+    return finish('pending', {
       status: 'failed',
       reason: 'out_of_stock',
       patch: { unavailable: await named(deps.db, order.id, reservation.unavailable) },
@@ -92,7 +109,7 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
   }
   if (!charge.ok) {
     const released = await compensate(deps, order, {});
-    return end(deps.db, order, ['reserved'], {
+    return finish('reserved', {
       status: 'failed',
       reason: 'payment_declined',
       detail: charge.reason,
@@ -100,18 +117,18 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
       restore,
     });
   }
-  await advance(deps.db, order, ['reserved'], 'paid', { chargeId: charge.chargeId });
+  passed.push({ status: 'paid', at: new Date() });
 
   // 3. Commit the reservation and confirm; the confirmation mail goes through the outbox.
   let committed;
   try {
     committed = await deps.inventory.commit(ref, deadline);
   } catch (error) {
-    return giveUp('paid', 'inventory_unavailable', error, { chargeId: charge.chargeId });
+    return giveUp('reserved', 'inventory_unavailable', error, { chargeId: charge.chargeId });
   }
   if (committed === 'gone')
-    return giveUp('paid', 'reservation_expired', undefined, { chargeId: charge.chargeId });
-  return confirm(deps.db, order, ['paid'], charge.chargeId);
+    return giveUp('reserved', 'reservation_expired', undefined, { chargeId: charge.chargeId });
+  return finish('reserved', { status: 'confirmed', chargeId: charge.chargeId });
 }
 
 async function named(

@@ -1,15 +1,12 @@
 import { restoreCart, type CartLine } from '../cart/manage-cart.ts';
 import { enqueueOrderNotification } from '../outbox/order-events.ts';
-import {
-  findOrder,
-  findOrderItems,
-  transition,
-  type OrderRow,
-  type TransitionPatch,
-} from './orders-repository.ts';
+import { answerFor, type CheckoutAnswer } from './checkout-response.ts';
+import { storeResponse } from './idempotency-repository.ts';
+import { toOrderView } from './order-view.ts';
+import { transition, type OrderRow, type PassedStep, type TransitionPatch } from './orders-repository.ts';
 import type { CartOwner } from '../cart/cart-owner.ts';
 import type { Database, Queryable } from '../lib/db.ts';
-import type { OrderStatus } from './schemas.ts';
+import type { OrderStatus, OrderView } from './schemas.ts';
 
 /** Thrown when an order was moved by someone else (recovery, admin) between two saga steps. */
 export class OrderMovedConcurrently extends Error {
@@ -19,15 +16,7 @@ export class OrderMovedConcurrently extends Error {
   }
 }
 
-async function itemsForMail(tx: Queryable, orderId: number) {
-  return (await findOrderItems(tx, [orderId])).map((i) => ({
-    productName: i.product_name,
-    quantity: i.quantity,
-    priceMinor: i.unit_price_minor,
-  }));
-}
-
-/** A plain step (pending → reserved → paid): no notification. */
+/** A plain step (pending → reserved): one statement, no notification. */
 export async function advance(
   db: Queryable,
   order: OrderRow,
@@ -36,25 +25,6 @@ export async function advance(
   patch: TransitionPatch = {},
 ): Promise<void> {
   if (!(await transition(db, order.id, from, to, patch))) throw new OrderMovedConcurrently(order.id, to);
-}
-
-/** Confirmed + its notification in the outbox, in one transaction. */
-export async function confirm(
-  db: Database,
-  order: OrderRow,
-  from: readonly OrderStatus[],
-  chargeId: string,
-): Promise<OrderRow> {
-  return db.transaction(async (tx) => {
-    if (!(await transition(tx, order.id, from, 'confirmed', { reason: null, chargeId })))
-      throw new OrderMovedConcurrently(order.id, 'confirmed');
-    const updated = (await findOrder(tx, order.id))!;
-    await enqueueOrderNotification(tx, updated, 'order.confirmed', {
-      status: 'confirmed',
-      items: await itemsForMail(tx, order.id),
-    });
-    return updated;
-  });
 }
 
 export interface Ending {
@@ -66,11 +36,75 @@ export interface Ending {
   restore?: { owner: CartOwner; lines: readonly CartLine[] };
 }
 
-const MAIL: Record<Ending['status'], 'order.failed' | 'order.cancelled' | 'order.refunded'> = {
+export type Outcome = { status: 'confirmed'; chargeId: string } | Ending;
+
+export interface SettleOptions {
+  /** Steps passed since the last write, recorded in the history with their time. */
+  passed?: readonly PassedStep[];
+  /** Also store the checkout's answer for its Idempotency-Key (the live checkout). */
+  storeAnswer?: boolean;
+}
+
+export interface Settled {
+  order: OrderRow;
+  view: OrderView;
+  answer: CheckoutAnswer;
+}
+
+const MAIL = {
+  confirmed: 'order.confirmed',
   failed: 'order.failed',
   cancelled: 'order.cancelled',
   refunded: 'order.refunded',
-};
+} as const;
+
+/**
+ * A final state in one transaction: the status (and the steps passed on the way), its
+ * notification in the outbox, the cart given back on a failed checkout, and — for the live
+ * checkout — the answer stored for the Idempotency-Key. All of it or none: a crash leaves the
+ * order in flight for the recovery worker, never half-finished.
+ */
+export async function settle(
+  db: Database,
+  order: OrderRow,
+  from: readonly OrderStatus[],
+  outcome: Outcome,
+  options: SettleOptions = {},
+): Promise<Settled> {
+  return db.transaction(async (tx) => {
+    const patch: TransitionPatch =
+      outcome.status === 'confirmed'
+        ? { reason: null, chargeId: outcome.chargeId }
+        : { ...outcome.patch, reason: outcome.reason, detail: outcome.detail ?? null };
+    const updated = await transition(tx, order.id, from, outcome.status, patch, options.passed);
+    if (!updated) throw new OrderMovedConcurrently(order.id, outcome.status);
+    const view = await toOrderView(tx, updated);
+    await enqueueOrderNotification(tx, updated, MAIL[outcome.status], {
+      status: outcome.status,
+      ...(outcome.status === 'confirmed' ? {} : { reason: outcome.reason }),
+      items: view.items.map((i) => ({
+        productName: i.productName,
+        quantity: i.quantity,
+        priceMinor: i.priceMinor,
+      })),
+    });
+    if (outcome.status !== 'confirmed' && outcome.restore)
+      await restoreCart(tx, outcome.restore.owner, outcome.restore.lines);
+    const answer = answerFor(view);
+    if (options.storeAnswer) await storeResponse(tx, order.id, answer.status, answer.response);
+    return { order: updated, view, answer };
+  });
+}
+
+/** Confirmed + its notification in the outbox, in one transaction. */
+export async function confirm(
+  db: Database,
+  order: OrderRow,
+  from: readonly OrderStatus[],
+  chargeId: string,
+): Promise<OrderRow> {
+  return (await settle(db, order, from, { status: 'confirmed', chargeId })).order;
+}
 
 /** A terminal unhappy state with its reason and notification, in one transaction. */
 export async function end(
@@ -79,20 +113,5 @@ export async function end(
   from: readonly OrderStatus[],
   ending: Ending,
 ): Promise<OrderRow> {
-  return db.transaction(async (tx) => {
-    const moved = await transition(tx, order.id, from, ending.status, {
-      ...ending.patch,
-      reason: ending.reason,
-      detail: ending.detail ?? null,
-    });
-    if (!moved) throw new OrderMovedConcurrently(order.id, ending.status);
-    const updated = (await findOrder(tx, order.id))!;
-    await enqueueOrderNotification(tx, updated, MAIL[ending.status], {
-      status: ending.status,
-      reason: ending.reason,
-      items: await itemsForMail(tx, order.id),
-    });
-    if (ending.restore) await restoreCart(tx, ending.restore.owner, ending.restore.lines);
-    return updated;
-  });
+  return (await settle(db, order, from, ending)).order;
 }

@@ -56,10 +56,20 @@ export interface NewOrder {
 
 export const IN_FLIGHT: readonly OrderStatus[] = ['pending', 'reserved', 'paid'];
 
-export async function insertOrder(tx: Queryable, order: NewOrder): Promise<number> {
-  const { rows } = await tx.query<{ id: number }>(
-    `INSERT INTO orders (user_id, user_email, user_name, total_minor, currency, shipping_address, payment_method)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+/**
+ * Writes the order, its items and its first history row in one statement (one round trip inside
+ * the checkout transaction) and returns the stored row.
+ */
+export async function insertOrder(tx: Queryable, order: NewOrder): Promise<OrderRow> {
+  const { rows } = await tx.query<OrderRow>(
+    `WITH o AS (
+       INSERT INTO orders (user_id, user_email, user_name, total_minor, currency, shipping_address, payment_method)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *),
+     items AS (
+       INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price_minor)
+       SELECT o.id, i.* FROM o, unnest($8::int[], $9::text[], $10::int[], $11::int[]) AS i),
+     history AS (INSERT INTO order_status_history (order_id, status) SELECT id, 'pending' FROM o)
+     SELECT * FROM o`,
     [
       order.userId,
       order.userEmail,
@@ -68,22 +78,13 @@ export async function insertOrder(tx: Queryable, order: NewOrder): Promise<numbe
       order.currency,
       JSON.stringify(order.shippingAddress),
       order.paymentMethod,
-    ],
-  );
-  const id = rows[0]!.id;
-  await tx.query(
-    `INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price_minor)
-     SELECT $1, * FROM unnest($2::int[], $3::text[], $4::int[], $5::int[])`,
-    [
-      id,
       order.items.map((i) => i.productId),
       order.items.map((i) => i.productName),
       order.items.map((i) => i.quantity),
       order.items.map((i) => i.unitPriceMinor),
     ],
   );
-  await tx.query(`INSERT INTO order_status_history (order_id, status) VALUES ($1, 'pending')`, [id]);
-  return id;
+  return rows[0]!;
 }
 
 export interface TransitionPatch {
@@ -96,8 +97,20 @@ export interface TransitionPatch {
 }
 
 /**
+ * A step the saga went through without writing it on its own (e.g. `paid`: the charge is looked up
+ * at payment by order id, so recovery does not need it stored before the next call). It is added
+ * to the history, with the time it happened, by the transition that follows it.
+ */
+export interface PassedStep {
+  status: OrderStatus;
+  at: Date;
+}
+
+/**
  * Moves an order to `to` only if it is still in one of `from` (optimistic, race-free against the
- * recovery worker and admin actions). Returns false when someone else moved it first.
+ * recovery worker and admin actions), and appends the history rows (`passed` steps, then `to`) —
+ * one statement, so the status and its history can never disagree. Returns the updated row, or
+ * undefined when someone else moved the order first.
  */
 export async function transition(
   tx: Queryable,
@@ -105,18 +118,29 @@ export async function transition(
   from: readonly OrderStatus[],
   to: OrderStatus,
   patch: TransitionPatch = {},
-): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `UPDATE orders SET status = $3,
-        status_reason = CASE WHEN $4::boolean THEN $5 ELSE status_reason END,
-        status_detail = CASE WHEN $4::boolean THEN $6 ELSE status_detail END,
-        charge_id = COALESCE($7, charge_id),
-        refund_id = COALESCE($8, refund_id),
-        unavailable = COALESCE($9::jsonb, unavailable),
-        compensation_pending = COALESCE($10, compensation_pending),
-        recovery_lease_until = NULL,
-        updated_at = now()
-      WHERE id = $1 AND status = ANY($2::text[])`,
+  passed: readonly PassedStep[] = [],
+): Promise<OrderRow | undefined> {
+  const { rows } = await tx.query<OrderRow>(
+    `WITH moved AS (
+       UPDATE orders SET status = $3,
+          status_reason = CASE WHEN $4::boolean THEN $5 ELSE status_reason END,
+          status_detail = CASE WHEN $4::boolean THEN $6 ELSE status_detail END,
+          charge_id = COALESCE($7, charge_id),
+          refund_id = COALESCE($8, refund_id),
+          unavailable = COALESCE($9::jsonb, unavailable),
+          compensation_pending = COALESCE($10, compensation_pending),
+          recovery_lease_until = NULL,
+          updated_at = now()
+        WHERE id = $1 AND status = ANY($2::text[])
+        RETURNING *),
+     history AS (
+       INSERT INTO order_status_history (order_id, status, reason, at)
+       SELECT moved.id, step.status, step.reason, step.at
+         FROM moved,
+              unnest($11::text[] || $3::text, $12::text[] || $5::text,
+                     $13::timestamptz[] || now()) WITH ORDINALITY AS step (status, reason, at, n)
+        ORDER BY step.n)
+     SELECT * FROM moved`,
     [
       id,
       from,
@@ -128,15 +152,12 @@ export async function transition(
       patch.refundId ?? null,
       patch.unavailable ? JSON.stringify(patch.unavailable) : null,
       patch.compensationPending ?? null,
+      passed.map((p) => p.status),
+      passed.map(() => null),
+      passed.map((p) => p.at),
     ],
   );
-  if ((rowCount ?? 0) === 0) return false;
-  await tx.query('INSERT INTO order_status_history (order_id, status, reason) VALUES ($1, $2, $3)', [
-    id,
-    to,
-    patch.reason ?? null,
-  ]);
-  return true;
+  return rows[0];
 }
 
 export async function settleCompensation(

@@ -3,11 +3,10 @@ import { userCart } from '../cart/cart-owner.ts';
 import { IdempotencyInProgress, IdempotencyMismatch } from '../errors.ts';
 import { hashRequest } from '../lib/request-hash.ts';
 import { assertMayCheckout } from './checkout-permission.ts';
-import { answerFor, type CheckoutAnswer } from './checkout-response.ts';
+import type { CheckoutAnswer } from './checkout-response.ts';
 import { createPendingOrder, type Shopper } from './create-order.ts';
-import { readKey, storeResponse, type IdempotencyRecord } from './idempotency-repository.ts';
+import { readKey, type IdempotencyRecord } from './idempotency-repository.ts';
 import { runSaga, type SagaDeps } from './order-saga.ts';
-import { toOrderView } from './order-view.ts';
 import type { Principal } from '@mockmart/auth';
 import type { CheckoutBody } from './schemas.ts';
 
@@ -24,7 +23,8 @@ export type PlaceOrderResult = CheckoutAnswer & { replayed: boolean };
  * 1. the shopper must be allowed to check out;
  * 2. the cart becomes a pending order in one transaction (the key, if any, is claimed there too);
  * 3. the saga reserves, charges and confirms — or compensates and fails with a reason;
- * 4. the answer is stored for the Idempotency-Key, so a retry gets the same answer and no second order.
+ * 4. the answer is stored for the Idempotency-Key (in the saga's final transaction), so a retry
+ *    gets the same answer and no second order.
  */
 export async function placeOrder(deps: SagaDeps, input: PlaceOrderInput): Promise<PlaceOrderResult> {
   assertMayCheckout(input.principal);
@@ -36,10 +36,9 @@ export async function placeOrder(deps: SagaDeps, input: PlaceOrderInput): Promis
   const created = await createPendingOrder(deps.db, shopper, input.body, idempotency);
   if (created.kind === 'existing') return replay(deps, shopper.userId, idempotency!, created.record);
 
-  const final = await runSaga(deps, { order: created.order, lines: created.lines, cart: shopper.cart });
+  // The saga's final transaction also stores this answer for the key (if any).
+  const { answer } = await runSaga(deps, { order: created.order, lines: created.lines, cart: shopper.cart });
   deps.onOutboxWrite?.();
-  const answer = answerFor(await toOrderView(deps.db, final));
-  if (idempotency) await storeResponse(deps.db, final.id, answer.status, answer.response);
   return { ...answer, replayed: false };
 }
 

@@ -19,10 +19,16 @@ export interface Charge {
 
 export type ChargeResult = { ok: true; chargeId: string } | { ok: false; reason: string; chargeId?: string };
 
+/** What became of a charge request, once settled: it was made (with its outcome) or it never will be. */
+export type SettledCharge =
+  { status: 'charged'; chargeId: string; succeeded: boolean } | { status: 'voided' };
+
 /** Typed client of the payment contract (CONTRIBUTING.md "payment"). Throws when unreachable. */
 export interface PaymentClient {
   charge(request: ChargeRequest, idempotencyKey: string, deadline?: number): Promise<ChargeResult>;
   listCharges(orderId: string): Promise<Charge[]>;
+  /** Settles a charge request whose fate is unknown: its outcome, or a void so it can never land. */
+  settle(orderId: string, idempotencyKey: string): Promise<SettledCharge>;
   refund(
     chargeId: string,
     reason: string,
@@ -71,6 +77,22 @@ export function createPaymentClient(
       const res = await http.request({ method: 'GET', path: `${base}/charges`, query: { orderId } });
       if (!isSuccess(res.status)) throw unexpectedResponse('payment', 'GET charges', res.status, res.body);
       return (res.body as { items: Charge[] }).items;
+    },
+    async settle(orderId, idempotencyKey) {
+      const res = await http.request({
+        method: 'POST',
+        path: `${base}/charges/void`,
+        body: { orderId },
+        idempotencyKey,
+      });
+      if (!isSuccess(res.status)) throw unexpectedResponse('payment', 'POST void', res.status, res.body);
+      const body = res.body as {
+        status: 'voided' | 'charged';
+        charge?: { chargeId: string; status: string };
+      };
+      return body.status === 'charged' && body.charge
+        ? { status: 'charged', chargeId: body.charge.chargeId, succeeded: body.charge.status === 'succeeded' }
+        : { status: 'voided' };
     },
     async refund(chargeId, reason, idempotencyKey, deadline) {
       const res = await http.request({

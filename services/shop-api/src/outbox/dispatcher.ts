@@ -44,10 +44,7 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
     let failure: { error: string; retryable: boolean };
     try {
       const result = await options.notification.send(row.payload as NotificationEvent);
-      if (result.delivered) {
-        await markDelivered(options.db, row.id);
-        return true;
-      }
+      if (result.delivered) return true;
       failure = { error: `HTTP ${result.status}`, retryable: result.retryable };
     } catch (error) {
       failure = { error: (error as Error).message, retryable: true };
@@ -73,7 +70,11 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
       const rows = await leaseDue(options.db, batchSize, leaseMs);
       if (rows.length === 0) return delivered;
       const results = await Promise.all(rows.map(deliver));
-      delivered += results.filter(Boolean).length;
+      // One write for the whole batch. A crash before it means these events are sent again after
+      // their lease: at-least-once, and the receiver deduplicates by eventId.
+      const sent = rows.filter((_, i) => results[i]).map((row) => row.id);
+      await markDelivered(options.db, sent);
+      delivered += sent.length;
       if (rows.length < batchSize) return delivered;
     }
   }

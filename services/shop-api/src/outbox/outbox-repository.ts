@@ -39,10 +39,12 @@ export async function leaseDue(db: Queryable, limit: number, leaseMs: number): P
   return rows;
 }
 
-export async function markDelivered(db: Queryable, id: number): Promise<void> {
+/** Marks a batch delivered in one statement (one commit per dispatcher pass, not per event). */
+export async function markDelivered(db: Queryable, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
   await db.query(
-    'UPDATE outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1',
-    [id],
+    'UPDATE outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])',
+    [ids],
   );
 }
 

@@ -6,6 +6,7 @@ import { toOrderView } from '../checkout/order-view.ts';
 import { IN_FLIGHT, settleCompensation, type OrderRow } from '../checkout/orders-repository.ts';
 import { orderRef } from '../outbox/order-events.ts';
 import type { Database } from '../lib/db.ts';
+import { settleCharge } from './settle-charge.ts';
 
 export interface RecoveryDeps extends CompensationDeps {
   db: Database;
@@ -15,16 +16,24 @@ export type RecoveryOutcome = 'confirmed' | 'failed' | 'compensated' | 'still-pe
 
 /**
  * Finishes an order a crashed or interrupted checkout left behind, from the facts downstream
- * (reservation status, charges) rather than from what we believe happened:
- * - paid and stock still held or committed → commit and confirm (the customer paid: complete it);
+ * (reservation status, the charge's settled outcome) rather than from what we believe happened:
+ * - charged and stock still held or committed → commit and confirm (the customer paid: complete it);
  * - anything else → release, refund any successful charge, fail with the reason.
  * A failed order with compensation pending gets its release/refund retried.
+ * Once a charge may have been sent (the order got past `pending`), its outcome is settled by
+ * asking payment to settle its key (see settle-charge.ts), never guessed from a listing.
  * Every call it makes is idempotent, so running it twice (or on two replicas) is harmless.
  */
 export async function recoverOrder(deps: RecoveryDeps, order: OrderRow): Promise<RecoveryOutcome> {
   if (!IN_FLIGHT.includes(order.status)) {
+    // A failed order whose charge outcome was unknown: settle it first, so a charge that lands
+    // after this pass cannot escape the refund.
+    const settled =
+      order.charge_id === null && order.status === 'failed' && (await reachedCharge(deps.db, order.id))
+        ? await settleCharge(deps.payment, order)
+        : undefined;
     const done = await compensate(deps, order, {
-      chargeId: order.charge_id,
+      chargeId: order.charge_id ?? (settled?.outcome === 'succeeded' ? settled.chargeId : null),
       chargeMayExist: true,
       releaseStock: order.status !== 'refunded',
     });
@@ -34,11 +43,12 @@ export async function recoverOrder(deps: RecoveryDeps, order: OrderRow): Promise
   }
 
   const ref = orderRef(order.id);
-  const [reservation, charges] = await Promise.all([
+  // A pending order never reached the charge step; from `reserved` on, a charge may be in flight.
+  const [reservation, settled] = await Promise.all([
     deps.inventory.getReservation(ref),
-    deps.payment.listCharges(ref),
+    order.status === 'pending' ? Promise.resolve(undefined) : settleCharge(deps.payment, order),
   ]);
-  const charge = charges.find((c) => c.status === 'succeeded');
+  const charge = settled?.outcome === 'succeeded' ? settled : undefined;
 
   let final: OrderRow;
   if (charge && (reservation?.status === 'held' || reservation?.status === 'committed')) {
@@ -66,4 +76,13 @@ export async function recoverOrder(deps: RecoveryDeps, order: OrderRow): Promise
 function answerParts(view: Parameters<typeof answerFor>[0]) {
   const answer = answerFor(view);
   return [answer.status, answer.response] as const;
+}
+
+/** Whether the order ever got to the charge step (it was `reserved` at some point). */
+async function reachedCharge(db: Database, orderId: number): Promise<boolean> {
+  const { rows } = await db.query(
+    "SELECT 1 FROM order_status_history WHERE order_id = $1 AND status IN ('reserved', 'paid') LIMIT 1",
+    [orderId],
+  );
+  return rows.length > 0;
 }

@@ -103,12 +103,14 @@ describe('recovery worker', { timeout: 60_000 }, () => {
     const id = await stuckOrder('crash4', 'reserved');
     await reserve(id);
     h.payment.faults.list = 'down';
+    h.payment.faults.void = 'down';
     try {
       const counts = await h.recovery.runOnce();
       assert.equal(counts.error, 1);
       assert.equal((await order(id)).status, 'reserved');
     } finally {
       delete h.payment.faults.list;
+      delete h.payment.faults.void;
     }
     await h.db.query('UPDATE orders SET recovery_lease_until = NULL WHERE id = $1', [id]);
     await h.recovery.runOnce();
@@ -125,5 +127,35 @@ describe('recovery worker', { timeout: 60_000 }, () => {
     assert.equal(counts.compensated, 1);
     assert.equal((await order(late)).compensation_pending, false);
     assert.equal(h.payment.charges.find((c) => c.orderId === String(late))?.status, 'refunded');
+  });
+
+  test('a charge still in flight when recovery gives the order up can never land afterwards', async () => {
+    const id = await stuckOrder('crash6', 'reserved');
+    await reserve(id);
+    await h.db.query(
+      "INSERT INTO order_status_history (order_id, status) VALUES ($1, 'pending'), ($1, 'reserved')",
+      [id],
+    );
+    const counts = await h.recovery.runOnce();
+    assert.equal(counts.failed, 1);
+    assert.equal((await order(id)).status_reason, 'abandoned');
+    // The request the crashed checkout had sent arrives only now: payment refuses it.
+    const late = await charge(id).catch((error: Error) => error);
+    assert.ok(late instanceof Error, 'the late charge must not succeed');
+    assert.equal(h.payment.charges.filter((c) => c.orderId === String(id)).length, 0);
+  });
+
+  test('a failed order whose charge outcome was unknown gets the charge that did land refunded', async () => {
+    const id = await stuckOrder('crash7', 'reserved');
+    await reserve(id);
+    await h.db.query("INSERT INTO order_status_history (order_id, status) VALUES ($1, 'reserved')", [id]);
+    await charge(id);
+    await h.db.query(
+      `UPDATE orders SET status = 'failed', status_reason = 'payment_unavailable', compensation_pending = true WHERE id = $1`,
+      [id],
+    );
+    const counts = await h.recovery.runOnce();
+    assert.equal(counts.compensated, 1);
+    assert.equal(h.payment.charges.find((c) => c.orderId === String(id))?.status, 'refunded');
   });
 });

@@ -18,7 +18,11 @@ export interface FakePayment {
   refunds: { refundId: string; chargeId: string; key: string }[];
   /** 'down': 503 without charging; 'lost-answer': charges, then answers 503 every time (outcome unknown to the caller);
    * 'lost-once': charges, answers 503 once, then behaves. */
-  faults: Partial<Record<'charge' | 'list' | 'refund', 'down' | 'slow' | 'lost-answer' | 'lost-once'>>;
+  faults: Partial<
+    Record<'charge' | 'list' | 'refund' | 'void', 'down' | 'slow' | 'lost-answer' | 'lost-once'>
+  >;
+  /** Keys voided by the caller: a charge with one of them is refused with 409. */
+  voided: Set<string>;
   delayMs: number;
   calls: Record<string, number>;
   close(): Promise<void>;
@@ -31,6 +35,7 @@ export async function startFakePayment(verifier: AccessTokenVerifier): Promise<F
   const state: Omit<FakePayment, 'url' | 'close'> = {
     charges: [],
     refunds: [],
+    voided: new Set(),
     faults: {},
     delayMs: 0,
     calls: {},
@@ -51,6 +56,7 @@ export async function startFakePayment(verifier: AccessTokenVerifier): Promise<F
       return seen.hash === hash
         ? reply.code(seen.status).send(seen.body)
         : reply.code(422).send({ code: 'PAY_IDEMPOTENCY_MISMATCH' });
+    if (state.voided.has(key)) return reply.code(409).send({ code: 'PAY_CHARGE_VOIDED' });
     const chargeId = `ch_${state.charges.length + 1}`;
     const declined = body.paymentMethod === 'test-decline';
     const charge: FakeCharge = {
@@ -73,6 +79,22 @@ export async function startFakePayment(verifier: AccessTokenVerifier): Promise<F
     }
     return reply.code(answer.status).send(answer.body);
   });
+  app.post(
+    '/api/payments/charges/void',
+    { config: { auth: role('payments:charge') } },
+    async (request, reply) => {
+      state.calls.void = (state.calls.void ?? 0) + 1;
+      if (state.faults.void === 'down') return reply.code(503).send({ code: 'PAY_DOWN' });
+      const key = request.headers['idempotency-key'] as string;
+      const seen = byKey.get(key);
+      if (!seen) {
+        state.voided.add(key);
+        return { status: 'voided' };
+      }
+      const chargeId = (seen.body as { chargeId: string }).chargeId;
+      return { status: 'charged', charge: state.charges.find((c) => c.chargeId === chargeId) };
+    },
+  );
   app.get('/api/payments/charges', { config: { auth: role('payments:read') } }, async (request, reply) => {
     state.calls.list = (state.calls.list ?? 0) + 1;
     if (state.faults.list === 'down') return reply.code(503).send({ code: 'PAY_DOWN' });
