@@ -632,7 +632,7 @@ describe(
             const charges = await chargesOf([order.id]);
             const reservation = await reservationOf(order.id);
             const stock = await shop.admin.stock(admin, PRODUCT.crash);
-            facts = JSON.stringify({ givenUp, order: o, charges, reservation, before, stock });
+            facts = JSON.stringify({ inDoubt, order: o, charges, reservation, before, stock });
             const agree =
               o!.status === 'confirmed'
                 ? reservation === 'committed' &&
