@@ -52,6 +52,19 @@ describe('/auth/* proxy to the idp', { timeout: 30_000 }, () => {
     );
   });
 
+  test('leaves framing and cross-origin headers to the idp (keycloak-js frames its login-status page)', async () => {
+    const response = await gateway.app.inject({
+      method: 'GET',
+      url: '/auth/realms/techstore/protocol/openid-connect/login-status-iframe.html',
+      headers: { host: 'shop.example' },
+    });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['x-frame-options'], undefined);
+    assert.equal(response.headers['content-security-policy'], undefined);
+    assert.equal(response.headers['cross-origin-resource-policy'], undefined);
+    assert.equal(response.headers['x-content-type-options'], 'nosniff', 'neutral hardening still applies');
+  });
+
   test('streams form posts through unchanged (the login form)', async () => {
     const response = await gateway.app.inject({
       method: 'POST',

@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 /**
  * Strict headers for everything the gateway serves. The CSP allows only same-origin resources and
  * no inline script (the Vite build emits external module scripts only); `frame-ancestors 'none'`
- * stops clickjacking. Responses proxied from the idp keep the idp's own CSP (its login page is the
- * idp's business), but get every header they lack.
+ * stops clickjacking. Responses proxied from the idp are the idp's business: its login-status
+ * iframe and 3p-cookie pages exist to be framed by client origins (keycloak-js's checkLoginIframe)
+ * and its endpoints answer CORS for registered web origins, so framing and cross-origin headers
+ * are left as the idp sent them; only the neutral hardening headers are added where missing.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -32,6 +34,14 @@ export function securityHeaders(secure: boolean): Record<string, string> {
   };
 }
 
+/** Headers the gateway never adds to the idp's responses (they would break framing and CORS). */
+const IDP_DECIDES = new Set([
+  'content-security-policy',
+  'x-frame-options',
+  'cross-origin-resource-policy',
+  'cross-origin-opener-policy',
+]);
+
 export function registerSecurityHeaders(
   app: FastifyInstance,
   options: { secure: boolean; idpPrefix: string },
@@ -40,7 +50,7 @@ export function registerSecurityHeaders(
   app.addHook('onSend', async (request, reply, payload) => {
     const fromIdp = request.url === options.idpPrefix || request.url.startsWith(`${options.idpPrefix}/`);
     for (const [name, value] of headers) {
-      if (fromIdp && reply.hasHeader(name)) continue;
+      if (fromIdp && (reply.hasHeader(name) || IDP_DECIDES.has(name))) continue;
       void reply.header(name, value);
     }
     void reply.removeHeader('x-powered-by');
