@@ -12,12 +12,13 @@ import { findRealm, formOf } from './realm-lookup.ts';
 import { withParams } from './redirect-uris.ts';
 import { setSsoCookies, ssoSession } from './sso-cookie.ts';
 
+// Keycloak's login page headers. No `form-action`: browsers apply it to the redirect that follows
+// the form post, which would block every client on another origin than the idp.
 const LOGIN_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store, must-revalidate, max-age=0',
   'x-frame-options': 'SAMEORIGIN',
-  'content-security-policy':
-    "frame-src 'self'; frame-ancestors 'self'; object-src 'none'; form-action 'self'",
+  'content-security-policy': "frame-src 'self'; frame-ancestors 'self'; object-src 'none'",
   'referrer-policy': 'no-referrer',
   'x-content-type-options': 'nosniff',
 };

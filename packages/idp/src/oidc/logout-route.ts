@@ -15,7 +15,8 @@ const HTML = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
   'x-frame-options': 'SAMEORIGIN',
-  'content-security-policy': "frame-ancestors 'self'; form-action 'self'",
+  // No `form-action`: the confirm form redirects to the client's post_logout_redirect_uri.
+  'content-security-policy': "frame-ancestors 'self'; object-src 'none'",
 };
 
 /**

@@ -1,5 +1,6 @@
 import { convertClaimValue, setClaim } from '../claims.ts';
 import type { ProtocolMapper } from '../mapper-context.ts';
+import { webOriginsOf } from '../../oidc/cors.ts';
 
 /** `oidc-usersessionmodel-note-mapper`: a user-session note → claim (AUTH_TIME, client_id, clientHost …). */
 export const sessionNoteMapper: ProtocolMapper = (claims, config, ctx) => {
@@ -30,20 +31,6 @@ export const acrMapper: ProtocolMapper = (claims, _config, ctx) => {
 
 /** `oidc-allowed-origins-mapper`: the client's web origins, `+` expanded to the redirect-URI origins. */
 export const allowedOriginsMapper: ProtocolMapper = (claims, _config, ctx) => {
-  const origins = new Set<string>();
-  for (const origin of ctx.client.webOrigins) {
-    if (origin !== '+') {
-      origins.add(origin);
-      continue;
-    }
-    for (const uri of ctx.client.redirectUris) {
-      try {
-        const url = new URL(uri.replace(/\*$/, ''));
-        origins.add(url.origin);
-      } catch {
-        // relative redirect URIs have no origin
-      }
-    }
-  }
+  const origins = webOriginsOf(ctx.client);
   if (origins.size > 0) claims['allowed-origins'] = [...origins];
 };
