@@ -565,7 +565,7 @@ describe(
     );
 
     test(
-      'a charge still in doubt when recovery gives the order up is refunded once it lands (no money kept for a failed order)',
+      'a charge still in doubt keeps the order in flight until payment settles it, then the order and the money agree',
       { timeout: 240_000 },
       withLogs(async (t) => {
         const admin = await adminToken();
