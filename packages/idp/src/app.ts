@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type { IdpContext } from './context.ts';
 import { IdpError, OAuthError } from './errors.ts';
@@ -30,7 +30,9 @@ export async function buildIdpApp(ctx: IdpContext): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
     // The token endpoint logs its own, cheaper line (see token-route.ts): two JSON lines per grant
     // at info cost more CPU than the rest of the request handling outside signing.
-    disableRequestLogging: (request: { url?: string }) => isTokenEndpointUrl(request.url),
+    logController: new LogController({
+      disableRequestLogging: (request: { url?: string }) => isTokenEndpointUrl(request.url),
+    }),
   });
   await app.register(formbody);
 

@@ -119,11 +119,13 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
   ctx.publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
   // Only now, and one at a time: scrypt hashes hold thread-pool threads (see deferred-hashing.ts).
   void (async () => {
+    const started = performance.now();
     for (const realm of realms)
       await hashDeferredPasswords(realm.users, (err) =>
         logger.error({ err, realm: realm.name }, 'password hashing failed'),
       );
     await dummyHash(ctx); // unknown users then cost the same hash as known ones from the first login on
+    logger.info({ ms: Math.round(performance.now() - started) }, 'imported passwords hashed');
   })().catch((err: unknown) => logger.error({ err }, 'password hashing failed'));
   const sweep = setInterval(() => ctx.sessions.sweep((name) => ctx.realms.get(name)?.settings), 60_000);
   sweep.unref();

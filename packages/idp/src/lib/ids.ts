@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID, timingSafeEqual, createHash } from 'node:crypto';
+import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 export const uuid = (): string => randomUUID();
 
@@ -7,8 +7,9 @@ export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('
 
 /** Constant-time comparison of two strings of possibly different length. */
 export function safeEqual(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
+  // Equal-length digests for timingSafeEqual; crypto.hash is the one-shot form (no Hash objects).
+  const ha = hash('sha256', a, 'buffer');
+  const hb = hash('sha256', b, 'buffer');
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { SignJWT } from 'jose';
 import { issuerOf, type IdpContext } from '../context.ts';
 import { uuid } from '../lib/ids.ts';
 import type { Client, Realm, User } from '../realm/model.ts';
 import { orderClaims, type Claims } from './claims.ts';
-import { grantScopes } from './grant-scopes.ts';
+import { grantScopes, type GrantedScopes } from './grant-scopes.ts';
 import { runMappers } from './run-mappers.ts';
+import { signJwt } from './sign-jwt.ts';
 import type { MapperContext } from './mapper-context.ts';
 import { tokenRoles } from './role-scope.ts';
 
@@ -48,8 +48,8 @@ export function mapperContext(
   ctx: IdpContext,
   input: Pick<IssueInput, 'realm' | 'client' | 'user' | 'sessionNotes' | 'acr'>,
   scopeParam: string | undefined,
+  granted: GrantedScopes = grantScopes(input.realm, input.client, scopeParam),
 ): MapperContext {
-  const granted = grantScopes(input.realm, input.client, scopeParam);
   return {
     realm: input.realm,
     client: input.client,
@@ -73,7 +73,7 @@ export async function issueTokens(ctx: IdpContext, input: IssueInput): Promise<I
   const iat = Math.floor(now / 1000);
   const issuer = issuerOf(ctx, realm.name);
   const granted = grantScopes(realm, client, input.scopeParam);
-  const mctx = mapperContext(ctx, input, input.scopeParam);
+  const mctx = mapperContext(ctx, input, input.scopeParam, granted);
   const lightweight = client.attributes['client.use.lightweight.access.token.enabled'] === 'true';
   const sessionType = input.transient ? 'tr' : input.offline ? 'of' : 'on';
 
@@ -156,12 +156,12 @@ export async function signRs256(
   typ = 'JWT',
 ): Promise<string> {
   const { kid, key } = ctx.keys.activeRsa(realm);
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ, kid }).sign(key);
+  return signJwt(claims, { alg: 'RS256', typ, kid }, key);
 }
 
 export async function signHs512(ctx: IdpContext, realm: string, claims: Claims): Promise<string> {
   const { kid, key } = ctx.keys.activeHmac(realm);
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS512', typ: 'JWT', kid }).sign(key);
+  return signJwt(claims, { alg: 'HS512', typ: 'JWT', kid }, key);
 }
 
 /** OIDC Core §3.1.3.6: left half of SHA-256 of the access token, base64url. */
