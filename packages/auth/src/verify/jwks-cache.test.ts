@@ -80,9 +80,44 @@ describe('signing-key cache (JWKS)', { timeout: 30_000 }, () => {
     assert.equal(issuer.counts.jwks, 2, 'a background refresh reached the IdP');
   });
 
-  test('a rotated key is picked up with one refetch; unknown kids refetch at most once per cooldown and are negatively cached', async () => {
+  test('a key rotated right after the warm-up fetch is picked up at once with one refetch', async () => {
+    const { issuer, verifier } = await setup({ jwks: { cooldownMs: 30_000 } });
+    await verifier.verify(await issuer.userToken({ audience: 'shop-api' }));
+    await issuer.rotateKey();
+    await verifier.verify(await issuer.userToken({ audience: 'shop-api' }));
+    assert.equal(issuer.counts.jwks, 2, 'the first fetch (warm-up) does not start a cooldown');
+  });
+
+  test('tokens with a new kid arriving together share one refetch and all verify', async () => {
+    const { issuer, verifier } = await setup({ jwks: { cooldownMs: 30_000 } });
+    await verifier.verify(await issuer.userToken({ audience: 'shop-api' }));
+    await issuer.rotateKey();
+    issuer.faults.jwks = 'slow';
+    issuer.faults.jwksDelayMs = 200;
+    const tokens = await Promise.all(
+      Array.from({ length: 8 }, () => issuer.userToken({ audience: 'shop-api' })),
+    );
+    await Promise.all(tokens.map((token) => verifier.verify(token)));
+    assert.equal(issuer.counts.jwks, 2);
+  });
+
+  test('unknown kids refetch at most once per cooldown and are negatively cached', async () => {
     const { issuer, verifier, clock } = await setup({ jwks: { cooldownMs: 30_000 } });
     await verifier.verify(await issuer.userToken({ audience: 'shop-api' }));
+    const forged = (kid: string) =>
+      issuer.sign(
+        {
+          sub: 'x',
+          iss: issuer.issuer,
+          aud: 'shop-api',
+          typ: 'Bearer',
+          iat: Math.floor(clock.now / 1000),
+          exp: Math.floor(clock.now / 1000) + 600,
+        },
+        { header: { kid } },
+      );
+    await assert.rejects(verifier.verify(await forged('never-published-1')), { reason: 'kid_unknown' });
+    assert.equal(issuer.counts.jwks, 2, 'the first unknown kid refetches');
     await issuer.rotateKey();
     const rotated = await issuer.userToken({ audience: 'shop-api' });
     await assert.rejects(
@@ -90,28 +125,17 @@ describe('signing-key cache (JWKS)', { timeout: 30_000 }, () => {
       { reason: 'kid_unknown' },
       'inside the cooldown: no refetch',
     );
-    assert.equal(issuer.counts.jwks, 1);
+    assert.equal(issuer.counts.jwks, 2);
     clock.now += 31_000;
     await verifier.verify(rotated);
-    assert.equal(issuer.counts.jwks, 2);
-    const forged = await issuer.sign(
-      {
-        sub: 'x',
-        iss: issuer.issuer,
-        aud: 'shop-api',
-        typ: 'Bearer',
-        iat: Math.floor(clock.now / 1000),
-        exp: Math.floor(clock.now / 1000) + 600,
-      },
-      { header: { kid: 'never-published' } },
-    );
+    assert.equal(issuer.counts.jwks, 3);
     clock.now += 31_000;
-    await assert.rejects(verifier.verify(forged), { reason: 'kid_unknown' });
+    await assert.rejects(verifier.verify(await forged('never-published-2')), { reason: 'kid_unknown' });
     clock.now += 31_000;
-    await assert.rejects(verifier.verify(forged), { reason: 'kid_unknown' });
+    await assert.rejects(verifier.verify(await forged('never-published-2')), { reason: 'kid_unknown' });
     assert.equal(
       issuer.counts.jwks,
-      3,
+      4,
       'the second attempt with the same unknown kid is answered from the negative cache',
     );
   });

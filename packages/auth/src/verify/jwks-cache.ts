@@ -61,6 +61,10 @@ export class JwksCache {
   #snapshot: Snapshot | undefined;
   #pending: Promise<Snapshot> | undefined;
   #lastAttemptAt = Number.NEGATIVE_INFINITY;
+  /** Only refetches an unknown kid caused, and failed fetches, count toward the kid cooldown: a
+   *  scheduled refresh or the warm-up must not delay picking up a key rotated just after it. */
+  #lastKidRefetchAt = Number.NEGATIVE_INFINITY;
+  #lastFailureAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     uri: string,
@@ -136,7 +140,12 @@ export class JwksCache {
   ): Promise<KeyResult> {
     const kid = header.kid as string;
     const now = this.#now();
-    if (this.#unknownKids.get(kid, now) || now - this.#lastAttemptAt < this.#cooldown) {
+    // A fetch already under way (another token's refetch, a scheduled refresh) may bring the key:
+    // wait for it rather than refuse while it is in flight.
+    const inFlight = this.#pending;
+    const coolingDown =
+      now - this.#lastKidRefetchAt < this.#cooldown || now - this.#lastFailureAt < this.#cooldown;
+    if (this.#unknownKids.get(kid, now) || (inFlight === undefined && coolingDown)) {
       throw invalidToken(
         'kid_unknown',
         `kid_unknown kid=${kid.slice(0, 64)} (no refetch: cooldown or negative cache)`,
@@ -145,7 +154,8 @@ export class JwksCache {
     }
     let snapshot: Snapshot;
     try {
-      snapshot = await this.#load();
+      if (inFlight === undefined) this.#lastKidRefetchAt = now;
+      snapshot = await (inFlight ?? this.#load());
     } catch {
       throw invalidToken('kid_unknown', `kid_unknown kid=${kid.slice(0, 64)} (refetch failed)`, original);
     }
@@ -233,6 +243,7 @@ export class JwksCache {
       return snapshot;
     } catch (error) {
       this.stats.failures++;
+      this.#lastFailureAt = this.#now();
       this.#logger.warn(
         { jwksUri: this.#uri, err: error instanceof Error ? error.message : String(error) },
         'JWKS fetch failed',
