@@ -1,7 +1,8 @@
 /**
  * The UI under test. Each run builds apps/shop-ui into its own folder (about a second) so the suite
  * always exercises the current source, never a stale apps/shop-ui/dist, and with the development
- * "test card" payment method switched on. The gateway serves it through UI_DIST_DIR.
+ * "test card" payment method switched on. The gateway serves it through UI_DIST_DIR. The folder is
+ * per process: test files run in parallel, and vite empties its output folder before writing.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../../scripts/lib/parts.ts';
 
 export const UI_DIR = join(REPO_ROOT, 'apps/shop-ui');
-export const E2E_UI_DIST = join(REPO_ROOT, 'test-results/e2e-shop-ui-dist');
+export const E2E_UI_DIST = join(REPO_ROOT, `test-results/e2e-shop-ui-dist-${process.pid}`);
 
 export async function buildUi(outDir = E2E_UI_DIST): Promise<string> {
   const vite = join(REPO_ROOT, 'node_modules/vite/bin/vite.js');
