@@ -35,8 +35,13 @@ if (mode === 'bare') {
       'CREATE TABLE products (id int PRIMARY KEY, name text NOT NULL, price int NOT NULL CHECK (price >= 0));\n' +
         "INSERT INTO products VALUES (42, 'Mechanical keyboard', 8999);\n",
     );
-    // PGDATA_DIR: a folder kept between runs (a service's DATA_DIR); else in memory, initdb each time.
-    db = await openDatabase({ dataDir: process.env.PGDATA_DIR || 'memory://', migrationsDir: migrations });
+    // DATABASE_URL: a PostgreSQL server; else PGDATA_DIR: a folder kept between runs (a service's
+    // DATA_DIR); else in memory, initdb each time.
+    db = await openDatabase({
+      url: process.env.DATABASE_URL || undefined,
+      dataDir: process.env.PGDATA_DIR || 'memory://',
+      migrationsDir: migrations,
+    });
   }
   const database = db;
   const app = await createApp({

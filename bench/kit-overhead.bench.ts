@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createThrowawayDatabase } from '../packages/service-kit/src/testing/index.ts';
 
 const SERVER = fileURLToPath(new URL('./kit-bench-server.ts', import.meta.url));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -153,12 +154,22 @@ for (const [index, result] of summary.entries()) {
 console.log('overhead = median throughput lost against bare Fastify (target ≤ 15 %)\n');
 
 const pgdata = mkdtempSync(join(tmpdir(), 'kit-bench-pgdata-'));
+const postgres = await createThrowawayDatabase();
 try {
   const startups: Array<['ready' | 'kit', string, Record<string, string>]> = [
     ['kit', 'createApp, no database', {}],
     ['ready', 'createApp + in-memory PGlite + 1 migration', {}],
     // The first run creates the cluster on disk (like a first `npm start`), the next ones reuse it.
     ['ready', 'createApp + PGlite on disk (1st run initdb) + 1 migration', { PGDATA_DIR: pgdata }],
+    ...(postgres
+      ? [
+          [
+            'ready',
+            'createApp + PostgreSQL (DATABASE_URL) + 1 migration',
+            { DATABASE_URL: postgres.url },
+          ] as ['ready', string, Record<string, string>],
+        ]
+      : []),
   ];
   for (const [mode, label, env] of startups) {
     const times: number[] = [];
@@ -169,5 +180,6 @@ try {
   }
 } finally {
   rmSync(pgdata, { recursive: true, force: true });
+  await postgres?.drop();
 }
 console.log('start-to-ready = spawn → first /health/ready 200 (target < 1500 ms)');
