@@ -5,20 +5,28 @@
  *
  * A part that crashes is reported loudly and the whole system is stopped (exit code 1): a
  * half-running shop hides the failure, and restarting the command is one keystroke.
+ *
+ * For running a second copy (and for tests of this script): MOCKMART_PORT_OFFSET shifts every
+ * port, MOCKMART_DATA_DIR and MOCKMART_SECRETS_FILE move the data folder and the secrets file.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DEFAULT_PORTS, REPO_ROOT } from './lib/parts.ts';
+import { DEFAULT_PORTS, REPO_ROOT, type Ports } from './lib/parts.ts';
 import { startSystem, type RunningSystem } from './lib/processes.ts';
 import { loadOrCreateLocalSecrets } from './lib/local-secrets.ts';
 import { DEV_USERS } from './lib/dev-users.ts';
 import { ensureServiceDatabases } from './lib/service-databases.ts';
 
 const started = Date.now();
-const dataRoot = join(REPO_ROOT, '.data');
-const { secrets, created } = loadOrCreateLocalSecrets(join(REPO_ROOT, '.secrets/local.env'));
-if (created) console.log('Generated local secrets in .secrets/local.env (untracked; delete it to rotate).');
+const offset = Number(process.env.MOCKMART_PORT_OFFSET ?? 0);
+const ports = Object.fromEntries(
+  Object.entries(DEFAULT_PORTS).map(([part, port]) => [part, port + offset]),
+) as unknown as Ports;
+const dataRoot = process.env.MOCKMART_DATA_DIR ?? join(REPO_ROOT, '.data');
+const secretsFile = process.env.MOCKMART_SECRETS_FILE ?? join(REPO_ROOT, '.secrets/local.env');
+const { secrets, created } = loadOrCreateLocalSecrets(secretsFile);
+if (created) console.log(`Generated local secrets in ${secretsFile} (untracked; delete it to rotate).`);
 
 if (!existsSync(join(REPO_ROOT, 'apps/shop-ui/dist/index.html'))) {
   console.log('Building the shop UI once (apps/shop-ui/dist)…');
@@ -51,7 +59,7 @@ process.on('SIGTERM', () => void stopAll(0));
 
 try {
   system = await startSystem(
-    { ports: DEFAULT_PORTS, secrets, dataRoot, databaseUrls: await databaseUrlsFromEnv() },
+    { ports, secrets, dataRoot, databaseUrls: await databaseUrlsFromEnv() },
     {
       onLine: (part, line) => {
         if (verbose || /"level":(40|50|60)|error|warn/i.test(line)) console.log(`${tag(part)} ${line}`);
@@ -70,7 +78,7 @@ try {
   await stopAll(1);
 }
 
-const gateway = `http://localhost:${DEFAULT_PORTS.gateway}`;
+const gateway = `http://localhost:${ports.gateway}`;
 console.log(`
 MockMart is running (${((Date.now() - started) / 1000).toFixed(1)} s)
 
@@ -84,6 +92,8 @@ ${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd
 
   Data            ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite under .data/<service>/pgdata'}; idp keys in .data/idp; traces in .data/traces
   Secrets         .secrets/local.env (generated, untracked)
+
+  Processes       ${[...system!.parts.values()].map((part) => `${part.spec.name} ${part.child.pid}`).join(', ')}
 
 Ctrl-C stops everything.  Add --verbose to see every log line.
 `);
