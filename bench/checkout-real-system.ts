@@ -70,7 +70,7 @@ export async function runRealSystem(options: {
     const stockToken = await system.serviceToken(
       'shop-api',
       system.secrets.SHOP_API_CLIENT_SECRET,
-      'inventory-api',
+      'inventory-admin',
     );
     for (const productId of PRODUCTS) {
       const res = await fetch(`${system.urls.inventory}/api/inventory/stock/${productId}`, {
