@@ -63,6 +63,8 @@ export interface SystemPlan {
   host?: string;
   nodeEnv?: string;
   logLevel?: string;
+  /** PostgreSQL connections per service (DATABASE_POOL_SIZE); tests run several systems at once. */
+  poolSize?: number;
   /** Extra environment per part (tests shorten timers, point to fakes…). */
   extraEnv?: Partial<Record<string, Record<string, string>>>;
 }
@@ -84,6 +86,7 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     KEYCLOAK_INTERNAL_URL: idpUrl,
     KEYCLOAK_REALM: 'techstore',
     KEYCLOAK_RELATIVE_PATH: '/auth',
+    ...(plan.poolSize ? { DATABASE_POOL_SIZE: String(plan.poolSize) } : {}),
   };
   const service = (
     name: keyof NonNullable<SystemPlan['databaseUrls']>,

@@ -3,6 +3,7 @@
  * Each run gets its own data folder, generated secrets and — when the local PostgreSQL answers —
  * one throwaway database per service (PGlite otherwise).
  */
+import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,9 +60,19 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
         databaseUrls: Object.fromEntries(databases.map((db) => [db.service, db.url])),
         nodeEnv: 'test',
         logLevel: 'info',
+        // Several systems run at once in `npm test`, and they share one PostgreSQL (100 connections).
+        poolSize: 3,
         extraEnv: options.extraEnv,
       },
-      { only: options.only, onLine: (part, line) => lines.push(`${part} | ${line}`) },
+      {
+        only: options.only,
+        onLine: (part, line) => {
+          lines.push(`${part} | ${line}`);
+          // MOCKMART_TEST_LOGS=<folder> keeps every part's log in files, for diagnosing a run.
+          if (process.env.MOCKMART_TEST_LOGS)
+            appendFileSync(join(process.env.MOCKMART_TEST_LOGS, `${part}.log`), `${line}\n`);
+        },
+      },
     );
   } catch (error) {
     await Promise.all(databases.map((db) => db.drop().catch(() => {})));

@@ -57,7 +57,11 @@ describe(
               OUTBOX_POLL_MS: '200',
               DOWNSTREAM_TIMEOUT_MS: '20000',
               CHECKOUT_DEADLINE_MS: '60000',
+              // The flash sale's 200 concurrent checkouts: more connections than other test systems.
+              DATABASE_POOL_SIZE: '6',
             },
+            inventory: { DATABASE_POOL_SIZE: '5' },
+            payment: { DATABASE_POOL_SIZE: '5' },
           },
         });
         shop = shopClient(system);

@@ -55,5 +55,23 @@ export function toAppError(error: FastifyError | Error): AppError {
   if (status !== undefined && status >= 400 && status < 500) {
     return new AppError('KIT_BAD_REQUEST', status, 'Bad request', 'The request could not be understood');
   }
+  if (isDatabaseOverloaded(error)) {
+    return new AppError('KIT_DATABASE_UNAVAILABLE', 503, 'Database busy or unreachable', undefined, {
+      cause: error,
+      headers: { 'retry-after': '1' },
+    });
+  }
   return new AppError('KIT_INTERNAL', 500, 'Internal error', undefined, { cause: error });
+}
+
+// Transient, not a bug: the server refuses connections (too many clients, starting up, shutting
+// down) or the pool had no free connection in time. The client may retry: 503 + Retry-After.
+const OVERLOAD_CODES = new Set(['53300', '57P03', '57P01', '08006', '08001', 'ECONNREFUSED']);
+
+function isDatabaseOverloaded(error: Error): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && OVERLOAD_CODES.has(code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated due to connection timeout/.test(
+    error.message,
+  );
 }

@@ -9,6 +9,7 @@ const config = loadServiceConfig();
 
 const db = await openDatabase({
   url: config.DATABASE_URL,
+  poolSize: config.DATABASE_POOL_SIZE,
   dataDir: config.DATA_DIR,
   migrationsDir: new URL('../migrations/', import.meta.url),
 });

@@ -15,13 +15,6 @@ export const configSchema = Type.Object({
   KEYCLOAK_CLIENT_SECRET: secret(
     'client secret of shop-api in the realm (service account for inventory/payment/notification)',
   ),
-  DATABASE_POOL_SIZE: Type.Integer({
-    default: 5,
-    minimum: 1,
-    maximum: 100,
-    description:
-      'PostgreSQL connections of this process; default (2 × cores) + 1 for the 2-core reference machine. Transactions are short and never span a remote call',
-  }),
   INVENTORY_URL: Type.String({
     default: 'http://127.0.0.1:3011',
     pattern: '^https?://[^\\s/]+(/.*)?$',

@@ -27,6 +27,13 @@ export function serviceConfigSchema(serviceName: string, defaultPort: number) {
         description: 'PostgreSQL connection URL; when unset the service uses embedded PGlite under DATA_DIR',
       }),
     ),
+    DATABASE_POOL_SIZE: Type.Integer({
+      default: 5,
+      minimum: 1,
+      maximum: 100,
+      description:
+        'PostgreSQL connections of this process; default (2 × cores) + 1 for the 2-core reference machine. Transactions are short and never span a remote call',
+    }),
     DATA_DIR: Type.String({
       default: `.data/${serviceName}`,
       description: 'folder for local data (PGlite, keys)',

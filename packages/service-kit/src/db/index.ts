@@ -12,11 +12,13 @@ export interface OpenDatabaseOptions {
   migrationsDir?: URL | string;
   logger?: Pick<Logger, 'info'>;
   poolSize?: number;
+  /** How long a query waits for a free pooled connection before failing (→ 503). Default 5 s. */
+  connectTimeoutMs?: number;
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
   const db = options.url
-    ? openPostgres(options.url, { max: options.poolSize })
+    ? openPostgres(options.url, { max: options.poolSize, connectTimeoutMs: options.connectTimeoutMs })
     : await openPglite(options.dataDir);
   if (options.migrationsDir) {
     try {

@@ -6,11 +6,16 @@ const RETRYABLE = new Set(['40001', '40P01']);
 // BIGINT and NUMERIC come back as strings by default; ids and minor units fit in a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
-export function openPostgres(url: string, options: { max?: number } = {}): Database {
+export function openPostgres(
+  url: string,
+  options: { max?: number; connectTimeoutMs?: number } = {},
+): Database {
   const pool = new pg.Pool({
     connectionString: url,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: 5000,
+    // (2 × cores) + 1 on the 2-core machines this runs on; one PostgreSQL serves every service, and
+    // its connection limit (100 by default) is shared by all their pools.
+    max: options.max ?? 5,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30_000,
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
