@@ -59,6 +59,7 @@ export async function startShop(): Promise<Shop> {
     return context;
   };
 
+  const LOGIN_TIMEOUT_MS = 45_000;
   const loginThroughUi = async (page: Page, user: UserName) => {
     const { username, password } = USERS[user];
     // Start from a settled page (session and cart loaded), as a person would.
@@ -67,9 +68,12 @@ export async function startShop(): Promise<Shop> {
     await page.waitForURL(/\/auth\/realms\/techstore\//);
     await page.locator('#username').fill(username);
     await page.locator('#password').fill(password);
-    await page.locator('#kc-login').click();
+    // The idp checks the password with scrypt (N=2^17, 128 MiB): on a loaded 2-core machine the
+    // post and its redirects can take well over the default action timeout.
+    await page.locator('#kc-login').click({ timeout: LOGIN_TIMEOUT_MS });
     await page.waitForURL(
       (url) => url.origin === new URL(running.gatewayUrl).origin && !url.pathname.startsWith('/auth/'),
+      { timeout: LOGIN_TIMEOUT_MS },
     );
     await page.getByTestId('logout-button').waitFor();
   };
