@@ -13,6 +13,7 @@ const logger = createLogger({
 const db = await openDatabase({
   url: config.DATABASE_URL,
   poolSize: config.DATABASE_POOL_SIZE,
+  connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
   dataDir: config.DATA_DIR,
   migrationsDir: new URL('../migrations/', import.meta.url),
   logger,

@@ -9,6 +9,7 @@ const config = loadServiceConfig();
 const db = await openDatabase({
   url: config.DATABASE_URL,
   poolSize: config.DATABASE_POOL_SIZE,
+  connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
   dataDir: config.DATA_DIR,
   migrationsDir: new URL('../migrations/', import.meta.url),
 });

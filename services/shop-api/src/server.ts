@@ -21,6 +21,7 @@ const db = await openDatabase({
   migrationsDir: new URL('../migrations/', import.meta.url),
   logger,
   poolSize: config.DATABASE_POOL_SIZE,
+  connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
 });
 
 // Issuer split (problem 1): tokens carry the public issuer; keys and tokens come from the internal URL.

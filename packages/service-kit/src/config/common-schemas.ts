@@ -34,6 +34,12 @@ export function serviceConfigSchema(serviceName: string, defaultPort: number) {
       description:
         'PostgreSQL connections of this process; default (2 × cores) + 1 for the 2-core reference machine. Transactions are short and never span a remote call',
     }),
+    DATABASE_CONNECT_TIMEOUT_MS: Type.Integer({
+      default: 5000,
+      minimum: 100,
+      maximum: 120000,
+      description: 'how long a query waits for a free pooled connection before the request fails with 503',
+    }),
     DATA_DIR: Type.String({
       default: `.data/${serviceName}`,
       description: 'folder for local data (PGlite, keys)',
