@@ -1,12 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { createLogger } from '@mockmart/service-kit';
 import { loadIdpConfig } from './config.ts';
 import { IdpError } from './errors.ts';
 import { startIdp } from './start-idp.ts';
 
 /** The standalone idp process (`npm run idp`, entry: server.ts; env: see README). */
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const logger = pino({ name: 'idp', level: process.env.LOG_LEVEL ?? 'info' });
+// The kit's logger: JSON lines carrying the active trace id, with credentials and tokens redacted.
+const logger = createLogger({ name: 'idp', level: process.env.LOG_LEVEL ?? 'info' });
 
 try {
   const config = loadIdpConfig(process.env, root);
