@@ -1,6 +1,4 @@
-import type { FastifyInstance } from 'fastify';
-import { createLogger, startServer } from '@mockmart/service-kit';
-import { openDatabase } from '@mockmart/service-kit/db';
+import { createLogger, runService } from '@mockmart/service-kit';
 import { buildApp } from './app.ts';
 import { loadGatewayConfig } from './config.ts';
 
@@ -10,19 +8,11 @@ const logger = createLogger({
   level: config.LOG_LEVEL,
   pretty: config.NODE_ENV !== 'production' && process.stdout.isTTY,
 });
-const db = await openDatabase({
-  url: config.DATABASE_URL,
-  poolSize: config.DATABASE_POOL_SIZE,
-  connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
-  dataDir: config.DATA_DIR,
+const { app } = await runService({
+  config,
   migrationsDir: new URL('../migrations/', import.meta.url),
   logger,
-});
-const app = await buildApp(config, { db, logger });
-await startServer(app as unknown as FastifyInstance, {
-  host: config.HOST,
-  port: config.PORT,
-  onShutdown: [() => db.close()],
+  build: async ({ db }) => ({ app: await buildApp(config, { db, logger }) }),
 });
 
 // Not fatal: the idp may still be starting. A wrong issuer (problem 1) is logged loudly here and

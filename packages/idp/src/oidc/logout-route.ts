@@ -6,6 +6,7 @@ import { errorPage, infoPage } from '../pages/login-page.ts';
 import type { Client, Realm } from '../realm/model.ts';
 import { verifyRealmToken } from '../tokens/verify-token.ts';
 import { logoutSession } from './backchannel-logout.ts';
+import { refreshTokenLogout } from './refresh-token-logout.ts';
 import { readCookie, setRealmCookie } from './cookies.ts';
 import { findRealm, formOf, type FormBody } from './realm-lookup.ts';
 import { postLogoutRedirectUris, withParams } from './redirect-uris.ts';
@@ -27,13 +28,17 @@ const HTML = {
  * - `client_id` only: a confirmation page (200) whose form posts back with a session-bound token;
  * - a `post_logout_redirect_uri` without either: 400 "Missing parameters: id_token_hint";
  * - an unregistered `post_logout_redirect_uri`: 400 "Invalid redirect uri" — never a redirect
- *   to an unvalidated URI (no open redirect). The legacy `redirect_uri` parameter is ignored.
+ *   to an unvalidated URI (no open redirect). The legacy `redirect_uri` parameter is ignored;
+ * - POST with `refresh_token` from an authenticated client: ended without a browser, 204
+ *   (refresh-token-logout.ts).
  */
 export function logoutRoutes(app: FastifyInstance, ctx: IdpContext): void {
   const handler = async (request: FastifyRequest<{ Params: { realm: string } }>, reply: FastifyReply) => {
     const realm = findRealm(ctx, request.params.realm, reply);
     if (!realm) return reply;
     const params = request.method === 'POST' ? formOf(request.body) : formOf(request.query);
+    if (request.method === 'POST' && params.refresh_token)
+      return refreshTokenLogout(ctx, realm, request, params, reply);
     const page = (status: number, body: string) => reply.code(status).headers(HTML).send(body);
 
     let client: Client | undefined;

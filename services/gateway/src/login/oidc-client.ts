@@ -118,18 +118,30 @@ export function createOidcClient(options: OidcClientOptions) {
       );
     },
 
-    /** RP-initiated logout URL (browser-facing, public). */
-    async endSessionUrl(params: {
-      idTokenHint?: string | undefined;
-      postLogoutRedirectUri: string;
-    }): Promise<string> {
+    /**
+     * Ends the user's session at the idp from the server, with the refresh token (Keycloak's
+     * logout for confidential clients). The browser is never handed the ID token an RP-initiated
+     * logout URL (`id_token_hint`) would carry. Throws when the idp does not confirm.
+     */
+    async endIdpSession(refreshToken: string): Promise<void> {
       const config = await discover();
-      const query: Record<string, string> = {
-        post_logout_redirect_uri: params.postLogoutRedirectUri,
-        client_id: options.clientId,
-      };
-      if (params.idTokenHint) query.id_token_hint = params.idTokenHint;
-      return client.buildEndSessionUrl(config, query).href;
+      const endpoint = config.serverMetadata().end_session_endpoint;
+      if (!endpoint)
+        throw idpUnavailable('The identity provider publishes no end_session_endpoint.', undefined);
+      const target = endpoint.startsWith(issuer) ? internal + endpoint.slice(issuer.length) : endpoint;
+      const response = await baseFetch(target, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ refresh_token: refreshToken }).toString(),
+        signal: AbortSignal.timeout((options.timeoutSeconds ?? 5) * 1000),
+      });
+      await response.body?.cancel();
+      if (response.status !== 204 && response.status !== 200) {
+        throw new OAuthRefused(`logout answered HTTP ${response.status}`);
+      }
     },
   };
 }

@@ -16,8 +16,9 @@ export interface SessionRoutesOptions {
 /**
  * GET /bff/user (anyone): who is signed in, plus the CSRF token for state-changing calls. Never a
  * token. The access token is refreshed here when due, so a dead idp session shows as signed out.
- * POST /bff/logout (the session; same-origin + X-CSRF-Token): ends the gateway session and answers
- * the RP-initiated logout URL (id_token_hint + post_logout_redirect_uri) for the browser to visit.
+ * POST /bff/logout (the session; same-origin + X-CSRF-Token): ends the gateway session and, from the
+ * server, the idp session (refresh-token logout), then answers `{ logoutUrl: '/' }`. No ID token
+ * ever reaches the browser, as an RP-initiated logout URL (`id_token_hint`) would require.
  */
 export async function sessionRoutes(app: FastifyInstance, options: SessionRoutesOptions): Promise<void> {
   const { sessions, refresher, oidc } = options;
@@ -49,16 +50,16 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     void reply.header('cache-control', 'no-store');
     if (!isAuthenticated(ended)) return { logoutUrl: '/' };
     request.log.info({ session: ended.idHash.slice(0, 8) }, 'signed out');
+    const refreshToken = ended.secrets.tokens.refreshToken;
     try {
-      const logoutUrl = await oidc.endSessionUrl({
-        idTokenHint: ended.secrets.tokens.idToken,
-        postLogoutRedirectUri: `${origin}/`,
-      });
-      return { logoutUrl };
-    } catch {
-      // The gateway session is gone either way; the idp session ends at its own expiry.
-      request.log.warn('idp unreachable at logout; idp session left to expire');
-      return { logoutUrl: '/' };
+      if (refreshToken) await oidc.endIdpSession(refreshToken);
+    } catch (error) {
+      // The gateway session is gone either way; the idp session then ends at its own idle expiry.
+      request.log.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'idp logout failed; idp session left to expire',
+      );
     }
+    return { logoutUrl: '/' };
   });
 }
