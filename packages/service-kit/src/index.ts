@@ -1,6 +1,13 @@
 export { createApp, type App, type AppOptions } from './app.ts';
 export { startServer, type RunningServer, type StartOptions, type ServableApp } from './server.ts';
 export {
+  runService,
+  type BuiltService,
+  type RunningService,
+  type RunServiceConfig,
+  type RunServiceOptions,
+} from './run-service.ts';
+export {
   AppError,
   defineError,
   ValidationFailed,

@@ -1,12 +1,10 @@
 import { createAccessTokenVerifier, createTokenProvider, keycloakEndpoints } from '@mockmart/auth';
-import { createLogger, startServer } from '@mockmart/service-kit';
-import { openDatabase } from '@mockmart/service-kit/db';
+import { createLogger, runService } from '@mockmart/service-kit';
 import { buildApp } from './app.ts';
 import { loadServiceConfig } from './config.ts';
 import { createDownstreamClients } from './downstream/create-clients.ts';
 import { createOutboxDispatcher } from './outbox/dispatcher.ts';
 import { createRecoveryWorker } from './recovery/recovery-worker.ts';
-import type { FastifyInstance } from 'fastify';
 
 const config = loadServiceConfig();
 const logger = createLogger({
@@ -15,68 +13,67 @@ const logger = createLogger({
   pretty: config.NODE_ENV !== 'production' && process.stdout.isTTY,
 });
 
-const db = await openDatabase({
-  url: config.DATABASE_URL,
-  dataDir: config.DATA_DIR,
+await runService({
+  config,
   migrationsDir: new URL('../migrations/', import.meta.url),
   logger,
-  poolSize: config.DATABASE_POOL_SIZE,
-  connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
-});
+  build: async ({ db }) => {
+    // Issuer split (problem 1): tokens carry the public issuer; keys and tokens come from the internal URL.
+    const idp = keycloakEndpoints({
+      publicUrl: config.KEYCLOAK_PUBLIC_URL,
+      internalUrl: config.KEYCLOAK_INTERNAL_URL,
+      realm: config.KEYCLOAK_REALM,
+      relativePath: config.KEYCLOAK_RELATIVE_PATH,
+    });
+    const verifier = createAccessTokenVerifier({ idp, audience: config.KEYCLOAK_CLIENT_ID, logger });
+    // Fails start-up, naming both URLs, when the IdP stamps a different issuer than we expect.
+    await verifier.checkIssuer({ waitMs: 30_000 });
 
-// Issuer split (problem 1): tokens carry the public issuer; keys and tokens come from the internal URL.
-const idp = keycloakEndpoints({
-  publicUrl: config.KEYCLOAK_PUBLIC_URL,
-  internalUrl: config.KEYCLOAK_INTERNAL_URL,
-  realm: config.KEYCLOAK_REALM,
-  relativePath: config.KEYCLOAK_RELATIVE_PATH,
-});
-const verifier = createAccessTokenVerifier({ idp, audience: config.KEYCLOAK_CLIENT_ID, logger });
-// Fails start-up, naming both URLs, when the IdP stamps a different issuer than we expect.
-await verifier.checkIssuer({ waitMs: 30_000 });
+    const tokens = createTokenProvider({
+      tokenEndpoint: idp.tokenEndpoint,
+      clientId: config.KEYCLOAK_CLIENT_ID,
+      clientSecret: config.KEYCLOAK_CLIENT_SECRET,
+      logger,
+    });
+    const downstream = createDownstreamClients({
+      inventoryUrl: config.INVENTORY_URL,
+      paymentUrl: config.PAYMENT_URL,
+      notificationUrl: config.NOTIFICATION_URL,
+      timeoutMs: config.DOWNSTREAM_TIMEOUT_MS,
+      fetchFor: (scope) => tokens.fetchFor({ scope }),
+    });
 
-const tokens = createTokenProvider({
-  tokenEndpoint: idp.tokenEndpoint,
-  clientId: config.KEYCLOAK_CLIENT_ID,
-  clientSecret: config.KEYCLOAK_CLIENT_SECRET,
-  logger,
-});
-const downstream = createDownstreamClients({
-  inventoryUrl: config.INVENTORY_URL,
-  paymentUrl: config.PAYMENT_URL,
-  notificationUrl: config.NOTIFICATION_URL,
-  timeoutMs: config.DOWNSTREAM_TIMEOUT_MS,
-  fetchFor: (scope) => tokens.fetchFor({ scope }),
-});
+    const dispatcher = createOutboxDispatcher({
+      db,
+      notification: downstream.notification,
+      log: logger,
+      pollMs: config.OUTBOX_POLL_MS,
+      maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    });
+    const recovery = createRecoveryWorker({
+      db,
+      ...downstream,
+      log: logger,
+      intervalMs: config.RECOVERY_INTERVAL_MS,
+      stuckAfterMs: config.RECOVERY_STUCK_AFTER_MS,
+    });
 
-const dispatcher = createOutboxDispatcher({
-  db,
-  notification: downstream.notification,
-  log: logger,
-  pollMs: config.OUTBOX_POLL_MS,
-  maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
+    const app = await buildApp({
+      config,
+      db,
+      verifier,
+      ...downstream,
+      logger,
+      onOutboxWrite: () => dispatcher.nudge(),
+    });
+    return {
+      app,
+      // Workers stop before the pool closes, so no pass is cut off mid-transaction.
+      onShutdown: [() => dispatcher.stop(), () => recovery.stop()],
+      onListening: () => {
+        dispatcher.start();
+        recovery.start();
+      },
+    };
+  },
 });
-const recovery = createRecoveryWorker({
-  db,
-  ...downstream,
-  log: logger,
-  intervalMs: config.RECOVERY_INTERVAL_MS,
-  stuckAfterMs: config.RECOVERY_STUCK_AFTER_MS,
-});
-
-const app = await buildApp({
-  config,
-  db,
-  verifier,
-  ...downstream,
-  logger,
-  onOutboxWrite: () => dispatcher.nudge(),
-});
-await startServer(app as unknown as FastifyInstance, {
-  host: config.HOST,
-  port: config.PORT,
-  // Workers stop before the pool closes, so no pass is cut off mid-transaction.
-  onShutdown: [() => dispatcher.stop(), () => recovery.stop(), () => db.close()],
-});
-dispatcher.start();
-recovery.start();

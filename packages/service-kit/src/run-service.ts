@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import type { Database } from './db/index.ts';
+import { startServer, type RunningServer, type ServableApp } from './server.ts';
+
+type Hook = () => Promise<unknown> | unknown;
+
+/** The fields of `serviceConfigSchema` the bootstrap reads; every service config has them. */
+export interface RunServiceConfig {
+  HOST: string;
+  PORT: number;
+  DATABASE_URL?: string | undefined;
+  DATABASE_POOL_SIZE: number;
+  DATABASE_CONNECT_TIMEOUT_MS: number;
+  DATA_DIR: string;
+}
+
+/** What a service's `build` step hands back: the app plus whatever runs beside it. */
+export interface BuiltService<App extends ServableApp> {
+  app: App;
+  /** Run on shutdown after the app closed and before the database closes (stop workers here). */
+  onShutdown?: Hook[];
+  /** Run once the server listens (start background workers that should not run before it). */
+  onListening?: () => unknown;
+}
+
+export interface RunServiceOptions<App extends ServableApp> {
+  config: RunServiceConfig;
+  migrationsDir: URL;
+  /** Receives the "migrations applied" line; the app's own logger does not exist yet. */
+  logger?: Pick<Logger, 'info'>;
+  /**
+   * Builds the service on the open database: the app, the token verifier and its issuer check,
+   * workers. Kept a callback so service-kit stays free of @mockmart/auth and service specifics.
+   */
+  build: (deps: { db: Database }) => Promise<BuiltService<App>>;
+}
+
+export interface RunningService<App> extends RunningServer {
+  app: App;
+  db: Database;
+}
+
+/**
+ * The bootstrap every service's server.ts shares: open the database and migrate it, build the app,
+ * listen with graceful shutdown (service hooks first, then the pool). A start-up that fails after
+ * the database opened closes it again, so the failure is the only thing the process reports.
+ */
+export async function runService<App extends ServableApp>(
+  options: RunServiceOptions<App>,
+): Promise<RunningService<App>> {
+  const { config } = options;
+  // Loaded lazily so the "." entry does not pull pg and PGlite into every importer.
+  const { openDatabase } = await import('./db/index.ts');
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    dataDir: config.DATA_DIR,
+    migrationsDir: options.migrationsDir,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+
+  let built: BuiltService<App>;
+  try {
+    built = await options.build({ db });
+  } catch (error) {
+    await db.close().catch(() => {});
+    throw error;
+  }
+
+  const server = await startServer(built.app, {
+    host: config.HOST,
+    port: config.PORT,
+    // Service hooks first: workers stop before the pool they use closes.
+    onShutdown: [...(built.onShutdown ?? []), () => db.close()],
+  });
+  built.onListening?.();
+  return { ...server, app: built.app, db };
+}
