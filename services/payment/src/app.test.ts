@@ -1,56 +1,13 @@
-import { after, before, describe, test } from 'node:test';
-import assert from 'node:assert/strict';
-import { startHarness, type Harness } from './testing/harness.ts';
+import { describeServiceBasics } from '@mockmart/service-kit/testing';
+import { startHarness } from './testing/harness.ts';
 
-describe('payment app', { timeout: 30_000 }, () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h.close();
-  });
-
-  test('health routes and /openapi.json are public', async () => {
-    assert.equal((await h.app.inject('/health/live')).statusCode, 200);
-    assert.equal((await h.app.inject('/health/ready')).statusCode, 200);
-    const doc = await h.app.inject('/openapi.json');
-    assert.equal(doc.statusCode, 200);
-    const paths = Object.keys(doc.json().paths);
-    for (const path of ['/api/payments/charges', '/api/payments/charges/{chargeId}/refunds']) {
-      assert.ok(paths.includes(path), `${path} missing from ${paths.join(', ')}`);
-    }
-  });
-
-  test('an unknown route is a 404 problem', async () => {
-    const res = await h.app.inject({ method: 'GET', url: '/api/nope', headers: h.shop });
-    assert.equal(res.statusCode, 404);
-    assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
-  });
-});
-
-describe('payment in production', { timeout: 30_000 }, () => {
-  let h: Harness;
-  before(async () => {
-    h = await startHarness({ NODE_ENV: 'production', KEYCLOAK_PUBLIC_URL: 'https://auth.example.com' });
-  });
-  after(async () => {
-    await h.close();
-  });
-
-  test('the fault routes do not exist and a switched-on fault is never applied', async () => {
-    assert.equal(
-      (await h.app.inject({ method: 'GET', url: '/api/faults', headers: h.shop })).statusCode,
-      404,
-    );
-    assert.equal(
-      (await h.app.inject({ method: 'PUT', url: '/api/faults', headers: h.shop, payload: { mode: 'none' } }))
-        .statusCode,
-      404,
-    );
-    // Even with the switch row set behind the API's back, production never reads it.
-    await h.db.query("UPDATE fault_switch SET mode = 'down', remaining = NULL");
-    const res = await h.app.inject({
+describeServiceBasics({
+  name: 'payment',
+  startHarness,
+  openApiPaths: ['/api/payments/charges', '/api/payments/charges/{chargeId}/refunds'],
+  productionFault: {
+    mode: 'down',
+    request: (h) => ({
       method: 'POST',
       url: '/api/payments/charges',
       headers: { ...h.shop, 'idempotency-key': 'production-key-1' },
@@ -61,7 +18,7 @@ describe('payment in production', { timeout: 30_000 }, () => {
         paymentMethod: 'paypal',
         customer: { userId: 'u' },
       },
-    });
-    assert.equal(res.statusCode, 201);
-  });
+    }),
+    status: 201,
+  },
 });

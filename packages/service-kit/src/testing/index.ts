@@ -19,3 +19,4 @@ export {
   type ServiceHarness,
   type ServiceHarnessOptions,
 } from './service-harness.ts';
+export { describeServiceBasics, type BasicsHarness, type ServiceBasicsOptions } from './service-basics.ts';
