@@ -33,6 +33,8 @@ export interface RunServiceOptions<App extends ServableApp> {
    * workers. Kept a callback so service-kit stays free of @mockmart/auth and service specifics.
    */
   build: (deps: { db: Database }) => Promise<BuiltService<App>>;
+  /** Tests turn signal handling off and call stop() themselves. */
+  handleSignals?: boolean;
 }
 
 export interface RunningService<App> extends RunningServer {
@@ -68,12 +70,20 @@ export async function runService<App extends ServableApp>(
     throw error;
   }
 
-  const server = await startServer(built.app, {
-    host: config.HOST,
-    port: config.PORT,
-    // Service hooks first: workers stop before the pool they use closes.
-    onShutdown: [...(built.onShutdown ?? []), () => db.close()],
-  });
+  let server: RunningServer;
+  try {
+    server = await startServer(built.app, {
+      host: config.HOST,
+      port: config.PORT,
+      // Service hooks first: workers stop before the pool they use closes.
+      onShutdown: [...(built.onShutdown ?? []), () => db.close()],
+      ...(options.handleSignals === false ? { handleSignals: false } : {}),
+    });
+  } catch (error) {
+    // The port is taken, say: close what was opened, so the failure is all the process reports.
+    await db.close().catch(() => {});
+    throw error;
+  }
   built.onListening?.();
   return { ...server, app: built.app, db };
 }
