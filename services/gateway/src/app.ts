@@ -1,3 +1,4 @@
+import { keycloakOptions } from '@mockmart/service-kit/config';
 import type { FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -41,12 +42,7 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
   const now = deps.now ?? Date.now;
   const publicUrl = new URL(config.GATEWAY_PUBLIC_URL);
   const secure = cookieSecure(config);
-  const idp = keycloakEndpoints({
-    publicUrl: config.KEYCLOAK_PUBLIC_URL,
-    internalUrl: config.KEYCLOAK_INTERNAL_URL,
-    realm: config.KEYCLOAK_REALM,
-    relativePath: config.KEYCLOAK_RELATIVE_PATH,
-  });
+  const idp = keycloakEndpoints(keycloakOptions(config));
   const internalIssuer = keycloakEndpoints({
     publicUrl: config.KEYCLOAK_INTERNAL_URL ?? config.KEYCLOAK_PUBLIC_URL,
     realm: config.KEYCLOAK_REALM,

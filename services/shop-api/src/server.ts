@@ -1,3 +1,4 @@
+import { keycloakOptions } from '@mockmart/service-kit/config';
 import { createAccessTokenVerifier, createTokenProvider, keycloakEndpoints } from '@mockmart/auth';
 import { createLogger, runService } from '@mockmart/service-kit';
 import { buildApp } from './app.ts';
@@ -19,12 +20,7 @@ await runService({
   logger,
   build: async ({ db }) => {
     // Issuer split (problem 1): tokens carry the public issuer; keys and tokens come from the internal URL.
-    const idp = keycloakEndpoints({
-      publicUrl: config.KEYCLOAK_PUBLIC_URL,
-      internalUrl: config.KEYCLOAK_INTERNAL_URL,
-      realm: config.KEYCLOAK_REALM,
-      relativePath: config.KEYCLOAK_RELATIVE_PATH,
-    });
+    const idp = keycloakEndpoints(keycloakOptions(config));
     const verifier = createAccessTokenVerifier({ idp, audience: config.KEYCLOAK_CLIENT_ID, logger });
     // Fails start-up, naming both URLs, when the IdP stamps a different issuer than we expect.
     await verifier.checkIssuer({ waitMs: 30_000 });

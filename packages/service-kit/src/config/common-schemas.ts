@@ -65,3 +65,21 @@ export const keycloakConfigSchema = Type.Object({
     description: "Keycloak's http-relative-path, '' or e.g. /auth",
   }),
 });
+
+/**
+ * The keycloakConfigSchema fields as the options `keycloakEndpoints()` of @mockmart/auth takes:
+ * plain data, so the kit stays free of the auth library and services map the fields in one place.
+ */
+export function keycloakOptions(config: {
+  KEYCLOAK_PUBLIC_URL: string;
+  KEYCLOAK_INTERNAL_URL?: string | undefined;
+  KEYCLOAK_REALM: string;
+  KEYCLOAK_RELATIVE_PATH: string;
+}) {
+  return {
+    publicUrl: config.KEYCLOAK_PUBLIC_URL,
+    internalUrl: config.KEYCLOAK_INTERNAL_URL,
+    realm: config.KEYCLOAK_REALM,
+    relativePath: config.KEYCLOAK_RELATIVE_PATH,
+  };
+}

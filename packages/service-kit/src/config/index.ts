@@ -9,4 +9,4 @@
  */
 export { loadConfig, ConfigError } from './load-config.ts';
 export { secret, isSecret } from './secret.ts';
-export { serviceConfigSchema, keycloakConfigSchema } from './common-schemas.ts';
+export { serviceConfigSchema, keycloakConfigSchema, keycloakOptions } from './common-schemas.ts';
