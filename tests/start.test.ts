@@ -23,10 +23,19 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** An offset that puts all six default ports on free ones. */
+/** Linux hands out ports from 32768 up for port 0 and outgoing connections (ip_local_port_range). */
+const EPHEMERAL_PORTS_START = 32_768;
+
+/**
+ * An offset that puts all six default ports on free ones, below the ephemeral range: the other
+ * test files bind port 0 and open connections all the time, and a port of theirs taken between
+ * this check and the part's own bind made payment crash with EADDRINUSE.
+ */
 async function freeOffset(): Promise<number> {
+  const highest = Math.max(...Object.values(DEFAULT_PORTS));
+  const span = EPHEMERAL_PORTS_START - 20_000 - highest;
   for (let attempt = 0; attempt < 50; attempt++) {
-    const offset = 20_000 + Math.floor(Math.random() * 20_000);
+    const offset = 20_000 + Math.floor(Math.random() * span);
     const free = await Promise.all(Object.values(DEFAULT_PORTS).map((port) => portFree(port + offset)));
     if (free.every(Boolean)) return offset;
   }
