@@ -1,19 +1,26 @@
 import { keycloakOptions } from '@mockmart/service-kit/config';
-import { runService } from '@mockmart/service-kit';
+import { createLogger, runService } from '@mockmart/service-kit';
 import { createAccessTokenVerifier, keycloakEndpoints } from '@mockmart/auth';
 import { loadServiceConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import { startExpirySweeper } from './reservations/expire-holds.ts';
 
 const config = loadServiceConfig();
+// One logger for the bootstrap, the app and the verifier, so token rejection reasons reach the service log.
+const logger = createLogger({
+  name: 'inventory',
+  level: config.LOG_LEVEL,
+  pretty: config.NODE_ENV !== 'production' && process.stdout.isTTY,
+});
 
 await runService({
   config,
   migrationsDir: new URL('../migrations/', import.meta.url),
+  logger,
   build: async ({ db }) => {
     const idp = keycloakEndpoints(keycloakOptions(config));
-    const verifier = createAccessTokenVerifier({ idp, audience: config.KEYCLOAK_CLIENT_ID });
-    const app = await buildApp({ config, db, verifier });
+    const verifier = createAccessTokenVerifier({ idp, audience: config.KEYCLOAK_CLIENT_ID, logger });
+    const app = await buildApp({ config, db, verifier, logger });
     // Fail fast when the configured issuer is not what the IdP stamps (problem 1 of the seed article).
     await verifier.checkIssuer();
     const sweeper = startExpirySweeper({
