@@ -34,9 +34,18 @@ export function checkPayloadType(
   if (typeof typ === 'string' && NEVER_ACCESS_TOKENS.has(typ.toLowerCase())) {
     throw invalidToken('typ_mismatch', `typ_mismatch payload.typ=${describe(typ)} (not an access token)`);
   }
-  if (payload.events !== undefined || payload.nonce !== undefined) {
-    // Logout tokens carry `events`; ID tokens carry `nonce`. Neither belongs in an access token.
-    throw invalidToken('typ_mismatch', 'typ_mismatch token carries events/nonce (logout or ID token)');
+  if (payload.events !== undefined) {
+    // Logout tokens carry `events`; it never belongs in an access token.
+    throw invalidToken('typ_mismatch', 'typ_mismatch token carries events (logout token)');
+  }
+  // `nonce` marks an ID token, except that Keycloak before 25 also copied it into access tokens
+  // (typ "Bearer"). Keycloak ID tokens say typ "ID" and are refused above, so only an untyped or
+  // otherwise-typed token carrying a nonce is treated as an ID token.
+  if (payload.nonce !== undefined && typ !== 'Bearer') {
+    throw invalidToken(
+      'typ_mismatch',
+      `typ_mismatch token carries nonce and payload.typ=${describe(typ)} (ID token)`,
+    );
   }
   if (policy === 'rfc9068' || (policy === 'either' && isAtJwt(header.typ))) return;
   if (typ !== 'Bearer')

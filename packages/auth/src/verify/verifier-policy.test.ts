@@ -34,6 +34,31 @@ describe('verifier policy options', { timeout: 20_000 }, () => {
     assert.equal((await verifier({ tokenType: 'either' }).verify(keycloak)).username, 'mario');
   });
 
+  test('a Keycloak 24 access token (typ Bearer with nonce) is accepted; ID tokens are still refused', async () => {
+    // Before Keycloak 25, access tokens from the code flow carried the login's nonce and session_state.
+    const kc24 = await issuer.userToken({
+      audience: 'shop-api',
+      claims: { nonce: 'n-0S6_WzA2Mj', session_state: 'c1d2e3' },
+    });
+    assert.equal((await verifier().verify(kc24)).username, 'mario');
+    const idToken = await issuer.userToken({ audience: 'shop-api', claims: { typ: 'ID', nonce: 'n-1' } });
+    await assert.rejects(verifier().verify(idToken), { reason: 'typ_mismatch' });
+    // Under the RFC 9068 profile the payload typ is not required: a nonce without typ Bearer is an ID token.
+    const untyped = await issuer.userToken({
+      audience: 'shop-api',
+      omit: ['typ'],
+      claims: { nonce: 'n-2', client_id: 'gateway' },
+    });
+    const atJwt = await issuer.sign(
+      JSON.parse(Buffer.from(untyped.split('.')[1] as string, 'base64url').toString()) as Record<
+        string,
+        unknown
+      >,
+      { header: { typ: 'at+jwt' } },
+    );
+    await assert.rejects(verifier({ tokenType: 'rfc9068' }).verify(atJwt), { reason: 'typ_mismatch' });
+  });
+
   test('azp allow-list refuses other clients', async () => {
     const v = verifier({ authorizedParties: ['gateway'] });
     assert.equal(
