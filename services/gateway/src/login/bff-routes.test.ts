@@ -63,7 +63,6 @@ describe(
           tokens: {
             accessToken: token,
             refreshToken: 'the-refresh-token',
-            idToken: 'the-id-token',
             accessTokenExpiresAt: Date.now() + 300_000,
           },
         },
@@ -112,8 +111,7 @@ describe(
         csrfToken: csrf,
       });
       const everything = response.body + JSON.stringify(response.headers);
-      for (const secret of [token, 'the-refresh-token', 'the-id-token'])
-        assert.ok(!everything.includes(secret));
+      for (const secret of [token, 'the-refresh-token']) assert.ok(!everything.includes(secret));
     });
 
     test('POST /bff/logout: refused without CSRF token or cross-origin; with it the session ends', async () => {

@@ -16,6 +16,8 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   let clock = Date.now();
   const idpCalls: string[] = [];
   let countingFetch: typeof fetch;
+  /** While true, the idp's end-session endpoint answers 500 to the gateway's back channel. */
+  let idpLogoutFails = false;
 
   before(async () => {
     database = await createTestDatabase({ migrationsDir: MIGRATIONS });
@@ -28,7 +30,10 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
             ? init.body
             : '';
       const grant = /grant_type=([a-z_]+)/.exec(body)?.[1];
-      idpCalls.push(grant ?? new URL(input instanceof Request ? input.url : String(input)).pathname);
+      const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
+      idpCalls.push(grant ?? path);
+      if (idpLogoutFails && path.endsWith('/protocol/openid-connect/logout'))
+        return new Response('{"error":"unknown_error"}', { status: 500 });
       return fetch(input, init);
     };
     system = await startGatewayWithIdp(
@@ -276,6 +281,62 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
     const again = await browser.request('/bff/login');
     const form = await browser.request(again.headers.get('location') ?? '');
     assert.equal(form.status, 200, 'the idp session ended too: the login form is shown again');
+  });
+
+  test('when the server-side idp logout fails, the browser gets the idp end-session URL (client_id, post_logout_redirect_uri) and ends the idp session there', async () => {
+    const browser = new Browser(system.origin);
+    await browser.login('mario', 'mario123');
+    const { body } = await browser.json<{ csrfToken: string }>('/bff/user');
+    idpLogoutFails = true;
+    let out;
+    try {
+      out = await browser.json<{ logoutUrl: string }>('/bff/logout', {
+        method: 'POST',
+        headers: { 'x-csrf-token': body.csrfToken, origin: system.origin },
+      });
+    } finally {
+      idpLogoutFails = false;
+    }
+    assert.equal(out.status, 200);
+    const logoutUrl = new URL(out.body.logoutUrl);
+    assert.equal(
+      `${logoutUrl.origin}${logoutUrl.pathname}`,
+      `${system.origin}/auth/realms/techstore/protocol/openid-connect/logout`,
+      "the idp's public end_session_endpoint",
+    );
+    assert.deepEqual(
+      [...logoutUrl.searchParams].sort(),
+      [
+        ['client_id', 'gateway'],
+        ['post_logout_redirect_uri', `${system.origin}/`],
+      ],
+      'no id_token_hint: the browser never sees an ID token',
+    );
+    assert.equal((await browser.json('/bff/user')).body.authenticated, false, 'the gateway session ended');
+
+    const sso = await browser.request((await browser.request('/bff/login')).headers.get('location') ?? '');
+    assert.equal(sso.status, 302, 'the idp session survived the failed server-side logout');
+
+    // The browser follows logoutUrl: the idp asks for confirmation, ends its session, returns home.
+    const confirmPage = await browser.request(logoutUrl.href);
+    assert.equal(confirmPage.status, 200);
+    const html = await confirmPage.text();
+    const action = /<form[^>]*id="kc-logout-confirm"[^>]*action="([^"]+)"/.exec(html)?.[1];
+    assert.ok(action, 'a confirmation form');
+    const fields = new URLSearchParams(
+      [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map(
+        ([, name, value]) => [name ?? '', (value ?? '').replaceAll('&amp;', '&')] as [string, string],
+      ),
+    );
+    const confirmed = await browser.request(action.replaceAll('&amp;', '&'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: fields.toString(),
+    });
+    assert.equal(confirmed.status, 302);
+    assert.equal(confirmed.headers.get('location'), `${system.origin}/`);
+    const again = await browser.request((await browser.request('/bff/login')).headers.get('location') ?? '');
+    assert.equal(again.status, 200, 'the idp session ended: the login form is shown again');
   });
 
   test('/bff/login is rate limited per IP with 429 and Retry-After', async () => {

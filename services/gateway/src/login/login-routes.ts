@@ -117,7 +117,6 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
         tokens: {
           accessToken: tokens.accessToken,
           refreshToken: tokens.refreshToken,
-          idToken: tokens.idToken,
           accessTokenExpiresAt: now() + tokens.expiresIn * 1000,
         },
       },

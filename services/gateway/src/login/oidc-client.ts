@@ -13,10 +13,10 @@ export interface OidcClientOptions {
   fetch?: typeof fetch;
 }
 
+/** The ID token itself is validated by openid-client and then dropped: only its claims are kept. */
 export interface TokenSet {
   accessToken: string;
   refreshToken: string | undefined;
-  idToken: string | undefined;
   /** Seconds, as the token endpoint said. */
   expiresIn: number;
   /** Validated ID token claims (code grant) or undefined (refresh without a new ID token). */
@@ -120,8 +120,8 @@ export function createOidcClient(options: OidcClientOptions) {
 
     /**
      * Ends the user's session at the idp from the server, with the refresh token (Keycloak's
-     * logout for confidential clients). The browser is never handed the ID token an RP-initiated
-     * logout URL (`id_token_hint`) would carry. Throws when the idp does not confirm.
+     * logout for confidential clients), so no ID token ever has to reach the browser. Throws when
+     * the idp does not confirm.
      */
     async endIdpSession(refreshToken: string): Promise<void> {
       const config = await discover();
@@ -142,6 +142,22 @@ export function createOidcClient(options: OidcClientOptions) {
       if (response.status !== 204 && response.status !== 200) {
         throw new OAuthRefused(`logout answered HTTP ${response.status}`);
       }
+    },
+
+    /**
+     * The public end-session URL for an RP-initiated logout in the browser (OIDC RP-Initiated
+     * Logout 1.0 §2) with `client_id` and `post_logout_redirect_uri` and no `id_token_hint`:
+     * the idp asks the user to confirm (Keycloak's confirmation page), ends its session and sends
+     * the browser back. The fallback when `endIdpSession` fails.
+     */
+    async endSessionUrl(postLogoutRedirectUri: string): Promise<URL> {
+      const config = await discover();
+      if (!config.serverMetadata().end_session_endpoint)
+        throw idpUnavailable('The identity provider publishes no end_session_endpoint.', undefined);
+      return client.buildEndSessionUrl(config, {
+        client_id: options.clientId,
+        post_logout_redirect_uri: postLogoutRedirectUri,
+      });
     },
   };
 }
@@ -179,7 +195,6 @@ function toTokenSet(
   return {
     accessToken: response.access_token,
     refreshToken: response.refresh_token,
-    idToken: response.id_token,
     expiresIn: typeof response.expires_in === 'number' ? response.expires_in : 60,
     idTokenClaims,
   };

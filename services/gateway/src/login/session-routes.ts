@@ -4,6 +4,7 @@ import { assertCsrfToken, assertSameOrigin } from '../security/csrf.ts';
 import type { SessionContext } from '../session/session-context.ts';
 import type { TokenRefresher } from '../session/token-refresh.ts';
 import { isAuthenticated } from '../session/types.ts';
+import { idpLogout } from './idp-logout.ts';
 import type { OidcClient } from './oidc-client.ts';
 
 export interface SessionRoutesOptions {
@@ -16,9 +17,10 @@ export interface SessionRoutesOptions {
 /**
  * GET /bff/user (anyone): who is signed in, plus the CSRF token for state-changing calls. Never a
  * token. The access token is refreshed here when due, so a dead idp session shows as signed out.
- * POST /bff/logout (the session; same-origin + X-CSRF-Token): ends the gateway session and, from the
- * server, the idp session (refresh-token logout), then answers `{ logoutUrl: '/' }`. No ID token
- * ever reaches the browser, as an RP-initiated logout URL (`id_token_hint`) would require.
+ * POST /bff/logout (the session; same-origin + X-CSRF-Token): ends the gateway session, then the
+ * idp session and answers `{ logoutUrl }` for the browser to follow: `/` when the server ended the
+ * idp session (refresh-token logout), else the idp's RP-initiated logout URL (idp-logout.ts).
+ * No ID token ever reaches the browser.
  */
 export async function sessionRoutes(app: FastifyInstance, options: SessionRoutesOptions): Promise<void> {
   const { sessions, refresher, oidc } = options;
@@ -50,16 +52,12 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     void reply.header('cache-control', 'no-store');
     if (!isAuthenticated(ended)) return { logoutUrl: '/' };
     request.log.info({ session: ended.idHash.slice(0, 8) }, 'signed out');
-    const refreshToken = ended.secrets.tokens.refreshToken;
-    try {
-      if (refreshToken) await oidc.endIdpSession(refreshToken);
-    } catch (error) {
-      // The gateway session is gone either way; the idp session then ends at its own idle expiry.
-      request.log.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        'idp logout failed; idp session left to expire',
-      );
-    }
-    return { logoutUrl: '/' };
+    const logoutUrl = await idpLogout({
+      oidc,
+      refreshToken: ended.secrets.tokens.refreshToken,
+      postLogoutRedirectUri: `${origin}/`,
+      logger: request.log,
+    });
+    return { logoutUrl };
   });
 }

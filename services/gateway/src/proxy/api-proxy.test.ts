@@ -44,7 +44,6 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
         tokens: {
           accessToken: token,
           refreshToken: 'refresh-value',
-          idToken: 'id-value',
           accessTokenExpiresAt: clock + 300_000,
         },
       },

@@ -68,7 +68,6 @@ export function createTokenRefresher(options: TokenRefresherOptions) {
         tokens: {
           accessToken: fresh.accessToken,
           refreshToken: fresh.refreshToken ?? used,
-          idToken: fresh.idToken ?? previous.tokens?.idToken,
           accessTokenExpiresAt: now() + fresh.expiresIn * 1000,
         },
         user: userFromTokens(fresh.idTokenClaims, fresh.accessToken, previous.user),

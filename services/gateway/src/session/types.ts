@@ -11,7 +11,6 @@ export interface SessionUser {
 export interface SessionTokens {
   accessToken: string;
   refreshToken: string | undefined;
-  idToken: string | undefined;
   /** Epoch ms when the access token expires (from expires_in, as seen by the gateway). */
   accessTokenExpiresAt: number;
 }
