@@ -6,7 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import type { TObject, TSchema } from '@sinclair/typebox';
+import { isSecret } from '@mockmart/service-kit/config';
 
 const root = new URL('../', import.meta.url).pathname;
 const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
@@ -58,4 +60,31 @@ test('local secrets and data folders are ignored by git', () => {
     encoding: 'utf8',
   });
   assert.equal(ignored.trim().split('\n').length, 3);
+});
+
+// Names that hold credentials. Durations about tokens (TOKEN_REFRESH_AHEAD_SECONDS) are not secrets.
+const SECRET_NAME = /SECRET|PASSWORD|_KEY$|TOKEN/;
+const DURATION = /_(MS|SECONDS)$/;
+
+test("every service's config marks credential fields secret() and gives them no default", async () => {
+  const services = readdirSync(`${root}services`).filter((name) =>
+    existsSync(`${root}services/${name}/src/config.ts`),
+  );
+  assert.ok(services.length >= 5, `found only ${services.join(', ')}`);
+  // packages/idp reads its environment without the kit (packages/idp/src/config.ts) and has no schema.
+  const problems: string[] = [];
+  let checked = 0;
+  for (const service of services) {
+    const { configSchema } = (await import(`${root}services/${service}/src/config.ts`)) as {
+      configSchema: TObject;
+    };
+    for (const [name, schema] of Object.entries(configSchema.properties as Record<string, TSchema>)) {
+      if (!SECRET_NAME.test(name) || DURATION.test(name)) continue;
+      checked++;
+      if (!isSecret(schema)) problems.push(`${service} ${name} is not secret()`);
+      if (schema.default !== undefined) problems.push(`${service} ${name} has a default`);
+    }
+  }
+  assert.ok(checked >= 3, `only ${checked} credential fields found: the name pattern no longer matches`);
+  assert.deepEqual(problems, []);
 });

@@ -13,20 +13,28 @@ export async function renderConfigReference(): Promise<string> {
     const { configSchema } = (await import(`../../services/${service}/src/config.ts`)) as {
       configSchema: TObject;
     };
-    const required = new Set(configSchema.required ?? []);
-    const rows = Object.entries(configSchema.properties as Record<string, TSchema>).map(([name, schema]) => {
-      const fallback = isSecret(schema)
-        ? `secret, no default (or \`${name}_FILE\`)`
-        : schema.default !== undefined
-          ? // A default computed from the checkout's location reads the same in every clone.
-            `\`${String(schema.default).replace(REPO_ROOT, '<repo>')}\``
-          : required.has(name)
-            ? '**required**'
-            : 'unset';
-      const description = String(schema.description ?? '').replaceAll('|', '\\|');
-      return `| \`${name}\` | ${fallback} | ${description} |`;
-    });
+    const rows = referenceRows(configSchema);
     sections.push(`#### ${service}\n\n| variable | default | meaning |\n|---|---|---|\n${rows.join('\n')}`);
   }
   return `${START}\n\n${sections.join('\n\n')}\n\n${END}`;
+}
+
+/** One table row per variable of a config schema: name, default (or why none), meaning. */
+export function referenceRows(configSchema: TObject): string[] {
+  const required = new Set(configSchema.required ?? []);
+  return Object.entries(configSchema.properties as Record<string, TSchema>).map(([name, schema]) => {
+    // A default is printed whenever the schema has one, secret or not, so the table cannot hide
+    // a secret default (loadConfig refuses those at start-up anyway).
+    const fallback =
+      schema.default !== undefined
+        ? // A default computed from the checkout's location reads the same in every clone.
+          `\`${String(schema.default).replace(REPO_ROOT, '<repo>')}\`${isSecret(schema) ? ' (**secret with a default**)' : ''}`
+        : isSecret(schema)
+          ? `secret, no default (or \`${name}_FILE\`)`
+          : required.has(name)
+            ? '**required**'
+            : 'unset';
+    const description = String(schema.description ?? '').replaceAll('|', '\\|');
+    return `| \`${name}\` | ${fallback} | ${description} |`;
+  });
 }

@@ -74,8 +74,28 @@ test('names every bad or missing variable in one error', () => {
   assert.match(error.message, /PORT="eighty" is invalid/);
 });
 
-test('a secret has no default and its value never appears in the error', () => {
-  assert.equal(secret('x').default, undefined);
+test('a secret given a default is refused before any variable is read', () => {
+  assert.throws(
+    () => secret('x', { default: 'known-to-everyone' } as { minLength?: number }),
+    /a secret never has a default/,
+  );
+  // However the schema was built (spread, Type.Optional, a hand-written object), the default is refused,
+  // even when the environment sets the variable and the default would never be used.
+  for (const property of [
+    { ...secret('client secret'), default: 'known-to-everyone-0123' },
+    Type.Optional({ ...secret('client secret'), default: 'known-to-everyone-0123' }),
+  ]) {
+    const withDefault = Type.Object({ ...schema.properties, KEYCLOAK_CLIENT_SECRET: property });
+    assert.throws(
+      () => loadConfig(withDefault, valid),
+      (error: unknown) =>
+        error instanceof TypeError &&
+        /secret KEYCLOAK_CLIENT_SECRET: secrets never have defaults/.test(error.message),
+    );
+  }
+});
+
+test("a secret's value never appears in the error", () => {
   const short = 'short-leak';
   const error = configError(() => loadConfig(schema, { ...valid, KEYCLOAK_CLIENT_SECRET: short }));
   assert.match(error.message, /KEYCLOAK_CLIENT_SECRET=\(secret value hidden\) is invalid/);

@@ -19,6 +19,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig<T extends TObject>(schema: T, env: Env): Readonly<Static<T>> {
+  refuseSecretDefaults(schema);
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
 
@@ -45,6 +46,20 @@ export function loadConfig<T extends TObject>(schema: T, env: Env): Readonly<Sta
   problems.push(...productionProblems(values));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(values) as Readonly<Static<T>>;
+}
+
+/**
+ * A default secret is a secret everyone with the repository knows. It is a programmer error, not
+ * a bad environment, so it throws before any variable is read, whatever the environment holds.
+ */
+function refuseSecretDefaults(schema: TObject): void {
+  const defaulted = (Object.entries(schema.properties) as [string, TSchema][])
+    .filter(([, property]) => isSecret(property) && property.default !== undefined)
+    .map(([name]) => name);
+  if (defaulted.length > 0)
+    throw new TypeError(
+      `Config schema gives a default to secret ${defaulted.join(', ')}: secrets never have defaults; remove it.`,
+    );
 }
 
 function readRaw(name: string, property: TSchema, env: Env, problems: string[]): string | undefined {

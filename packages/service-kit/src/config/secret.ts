@@ -8,6 +8,9 @@ const SECRET = 'x-secret';
  * the value, as Docker and Kubernetes secrets are mounted), and its value never appears in errors.
  */
 export function secret(description: string, options: { minLength?: number } = {}): TString {
+  // Callers outside TypeScript (or through a cast) could still hand a default in: refuse it here,
+  // and loadConfig refuses any secret schema that carries one however it was built.
+  if ('default' in options) throw new TypeError(`secret("${description}"): a secret never has a default`);
   return Type.String({ description, minLength: options.minLength ?? 16, [SECRET]: true });
 }
 
