@@ -60,6 +60,8 @@ export function usersRoutes(app: FastifyInstance, ctx: IdpContext): void {
     if (body.email && findUserByEmail(realm, body.email))
       return reply.code(409).send({ errorMessage: 'User exists with same email' });
     const user: User = {
+      // Random, as Keycloak: a user deleted and created again under the same username is another
+      // person and must not inherit what services stored under the old `sub`.
       id: uuid(),
       username: body.username.trim().toLowerCase(),
       enabled: body.enabled ?? false,

@@ -1,5 +1,5 @@
 import { IdpError } from '../errors.ts';
-import { uuid } from '../lib/ids.ts';
+import { stableUuid } from '../lib/ids.ts';
 import { deferPasswordHash } from '../password/deferred-hashing.ts';
 import { fromKeycloakCredential, type ScryptParams } from '../password/scrypt.ts';
 import {
@@ -37,7 +37,7 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
       ...Object.entries(r.composites?.client ?? {}).flatMap(([c, names]) => names.map((n) => roleKey(n, c))),
     ];
     roles.set(roleKey(r.name as string, clientId), {
-      id: r.id ?? uuid(),
+      id: r.id ?? stableUuid(name, clientId ? `client-role/${clientId}` : 'role', r.name as string),
       name: r.name as string,
       description: r.description,
       clientId,
@@ -69,7 +69,7 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
   for (const s of rep.clientScopes ?? []) {
     if (!s.name) fail('a client scope has no name');
     scopes.set(s.name as string, {
-      id: s.id ?? uuid(),
+      id: s.id ?? stableUuid(name, 'client-scope', s.name as string),
       name: s.name as string,
       attributes: s.attributes ?? {},
       protocolMappers: s.protocolMappers ?? [],
@@ -84,7 +84,7 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
   const clients = new Map<string, Client>();
   const clientsById = new Map<string, Client>();
   for (const c of rep.clients ?? []) {
-    const client = buildClient(c, defaultDefaultClientScopes, defaultOptionalClientScopes, fail);
+    const client = buildClient(name, c, defaultDefaultClientScopes, defaultOptionalClientScopes, fail);
     for (const scopeName of [...client.defaultClientScopes, ...client.optionalClientScopes])
       if (!scopes.has(scopeName)) fail(`client ${client.clientId} uses unknown client scope ${scopeName}`);
     for (const key of roles.keys())
@@ -97,7 +97,7 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
   const defaultRoleKey = roleKey(rep.defaultRole?.name ?? `default-roles-${name}`);
   const users = new Map<string, User>();
   for (const u of rep.users ?? []) {
-    const user = buildUser(u, fail);
+    const user = buildUser(name, u, fail);
     for (const key of user.roleKeys) requireRole(key, `user ${user.username}`);
     if (user.serviceAccountClientId && !clients.get(user.serviceAccountClientId)?.serviceAccountsEnabled)
       fail(
@@ -105,6 +105,7 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
       );
     if ([...users.values()].some((other) => other.username === user.username))
       fail(`user ${user.username} is defined twice`);
+    if (users.has(user.id)) fail(`user ${user.username} has the id of user ${users.get(user.id)?.username}`);
     users.set(user.id, user);
     const password = u.credentials?.find((cr) => cr.type === 'password');
     if (password?.value !== undefined) {
@@ -122,6 +123,7 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
     )
       continue;
     const user = buildUser(
+      name,
       { username: `service-account-${client.clientId}`, serviceAccountClientId: client.clientId },
       fail,
     );
@@ -171,6 +173,7 @@ function withBuiltins(rep: RealmRep): RealmRep {
 }
 
 function buildClient(
+  realm: string,
   c: ClientRep,
   defaults: string[],
   optional: string[],
@@ -192,7 +195,7 @@ function buildClient(
   if (serviceAccountsEnabled && !defaultClientScopes.includes('service_account'))
     defaultClientScopes.push('service_account');
   return {
-    id: c.id ?? uuid(),
+    id: c.id ?? stableUuid(realm, 'client', c.clientId as string),
     clientId: c.clientId as string,
     name: c.name,
     enabled: c.enabled ?? true,
@@ -216,14 +219,15 @@ function buildClient(
   };
 }
 
-export function buildUser(u: UserRep, fail: (m: string) => never): User {
+/** A user of a realm file; without an `id` it gets one derived from realm and username (see stableUuid). */
+export function buildUser(realm: string, u: UserRep, fail: (m: string) => never): User {
   if (!u.username) fail('a user has no username');
   const roleKeys = new Set<string>([
     ...(u.realmRoles ?? []).map((r) => roleKey(r)),
     ...Object.entries(u.clientRoles ?? {}).flatMap(([c, names]) => names.map((n) => roleKey(n, c))),
   ]);
   return {
-    id: u.id ?? uuid(),
+    id: u.id ?? stableUuid(realm, 'user', (u.username as string).toLowerCase()),
     username: (u.username as string).toLowerCase(),
     enabled: u.enabled ?? true,
     email: u.email || undefined,
