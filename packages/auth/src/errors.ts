@@ -46,6 +46,7 @@ export type AuthFailureReason =
   | 'expired'
   | 'not_yet_valid'
   | 'iat_invalid'
+  | 'iat_in_future'
   | 'missing_claim'
   | 'typ_mismatch'
   | 'inactive'

@@ -183,6 +183,15 @@ describe('JWT attack catalog', { timeout: 30_000 }, () => {
     await assertRefused(await issuer.userToken({ audience: 'shop-api', omit: ['exp'] }), 'missing_claim');
   });
 
+  test('a token issued in the future (iat beyond the clock tolerance) is refused', async () => {
+    await assertRefused(
+      await issuer.userToken({ audience: 'shop-api', issuedAt: nowSec() + 600 }),
+      'iat_in_future',
+    );
+    const slightlyAhead = await issuer.userToken({ audience: 'shop-api', issuedAt: nowSec() + 5 });
+    assert.equal((await call('/me', slightlyAhead)).statusCode, 200, 'within the 30 s tolerance');
+  });
+
   test('a token from another realm or IdP (wrong iss) is refused', async () => {
     await assertRefused(await issuer.sign({ ...claims, iss: `${issuer.url}/realms/other` }), 'iss_mismatch');
   });

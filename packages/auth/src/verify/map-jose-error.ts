@@ -7,6 +7,14 @@ export function mapJoseError(
   context: { issuer: string; audience: readonly string[] | false; now: number },
 ): AuthError {
   if (error instanceof AuthError) return error;
+  if (error instanceof joseErrors.JWTExpired && error.claim === 'iat') {
+    // maxTokenAgeSec: issued too long ago, whatever its `exp`.
+    return invalidToken(
+      'expired',
+      `expired iat=${String(error.payload.iat)} (older than maxTokenAgeSec)`,
+      error,
+    );
+  }
   if (error instanceof joseErrors.JWTExpired) {
     return invalidToken(
       'expired',
@@ -34,6 +42,8 @@ export function mapJoseError(
       case 'nbf':
         return invalidToken('not_yet_valid', `not_yet_valid nbf=${describe(actual)}`, error);
       case 'iat':
+        if (error.reason === 'check_failed')
+          return invalidToken('iat_in_future', `iat_in_future iat=${describe(actual)}`, error);
         return invalidToken('iat_invalid', `iat_invalid iat=${describe(actual)}`, error);
       case 'exp':
         return invalidToken('expired', `exp_invalid exp=${describe(actual)}`, error);

@@ -16,8 +16,10 @@ export interface AccessTokenVerifierOptions {
   authorizedParties?: readonly string[];
   /** Default ['RS256', 'PS256', 'ES256']. `none` and HMAC algorithms are refused. */
   algorithms?: readonly string[];
-  /** exp/nbf/iat leeway, 0–60 s. Default 30. */
+  /** exp/nbf/iat leeway, 0–60 s. Default 30. An `iat` later than now + this is always refused. */
   clockToleranceSec?: number;
+  /** Refuse tokens issued (`iat`) longer ago than this, whatever their `exp`. Default: no limit. */
+  maxTokenAgeSec?: number;
   /** Claims that must be present. Default ['exp', 'iat', 'sub']. `iss`/`aud` are always checked. */
   requiredClaims?: readonly string[];
   /** Default 'keycloak'. */
@@ -60,6 +62,7 @@ export interface ResolvedVerifierOptions {
   readonly authorizedParties: readonly string[] | undefined;
   readonly algorithms: readonly string[];
   readonly clockToleranceSec: number;
+  readonly maxTokenAgeSec: number | undefined;
   readonly requiredClaims: readonly string[];
   readonly tokenType: TokenTypePolicy;
   readonly maxTokenBytes: number;
@@ -118,6 +121,11 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
   if (!Number.isFinite(clockToleranceSec) || clockToleranceSec < 0 || clockToleranceSec > 60) {
     throw configError(`clockToleranceSec must be between 0 and 60, got ${String(clockToleranceSec)}`);
   }
+  const maxTokenAgeSec = options.maxTokenAgeSec;
+  if (maxTokenAgeSec !== undefined && (!Number.isInteger(maxTokenAgeSec) || maxTokenAgeSec <= 0))
+    throw configError(
+      `maxTokenAgeSec, when given, must be a positive integer, got ${String(maxTokenAgeSec)}`,
+    );
   const tokenType = options.tokenType ?? 'keycloak';
   if (!['keycloak', 'rfc9068', 'either'].includes(tokenType))
     throw configError(`tokenType must be keycloak, rfc9068 or either`);
@@ -141,6 +149,7 @@ export function resolveVerifierOptions(options: AccessTokenVerifierOptions): Res
     authorizedParties: options.authorizedParties ? Object.freeze([...options.authorizedParties]) : undefined,
     algorithms,
     clockToleranceSec,
+    maxTokenAgeSec,
     requiredClaims: Object.freeze([...(options.requiredClaims ?? ['exp', 'iat', 'sub'])]),
     tokenType,
     maxTokenBytes,

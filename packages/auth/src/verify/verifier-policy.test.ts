@@ -87,6 +87,16 @@ describe('verifier policy options', { timeout: 20_000 }, () => {
     assert.throws(() => verifier({ clockToleranceSec: 61 }), { code: 'AUTH_CONFIG_INVALID' });
   });
 
+  test('maxTokenAgeSec refuses tokens issued too long ago, and a future iat still says iat_in_future', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const old = await issuer.userToken({ audience: 'shop-api', issuedAt: now - 3600, expiresInSec: 7200 });
+    assert.ok(await verifier().verify(old), 'no age limit by default');
+    await assert.rejects(verifier({ maxTokenAgeSec: 600 }).verify(old), { reason: 'expired' });
+    const future = await issuer.userToken({ audience: 'shop-api', issuedAt: now + 600 });
+    await assert.rejects(verifier({ maxTokenAgeSec: 600 }).verify(future), { reason: 'iat_in_future' });
+    assert.throws(() => verifier({ maxTokenAgeSec: 0 }), { code: 'AUTH_CONFIG_INVALID' });
+  });
+
   test('required claims are enforced (a lightweight token without sub is refused by default)', async () => {
     await assert.rejects(verifier().verify(await issuer.userToken({ audience: 'shop-api', omit: ['sub'] })), {
       reason: 'missing_claim',

@@ -75,6 +75,7 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
     ...(options.audience === false ? {} : { audience: [...options.audience] }),
     algorithms: [...options.algorithms],
     clockTolerance: options.clockToleranceSec,
+    ...(options.maxTokenAgeSec === undefined ? {} : { maxTokenAge: options.maxTokenAgeSec }),
     requiredClaims: [...options.requiredClaims],
   };
   // With the real clock jose reads it itself; an injected clock is handed over per verification.
@@ -150,6 +151,7 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
         throw error instanceof AuthError ? error : joseFailure(token, error);
       }
       const { payload, protectedHeader } = result;
+      checkIssuedAt(payload, now(), options.clockToleranceSec);
       checkPayloadType(payload, protectedHeader, options.tokenType);
       if (
         options.authorizedParties &&
@@ -260,6 +262,19 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
       };
     },
   };
+}
+
+/**
+ * jose checks `iat` only when maxTokenAge is set; a token stamped in the future is a forged or
+ * mis-clocked token, and accepting it would stretch its life past what the IdP intended.
+ */
+function checkIssuedAt(payload: JWTPayload, nowMs: number, toleranceSec: number): void {
+  const nowSec = Math.floor(nowMs / 1000);
+  if (typeof payload.iat === 'number' && payload.iat > nowSec + toleranceSec)
+    throw invalidToken(
+      'iat_in_future',
+      `iat_in_future iat=${payload.iat} now=${nowSec} tolerance=${toleranceSec}`,
+    );
 }
 
 /** The `iss` of a compact JWS payload segment, or undefined when it does not decode. */
