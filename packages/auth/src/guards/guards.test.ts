@@ -10,6 +10,7 @@ import {
   requireScopes,
   requireServiceAccount,
   requireUser,
+  withIntrospection,
 } from './guards.ts';
 
 const user = toPrincipal({
@@ -65,6 +66,12 @@ describe('guards', () => {
     assert.equal(allOf(requireUser(), requireRealmRoles('can-checkout')).evaluate(user).allowed, true);
     assert.equal(allOf(requireUser(), requireRealmRoles('admin')).evaluate(user).allowed, false);
     assert.throws(() => anyOf());
+  });
+  test('anyOf and allOf introspect when any guard inside them does', () => {
+    const introspected = withIntrospection(requireServiceAccount());
+    assert.equal(anyOf(introspected, requireUser()).introspect, true);
+    assert.equal(allOf(requireUser(), anyOf(requireRealmRoles('admin'), introspected)).introspect, true);
+    assert.equal(anyOf(requireUser(), requireRealmRoles('admin')).introspect, undefined);
   });
   test('authorize throws AUTH_INSUFFICIENT_SCOPE (403) carrying the scopes for the challenge', () => {
     assert.throws(

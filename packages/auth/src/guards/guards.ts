@@ -27,6 +27,22 @@ function guard(description: string, evaluate: (principal: Principal) => GuardDec
   return Object.freeze({ kind: 'mockmart.auth.guard', description, evaluate });
 }
 
+/**
+ * A guard built from others. Introspection is a property of the whole route, not of one branch: if
+ * any child asks for it the composite does, otherwise wrapping a withIntrospection() guard in
+ * anyOf/allOf would silently skip the IdP check.
+ */
+function composite(
+  description: string,
+  children: readonly Guard[],
+  evaluate: (principal: Principal) => GuardDecision,
+): Guard {
+  const base = guard(description, evaluate);
+  return children.some((child) => child.introspect === true)
+    ? Object.freeze({ ...base, introspect: true })
+    : base;
+}
+
 function deny(why: string, scopes?: readonly string[]): GuardDecision {
   return scopes ? { allowed: false, why, scopes } : { allowed: false, why };
 }
@@ -115,7 +131,7 @@ export function requireScopes(...scopes: string[]): Guard {
 /** Passes when at least one guard passes. */
 export function anyOf(...guards: Guard[]): Guard {
   if (guards.length === 0) throw new TypeError('anyOf needs at least one guard');
-  return guard(`anyOf(${guards.map((g) => g.description).join(', ')})`, (p) => {
+  return composite(`anyOf(${guards.map((g) => g.description).join(', ')})`, guards, (p) => {
     const whys: string[] = [];
     for (const g of guards) {
       const decision = g.evaluate(p);
@@ -129,7 +145,7 @@ export function anyOf(...guards: Guard[]): Guard {
 /** Passes when every guard passes. */
 export function allOf(...guards: Guard[]): Guard {
   if (guards.length === 0) throw new TypeError('allOf needs at least one guard');
-  return guard(`allOf(${guards.map((g) => g.description).join(', ')})`, (p) => {
+  return composite(`allOf(${guards.map((g) => g.description).join(', ')})`, guards, (p) => {
     for (const g of guards) {
       const decision = g.evaluate(p);
       if (!decision.allowed) return decision;

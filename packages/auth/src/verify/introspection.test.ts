@@ -2,7 +2,14 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { createAccessTokenVerifier, requireServiceAccount, withIntrospection } from '../index.ts';
+import {
+  allOf,
+  anyOf,
+  createAccessTokenVerifier,
+  requireAuthenticated,
+  requireServiceAccount,
+  withIntrospection,
+} from '../index.ts';
 import { authPlugin } from '../fastify/index.ts';
 import { silentLogger, startTestIssuer } from '../testing/index.ts';
 import type { TestIssuer } from '../testing/index.ts';
@@ -28,6 +35,16 @@ describe('per-route token introspection (RFC 7662)', { timeout: 20_000 }, () => 
     await app.register(authPlugin, { verifier });
     app.post('/refunds', { config: { auth: withIntrospection(charge) } }, async () => ({ refunded: true }));
     app.post('/charges', { config: { auth: charge } }, async () => ({ charged: true }));
+    app.post(
+      '/refunds-any',
+      { config: { auth: anyOf(withIntrospection(charge), requireAuthenticated()) } },
+      async () => ({ refunded: true }),
+    );
+    app.post(
+      '/refunds-all',
+      { config: { auth: allOf(requireAuthenticated(), anyOf(withIntrospection(charge))) } },
+      async () => ({ refunded: true }),
+    );
     await app.ready();
   });
   after(async () => {
@@ -59,6 +76,14 @@ describe('per-route token introspection (RFC 7662)', { timeout: 20_000 }, () => 
     const response = await post('/refunds', token);
     assert.equal(response.statusCode, 401);
     assert.match(String(response.headers['www-authenticate']), /invalid_token/);
+  });
+
+  test('a revoked token is refused on routes whose composed guards (anyOf/allOf) contain introspection', async () => {
+    const token = await svc();
+    issuer.revoke(token);
+    assert.equal((await post('/refunds-any', token)).statusCode, 401);
+    assert.equal((await post('/refunds-all', token)).statusCode, 401);
+    assert.equal((await post('/refunds-any', await svc())).statusCode, 200, 'an active token passes');
   });
 
   test('introspection endpoint down → 503 with Retry-After, not 401', async () => {
