@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { expectDisabled, expectHidden, expectText, expectVisible } from './support/expect.ts';
+import { expectCount, expectDisabled, expectHidden, expectText, expectVisible } from './support/expect.ts';
 import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
 import { unnamedControls, watchPage } from './support/page-checks.ts';
 import { eventually } from './support/wait.ts';
@@ -75,6 +75,42 @@ describe('shopping in the browser', { timeout: 300_000 }, () => {
         await expectText(page.locator('.product-card h2').first(), 'Laptop ProBook 15');
         await page.getByLabel('Sort by').selectOption('price-asc');
         await expectText(page.locator('.product-card h2').first(), 'Cable Organizer Set');
+
+        // Pagination: the 10 seeded products at 6 per page make two pages; page and size live in the URL.
+        await page.getByTestId('reset-filters').click();
+        const cards = page.locator('.product-card');
+        const names = () => page.locator('.product-card h2').allInnerTexts();
+        await expectCount(cards, 10);
+        await expectHidden(page.getByTestId('pagination-status'));
+        await page.getByLabel('Per page').selectOption('6');
+        await expectText(page.getByTestId('pagination-status'), 'Page 1 of 2');
+        await expectCount(cards, 6);
+        assert.match(page.url(), /[?&]pageSize=6\b/);
+        assert.doesNotMatch(page.url(), /[?&]page=/);
+        await expectDisabled(page.getByTestId('pagination-prev'));
+        const firstPage = await names();
+        await page.getByTestId('pagination-next').click();
+        await expectText(page.getByTestId('pagination-status'), 'Page 2 of 2');
+        await expectCount(cards, 4);
+        assert.match(page.url(), /[?&]page=2\b/);
+        assert.match(page.url(), /[?&]pageSize=6\b/);
+        await expectDisabled(page.getByTestId('pagination-next'));
+        const secondPage = await names();
+        assert.deepEqual(
+          firstPage.filter((name) => secondPage.includes(name)),
+          [],
+          'page 2 shows other products',
+        );
+        await page.getByTestId('pagination-prev').click();
+        await expectText(page.getByTestId('pagination-status'), 'Page 1 of 2');
+        await expectCount(cards, 6);
+        assert.match(page.url(), /[?&]page=1\b/);
+        assert.deepEqual(await names(), firstPage, 'back on page 1, the same products');
+        await page.goBack();
+        await expectText(page.getByTestId('pagination-status'), 'Page 2 of 2');
+        await expectCount(cards, 4);
+        await page.getByTestId('reset-filters').click();
+        await expectCount(cards, 10);
 
         await page.getByTestId('product-link-3').click();
         await expectVisible(page.getByTestId('product-detail'));

@@ -1,5 +1,5 @@
-// The product list. Filters live in the URL (?search=&category=&sort=&page=) so a filtered view
-// can be shared, reloaded and navigated with the back button.
+// The product list. Filters live in the URL (?search=&category=&sort=&pageSize=&page=) so a
+// filtered view can be shared, reloaded and navigated with the back button.
 import { useSearchParams } from 'react-router-dom';
 import { Page } from '../../../components/page.tsx';
 import { Empty, ErrorMessage, Loading } from '../../../components/status.tsx';
@@ -7,11 +7,10 @@ import { useAsync } from '../../../lib/use-async.ts';
 import { listCategories, listProducts } from '../api/products.ts';
 import type { SortOrder } from '../api/products.ts';
 import type { AddToCart } from './add-to-cart-button.tsx';
-import { CatalogFilters } from './catalog-filters.tsx';
+import { CatalogFilters, DEFAULT_PAGE_SIZE, PAGE_SIZES } from './catalog-filters.tsx';
 import { Pagination } from './pagination.tsx';
 import { ProductCard } from './product-card.tsx';
 
-const PAGE_SIZE = 12;
 const SORTS: SortOrder[] = ['', 'price-asc', 'price-desc', 'name'];
 
 export function CatalogPage({ onAddToCart }: { onAddToCart: AddToCart }) {
@@ -21,11 +20,13 @@ export function CatalogPage({ onAddToCart }: { onAddToCart: AddToCart }) {
   const sortParam = (params.get('sort') ?? '') as SortOrder;
   const sort = SORTS.includes(sortParam) ? sortParam : '';
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
+  const sizeParam = Number(params.get('pageSize'));
+  const pageSize = PAGE_SIZES.includes(sizeParam) ? sizeParam : DEFAULT_PAGE_SIZE;
 
   const categories = useAsync((signal) => listCategories(signal), []);
   const products = useAsync(
-    (signal) => listProducts({ search, category, sort, page, pageSize: PAGE_SIZE }, signal),
-    [search, category, sort, page],
+    (signal) => listProducts({ search, category, sort, page, pageSize }, signal),
+    [search, category, sort, page, pageSize],
   );
 
   const update = (next: Record<string, string | undefined>, keepPage = false) => {
@@ -46,6 +47,7 @@ export function CatalogPage({ onAddToCart }: { onAddToCart: AddToCart }) {
         search={search}
         category={category}
         sort={sort}
+        pageSize={pageSize}
         categories={categories.data ?? []}
         onChange={(next) => update(next)}
         onReset={() => setParams(new URLSearchParams(), { replace: true })}
