@@ -2,13 +2,20 @@
  * Entry point for `node --import @mockmart/service-kit/telemetry/register`: tracing starts
  * before the service's own modules (and the libraries they instrument) are loaded.
  * It reads the standard OpenTelemetry variables, which belong to the process, not to a service.
+ * OTEL_SERVICE_NAME defaults to the entry script's package name (see resolveServiceName).
  */
 import { startTelemetry } from './index.ts';
+import { resolveServiceName } from './service-name.ts';
 
-const serviceName = process.env.OTEL_SERVICE_NAME;
-if (serviceName && process.env.OTEL_SDK_DISABLED !== 'true') {
+if (process.env.OTEL_SDK_DISABLED !== 'true') {
+  const service = resolveServiceName(process.env, process.argv[1], process.cwd());
+  if (service.derived === 'unknown')
+    process.stderr.write(
+      `telemetry: no OTEL_SERVICE_NAME and no package.json above ${process.argv[1] ?? process.cwd()}; ` +
+        `spans are recorded as ${service.name}. Set OTEL_SERVICE_NAME.\n`,
+    );
   const telemetry = startTelemetry({
-    serviceName,
+    serviceName: service.name,
     otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     tracesDir: process.env.TRACES_DIR || undefined,
   });

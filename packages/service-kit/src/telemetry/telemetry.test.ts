@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { SpanKind } from '@opentelemetry/api';
 import { spawnFixture, type FixtureProcess } from '../testing/fixtures/spawn-fixture.ts';
 import type { SpanRecord } from './file-exporter.ts';
+import { resolveServiceName } from './service-name.ts';
 
 const FIXTURE = fileURLToPath(new URL('../testing/fixtures/traced-service.ts', import.meta.url));
 
@@ -98,3 +101,83 @@ test(
     }
   },
 );
+
+// OTLP numbers span kinds from 1 (SPAN_KIND_INTERNAL); the API's SpanKind starts at 0.
+const OTLP_SPAN_KIND_SERVER = 2;
+
+/** What an OTLP/HTTP JSON export carries that this test looks at. */
+interface OtlpExport {
+  resourceSpans: Array<{
+    resource: { attributes: Array<{ key: string; value: { stringValue?: string } }> };
+    scopeSpans: Array<{ spans: Array<{ traceId: string; name: string; kind: number }> }>;
+  }>;
+}
+
+test(
+  'with OTEL_EXPORTER_OTLP_ENDPOINT and no OTEL_SERVICE_NAME, spans reach the OTLP receiver named after the package',
+  { timeout: 60_000 },
+  async (t) => {
+    const exports: Array<{ path: string; type: string; body: OtlpExport }> = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      request.on('end', () => {
+        exports.push({
+          path: request.url ?? '',
+          type: request.headers['content-type'] ?? '',
+          body: JSON.parse(body) as OtlpExport,
+        });
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    t.after(() => receiver.close());
+    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+
+    const env: Record<string, string> = { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_SDK_DISABLED: 'false' };
+    const service = spawnFixture(FIXTURE, {
+      nodeArgs: ['--import', '@mockmart/service-kit/telemetry/register'],
+      env: { ...env, OTEL_SERVICE_NAME: '' },
+    });
+    t.after(() => service.process.kill('SIGKILL'));
+    const url = await service.waitFor('listening', 30_000);
+    const traceId = randomBytes(16).toString('hex');
+    const response = await fetch(`${url}/hop`, {
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    });
+    assert.equal(response.status, 200);
+    service.process.kill('SIGTERM');
+    assert.equal((await service.exited).code, 0);
+
+    assert.ok(exports.length > 0, 'the receiver got no export');
+    assert.ok(exports.every((e) => e.path === '/v1/traces' && e.type.includes('application/json')));
+    const resources = exports.flatMap((e) => e.body.resourceSpans);
+    const names = resources.map(
+      (r) => r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue,
+    );
+    // The fixture lives in packages/service-kit, whose package is @mockmart/service-kit.
+    assert.deepEqual([...new Set(names)], ['service-kit']);
+    const spans = resources.flatMap((r) => r.scopeSpans.flatMap((scope) => scope.spans));
+    const server = spans.find((span) => span.traceId === traceId && span.kind === OTLP_SPAN_KIND_SERVER);
+    assert.ok(server, `no server span of the trace in ${JSON.stringify(spans)}`);
+    assert.equal(server.name, 'GET /hop');
+  },
+);
+
+test('the service name is OTEL_SERVICE_NAME, else the entry package, else the cwd package, else unknown', () => {
+  const kit = fileURLToPath(new URL('../../', import.meta.url));
+  const entry = join(kit, 'src/testing/fixtures/traced-service.ts');
+  assert.deepEqual(resolveServiceName({ OTEL_SERVICE_NAME: 'shop-api' }, entry, '/'), {
+    name: 'shop-api',
+    derived: 'env',
+  });
+  assert.deepEqual(resolveServiceName({ OTEL_SERVICE_NAME: ' ' }, entry, '/'), {
+    name: 'service-kit',
+    derived: 'package',
+  });
+  assert.deepEqual(resolveServiceName({}, undefined, kit), { name: 'service-kit', derived: 'package' });
+  assert.deepEqual(resolveServiceName({}, '/nowhere/server.js', '/'), {
+    name: 'unknown_service:node',
+    derived: 'unknown',
+  });
+});
