@@ -15,6 +15,7 @@ import type { Config } from './config.ts';
 import { notificationAccess } from './access.ts';
 import { NotificationTimeout, RecipientRejected } from './errors.ts';
 import { createSmtpMailer, type Mailer } from './notifications/mailer.ts';
+import { createMailSender } from './notifications/mail-sender.ts';
 import { notificationRoutes } from './notifications/routes.ts';
 import { DEFAULT_SLOW_TEMPLATE_MS, NOTIFICATION_FAULT_MODES } from './faults/modes.ts';
 
@@ -41,7 +42,25 @@ export async function buildApp({ config, db, verifier, logger, mailer }: Notific
       : config.SMTP_URL
         ? createSmtpMailer({ url: config.SMTP_URL, from: config.MAIL_FROM })
         : null;
-  app.addHook('onClose', async () => smtp?.close());
+  const sender = smtp
+    ? createMailSender({
+        db,
+        mailer: smtp,
+        log: app.log,
+        pollMs: config.MAIL_RETRY_POLL_MS,
+        maxAttempts: config.MAIL_MAX_ATTEMPTS,
+        baseMs: config.MAIL_RETRY_BASE_MS,
+        capMs: config.MAIL_RETRY_CAP_MS,
+        claimMs: config.MAIL_CLAIM_MS,
+      })
+    : null;
+  // The sender loop runs only in a listening server (tests that inject drive it themselves) and
+  // stops before the transport and the database close.
+  app.addHook('onListen', async () => sender?.start());
+  app.addHook('onClose', async () => {
+    await sender?.stop();
+    smtp?.close();
+  });
 
   // In production the switch is disabled: its routes do not exist and it never reads the database.
   const faults = createFaultSwitch({
@@ -79,7 +98,7 @@ export async function buildApp({ config, db, verifier, logger, mailer }: Notific
   await app.register(authPlugin, { verifier });
 
   const access = notificationAccess(config.KEYCLOAK_CLIENT_ID);
-  await app.register(notificationRoutes, { db, mailer: smtp, access, beforeAccept, beforeRender });
+  await app.register(notificationRoutes, { db, sender, access, beforeAccept, beforeRender });
   await app.register(faultRoutes, {
     faults,
     guard: access.faults,

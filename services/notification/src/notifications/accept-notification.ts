@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '@mockmart/service-kit/db';
 import { EventConflict } from '../errors.ts';
 import { fingerprint } from '../request-fingerprint.ts';
-import type { Mailer } from './mailer.ts';
+import type { MailSender } from './mail-sender.ts';
 import { renderMail, type MailInput } from './render-mail.ts';
-import { findByEvent, insertOnce, markDelivery } from './notifications-repository.ts';
+import { findByEvent, insertOnce } from './notifications-repository.ts';
 
 export interface NotificationEvent extends MailInput {
   eventId: string;
@@ -14,16 +14,17 @@ export interface NotificationEvent extends MailInput {
 export interface AcceptDeps {
   db: Database;
   /** null: no SMTP configured, the mailbox is the only destination. */
-  mailer: Mailer | null;
+  sender: MailSender | null;
   /** Runs before rendering: the "slow-template" fault. */
   beforeRender: () => Promise<void>;
-  logger: { warn(obj: object, msg: string): void };
 }
 
 /**
  * Accepts an order event: records its mail once per event id (a unique key, so concurrent or
- * replayed deliveries of one event are applied once), then sends it. A replay answers
- * `deduplicated: true` and never sends again; the same event id with another payload is a conflict.
+ * replayed deliveries of one event are applied once), then makes one SMTP attempt. What that attempt
+ * leaves pending (SMTP down, or this process dying first) the mail sender retries, so the event is
+ * accepted once and its mail delivered at least once. A replay answers `deduplicated: true` and
+ * never sends by itself; the same event id with another payload is a conflict.
  */
 export async function acceptNotification(
   deps: AcceptDeps,
@@ -37,6 +38,13 @@ export async function acceptNotification(
   await deps.beforeRender();
   const rendered = renderMail(event);
   const id = `ntf_${randomUUID()}`;
+  const to = event.recipient.email ?? null;
+  // Known at once, so recorded with the row: nothing is left pending that cannot be sent.
+  const outcome = !to
+    ? ({ status: 'undeliverable', failure: 'recipient has no e-mail address' } as const)
+    : !deps.sender
+      ? ({ status: 'stored' } as const)
+      : ({ status: 'pending' } as const);
   const inserted = await insertOnce(deps.db, {
     id,
     eventId: event.eventId,
@@ -44,9 +52,11 @@ export async function acceptNotification(
     type: event.type,
     orderId: event.orderId,
     userId: event.recipient.userId,
-    to: event.recipient.email ?? null,
+    to,
     ...rendered,
     clientId,
+    ...outcome,
+    claimMs: deps.sender?.claimMs ?? 0,
   });
   if (!inserted) {
     const winner = await findByEvent(deps.db, event.eventId);
@@ -54,20 +64,9 @@ export async function acceptNotification(
     return deduplicated(winner, payloadHash, event.eventId);
   }
 
-  // Only the request that recorded the event sends it.
-  const to = event.recipient.email;
-  if (!to) await markDelivery(deps.db, id, 'undeliverable', 'recipient has no e-mail address');
-  else if (!deps.mailer) await markDelivery(deps.db, id, 'stored');
-  else {
-    try {
-      await deps.mailer.send({ to, ...rendered });
-      await markDelivery(deps.db, id, 'sent');
-    } catch (error) {
-      const failure = (error as { code?: string }).code ?? 'SMTP_ERROR';
-      deps.logger.warn({ notificationId: id, failure }, 'mail delivery failed');
-      await markDelivery(deps.db, id, 'failed', failure);
-    }
-  }
+  // Only the request that recorded the event sends it; a failure is the sender's to retry, not
+  // the caller's: the event is accepted either way.
+  if (to && deps.sender) await deps.sender.deliver({ id, to, ...rendered, attempts: 0 });
   return { notificationId: id, deduplicated: false };
 }
 

@@ -5,6 +5,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string;
+  /** A stable Message-ID, so a mail resent after a crash can be recognised as the same one. */
+  messageId?: string;
 }
 
 /** Delivers one mail; throws when the server refuses it. */

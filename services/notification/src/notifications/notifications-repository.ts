@@ -1,6 +1,6 @@
 import type { Queryable } from '@mockmart/service-kit/db';
 
-export type MailStatus = 'pending' | 'sent' | 'stored' | 'failed' | 'undeliverable';
+export type MailStatus = 'pending' | 'sent' | 'stored' | 'failed' | 'undeliverable' | 'dead';
 
 export interface Mail {
   id: string;
@@ -61,7 +61,11 @@ export async function findByEvent(
   return rows[0] ? { id: rows[0].id, payloadHash: rows[0].payload_hash } : null;
 }
 
-/** Records the mail once per event id; false when the event was already recorded (the unique key decides). */
+/**
+ * Records the mail once per event id; false when the event was already recorded (the unique key
+ * decides). A 'pending' mail is recorded claimed for `claimMs`: the recording request sends it
+ * first, and the sender loop takes over only if that request never finishes the job.
+ */
 export async function insertOnce(
   db: Queryable,
   mail: {
@@ -76,12 +80,15 @@ export async function insertOnce(
     text: string;
     html: string;
     clientId: string;
+    status: 'pending' | 'stored' | 'undeliverable';
+    failure?: string;
+    claimMs: number;
   },
 ): Promise<boolean> {
   const { rowCount } = await db.query(
     `INSERT INTO notifications (id, event_id, payload_hash, type, order_id, user_id, to_address, subject,
-       text_body, html_body, status, client_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11)
+       text_body, html_body, status, client_id, failure, next_attempt_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now() + make_interval(secs => $14 / 1000.0))
      ON CONFLICT (event_id) DO NOTHING`,
     [
       mail.id,
@@ -94,23 +101,13 @@ export async function insertOnce(
       mail.subject,
       mail.text,
       mail.html,
+      mail.status,
       mail.clientId,
+      mail.failure ?? null,
+      mail.claimMs,
     ],
   );
   return rowCount === 1;
-}
-
-export async function markDelivery(
-  db: Queryable,
-  id: string,
-  status: MailStatus,
-  failure?: string,
-): Promise<void> {
-  await db.query(
-    `UPDATE notifications SET status = $2, failure = $3, sent_at = CASE WHEN $2 = 'sent' THEN now() ELSE sent_at END
-     WHERE id = $1`,
-    [id, status, failure ?? null],
-  );
 }
 
 export async function listMailbox(

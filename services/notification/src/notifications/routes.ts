@@ -3,13 +3,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from '@mockmart/service-kit/db';
 import type { NotificationAccess } from '../access.ts';
 import { acceptNotification } from './accept-notification.ts';
-import type { Mailer } from './mailer.ts';
+import type { MailSender } from './mail-sender.ts';
 import { listMailbox } from './notifications-repository.ts';
 import { acceptedSchema, mailboxQuerySchema, mailboxSchema, notificationBodySchema } from './schemas.ts';
 
 export interface NotificationRoutesOptions {
   db: Database;
-  mailer: Mailer | null;
+  /** null: no SMTP configured, mails are only kept in the mailbox. */
+  sender: MailSender | null;
   access: NotificationAccess;
   /** Runs first on every accepted event: the "timeout" and "invalid-email" faults. */
   beforeAccept: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
@@ -34,7 +35,7 @@ export async function notificationRoutes(
     async (request, reply) => {
       await options.beforeAccept(request, reply);
       const result = await acceptNotification(
-        { db, mailer: options.mailer, beforeRender: options.beforeRender, logger: request.log },
+        { db, sender: options.sender, beforeRender: options.beforeRender },
         request.body,
         request.principal.clientId ?? request.principal.subject,
       );

@@ -79,6 +79,7 @@ export const mailSchema = Type.Object({
     Type.Literal('stored'),
     Type.Literal('failed'),
     Type.Literal('undeliverable'),
+    Type.Literal('dead'),
   ]),
   createdAt: Type.String({ format: 'date-time' }),
   sentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
