@@ -181,6 +181,50 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
     }
   });
 
+  async function accessTokenExpiry(browser: Browser): Promise<number> {
+    const session = await system.gateway.app.gateway.store.load(browser.cookies.get(COOKIE) ?? '');
+    const expiresAt = session?.secrets.tokens?.accessTokenExpiresAt;
+    assert.ok(expiresAt, 'a signed-in session with an access-token expiry');
+    return expiresAt;
+  }
+
+  /** Calls the API once with the clock at `at`; answers the Authorization shop-api received. */
+  async function callApiWithClockAt(browser: Browser, at: number) {
+    const saved = clock;
+    clock = at;
+    try {
+      const response = await browser.request('/api/orders');
+      assert.equal(response.status, 200);
+      return ((await response.json()) as Received).headers.authorization;
+    } finally {
+      clock = saved;
+    }
+  }
+
+  test('an access token inside the refresh-ahead window (expiry − 10 s, window 30 s) is refreshed once before use', async () => {
+    const browser = new Browser(system.origin);
+    await browser.login('mario', 'mario123');
+    const expiresAt = await accessTokenExpiry(browser);
+    const firstToken = await callApiWithClockAt(browser, clock); // as issued, at login time
+    const before = refreshes();
+    const used = await callApiWithClockAt(browser, expiresAt - 10_000);
+    assert.equal(refreshes() - before, 1, 'one refresh, though the token has not expired yet');
+    assert.notEqual(used, firstToken, 'the call already carries the refreshed token');
+    assert.ok((await accessTokenExpiry(browser)) > expiresAt, 'the stored expiry moved on');
+    assert.equal(await callApiWithClockAt(browser, expiresAt - 10_000), used, 'the new token is reused');
+    assert.equal(refreshes() - before, 1, 'no second refresh');
+  });
+
+  test('an access token outside the refresh-ahead window (expiry − 60 s) is used as it is, with no refresh', async () => {
+    const browser = new Browser(system.origin);
+    await browser.login('mario', 'mario123');
+    const expiresAt = await accessTokenExpiry(browser);
+    const firstToken = await callApiWithClockAt(browser, clock); // as issued, at login time
+    const before = refreshes();
+    assert.equal(await callApiWithClockAt(browser, expiresAt - 60_000), firstToken);
+    assert.equal(refreshes() - before, 0);
+  });
+
   test('two replicas on one database refreshing at once make one refresh, keep the session and agree on the token', async () => {
     const browser = new Browser(system.origin);
     await browser.login('mario', 'mario123');
