@@ -66,10 +66,14 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
   const logger = options.logger ?? pino({ name: 'idp', level: 'info' });
   const relativePath = normalizePath(options.relativePath ?? '');
   const hashing = options.passwordHashing ?? DEFAULT_SCRYPT;
-  const reps = mergeRealms([
-    ...(await loadRealmFiles(options.realmFiles ?? [], options.env ?? {})),
-    ...(options.realms ?? []),
-  ]);
+  const merge = { production: options.production ?? false };
+  const reps = mergeRealms(
+    [
+      ...(await loadRealmFiles(options.realmFiles ?? [], options.env ?? {}, merge)),
+      ...(options.realms ?? []),
+    ],
+    merge,
+  );
   if (options.bootstrapAdmin) reps.push(masterRealm(options.bootstrapAdmin));
   if (reps.length === 0)
     throw new IdpError('IDP_CONFIG_INVALID', 'no realm configured: pass realmFiles or realms');

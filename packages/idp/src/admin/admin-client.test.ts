@@ -81,6 +81,61 @@ describe('Admin REST subset with @keycloak/keycloak-admin-client', { timeout: 30
     assert.deepEqual(clientRoles, ['faults:manage', 'stock:admin', 'stock:read', 'stock:reserve']);
   });
 
+  test("resetPassword and create refuse a password the realm's policy refuses, as Keycloak answers", async () => {
+    const kc = client();
+    await kc.auth({
+      grantType: 'password',
+      clientId: 'admin-cli',
+      username: 'root',
+      password: 'root-password-for-tests',
+    });
+    kc.setConfig({ realmName: 'techstore' });
+    const [luigi] = await kc.users.find({ username: 'luigi', exact: true });
+    const reset = (value: string) =>
+      kc.users.resetPassword({
+        id: luigi?.id as string,
+        credential: { type: 'password', value, temporary: false },
+      });
+    // Development policy (dev-users.json): length(8) and notUsername and notEmail.
+    for (const [value, key, description] of [
+      ['short', 'invalidPasswordMinLengthMessage', 'Invalid password: minimum length 8.'],
+      [
+        'luigi.verdi@example.com',
+        'invalidPasswordNotEmailMessage',
+        'Invalid password: must not be equal to the email.',
+      ],
+    ] as const) {
+      await assert.rejects(reset(value), (err: { response?: Response; responseData?: unknown }) => {
+        assert.equal(err.response?.status, 400);
+        assert.deepEqual(err.responseData, { error: key, error_description: description });
+        return true;
+      });
+    }
+    await reset('luigi-new-password');
+    const login = await postForm(oidcUrl(idp, 'token'), {
+      grant_type: 'password',
+      client_id: 'techstore-cli',
+      username: 'luigi',
+      password: 'luigi-new-password',
+    });
+    assert.equal(login.status, 200);
+    await reset('luigi123');
+
+    await assert.rejects(
+      kc.users.create({
+        username: 'peach',
+        enabled: true,
+        credentials: [{ type: 'password', value: 'peach', temporary: false }],
+      }),
+      (err: { response?: Response; responseData?: unknown }) => {
+        assert.equal(err.response?.status, 400);
+        assert.deepEqual(err.responseData, { errorMessage: 'Password policy not met' });
+        return true;
+      },
+    );
+    assert.deepEqual(await kc.users.find({ username: 'peach', exact: true }), [], 'nothing is stored');
+  });
+
   test('refuses callers without admin rights', async () => {
     const user = await postForm(oidcUrl(idp, 'token'), {
       grant_type: 'password',

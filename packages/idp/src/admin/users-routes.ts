@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { IdpContext } from '../context.ts';
 import { uuid } from '../lib/ids.ts';
+import { checkPassword } from '../password/password-policy.ts';
 import { hashPassword } from '../password/scrypt.ts';
 import { findUserByEmail, findUserByUsername, type Realm, type User } from '../realm/model.ts';
 import type { UserRep } from '../realm/representation.ts';
@@ -75,6 +76,9 @@ export function usersRoutes(app: FastifyInstance, ctx: IdpContext): void {
       createdTimestamp: ctx.now(),
     };
     const password = body.credentials?.find((c) => c.type === 'password' && typeof c.value === 'string');
+    // Keycloak refuses the whole creation (nothing is stored) with this generic message.
+    if (password?.value && checkPassword(realm.passwordPolicy, password.value, user))
+      return reply.code(400).send({ errorMessage: 'Password policy not met' });
     if (password?.value) user.passwordHash = await hashPassword(password.value, ctx.hashing);
     realm.users.set(user.id, user);
     return reply
@@ -126,6 +130,9 @@ export function usersRoutes(app: FastifyInstance, ctx: IdpContext): void {
     const value = request.body?.value;
     if (typeof value !== 'string' || value.length === 0)
       return reply.code(400).send({ error: 'invalidPasswordMinLengthMessage' });
+    const violation = checkPassword(realm.passwordPolicy, value, user);
+    if (violation)
+      return reply.code(400).send({ error: violation.key, error_description: violation.message });
     if (user.passwordHashing) await user.passwordHashing;
     user.passwordHash = await hashPassword(value, ctx.hashing);
     user.requiredActions = user.requiredActions.filter((a) => a !== 'UPDATE_PASSWORD');

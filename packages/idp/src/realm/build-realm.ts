@@ -1,6 +1,7 @@
 import { IdpError } from '../errors.ts';
 import { stableUuid } from '../lib/ids.ts';
 import { deferPasswordHash } from '../password/deferred-hashing.ts';
+import { checkPassword, parsePasswordPolicy } from '../password/password-policy.ts';
 import { fromKeycloakCredential, type ScryptParams } from '../password/scrypt.ts';
 import {
   BUILTIN_DEFAULT_SCOPES,
@@ -94,6 +95,7 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
     clientsById.set(client.id, client);
   }
 
+  const passwordPolicy = parsePasswordPolicy(rep.passwordPolicy, `realm ${name}`);
   const defaultRoleKey = roleKey(rep.defaultRole?.name ?? `default-roles-${name}`);
   const users = new Map<string, User>();
   for (const u of rep.users ?? []) {
@@ -109,6 +111,10 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
     users.set(user.id, user);
     const password = u.credentials?.find((cr) => cr.type === 'password');
     if (password?.value !== undefined) {
+      // Keycloak refuses to import a plain-text password its realm's policy refuses (#29420).
+      const violation = checkPassword(passwordPolicy, password.value, user);
+      if (violation)
+        fail(`the password of user ${user.username} does not meet the password policy: ${violation.message}`);
       // Hashed after start-up (startIdp), or at once when a login for this user comes first.
       deferPasswordHash(users, user, password.value, hashing);
     } else if (password?.secretData && password.credentialData) {
@@ -135,6 +141,7 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
     id: rep.id ?? name,
     name,
     settings: readSettings(rep),
+    passwordPolicy,
     roles,
     clients,
     clientsById,

@@ -3,14 +3,22 @@ import { IdpError } from '../errors.ts';
 import { substitutePlaceholders } from './placeholders.ts';
 import type { RealmRep } from './representation.ts';
 
+export interface MergeOptions {
+  /** Production: a partial realm may not replace the realm's password policy. */
+  production?: boolean;
+}
+
 /**
  * Reads realm files, substitutes `${ENV}` placeholders and merges files naming the same realm.
  * A later file for an already-seen realm is a *partial* realm (like dev-users.json): its users,
  * clients, roles and scopes are appended; duplicates are refused so nothing is silently replaced.
+ * Its `passwordPolicy`, if any, replaces the realm's — outside production only: dev-users.json
+ * relaxes the policy for the original system's short demo passwords.
  */
 export async function loadRealmFiles(
   files: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  options: MergeOptions = {},
 ): Promise<RealmRep[]> {
   const reps: RealmRep[] = [];
   for (const file of files) {
@@ -35,7 +43,7 @@ export async function loadRealmFiles(
     }
     reps.push(...(Array.isArray(parsed) ? parsed : [parsed]).map((r) => checkRealm(r, file)));
   }
-  return mergeRealms(reps);
+  return mergeRealms(reps, options);
 }
 
 function checkRealm(value: unknown, source: string): RealmRep {
@@ -45,7 +53,7 @@ function checkRealm(value: unknown, source: string): RealmRep {
   return value as RealmRep;
 }
 
-export function mergeRealms(reps: readonly RealmRep[]): RealmRep[] {
+export function mergeRealms(reps: readonly RealmRep[], options: MergeOptions = {}): RealmRep[] {
   const byName = new Map<string, RealmRep>();
   for (const rep of reps) {
     const name = rep.realm as string;
@@ -53,6 +61,14 @@ export function mergeRealms(reps: readonly RealmRep[]): RealmRep[] {
     if (!base) {
       byName.set(name, structuredClone(rep));
       continue;
+    }
+    if (rep.passwordPolicy !== undefined && rep.passwordPolicy !== base.passwordPolicy) {
+      if (options.production)
+        throw new IdpError(
+          'IDP_PRODUCTION_REFUSED',
+          `realm ${name}: a partial realm file replaces the password policy; not in production`,
+        );
+      base.passwordPolicy = rep.passwordPolicy;
     }
     appendUnique(base, rep, 'users', (u) => u.username?.toLowerCase());
     appendUnique(base, rep, 'clients', (c) => c.clientId);

@@ -1,3 +1,4 @@
+import type { PasswordPolicy } from '../password/password-policy.ts';
 import type { ClientRep, ClientScopeRep, ProtocolMapperRep, RealmRep } from './representation.ts';
 
 /** Runtime model of a realm: the representation resolved into maps the endpoints use. */
@@ -109,6 +110,8 @@ export interface Realm {
   id: string;
   name: string;
   settings: RealmSettings;
+  /** Checked when the Admin REST API sets a password and when a realm file imports one. */
+  passwordPolicy: PasswordPolicy;
   roles: Map<string, Role>; // by role key
   clients: Map<string, Client>; // by clientId
   clientsById: Map<string, Client>; // by internal id

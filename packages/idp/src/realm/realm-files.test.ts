@@ -5,7 +5,7 @@ import { devUsersRealm, techstoreRealm } from '../../../../deploy/keycloak/realm
 import { IdpError } from '../errors.ts';
 import { DEV_USERS_FILE, REALM_FILE, SECRETS, TEST_HASHING } from '../lib/test-helpers.ts';
 import { buildRealm } from './build-realm.ts';
-import { loadRealmFiles } from './load-realm-files.ts';
+import { loadRealmFiles, mergeRealms } from './load-realm-files.ts';
 import { roleKey, findUserByUsername } from './model.ts';
 import { readUserProfile } from './user-profile.ts';
 
@@ -73,6 +73,39 @@ describe('deploy/keycloak realm files', { timeout: 20_000 }, () => {
       rep?.roles?.realm?.find((r) => r.name === 'offline_access')?.description,
       '${role_offline-access}',
     );
+  });
+
+  test("the realm's password policy refuses the demo passwords; dev-users.json relaxes it, outside production only", async () => {
+    assert.equal(techstoreRealm.passwordPolicy, 'length(12) and notUsername and notEmail');
+    const { passwordPolicy: _relaxed, ...strictDevUsers } = structuredClone(devUsersRealm);
+    const [strict] = mergeRealms([...(await loadRealmFiles([REALM_FILE], ENV)), strictDevUsers as never]);
+    await assert.rejects(buildRealm(strict as never, TEST_HASHING), (err: unknown) => {
+      assert.ok(err instanceof IdpError);
+      assert.equal(err.code, 'IDP_REALM_FILE_INVALID');
+      assert.match(
+        err.message,
+        /user admin does not meet the password policy: Invalid password: minimum length 12\./,
+      );
+      assert.doesNotMatch(err.message, /admin123/, 'the password itself is never in a message');
+      return true;
+    });
+    const [relaxed] = await loadRealmFiles([REALM_FILE, DEV_USERS_FILE], ENV);
+    assert.equal(relaxed?.passwordPolicy, 'length(8) and notUsername and notEmail');
+    await buildRealm(relaxed as never, TEST_HASHING);
+    await assert.rejects(
+      loadRealmFiles([REALM_FILE, DEV_USERS_FILE], ENV, { production: true }),
+      (err: unknown) => err instanceof IdpError && err.code === 'IDP_PRODUCTION_REFUSED',
+    );
+  });
+
+  test('dev-users.json holds only what the README import steps carry into a real Keycloak', () => {
+    assert.deepEqual(Object.keys(devUsersRealm).sort(), [
+      'clients',
+      'passwordPolicy',
+      'realm',
+      'scopeMappings',
+      'users',
+    ]);
   });
 
   test('dev users merge into the realm with their roles and service accounts hold their client roles', async () => {

@@ -131,6 +131,7 @@ export interface RealmRep {
   minimumQuickLoginWaitSeconds?: number;
   maxFailureWaitSeconds?: number;
   maxDeltaTimeSeconds?: number;
+  passwordPolicy?: string;
   roles?: { realm?: RoleRep[]; client?: Record<string, RoleRep[]> };
   defaultRole?: RoleRep;
   users?: UserRep[];
