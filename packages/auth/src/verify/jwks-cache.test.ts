@@ -140,6 +140,77 @@ describe('signing-key cache (JWKS)', { timeout: 30_000 }, () => {
     );
   });
 
+  test('a token with a new kid while the JWKS cannot be fetched → 503 with Retry-After, not 401 kid_unknown', async () => {
+    const { issuer, verifier, clock } = await setup({
+      jwks: { cooldownMs: 30_000, failureCooldownMs: 5_000 },
+    });
+    await verifier.verify(await issuer.userToken({ audience: 'shop-api' }));
+    await issuer.rotateKey();
+    const rotated = await issuer.userToken({ audience: 'shop-api' });
+    issuer.faults.jwks = 'down';
+    await assert.rejects(verifier.verify(rotated), {
+      code: 'AUTH_IDP_UNAVAILABLE',
+      status: 503,
+      retryAfterSec: 10,
+      reason: 'jwks_unavailable',
+    });
+    assert.equal(issuer.counts.jwks, 2, 'it tried the IdP once');
+    await assert.rejects(
+      verifier.verify(rotated),
+      { status: 503 },
+      'inside the failure cooldown: no new fetch',
+    );
+    assert.equal(issuer.counts.jwks, 2);
+    issuer.faults.jwks = 'ok';
+    clock.now += 6_000;
+    assert.equal(
+      (await verifier.verify(rotated)).username,
+      'mario',
+      'the IdP is back: the new key is fetched',
+    );
+    assert.equal(issuer.counts.jwks, 3);
+  });
+
+  test('with the IdP stopped and no keys cached, requests fail fast with 503 during the failure cooldown', async () => {
+    const { issuer, verifier, clock } = await setup({ jwks: { failureCooldownMs: 5_000, timeoutMs: 2_000 } });
+    const token = await issuer.userToken({ audience: 'shop-api' });
+    issuer.faults.jwks = 'down';
+    await assert.rejects(verifier.verify(token), { status: 503 });
+    assert.equal(issuer.counts.jwks, 1);
+    const results = await Promise.allSettled(Array.from({ length: 50 }, () => verifier.verify(token)));
+    assert.ok(
+      results.every((r) => r.status === 'rejected' && (r.reason as { status?: number }).status === 503),
+    );
+    assert.equal(issuer.counts.jwks, 1, 'no request reached the IdP during the cooldown');
+    clock.now += 5_000;
+    await assert.rejects(verifier.verify(token), { status: 503 });
+    assert.equal(issuer.counts.jwks, 2, 'after the cooldown one request tries again');
+    // Stopped altogether (connection refused): same answer, still bounded.
+    await issuer.close();
+    clock.now += 5_000;
+    await assert.rejects(verifier.verify(token), { status: 503, reason: 'jwks_unavailable' });
+    await assert.rejects(verifier.verify(token), { status: 503, reason: 'jwks_unavailable' });
+    assert.equal(verifier.stats.jwksFetches, 3);
+  });
+
+  test('serving stale keys during an outage warns once per interval, not on every request', async () => {
+    const { issuer, verifier, clock, logger } = await setup({
+      jwks: { cacheMaxAgeMs: 60_000, staleIfErrorMs: 3_600_000, staleWarningIntervalMs: 60_000 },
+    });
+    await verifier.verify(await issuer.userToken({ audience: 'shop-api' }));
+    issuer.faults.jwks = 'down';
+    clock.now += 120_000;
+    const token = await issuer.userToken({ audience: 'shop-api' });
+    for (let i = 0; i < 20; i++) await verifier.verify(token);
+    const staleWarnings = () =>
+      logger.entries.filter((entry) => entry.level === 'warn' && /last known good/.test(entry.msg ?? ''));
+    assert.equal(staleWarnings().length, 1);
+    clock.now += 60_000;
+    await verifier.verify(await issuer.userToken({ audience: 'shop-api' }));
+    assert.equal(staleWarnings().length, 2, 'one more after the interval');
+    assert.equal(staleWarnings()[1]?.fields.staleServes, 20, 'counting the serves it did not log');
+  });
+
   test('a hanging JWKS endpoint is cut off by the fetch timeout → 503', async () => {
     const { issuer, verifier } = await setup({ jwks: { timeoutMs: 200 } });
     issuer.faults.jwks = 'hang';

@@ -20,6 +20,13 @@ export interface JwksCacheOptions {
   staleIfErrorMs?: number;
   /** Retry-After (seconds) sent when no usable keys exist. Default 10. */
   retryAfterSec?: number;
+  /**
+   * After a failed fetch, requests that need a fetch (no keys yet, keys too old) fail at once with
+   * 503 for this long instead of each calling the IdP again. Default 5 s.
+   */
+  failureCooldownMs?: number;
+  /** The "serving last known good keys" warning is logged at most once per this interval. Default 60 s. */
+  staleWarningIntervalMs?: number;
 }
 
 interface Snapshot {
@@ -57,6 +64,10 @@ export class JwksCache {
   readonly #timeout: number;
   readonly #staleMs: number;
   readonly #retryAfterSec: number;
+  readonly #failureCooldown: number;
+  readonly #staleWarningInterval: number;
+  #lastStaleWarningAt = Number.NEGATIVE_INFINITY;
+  #staleServesSinceWarning = 0;
   readonly #unknownKids = new ExpiringLru<true>(1000);
   #snapshot: Snapshot | undefined;
   #pending: Promise<Snapshot> | undefined;
@@ -65,6 +76,7 @@ export class JwksCache {
    *  scheduled refresh or the warm-up must not delay picking up a key rotated just after it. */
   #lastKidRefetchAt = Number.NEGATIVE_INFINITY;
   #lastFailureAt = Number.NEGATIVE_INFINITY;
+  #lastFetchFailed = false;
 
   constructor(
     uri: string,
@@ -82,6 +94,8 @@ export class JwksCache {
     this.#timeout = options.timeoutMs ?? 3_000;
     this.#staleMs = options.staleIfErrorMs ?? 3_600_000;
     this.#retryAfterSec = options.retryAfterSec ?? 10;
+    this.#failureCooldown = options.failureCooldownMs ?? 5_000;
+    this.#staleWarningInterval = options.staleWarningIntervalMs ?? 60_000;
   }
 
   /** True when the current set still publishes this kid (used to re-validate cached verifications). */
@@ -143,12 +157,17 @@ export class JwksCache {
     // A fetch already under way (another token's refetch, a scheduled refresh) may bring the key:
     // wait for it rather than refuse while it is in flight.
     const inFlight = this.#pending;
-    const coolingDown =
-      now - this.#lastKidRefetchAt < this.#cooldown || now - this.#lastFailureAt < this.#cooldown;
-    if (this.#unknownKids.get(kid, now) || (inFlight === undefined && coolingDown)) {
+    if (this.#unknownKids.get(kid, now))
+      throw invalidToken('kid_unknown', `kid_unknown kid=${kid.slice(0, 64)} (negative cache)`, original);
+    // While the JWKS cannot be fetched we cannot tell a rotated key from a forged kid: that is the
+    // IdP being unreachable (503, retry later), not a bad token (401, which a client would not retry).
+    const lastFetchFailed = this.#lastFetchFailed;
+    if (inFlight === undefined && lastFetchFailed && now - this.#lastFailureAt < this.#failureCooldown)
+      throw this.#unavailable(`kid=${kid.slice(0, 64)} not cached and the last JWKS fetch failed`);
+    if (inFlight === undefined && !lastFetchFailed && now - this.#lastKidRefetchAt < this.#cooldown) {
       throw invalidToken(
         'kid_unknown',
-        `kid_unknown kid=${kid.slice(0, 64)} (no refetch: cooldown or negative cache)`,
+        `kid_unknown kid=${kid.slice(0, 64)} (no refetch: cooldown)`,
         original,
       );
     }
@@ -156,8 +175,8 @@ export class JwksCache {
     try {
       if (inFlight === undefined) this.#lastKidRefetchAt = now;
       snapshot = await (inFlight ?? this.#load());
-    } catch {
-      throw invalidToken('kid_unknown', `kid_unknown kid=${kid.slice(0, 64)} (refetch failed)`, original);
+    } catch (error) {
+      throw this.#unavailable(`kid=${kid.slice(0, 64)} not cached and the refetch failed`, error);
     }
     try {
       const key = await snapshot.resolve(header, token);
@@ -196,26 +215,43 @@ export class JwksCache {
     }
     if (age < this.#maxAge + this.#staleMs) {
       this.stats.staleServes++;
-      this.#logger.warn(
-        { jwksUri: this.#uri, ageMs: age },
-        'JWKS refresh failed; serving last known good keys',
-      );
+      this.#staleServesSinceWarning++;
+      if (now - this.#lastStaleWarningAt >= this.#staleWarningInterval) {
+        this.#lastStaleWarningAt = now;
+        this.#logger.warn(
+          { jwksUri: this.#uri, ageMs: age, staleServes: this.#staleServesSinceWarning },
+          'JWKS refresh failed; serving last known good keys',
+        );
+        this.#staleServesSinceWarning = 0;
+      }
       return current;
     }
     return this.#loadOrUnavailable(`cached keys too old (${Math.round(age / 1000)} s) and refresh failing`);
   }
 
   async #loadOrUnavailable(why: string): Promise<Snapshot> {
+    // Without usable keys every request would otherwise call the failing IdP again (and wait for
+    // its timeout): after a failure, fail fast until the cooldown ends. A fetch in flight is joined.
+    const sinceFailure = this.#now() - this.#lastFailureAt;
+    if (this.#pending === undefined && sinceFailure < this.#failureCooldown)
+      throw this.#unavailable(
+        `${why}; last fetch failed ${Math.round(sinceFailure / 1000)} s ago, next attempt after the failure cooldown`,
+      );
     try {
       return await this.#load();
     } catch (error) {
-      throw new AuthError('AUTH_IDP_UNAVAILABLE', 'signing keys unavailable', {
-        reason: 'jwks_unavailable',
-        detail: `jwks_unavailable uri=${this.#uri}: ${why}: ${error instanceof Error ? error.message : String(error)}`,
-        retryAfterSec: this.#retryAfterSec,
-        cause: error,
-      });
+      throw this.#unavailable(why, error);
     }
+  }
+
+  #unavailable(why: string, cause?: unknown): AuthError {
+    const failure = cause === undefined ? '' : `: ${cause instanceof Error ? cause.message : String(cause)}`;
+    return new AuthError('AUTH_IDP_UNAVAILABLE', 'signing keys unavailable', {
+      reason: 'jwks_unavailable',
+      detail: `jwks_unavailable uri=${this.#uri}: ${why}${failure}`,
+      retryAfterSec: this.#retryAfterSec,
+      cause,
+    });
   }
 
   #load(): Promise<Snapshot> {
@@ -238,12 +274,14 @@ export class JwksCache {
         resolved: new Map(),
       };
       this.#snapshot = snapshot;
+      this.#lastFetchFailed = false;
       this.#unknownKids.clear();
       this.#logger.debug({ jwksUri: this.#uri, keys: snapshot.kids.size }, 'JWKS fetched');
       return snapshot;
     } catch (error) {
       this.stats.failures++;
       this.#lastFailureAt = this.#now();
+      this.#lastFetchFailed = true;
       this.#logger.warn(
         { jwksUri: this.#uri, err: error instanceof Error ? error.message : String(error) },
         'JWKS fetch failed',
