@@ -49,6 +49,7 @@ export type AuthFailureReason =
   | 'iat_in_future'
   | 'missing_claim'
   | 'typ_mismatch'
+  | 'token_bound'
   | 'inactive'
   | 'jwks_unavailable'
   | 'introspection_unavailable'

@@ -218,6 +218,24 @@ describe('JWT attack catalog', { timeout: 30_000 }, () => {
     await assertRefused(hs, 'alg_not_allowed');
   });
 
+  test('a sender-constrained token (cnf: DPoP jkt or mTLS x5t#S256) presented as plain Bearer is refused', async () => {
+    await assertRefused(
+      await issuer.userToken({
+        audience: 'shop-api',
+        claims: { cnf: { jkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs' } },
+      }),
+      'token_bound',
+    );
+    await assertRefused(
+      await issuer.serviceToken({
+        clientId: 'gateway',
+        audience: 'shop-api',
+        claims: { cnf: { 'x5t#S256': 'bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2' } },
+      }),
+      'token_bound',
+    );
+  });
+
   test('a token signed with a weak HMAC secret is refused', async () => {
     const weak = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })

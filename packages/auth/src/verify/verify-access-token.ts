@@ -12,6 +12,7 @@ import { checkIssuer } from './check-issuer.ts';
 import { Introspector } from './introspection.ts';
 import { JwksCache } from './jwks-cache.ts';
 import { describe, mapJoseError } from './map-jose-error.ts';
+import { checkNotSenderConstrained } from './token-binding.ts';
 import { checkHeaderType, checkPayloadType } from './token-type.ts';
 import type { AccessTokenVerifierOptions, ResolvedVerifierOptions } from './verifier-options.ts';
 import { resolveVerifierOptions } from './verifier-options.ts';
@@ -153,6 +154,7 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
       const { payload, protectedHeader } = result;
       checkIssuedAt(payload, now(), options.clockToleranceSec);
       checkPayloadType(payload, protectedHeader, options.tokenType);
+      checkNotSenderConstrained(payload);
       if (
         options.authorizedParties &&
         (typeof payload.azp !== 'string' || !options.authorizedParties.includes(payload.azp))
