@@ -21,3 +21,4 @@ export const StockBelowReserved = defineError(
   409,
   'On-hand stock cannot go below the units currently held',
 );
+export const StockChanged = defineError('INV_STOCK_CHANGED', 409, 'On-hand stock changed since it was read');

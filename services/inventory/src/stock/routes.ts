@@ -49,7 +49,7 @@ export async function stockRoutes(fastify: FastifyInstance, options: StockRoutes
     },
     async (request, reply) => {
       await beforeCall(reply);
-      const level = await adjustStock(db, request.params.productId, request.body.onHand);
+      const level = await adjustStock(db, request.params.productId, request.body);
       request.log.info(
         { productId: level.productId, onHand: level.onHand, caller: request.principal?.clientId },
         'stock adjusted',

@@ -23,6 +23,14 @@ export const stockListSchema = Type.Object({ items: Type.Array(stockLevelSchema)
 
 export const productParamsSchema = strictObject({ productId: productIdSchema });
 
+const units = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
+
 export const adjustStockBodySchema = strictObject({
-  onHand: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
+  onHand: units,
+  // Optional so existing callers keep working; every admin screen should send it.
+  expectedOnHand: Type.Optional({
+    ...units,
+    description:
+      'the on-hand figure the caller read; the adjustment applies only if it still holds (else 409 INV_STOCK_CHANGED), so units sold meanwhile are not overwritten',
+  }),
 });

@@ -50,6 +50,33 @@ export async function upsertOnHand(
   return rows[0] ? toLevel(rows[0]) : null;
 }
 
+/**
+ * Sets on-hand stock only while it still is `expectedOnHand` (a missing row counts as 0 on hand)
+ * and stays at or above the units held — one conditional statement, so a sale committed between
+ * the caller's read and this write makes it miss instead of being overwritten. Null when it missed.
+ */
+export async function setOnHandIfUnchanged(
+  db: Queryable,
+  productId: number,
+  onHand: number,
+  expectedOnHand: number,
+): Promise<StockLevel | null> {
+  const { rows } = await db.query<StockRow>(
+    `UPDATE stock SET on_hand = $2, updated_at = now()
+      WHERE product_id = $1 AND on_hand = $3 AND reserved <= $2
+      RETURNING product_id, on_hand, reserved`,
+    [productId, onHand, expectedOnHand],
+  );
+  if (rows[0]) return toLevel(rows[0]);
+  if (expectedOnHand !== 0) return null;
+  const inserted = await db.query<StockRow>(
+    `INSERT INTO stock (product_id, on_hand) VALUES ($1, $2) ON CONFLICT (product_id) DO NOTHING
+     RETURNING product_id, on_hand, reserved`,
+    [productId, onHand],
+  );
+  return inserted.rows[0] ? toLevel(inserted.rows[0]) : null;
+}
+
 /** Holds `quantity` units when that many are available; false (nothing changed) otherwise. */
 export async function holdUnits(tx: Queryable, productId: number, quantity: number): Promise<boolean> {
   const { rowCount } = await tx.query(
