@@ -128,3 +128,57 @@ describe('Express authMiddleware (real listen on port 0)', { timeout: 20_000 }, 
     assert.throws(() => auth(undefined as unknown as 'public'), { code: 'AUTH_ROUTE_UNPROTECTED' });
   });
 });
+
+describe('Express authMiddleware error paths', { timeout: 20_000 }, () => {
+  let issuer: TestIssuer;
+  let server: Server;
+  let base: string;
+
+  before(async () => {
+    issuer = await startTestIssuer();
+    const verifier = createAccessTokenVerifier({
+      idp: issuer.idp,
+      audience: 'payment-service',
+      logger: silentLogger,
+      jwks: { retryAfterSec: 7 },
+    });
+    const auth = authMiddleware({ verifier });
+    const app = express();
+    app.get('/me', auth(requireUser()), (request, response) => {
+      response.json({ username: request.principal?.username });
+    });
+    server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await issuer.close();
+  });
+
+  test('returns 400 invalid_request for an Authorization header that is not Bearer', async () => {
+    const response = await fetch(`${base}/me`, { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
+    assert.equal(response.status, 400);
+    assert.match(response.headers.get('www-authenticate') ?? '', /error="invalid_request"/);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    assert.equal(((await response.json()) as { code: string }).code, 'AUTH_INVALID_REQUEST');
+  });
+
+  test('returns 503 with Retry-After when the signing keys cannot be fetched, with a generic detail', async () => {
+    issuer.faults.jwks = 'down';
+    try {
+      const token = await issuer.userToken({ audience: 'payment-service' });
+      const response = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(response.status, 503);
+      assert.equal(response.headers.get('retry-after'), '7');
+      assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      const body = (await response.json()) as { code: string; detail: string };
+      assert.equal(body.code, 'AUTH_IDP_UNAVAILABLE');
+      assert.ok(!body.detail.includes(issuer.url), 'the JWKS URL stays out of the response');
+    } finally {
+      issuer.faults.jwks = 'ok';
+    }
+  });
+});

@@ -193,6 +193,48 @@ describe('createTokenProvider against a real token endpoint', { timeout: 30_000 
     assert.equal((await verifier.verify(token)).clientId, 'jwt-client');
   });
 
+  test('the refresh-ahead point is jittered by the injected random source, inside the lead window', async () => {
+    const shortLived = await startTestIssuer({
+      clients: { 'shop-api': { secret: 's3cret-for-test', tokenLifetimeSec: 10 } },
+    });
+    try {
+      let clock = 1_000_000;
+      const withRandom = (value: number) => {
+        const draws: number[] = [];
+        const tokens = createTokenProvider({
+          tokenEndpoint: shortLived.idp.tokenEndpoint,
+          clientId: 'shop-api',
+          clientSecret: 's3cret-for-test',
+          now: () => clock,
+          random: () => {
+            draws.push(value);
+            return value;
+          },
+          logger: silentLogger,
+        });
+        return { tokens, draws };
+      };
+      // Lead = 20 % of 10 s = 2 s; jitter moves the refresh point up to half the lead earlier:
+      // random 0 → refresh at 8 s, random 0.9 → at 8 − 0.9 × 1 = 7.1 s.
+      const early = withRandom(0.9);
+      const late = withRandom(0);
+      await early.tokens.getToken();
+      await late.tokens.getToken();
+      assert.ok(early.draws.length > 0 && late.draws.length > 0, 'the injected random source is used');
+      clock += 7_200;
+      await early.tokens.getToken();
+      await late.tokens.getToken();
+      assert.equal(early.tokens.stats.backgroundRefreshes, 1, 'random 0.9 refreshes at 7.1 s');
+      assert.equal(late.tokens.stats.backgroundRefreshes, 0, 'random 0 waits for 8 s');
+      clock += 800;
+      await late.tokens.getToken();
+      assert.equal(late.tokens.stats.backgroundRefreshes, 1);
+      await until(() => shortLived.counts.token === 4, 'both background refreshes');
+    } finally {
+      await shortLived.close();
+    }
+  });
+
   test('refuses to start without a secret (no default) or with a bad endpoint', () => {
     assert.throws(
       () => createTokenProvider({ tokenEndpoint: issuer.idp.tokenEndpoint, clientId: 'shop-api' }),
@@ -234,6 +276,30 @@ describe('createTokenProvider against a real token endpoint', { timeout: 30_000 
       const again = await tokens.fetchFor({ scope: 'payment-api' })(url);
       assert.equal(again.status, 200);
       assert.equal(seen.length, 4);
+    } finally {
+      downstream.closeAllConnections();
+      await new Promise<void>((resolve) => downstream.close(() => resolve()));
+    }
+  });
+
+  test('fetchFor against a downstream that always answers 401 makes exactly 2 calls and returns the 401', async () => {
+    let calls = 0;
+    const downstream = createServer((_request, response) => {
+      calls++;
+      response.writeHead(401, { 'www-authenticate': 'Bearer error="invalid_token"' }).end();
+    });
+    await new Promise<void>((resolve) => downstream.listen(0, '127.0.0.1', resolve));
+    try {
+      issuer.resetCounts();
+      const url = `http://127.0.0.1:${(downstream.address() as AddressInfo).port}/charges`;
+      const response = await provider().fetchFor({ scope: 'payment-api' })(url, {
+        method: 'POST',
+        body: '{}',
+      });
+      assert.equal(response.status, 401);
+      assert.match(String(response.headers.get('www-authenticate')), /invalid_token/);
+      assert.equal(calls, 2, 'one call and one retry, never a loop');
+      assert.equal(issuer.counts.token, 2, 'the retry used a fresh token');
     } finally {
       downstream.closeAllConnections();
       await new Promise<void>((resolve) => downstream.close(() => resolve()));

@@ -261,6 +261,14 @@ describe('JWT attack catalog', { timeout: 30_000 }, () => {
     assert.equal((await call('/m2m', allowed, 'POST')).statusCode, 200);
   });
 
+  test('a Keycloak service token without aud (no audience mapper) is refused by default', async () => {
+    const noAudience = await issuer.serviceToken({
+      clientId: 'gateway',
+      clientRoles: { 'shop-api': ['orders:sync'] },
+    });
+    await assertRefused(noAudience, 'missing_claim', 401, '/m2m', 'POST');
+  });
+
   test('an oversized token is refused before parsing', async () => {
     await assertRefused(
       await issuer.userToken({ audience: 'shop-api', claims: { padding: 'x'.repeat(9000) } }),

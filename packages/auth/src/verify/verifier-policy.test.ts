@@ -59,6 +59,39 @@ describe('verifier policy options', { timeout: 20_000 }, () => {
     await assert.rejects(verifier({ tokenType: 'rfc9068' }).verify(atJwt), { reason: 'typ_mismatch' });
   });
 
+  test('ID, Refresh, Offline and Logout tokens are refused under every token-type policy, even with an at+jwt header', async () => {
+    const base = {
+      iss: issuer.issuer,
+      aud: 'shop-api',
+      sub: 's',
+      client_id: 'gateway',
+      iat: Math.floor(Date.now() / 1000),
+      exp: Math.floor(Date.now() / 1000) + 300,
+    };
+    const notAccessTokens = {
+      ID: { ...base, typ: 'ID', nonce: 'n' },
+      Refresh: { ...base, typ: 'Refresh' },
+      Offline: { ...base, typ: 'Offline' },
+      Logout: {
+        ...base,
+        typ: 'Logout',
+        events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+      },
+    };
+    for (const policy of ['keycloak', 'rfc9068', 'either'] as const) {
+      for (const [kind, claims] of Object.entries(notAccessTokens)) {
+        for (const typ of ['JWT', 'at+jwt', 'application/at+jwt']) {
+          const token = await issuer.sign(claims, { header: { typ } });
+          await assert.rejects(
+            verifier({ tokenType: policy }).verify(token),
+            { reason: 'typ_mismatch' },
+            `${kind} token with header typ ${typ} under policy ${policy}`,
+          );
+        }
+      }
+    }
+  });
+
   test('azp allow-list refuses other clients', async () => {
     const v = verifier({ authorizedParties: ['gateway'] });
     assert.equal(
