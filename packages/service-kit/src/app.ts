@@ -6,6 +6,7 @@ import { AppError, NotFound } from './errors.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { sendProblem, toAppError } from './problem.ts';
 import { registerHealthRoutes, type HealthState, type ReadinessCheck } from './health.ts';
+import { OPEN_OBJECT, openObjects } from './lib/open-objects.ts';
 
 export interface AppOptions {
   name: string;
@@ -16,9 +17,16 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Trust X-Forwarded-* from the gateway in front. */
   trustProxy?: boolean | string;
+  /**
+   * Refuse, when a route is added, a body/querystring/params schema with an object that does not
+   * say `additionalProperties: false` (or `openObject()`): Ajv would accept unknown fields there.
+   */
+  strictSchemas?: boolean;
 }
 
 export type App = FastifyInstance & { health: HealthState };
+
+const STRICT_SCHEMAS_BY_DEFAULT = true;
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
@@ -51,8 +59,22 @@ export async function createApp(options: AppOptions) {
     ajv: {
       // Unknown fields are an error, never silently dropped (no mass assignment).
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
+      // openObject()'s marker is an annotation for the start-up check; Ajv's strict mode must know it.
+      plugins: [(ajv) => ajv.addKeyword({ keyword: OPEN_OBJECT, schemaType: 'boolean' })],
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  if (options.strictSchemas ?? STRICT_SCHEMAS_BY_DEFAULT)
+    app.addHook('onRoute', (route) => {
+      const open = (['body', 'querystring', 'params'] as const).flatMap((part) =>
+        openObjects(route.schema?.[part]).map((pointer) => `${part} ${pointer}`),
+      );
+      if (open.length > 0)
+        throw new Error(
+          `Route ${String(route.method)} ${route.url} accepts unknown fields at ${open.join(', ')}: ` +
+            'use strictObject() (additionalProperties: false), or openObject() where that is the intent.',
+        );
+    });
 
   const health: HealthState = { shuttingDown: false };
   app.decorate('health', health);

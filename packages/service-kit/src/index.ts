@@ -20,5 +20,5 @@ export {
 } from './errors.ts';
 export { sendProblem, toAppError, type Problem } from './problem.ts';
 export { createLogger, REDACTED_PATHS, type Logger, type LoggerSettings } from './logger.ts';
-export { strictObject } from './schemas.ts';
+export { openObject, strictObject } from './schemas.ts';
 export type { ReadinessCheck } from './health.ts';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Type } from '@sinclair/typebox';
 import { createApp } from '../app.ts';
 import { captureLogs } from '../testing/index.ts';
+import { strictObject } from '../schemas.ts';
 import { openApi } from './index.ts';
 
 describe('openApi', { timeout: 10_000 }, () => {
@@ -15,7 +16,7 @@ describe('openApi', { timeout: 10_000 }, () => {
     await app.register(openApi, { title: 'Test service', description: 'For the test', version: '9.9.9' });
     app.get(
       '/api/things/:id',
-      { schema: { params: Type.Object({ id: Type.Integer() }), tags: ['things'] } },
+      { schema: { params: strictObject({ id: Type.Integer() }), tags: ['things'] } },
       async () => ({}),
     );
     await app.ready();
