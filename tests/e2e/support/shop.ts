@@ -3,13 +3,14 @@
  * services, gateway serving a fresh UI build) plus one Chromium. Users log in once, through the
  * idp's real login page, and later pages reuse that storage state (cookies of the gateway session).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../../scripts/lib/parts.ts';
 import { startTestSystem, type TestSystem } from '../../support/system.ts';
 import { launchChromium } from './browser.ts';
-import { buildUi } from './ui-bundle.ts';
+import { linesWithTokens } from './log-leaks.ts';
+import { E2E_UI_DIST, buildUi } from './ui-bundle.ts';
 import { USERS, type UserName } from './users.ts';
 
 export const SCREENSHOTS = join(REPO_ROOT, 'test-results/screenshots');
@@ -28,6 +29,10 @@ export interface Shop {
   screenshot(page: Page, name: string): Promise<void>;
   /** Runs a journey; on failure adds a screenshot and the tail of the system's logs. */
   journey(page: Page, name: string, run: () => Promise<void>): Promise<void>;
+  /**
+   * Closes the browser and the system, removes this process's UI build, then fails if any part of
+   * the system logged something JWT-shaped (an access, refresh, ID or logout token).
+   */
   stop(): Promise<void>;
 }
 
@@ -36,10 +41,11 @@ export async function startShop(): Promise<Shop> {
   const browser = await launchChromium();
   let system: TestSystem | undefined;
   try {
-    const uiDist = await buildUi();
-    system = await startTestSystem({ extraEnv: { gateway: { UI_DIST_DIR: uiDist } } });
+    await buildUi(E2E_UI_DIST);
+    system = await startTestSystem({ extraEnv: { gateway: { UI_DIST_DIR: E2E_UI_DIST } } });
   } catch (error) {
     await browser.close();
+    await rm(E2E_UI_DIST, { recursive: true, force: true });
     throw error;
   }
   const running = system;
@@ -131,6 +137,10 @@ export async function startShop(): Promise<Shop> {
       await Promise.all([...contexts].map((c) => c.close().catch(() => {})));
       await browser.close().catch(() => {});
       await running.stop();
+      await rm(E2E_UI_DIST, { recursive: true, force: true });
+      const leaks = linesWithTokens(running.logs());
+      if (leaks.length > 0)
+        throw new Error(`the system logged ${leaks.length} token(s):\n${leaks.slice(0, 10).join('\n')}`);
     },
   };
 }

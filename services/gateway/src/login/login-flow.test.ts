@@ -4,7 +4,7 @@ import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/tes
 import { Browser } from '../testing/browser.ts';
 import { startEchoUpstream, type Received } from '../testing/fake-upstream.ts';
 import { startGatewayWithIdp, type GatewayWithIdp } from '../testing/idp-harness.ts';
-import { buildTestGateway } from '../testing/test-gateway.ts';
+import { TEST_CLIENT_SECRET, TEST_SESSION_KEY, buildTestGateway } from '../testing/test-gateway.ts';
 
 const MIGRATIONS = new URL('../../migrations/', import.meta.url);
 const COOKIE = 'mockmart_session';
@@ -18,6 +18,18 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   let countingFetch: typeof fetch;
   /** While true, the idp's end-session endpoint answers 500 to the gateway's back channel. */
   let idpLogoutFails = false;
+  /** While true, every back-channel call to the idp fails as if it were down. */
+  let idpDown = false;
+  /** Every token the idp issued to a gateway of this suite (read from the token endpoint's answers). */
+  const issuedTokens = new Set<string>();
+  /** The log of every gateway (and replica) of this suite, for the final "nothing secret" check. */
+  const gatewayLogs: { text(): string }[] = [];
+  const browsers: Browser[] = [];
+  const newBrowser = (origin = system.origin) => {
+    const browser = new Browser(origin);
+    browsers.push(browser);
+    return browser;
+  };
 
   before(async () => {
     database = await createTestDatabase({ migrationsDir: MIGRATIONS });
@@ -32,15 +44,23 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
       const grant = /grant_type=([a-z_]+)/.exec(body)?.[1];
       const path = new URL(input instanceof Request ? input.url : String(input)).pathname;
       idpCalls.push(grant ?? path);
+      if (idpDown) throw new TypeError('fetch failed');
       if (idpLogoutFails && path.endsWith('/protocol/openid-connect/logout'))
         return new Response('{"error":"unknown_error"}', { status: 500 });
-      return fetch(input, init);
+      const response = await fetch(input, init);
+      if (path.endsWith('/protocol/openid-connect/token')) {
+        const answer = (await response.clone().json()) as Record<string, unknown>;
+        for (const name of ['access_token', 'refresh_token', 'id_token'])
+          if (typeof answer[name] === 'string') issuedTokens.add(answer[name]);
+      }
+      return response;
     };
     system = await startGatewayWithIdp(
       database.db,
       { SHOP_API_URL: upstream.url, RATE_LIMIT_LOGIN_PER_MINUTE: '1000' },
       { now: () => clock, fetch: countingFetch },
     );
+    gatewayLogs.push(system.gateway.logs);
   });
   after(async () => {
     await system?.close();
@@ -51,7 +71,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   const refreshes = () => idpCalls.filter((call) => call === 'refresh_token').length;
 
   test('a full login: /bff/login → idp form → callback sets a rotated HttpOnly cookie and redirects to returnTo', async () => {
-    const browser = new Browser(system.origin);
+    const browser = newBrowser();
     const start = await browser.request('/bff/login?returnTo=%2Forders%3Fpage%3D2');
     assert.equal(start.status, 302);
     const authorize = new URL(start.headers.get('location') ?? '');
@@ -72,7 +92,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
     for (const flag of ['HttpOnly', 'SameSite=Lax', 'Path=/']) assert.ok(setCookie.includes(flag), flag);
     assert.notEqual(browser.cookies.get(COOKIE), preLogin, 'the session id is rotated at login');
 
-    const replay = new Browser(system.origin);
+    const replay = newBrowser();
     replay.cookies.set(COOKIE, preLogin);
     assert.equal((await replay.json('/bff/user')).body.authenticated, false, 'the pre-login id is dead');
 
@@ -92,7 +112,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   });
 
   test('the API call carries the user token from the idp; nothing token-like reaches the browser or the log', async () => {
-    const browser = new Browser(system.origin);
+    const browser = newBrowser();
     await browser.login('mario', 'mario123');
     const api = await browser.request('/api/orders');
     const seen = (await api.json()) as Received;
@@ -121,7 +141,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   });
 
   test('the anonymous cart is merged at sign-in: POST /api/cart/merge with the new user token and the cart id', async () => {
-    const browser = new Browser(system.origin);
+    const browser = newBrowser();
     const added = await browser.request('/api/cart', {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: system.origin },
@@ -142,9 +162,9 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   });
 
   test('the callback refuses a response whose state is not bound to this browser (login CSRF)', async () => {
-    const victim = new Browser(system.origin);
+    const victim = newBrowser();
     await victim.request('/bff/login');
-    const attacker = new Browser(system.origin);
+    const attacker = newBrowser();
     const start = await attacker.request('/bff/login');
     const state = new URL(start.headers.get('location') ?? '').searchParams.get('state');
     const response = await victim.json(`/bff/callback?code=stolen&state=${state}`);
@@ -154,7 +174,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   });
 
   test('N concurrent API calls with an expired access token cause exactly one refresh at the idp', async () => {
-    const browser = new Browser(system.origin);
+    const browser = newBrowser();
     await browser.login('mario', 'mario123');
     const firstToken = ((await (await browser.request('/api/orders')).json()) as Received).headers
       .authorization;
@@ -202,7 +222,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   }
 
   test('an access token inside the refresh-ahead window (expiry − 10 s, window 30 s) is refreshed once before use', async () => {
-    const browser = new Browser(system.origin);
+    const browser = newBrowser();
     await browser.login('mario', 'mario123');
     const expiresAt = await accessTokenExpiry(browser);
     const firstToken = await callApiWithClockAt(browser, clock); // as issued, at login time
@@ -216,7 +236,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   });
 
   test('an access token outside the refresh-ahead window (expiry − 60 s) is used as it is, with no refresh', async () => {
-    const browser = new Browser(system.origin);
+    const browser = newBrowser();
     await browser.login('mario', 'mario123');
     const expiresAt = await accessTokenExpiry(browser);
     const firstToken = await callApiWithClockAt(browser, clock); // as issued, at login time
@@ -225,8 +245,28 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
     assert.equal(refreshes() - before, 0);
   });
 
+  test('an expired access token while the idp is down answers 503 with Retry-After and keeps the session', async () => {
+    const browser = newBrowser();
+    await browser.login('mario', 'mario123');
+    const expiresAt = await accessTokenExpiry(browser);
+    const saved = clock;
+    clock = expiresAt + 1000;
+    try {
+      idpDown = true;
+      const down = await browser.json('/api/orders');
+      assert.equal(down.status, 503);
+      assert.equal(down.body.code, 'GW_IDP_UNAVAILABLE');
+      assert.ok(Number(down.headers.get('retry-after')) > 0);
+      idpDown = false;
+      assert.equal((await browser.request('/api/orders')).status, 200, 'the idp is back: refreshed');
+    } finally {
+      idpDown = false;
+      clock = saved;
+    }
+  });
+
   test('two replicas on one database refreshing at once make one refresh, keep the session and agree on the token', async () => {
-    const browser = new Browser(system.origin);
+    const browser = newBrowser();
     await browser.login('mario', 'mario123');
     const cookie = [...browser.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const replica = await buildTestGateway(
@@ -240,6 +280,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
       },
       { now: () => clock, fetch: countingFetch },
     );
+    gatewayLogs.push(replica.logs);
     const before = refreshes();
     clock += 10 * 60_000;
     try {
@@ -274,7 +315,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   });
 
   test('a refused refresh (invalid_grant) ends the session: the API is then 401 and the row is gone', async () => {
-    const browser = new Browser(system.origin);
+    const browser = newBrowser();
     await browser.login('blocked', 'blocked123');
     const me = await browser.json<{ authenticated: boolean; user: { canCheckout: boolean } }>('/bff/user');
     assert.equal(me.body.user.canCheckout, false, 'no can-checkout role and canCheckout ["false"]');
@@ -298,16 +339,22 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   });
 
   test('back-channel logout from the idp ends the gateway session; the API is then 401', async () => {
-    const browser = new Browser(system.origin);
+    const browser = newBrowser();
     await browser.login('mario', 'mario123');
     assert.equal((await browser.request('/api/orders')).status, 200);
+    const forged = await browser.request('/bff/backchannel-logout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ logout_token: [...issuedTokens].at(-1) ?? '' }).toString(),
+    });
+    assert.equal(forged.status, 400, 'an access token is no logout token');
     await adminLogoutAll(system, 'mario');
     assert.equal((await browser.json('/bff/user')).body.authenticated, false);
     assert.equal((await browser.request('/api/orders')).status, 401);
   });
 
   test('POST /bff/logout needs the CSRF token, ends the idp session from the server and hands the browser no token', async () => {
-    const browser = new Browser(system.origin);
+    const browser = newBrowser();
     await browser.login('mario', 'mario123');
     const { body } = await browser.json<{ csrfToken: string }>('/bff/user');
     assert.equal((await browser.request('/bff/logout', { method: 'POST' })).status, 403);
@@ -328,7 +375,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   });
 
   test('when the server-side idp logout fails, the browser gets the idp end-session URL (client_id, post_logout_redirect_uri) and ends the idp session there', async () => {
-    const browser = new Browser(system.origin);
+    const browser = newBrowser();
     await browser.login('mario', 'mario123');
     const { body } = await browser.json<{ csrfToken: string }>('/bff/user');
     idpLogoutFails = true;
@@ -388,8 +435,9 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
       SHOP_API_URL: upstream.url,
       RATE_LIMIT_LOGIN_PER_MINUTE: '2',
     });
+    gatewayLogs.push(limited.gateway.logs);
     try {
-      const browser = new Browser(limited.origin);
+      const browser = newBrowser(limited.origin);
       assert.equal((await browser.request('/bff/login')).status, 302);
       assert.equal((await browser.request('/bff/login')).status, 302);
       const third = await browser.json('/bff/login');
@@ -399,6 +447,27 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
     } finally {
       await limited.close();
     }
+  });
+
+  // Runs last: it reads the logs every story above left behind.
+  test('across the suite (refused refresh, idp down, logout, failed idp logout, back-channel logout) no gateway log holds a token, cookie or key', () => {
+    const text = gatewayLogs.map((logs) => logs.text()).join('\n');
+    for (const story of [
+      'session ended: token refresh refused',
+      'GW_IDP_UNAVAILABLE',
+      'signed out',
+      'idp logout from the server failed',
+      'back-channel logout',
+      'GW_LOGOUT_TOKEN_INVALID',
+    ])
+      assert.ok(text.includes(story), `the log covers: ${story}`);
+    assert.doesNotMatch(text, /eyJ[A-Za-z0-9_-]{8,}/, 'nothing JWT-looking');
+    assert.ok(issuedTokens.size >= 10, 'the idp issued the tokens looked for');
+    const cookies = new Set(browsers.flatMap((browser) => browser.issuedCookieValues));
+    assert.ok(cookies.size >= 10, 'the gateway set the cookies looked for');
+    const secrets = [...issuedTokens, ...cookies, TEST_SESSION_KEY, TEST_CLIENT_SECRET];
+    const leaked = secrets.filter((secret) => text.includes(secret));
+    assert.deepEqual(leaked.length, 0, 'no token, session cookie, client secret or session key in the log');
   });
 });
 

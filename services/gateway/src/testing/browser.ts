@@ -4,6 +4,8 @@
  */
 export class Browser {
   readonly cookies = new Map<string, string>();
+  /** Every cookie value the origin ever set here (session ids included), for leak checks. */
+  readonly issuedCookieValues: string[] = [];
   readonly origin: string;
 
   constructor(origin: string) {
@@ -31,7 +33,10 @@ export class Browser {
           (a) => /max-age=0/i.test(a.trim()) || /expires=thu, 01 jan 1970/i.test(a.trim()),
         );
         if (expired || value.join('=') === '') this.cookies.delete(name.trim());
-        else this.cookies.set(name.trim(), value.join('='));
+        else {
+          this.cookies.set(name.trim(), value.join('='));
+          this.issuedCookieValues.push(value.join('='));
+        }
       }
     }
     return response;
