@@ -132,6 +132,28 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
     );
   });
 
+  test('the Bearer auth-scheme is case-insensitive: `bearer` and `BEARER` pass through untouched too', async () => {
+    const { cookie } = await signIn();
+    const clientToken = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzY3JpcHQifQ.c2lnbmF0dXJl';
+    for (const authorization of [
+      `bearer ${clientToken}`,
+      `BEARER ${clientToken}`,
+      `Bearer  ${clientToken}`,
+    ]) {
+      const response = await gateway.app.inject({
+        method: 'GET',
+        url: '/api/orders',
+        headers: { authorization, cookie },
+      });
+      assert.equal(response.statusCode, 200, authorization.slice(0, 8));
+      assert.equal(
+        echoed(response.body).headers.authorization,
+        authorization,
+        'not replaced by the session token',
+      );
+    }
+  });
+
   test('a signed-in state-changing call without X-CSRF-Token is refused with 403 GW_CSRF and not forwarded', async () => {
     const { cookie, csrf } = await signIn();
     const before = upstream.received.length;

@@ -23,7 +23,9 @@ export interface ApiProxyOptions {
   timeoutMs: number;
 }
 
-const BEARER = /^Bearer [A-Za-z0-9\-._~+/]+=*$/;
+// RFC 6750 §2.1 credentials; the auth-scheme is case-insensitive (RFC 9110 §11.1), and one or more
+// spaces may follow it — the same rule shop-api's verifier applies (packages/auth http/bearer.ts).
+const BEARER = /^Bearer +[A-Za-z0-9\-._~+/]+=* *$/i;
 
 /** What the preHandler decided for a request, read by the handler and the rate-limit key. */
 interface Decision {
