@@ -1,7 +1,36 @@
 // One flat config for the whole repository: typescript-eslint's recommended rules, plus the few
 // that guard the project's own conventions.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// UI features never import each other (src/app/composition.tsx wires them together), so each
+// can change alone. One block per folder under features/, read from disk so a new feature is
+// covered the day it appears. The regex sees the import string as written: `../../cart/…`,
+// `../../../features/cart/…`.
+const FEATURES_DIR = 'apps/shop-ui/src/features';
+const features = readdirSync(new URL(`./${FEATURES_DIR}/`, import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const featureIsolation = features.map((feature) => {
+  const others = features.filter((name) => name !== feature).join('|');
+  return {
+    files: [`${FEATURES_DIR}/${feature}/**`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: `^(\\.\\./)+(features/)?(${others})(/|$)|(^|/)features/(${others})(/|$)`,
+              message: `features/${feature} may not import another feature: share through src/lib or src/components, or wire them in src/app/composition.tsx.`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', 'test-results/**'] },
@@ -15,4 +44,5 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  ...featureIsolation,
 );
