@@ -10,17 +10,19 @@ export function authenticatedFetch(
 ): typeof fetch {
   const wrapped = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const token = await getToken();
-    const response = await fetchFn(input, withBearer(init, token));
+    const response = await fetchFn(input, withBearer(input, init, token));
     if (response.status !== 401 || !isReplayable(input, init)) return response;
     await response.body?.cancel();
     invalidate(token);
-    return fetchFn(input, withBearer(init, await getToken()));
+    return fetchFn(input, withBearer(input, init, await getToken()));
   };
   return wrapped as typeof fetch;
 }
 
-function withBearer(init: RequestInit, token: string): RequestInit {
-  const headers = new Headers(init.headers);
+// `init.headers` replaces a Request's own headers in fetch, so without init headers start from the
+// Request's: attaching the token must not drop the caller's content-type or request id.
+function withBearer(input: string | URL | Request, init: RequestInit, token: string): RequestInit {
+  const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
   headers.set('authorization', `Bearer ${token}`);
   return { ...init, headers };
 }

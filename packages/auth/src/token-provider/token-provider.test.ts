@@ -133,6 +133,27 @@ describe('createTokenProvider against a real token endpoint', { timeout: 30_000 
     assert.ok((delays[0] as number) >= 2_000, `slept ${String(delays[0])} ms`);
   });
 
+  test('an HTTP-date Retry-After is measured against the injected clock', async () => {
+    const clock = Date.parse('2031-03-04T05:06:07Z'); // far from the real clock, on a whole second
+    let answered429 = false;
+    const delays: number[] = [];
+    const tokens = provider({
+      now: () => clock,
+      sleep: async (ms) => void delays.push(ms),
+      random: () => 0,
+      fetch: async (url, init) => {
+        if (answered429) return fetch(url, init);
+        answered429 = true;
+        return new Response('{"error":"too_many_requests"}', {
+          status: 429,
+          headers: { 'retry-after': new Date(clock + 3_000).toUTCString() },
+        });
+      },
+    });
+    await tokens.getToken({ scope: 'inventory-api' });
+    assert.deepEqual(delays, [3_000]);
+  });
+
   test('retries a dropped connection (network error)', async () => {
     issuer.resetCounts();
     Object.assign(issuer.faults, { token: 'reset', tokenFailuresLeft: 1 });
@@ -276,6 +297,26 @@ describe('createTokenProvider against a real token endpoint', { timeout: 30_000 
       const again = await tokens.fetchFor({ scope: 'payment-api' })(url);
       assert.equal(again.status, 200);
       assert.equal(seen.length, 4);
+    } finally {
+      downstream.closeAllConnections();
+      await new Promise<void>((resolve) => downstream.close(() => resolve()));
+    }
+  });
+
+  test('fetchFor keeps the headers of a Request object and adds the bearer', async () => {
+    const seen: Array<Record<string, string | string[] | undefined>> = [];
+    const downstream = createServer((request, response) => {
+      seen.push(request.headers);
+      response.writeHead(200).end('{}');
+    });
+    await new Promise<void>((resolve) => downstream.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(downstream.address() as AddressInfo).port}/stock`;
+      const paymentFetch = provider().fetchFor({ scope: 'inventory-api' });
+      const response = await paymentFetch(new Request(url, { headers: { 'x-request-id': 'req-12345678' } }));
+      assert.equal(response.status, 200);
+      assert.equal(seen[0]?.['x-request-id'], 'req-12345678');
+      assert.match(String(seen[0]?.authorization), /^Bearer ey/);
     } finally {
       downstream.closeAllConnections();
       await new Promise<void>((resolve) => downstream.close(() => resolve()));

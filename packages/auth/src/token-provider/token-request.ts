@@ -84,7 +84,7 @@ export async function processTokenResponse(response: Response, nowSec: number): 
     return {
       kind: 'retryable',
       status: response.status,
-      retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+      retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), nowSec * 1000),
       error: String(body.error ?? `HTTP ${response.status}`),
     };
   }
@@ -131,10 +131,11 @@ function expiresIn(value: unknown, token: string, nowSec: number): number {
   return 60;
 }
 
-export function parseRetryAfter(value: string | null): number | undefined {
+/** Retry-After as delay-seconds or an HTTP date, measured against the provider's (injectable) clock. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
   if (value === null) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
