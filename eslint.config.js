@@ -1,6 +1,7 @@
 // One flat config for the whole repository: typescript-eslint's recommended rules, plus the few
 // that guard the project's own conventions.
 import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -9,7 +10,7 @@ import tseslint from 'typescript-eslint';
 // covered the day it appears. The regex sees the import string as written: `../../cart/…`,
 // `../../../features/cart/…`.
 const FEATURES_DIR = 'apps/shop-ui/src/features';
-const features = readdirSync(new URL(`./${FEATURES_DIR}/`, import.meta.url), { withFileTypes: true })
+const features = readdirSync(join(import.meta.dirname, FEATURES_DIR), { withFileTypes: true })
   .filter((entry) => entry.isDirectory())
   .map((entry) => entry.name);
 const featureIsolation = features.map((feature) => {
