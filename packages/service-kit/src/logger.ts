@@ -1,9 +1,11 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { trace } from '@opentelemetry/api';
+import { scrubValues } from './lib/scrub-values.ts';
 
 /**
  * Paths that must never reach a log line: credentials, tokens, cookies and personal data.
- * pino's redaction is path based, so the usual places are listed explicitly.
+ * pino's redaction is path based, so the usual places are listed explicitly; values that slip
+ * past them (e-mail addresses, bearer credentials, JWTs anywhere in the line) are scrubbed too.
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -43,6 +45,7 @@ export function createLogger(settings: LoggerSettings): Logger {
     name: settings.name,
     level: settings.level ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    hooks: { streamWrite: scrubValues },
     // Every line carries the active trace, so logs and traces join up.
     mixin() {
       const context = trace.getActiveSpan()?.spanContext();

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { captureLogs } from './testing/index.ts';
+
+const EMAIL = 'mario.rossi+shop@example.com';
+const JWT =
+  'eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.eyJzdWIiOiJtYXJpbyIsImF1ZCI6InNob3AtYXBpIn0.c2lnbmF0dXJlLWJ5dGVz';
+const OPAQUE = 'opaque-access-token-0123456789';
+
+/** What node-postgres throws for a unique violation: the offending value sits in `detail`. */
+function pgUniqueViolation(): Error {
+  return Object.assign(new Error('duplicate key value violates unique constraint "users_email_key"'), {
+    code: '23505',
+    detail: `Key (email)=(${EMAIL}) already exists.`,
+    table: 'users',
+    constraint: 'users_email_key',
+  });
+}
+
+interface Nested {
+  msg: string;
+  order: { shipping: { contact: { primary: string; notes: string[] } } };
+  upstream: { request: { headers: { Authorization: string } } };
+  callback: string;
+}
+interface ErrorLine {
+  msg: string;
+  err: { message: string; stack: string; detail?: string; code?: string; table?: string };
+}
+
+test('e-mail addresses, bearer credentials and JWTs are scrubbed by value, however deep and wherever they sit', () => {
+  const logs = captureLogs('scrub-test');
+  logs.logger.info(
+    {
+      order: { shipping: { contact: { primary: EMAIL, notes: [`call ${EMAIL}\nif late`] } } },
+      upstream: { request: { headers: { Authorization: `Bearer ${OPAQUE}` } } },
+      callback: `https://shop.example.com/cb?id_token_hint=${JWT}`,
+    },
+    `mail queued for ${EMAIL}`,
+  );
+  logs.logger.error({ err: pgUniqueViolation() }, 'insert failed');
+  logs.logger.warn(new Error(`token rejected: ${JWT}`));
+  logs.logger.info('missing bearer token; challenge Bearer realm="techstore"');
+
+  const text = logs.text();
+  for (const value of [EMAIL, JWT, OPAQUE, JWT.split('.')[1]!])
+    assert.ok(!text.includes(value), `leaked ${value}`);
+
+  const lines = logs.lines();
+  const nested = lines[0] as unknown as Nested;
+  const [failed, rejected, prose] = lines.slice(1) as unknown as ErrorLine[];
+  assert.equal(nested.order.shipping.contact.primary, '[redacted-email]');
+  assert.equal(nested.order.shipping.contact.notes[0], 'call [redacted-email]\nif late');
+  assert.equal(nested.upstream.request.headers.Authorization, 'Bearer [redacted]');
+  assert.equal(nested.callback, 'https://shop.example.com/cb?id_token_hint=[redacted-jwt]');
+  assert.equal(nested.msg, 'mail queued for [redacted-email]');
+
+  // The pg error keeps what helps debugging (code, table, constraint) and loses the personal data.
+  assert.equal(failed?.err.detail, 'Key (email)=([redacted-email]) already exists.');
+  assert.equal(failed?.err.code, '23505');
+  assert.equal(failed?.err.table, 'users');
+  assert.match(failed?.err.message ?? '', /users_email_key/);
+  assert.match(rejected?.err.stack ?? '', /token rejected: \[redacted-jwt\]/);
+  assert.equal(prose?.msg, 'missing bearer token; challenge Bearer realm="techstore"');
+});
