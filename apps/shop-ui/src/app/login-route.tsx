@@ -4,15 +4,16 @@ import { useEffect } from 'react';
 import { Navigate, useSearchParams } from 'react-router-dom';
 import { Loading } from '../components/status.tsx';
 import { useAuth } from '../lib/auth.tsx';
+import { safeReturnTo } from '../lib/return-to.ts';
 
 export function LoginRoute() {
   const auth = useAuth();
   const [params] = useSearchParams();
-  const returnTo = params.get('returnTo') ?? '/';
+  // Checked here too, not only at the gateway: a signed-in visitor is sent on by <Navigate> itself.
+  const returnTo = safeReturnTo(params.get('returnTo'), window.location.origin);
   useEffect(() => {
     if (auth.status === 'anonymous') auth.login(returnTo);
   }, [auth, returnTo]);
-  if (auth.status === 'authenticated')
-    return <Navigate to={returnTo.startsWith('/') ? returnTo : '/'} replace />;
+  if (auth.status === 'authenticated') return <Navigate to={returnTo} replace />;
   return <Loading label="Redirecting to the login page…" />;
 }

@@ -1,10 +1,12 @@
 // The browser's view of the session the gateway (BFF) keeps. The UI never sees a token: it asks
 // /bff/user who is logged in, sends people to /bff/login to log in, and POSTs /bff/logout (with
-// the CSRF token) to end the session before following the IdP's logout URL.
+// the CSRF token), then goes where the answer's logoutUrl says: `/` when the gateway ended the IdP
+// session itself, else the IdP's end-session page (RP-initiated logout) to end it in the browser.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { UNAUTHORIZED_EVENT, api } from './api-client.ts';
 import { setCsrfToken } from './csrf.ts';
+import { safeReturnTo } from './return-to.ts';
 
 export type SessionUser = {
   id: string;
@@ -31,8 +33,7 @@ const AuthContext = createContext<AuthState | undefined>(undefined);
 
 /** Only same-origin paths are sent as returnTo; the gateway checks it again. */
 export function loginUrl(returnTo: string): string {
-  const safe = returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/';
-  return `/bff/login?returnTo=${encodeURIComponent(safe)}`;
+  return `/bff/login?returnTo=${encodeURIComponent(safeReturnTo(returnTo, window.location.origin))}`;
 }
 
 export function AuthProvider({ children }: { children: ReactNode }) {
@@ -47,8 +48,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setUser(session.user);
         setStatus('authenticated');
       } else {
-        // Anonymous sessions still get a CSRF token when the gateway issues one for the cart.
-        setCsrfToken((session as { csrfToken?: string }).csrfToken);
+        // No CSRF token without a sign-in: the gateway checks anonymous writes by origin only.
+        setCsrfToken(undefined);
         setUser(undefined);
         setStatus('anonymous');
       }
