@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { IdpError } from './errors.ts';
 import type { StartIdpOptions } from './start-idp.ts';
 
@@ -38,6 +38,12 @@ export function loadIdpConfig(
         .map((f) => f.trim())
         .filter(Boolean)
     : ['deploy/keycloak/techstore-realm.json', ...(production ? [] : ['deploy/keycloak/dev-users.json'])];
+  if (production)
+    for (const file of files.filter((f) => basename(f) === 'dev-users.json'))
+      problems.push(
+        `IDP_REALM_FILES names ${file} under NODE_ENV=production: its users have public demo passwords and its ` +
+          'techstore-cli client allows password grants without a secret; leave it out in production',
+      );
   const admin =
     env.IDP_BOOTSTRAP_ADMIN_USERNAME && env.IDP_BOOTSTRAP_ADMIN_PASSWORD
       ? { username: env.IDP_BOOTSTRAP_ADMIN_USERNAME, password: env.IDP_BOOTSTRAP_ADMIN_PASSWORD }

@@ -15,6 +15,13 @@ const cc = (idp: Awaited<ReturnType<typeof startTestIdp>>) =>
     basic('shop-api', SECRETS.SHOP_API_CLIENT_SECRET),
   );
 
+/** For refusal tests: an idp that starts after all is closed at once, so the test fails instead of hanging. */
+const startedAndClosed = async (extra: Parameters<typeof startTestIdp>[0]) => {
+  const idp = await startTestIdp(extra);
+  await idp.close();
+  return idp;
+};
+
 describe('startIdp: keys, rotation, production refusal, stats', { timeout: 30_000 }, () => {
   test('signing keys persist in the data folder: a token survives a restart', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'idp-keys-'));
@@ -118,8 +125,56 @@ describe('startIdp: keys, rotation, production refusal, stats', { timeout: 30_00
     ]);
   });
 
+  test('production refuses dev-users.json in IDP_REALM_FILES, and says why', () => {
+    assert.throws(
+      () =>
+        loadIdpConfig(
+          {
+            NODE_ENV: 'production',
+            IDP_ALLOW_PRODUCTION: 'true',
+            IDP_PUBLIC_URL: 'https://shop.example',
+            IDP_REALM_FILES: 'deploy/keycloak/techstore-realm.json,deploy/keycloak/dev-users.json',
+          },
+          '/repo',
+        ),
+      (err: unknown) => {
+        assert.ok(err instanceof IdpError);
+        assert.equal(err.code, 'IDP_CONFIG_INVALID');
+        assert.match(err.message, /dev-users\.json under NODE_ENV=production/);
+        return true;
+      },
+    );
+  });
+
+  test('production refuses a public client with direct access grants, whatever file brings it', async () => {
+    const cli = {
+      realm: 'techstore',
+      clients: [{ clientId: 'my-cli', publicClient: true, directAccessGrantsEnabled: true }],
+    };
+    await assert.rejects(
+      startedAndClosed({
+        production: true,
+        publicUrl: 'https://shop.example',
+        realmFiles: [REALM_FILE],
+        realms: [cli],
+      }),
+      (err: unknown) => {
+        assert.ok(err instanceof IdpError);
+        assert.equal(err.code, 'IDP_PRODUCTION_REFUSED');
+        assert.match(err.message, /client my-cli is public with direct access grants/);
+        return true;
+      },
+    );
+    const idp = await startTestIdp({
+      production: true,
+      publicUrl: 'https://shop.example',
+      realmFiles: [REALM_FILE],
+    });
+    await idp.close();
+  });
+
   test('production mode refuses an http issuer', async () => {
-    await assert.rejects(startTestIdp({ production: true, realmFiles: [REALM_FILE] }), /not https/);
+    await assert.rejects(startedAndClosed({ production: true, realmFiles: [REALM_FILE] }), /not https/);
   });
 
   test('rotation over HTTP requires a master administrator', async () => {

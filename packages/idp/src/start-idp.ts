@@ -85,6 +85,14 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
           `realm ${r.realm} has sslRequired "none"; production needs "external" or "all"`,
         );
     }
+    for (const r of reps)
+      for (const c of r.clients ?? [])
+        if (c.publicClient && c.directAccessGrantsEnabled && c.clientId !== 'admin-cli')
+          throw new IdpError(
+            'IDP_PRODUCTION_REFUSED',
+            `realm ${r.realm}: client ${c.clientId} is public with direct access grants — anyone may trade a ` +
+              'password for tokens without a client secret; such clients are for development only',
+          );
     if (options.publicUrl && !options.publicUrl.startsWith('https://')) {
       throw new IdpError(
         'IDP_PRODUCTION_REFUSED',
