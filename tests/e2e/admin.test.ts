@@ -5,7 +5,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectHidden, expectText, expectVisible } from './support/expect.ts';
+import { expectCount, expectHidden, expectText, expectVisible } from './support/expect.ts';
+import { sidewaysOverflow, unnamedControls, watchPage } from './support/page-checks.ts';
 import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
 
 describe('administration in the browser', { timeout: 300_000 }, () => {
@@ -186,6 +187,60 @@ describe('administration in the browser', { timeout: 300_000 }, () => {
           30_000,
         );
         await shop.screenshot(shopper, 'checkout-out-of-stock');
+      });
+    },
+  );
+
+  test(
+    'the admin pages obey the CSP, name every control (forms, dialogs, errors) and fit a phone',
+    { timeout: 90_000 },
+    async () => {
+      const admin = await shop.newPage('admin');
+      const watch = watchPage(admin);
+      await shop.journey(admin, 'admin-a11y', async () => {
+        const noUnnamed = async (where: string) =>
+          assert.deepEqual(await unnamedControls(admin), [], `unnamed controls on ${where}`);
+        for (const path of ['/admin/products', '/admin/orders', '/admin/mailbox', '/admin/faults']) {
+          await admin.goto(path);
+          await expectVisible(admin.locator('h1'));
+          await expectCount(admin.getByTestId('loading'), 0);
+          await noUnnamed(path);
+        }
+
+        await admin.goto('/admin/products');
+        await admin.getByTestId('show-create-form').click();
+        await noUnnamed('the create form');
+        await admin.getByTestId('submit-create').click();
+        await expectVisible(admin.getByTestId('create-error'));
+        await noUnnamed('the create form with an error');
+        await admin.getByTestId('cancel-create').click();
+        await admin.getByTestId('edit-1').click();
+        await expectVisible(admin.getByRole('dialog'));
+        await noUnnamed('the edit dialog');
+        await admin.keyboard.press('Escape');
+        await expectHidden(admin.getByRole('dialog'));
+        await admin.getByTestId('delete-1').click();
+        await expectVisible(admin.getByRole('dialog'));
+        await noUnnamed('the delete dialog');
+        await admin.getByTestId('cancel-delete').click();
+        await expectHidden(admin.getByRole('dialog'));
+        assert.deepEqual(watch.problems, []);
+
+        // A phone: wide tables scroll inside their frame, the page itself never sideways.
+        await admin.setViewportSize({ width: 390, height: 844 });
+        for (const [path, table] of [
+          ['/admin/products', 'products-table'],
+          ['/admin/orders', 'admin-orders-table'],
+        ] as const) {
+          await admin.goto(path);
+          await expectVisible(admin.getByTestId(table));
+          const overflow = await sidewaysOverflow(admin);
+          assert.ok(
+            overflow.px <= 0,
+            `${path} scrolls sideways by ${overflow.px}px on a phone: ${overflow.culprits.join(' | ')}`,
+          );
+        }
+        await shop.screenshot(admin, 'admin-orders-mobile');
       });
     },
   );

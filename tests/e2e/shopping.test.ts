@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { expectCount, expectDisabled, expectHidden, expectText, expectVisible } from './support/expect.ts';
 import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
-import { unnamedControls, watchPage } from './support/page-checks.ts';
+import { focusedTestId, sidewaysOverflow, tabTo, unnamedControls, watchPage } from './support/page-checks.ts';
 import { eventually } from './support/wait.ts';
 
 const ADDRESS = {
@@ -238,6 +238,7 @@ describe('shopping in the browser', { timeout: 300_000 }, () => {
           /payment was declined.*not been charged/i,
           30_000,
         );
+        assert.deepEqual(await unnamedControls(page), [], 'unnamed controls on the declined checkout');
         await shop.screenshot(page, 'checkout-declined');
 
         // The cart is given back, so the shopper can simply pick another method.
@@ -271,6 +272,7 @@ describe('shopping in the browser', { timeout: 300_000 }, () => {
           /Your account is not allowed to check out/,
         );
         await expectDisabled(page.getByTestId('place-order-button'));
+        assert.deepEqual(await unnamedControls(page), [], 'unnamed controls on the refused checkout');
         await shop.screenshot(page, 'checkout-blocked');
 
         // The button is only a hint: shop-api enforces the permission whatever the page sends.
@@ -297,12 +299,14 @@ describe('shopping in the browser', { timeout: 300_000 }, () => {
   );
 
   test(
-    'the pages obey the strict CSP, name every control, and fit a phone screen',
-    { timeout: 60_000 },
+    'the pages obey the strict CSP, name every control (error states too), and fit a phone screen',
+    { timeout: 90_000 },
     async () => {
       const page = await shop.newPage('mario');
       const watch = watchPage(page);
       await shop.journey(page, 'csp-a11y', async () => {
+        await page.goto('/');
+        await addToCart(page, 1); // so /cart and /checkout show their forms
         for (const path of [
           '/',
           '/products/1',
@@ -311,11 +315,24 @@ describe('shopping in the browser', { timeout: 300_000 }, () => {
           '/orders',
           '/profile',
           '/no/such/page',
+          '/products/999999', // error state: product not found
+          '/orders/999999', // error state: order not found
+          '/admin/products', // error state: forbidden to a shopper
         ]) {
           await page.goto(path);
           await expectVisible(page.locator('h1'));
+          await expectCount(page.getByTestId('loading'), 0);
           assert.deepEqual(await unnamedControls(page), [], `unnamed controls on ${path}`);
         }
+        await expectVisible(page.getByTestId('forbidden'));
+
+        // Error state: checkout with missing fields names the problem on each field.
+        await page.goto('/checkout');
+        await page.getByTestId('place-order-button').click();
+        await expectVisible(page.getByTestId('checkout-error-invalid'));
+        assert.equal(await page.getByTestId('first-name').getAttribute('aria-invalid'), 'true');
+        assert.equal(await focusedTestId(page), 'first-name', 'focus moves to the first missing field');
+        assert.deepEqual(await unnamedControls(page), [], 'unnamed controls on the invalid checkout');
         assert.deepEqual(watch.problems, []);
 
         // Keyboard: the skip link comes first.
@@ -324,12 +341,66 @@ describe('shopping in the browser', { timeout: 300_000 }, () => {
         await page.keyboard.press('Tab');
         assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
 
+        // A phone: no page scrolls sideways.
         await page.setViewportSize({ width: 390, height: 844 });
-        await page.goto('/');
-        await expectVisible(page.getByTestId('product-1'));
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px on a phone`);
-        await shop.screenshot(page, 'catalog-mobile');
+        for (const [path, ready, name] of [
+          ['/', '[data-testid="product-1"]', 'catalog-mobile'],
+          ['/cart', '[data-testid="cart-item-1"]', 'cart-mobile'],
+          ['/checkout', '[data-testid="place-order-button"]', 'checkout-mobile'],
+          ['/orders', '[data-testid^="order-status-"]', 'orders-mobile'],
+        ] as const) {
+          await page.goto(path);
+          await expectVisible(page.locator(ready).first());
+          await expectCount(page.getByTestId('loading'), 0);
+          const overflow = await sidewaysOverflow(page);
+          assert.ok(
+            overflow.px <= 0,
+            `${path} scrolls sideways by ${overflow.px}px on a phone: ${overflow.culprits.join(' | ')}`,
+          );
+          await shop.screenshot(page, name);
+        }
+      });
+    },
+  );
+
+  test(
+    'a keyboard-only shopper goes from a product through the cart and checkout to a placed order',
+    { timeout: 90_000 },
+    async () => {
+      const page = await shop.newPage('mario');
+      await shop.journey(page, 'keyboard-checkout', async () => {
+        await page.goto('/products/8');
+        await expectVisible(page.locator('[data-testid="cart-count"][data-state="ready"]'));
+        const before = Number(await page.getByTestId('cart-count').innerText());
+        await tabTo(page, page.getByTestId('add-to-cart-8'));
+        await page.keyboard.press('Enter');
+        await expectText(page.getByTestId('cart-count'), String(before + 1));
+
+        await tabTo(page, page.getByTestId('cart-link'));
+        await page.keyboard.press('Enter');
+        await expectVisible(page.getByTestId('cart-item-8'));
+        await tabTo(page, page.getByTestId('increase-8'));
+        await page.keyboard.press('Enter');
+        await expectText(page.getByTestId('quantity-8'), '2');
+        await tabTo(page, page.getByTestId('checkout-button'));
+        await page.keyboard.press('Enter');
+        await expectVisible(page.getByTestId('first-name'));
+
+        // The fields come in reading order: one Tab from each leads to the next.
+        await tabTo(page, page.getByTestId('first-name'));
+        for (const [testId, value] of Object.entries(ADDRESS)) {
+          assert.equal(await focusedTestId(page), testId, 'the Tab order follows the form');
+          await page.keyboard.type(value);
+          await page.keyboard.press('Tab');
+        }
+        // The radio group is one Tab stop; the arrow keys pick the method.
+        assert.equal(await focusedTestId(page), 'payment-credit-card');
+        await page.keyboard.press('ArrowDown');
+        assert.equal(await page.getByTestId('payment-paypal').isChecked(), true);
+        await tabTo(page, page.getByTestId('place-order-button'));
+        await page.keyboard.press('Enter');
+        await expectVisible(page.getByTestId('order-confirmation'), 30_000);
+        await expectText(page.getByTestId('order-status'), /^confirmed$/i);
       });
     },
   );
@@ -354,6 +425,16 @@ describe('shopping in the browser', { timeout: 300_000 }, () => {
       await page.goto('/no/such/page');
       await expectVisible(page.getByTestId('not-found'));
       await shop.screenshot(page, 'not-found');
+
+      // Signed in, /login sends the visitor straight on to returnTo, but never off the site.
+      const shopOrigin = new URL(shop.gatewayUrl).origin;
+      for (const offSite of ['//evil.example/', '/\\evil.example/', 'https://evil.example/']) {
+        await page.goto(`/login?returnTo=${encodeURIComponent(offSite)}`);
+        await page.waitForURL((url) => url.origin === shopOrigin && url.pathname === '/');
+        await expectVisible(page.getByTestId('product-1'));
+      }
+      await page.goto(`/login?returnTo=${encodeURIComponent('/orders?page=1')}`);
+      await page.waitForURL((url) => url.origin === shopOrigin && url.pathname === '/orders');
     });
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Checks every page of a journey can share: the strict CSP holds (the browser reports no blocked
- * script or style), and every visible control has an accessible name.
+ * script or style), every visible control has an accessible name, the page fits a phone's width,
+ * and a keyboard alone reaches each control, with a visible focus.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** Collects CSP violations and uncaught errors from the moment it is called. */
 export function watchPage(page: Page): { problems: string[] } {
@@ -48,4 +49,55 @@ export async function unnamedControls(page: Page): Promise<string[]> {
       .filter((el) => nameOf(el).trim() === '')
       .map((el) => el.outerHTML.slice(0, 120));
   });
+}
+
+/**
+ * How far the page body scrolls sideways (px; 0 or less: it fits the viewport's width), and when
+ * it does, the outermost elements reaching past the right edge, to say what to fix.
+ */
+export async function sidewaysOverflow(page: Page): Promise<{ px: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const px = document.documentElement.scrollWidth - window.innerWidth;
+    if (px <= 0) return { px, culprits: [] };
+    const past = (el: Element) => el.getBoundingClientRect().right > window.innerWidth + 0.5;
+    // Roughly CSS's rule: a scrolling ancestor clips an element, unless the element is absolutely
+    // positioned against something outside that ancestor.
+    const clipped = (el: Element) => {
+      const absolute = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+      for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+        const style = getComputedStyle(up);
+        if (style.overflowX !== 'visible' && (!absolute || style.position !== 'static')) return true;
+      }
+      return false;
+    };
+    const culprits = Array.from(document.body.querySelectorAll('*'))
+      .filter((el) => past(el) && !clipped(el))
+      .slice(0, 5)
+      .map((el) => `${el.outerHTML.slice(0, 100)} (right ${Math.round(el.getBoundingClientRect().right)})`);
+    return { px, culprits };
+  });
+}
+
+/**
+ * Presses Tab, as a keyboard-only user would, until `target` has focus; fails when it cannot be
+ * reached within `maxPresses`. Then checks the focused element shows a focus indicator.
+ */
+export async function tabTo(page: Page, target: Locator, maxPresses = 60): Promise<void> {
+  await target.waitFor();
+  for (let press = 0; press < maxPresses; press += 1) {
+    await page.keyboard.press('Tab');
+    if (await target.evaluate((el) => el === document.activeElement)) {
+      const outline = await target.evaluate((el) => getComputedStyle(el).outlineStyle);
+      if (outline === 'none') throw new Error(`${target} has focus but no visible focus outline`);
+      return;
+    }
+  }
+  throw new Error(`${target} was not reached with ${maxPresses} presses of Tab`);
+}
+
+/** The data-testid of the focused element (or its tag name), to assert the Tab order. */
+export async function focusedTestId(page: Page): Promise<string> {
+  return page.evaluate(
+    () => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? '',
+  );
 }
