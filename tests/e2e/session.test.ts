@@ -62,12 +62,19 @@ describe('session in the browser', { timeout: 300_000 }, () => {
       const page = await loggedInLuigi('logout');
       await shop.journey(page, 'logout', async () => {
         assert.equal((await fetchFromPage(page, '/api/orders')).status, 200);
+        const idpPagesSeen: string[] = [];
+        page.on('framenavigated', (frame) => {
+          if (frame === page.mainFrame() && new URL(frame.url()).pathname.startsWith('/auth/'))
+            idpPagesSeen.push(new URL(frame.url()).pathname);
+        });
         await page.getByTestId('logout-button').click();
-        // POST /bff/logout, then the idp's end-session endpoint, then back to the shop.
+        // POST /bff/logout ends the gateway session and, from the server, the idp session (refresh-
+        // token logout), so its logoutUrl is `/`: the browser stays in the shop, never at the idp.
         await page.waitForURL(
           (url) => url.origin === new URL(shop.gatewayUrl).origin && !url.pathname.startsWith('/auth/'),
         );
         await expectVisible(page.getByTestId('login-button'));
+        assert.deepEqual(idpPagesSeen, [], 'no idp page was needed to log out');
         await shop.screenshot(page, 'logged-out');
         assert.equal((await fetchFromPage(page, '/api/orders')).status, 401);
         assert.equal(
