@@ -4,21 +4,18 @@ import { SECRET_NAMES, generateSecrets, type Secrets } from './parts.ts';
 
 /**
  * Development secrets live in an untracked file, generated on first run with strong random
- * values and file mode 0600. They are never printed; delete the file to rotate them all.
+ * values and file mode 0600. They are never printed; delete the file to rotate them all. A file
+ * written before a secret name was added gets that one secret added, the others kept.
  */
 export function loadOrCreateLocalSecrets(file: string): { secrets: Secrets; created: boolean } {
-  if (existsSync(file)) {
-    const values = Object.fromEntries(
-      readFileSync(file, 'utf8')
-        .split('\n')
-        .map((line) => line.trim())
-        .filter((line) => line && !line.startsWith('#'))
-        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-    );
-    const missing = SECRET_NAMES.filter((name) => !values[name]);
-    if (missing.length === 0) return { secrets: values as Secrets, created: false };
-  }
-  const secrets = generateSecrets();
+  const existing = readLocalSecrets(file) ?? {};
+  const missing = SECRET_NAMES.filter((name) => !existing[name]);
+  if (missing.length === 0) return { secrets: existing as Secrets, created: false };
+  // A name added since the file was written is generated; the values already there are kept.
+  const generated = generateSecrets();
+  const secrets = Object.fromEntries(
+    SECRET_NAMES.map((name) => [name, existing[name] || generated[name]]),
+  ) as Secrets;
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const lines = SECRET_NAMES.map((name) => `${name}=${secrets[name]}`);
   writeFileSync(
@@ -27,4 +24,16 @@ export function loadOrCreateLocalSecrets(file: string): { secrets: Secrets; crea
     { mode: 0o600 },
   );
   return { secrets, created: true };
+}
+
+/** The values of a local secrets file as they are (undefined when there is none); never writes. */
+export function readLocalSecrets(file: string): Partial<Secrets> | undefined {
+  if (!existsSync(file)) return undefined;
+  return Object.fromEntries(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }

@@ -25,7 +25,10 @@ export const DEFAULT_PORTS: Ports = {
   notification: 3009,
 };
 
-/** Client secrets of the realm and the gateway's session key: generated, never committed. */
+/**
+ * Client secrets of the realm, the gateway's session key and the idp operator's password (master
+ * realm `temp-admin`, used by `npm run idp:rotate-keys`): generated, never committed.
+ */
 export const SECRET_NAMES = [
   'GATEWAY_CLIENT_SECRET',
   'SHOP_API_CLIENT_SECRET',
@@ -34,6 +37,7 @@ export const SECRET_NAMES = [
   'NOTIFICATION_CLIENT_SECRET',
   'ORDER_RECONCILER_CLIENT_SECRET',
   'GATEWAY_SESSION_KEY',
+  'IDP_BOOTSTRAP_ADMIN_PASSWORD',
 ] as const;
 
 export type Secrets = Record<(typeof SECRET_NAMES)[number], string>;

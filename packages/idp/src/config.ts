@@ -44,13 +44,11 @@ export function loadIdpConfig(
         `IDP_REALM_FILES names ${file} under NODE_ENV=production: its users have public demo passwords and its ` +
           'techstore-cli client allows password grants without a secret; leave it out in production',
       );
-  const admin =
-    env.IDP_BOOTSTRAP_ADMIN_USERNAME && env.IDP_BOOTSTRAP_ADMIN_PASSWORD
-      ? { username: env.IDP_BOOTSTRAP_ADMIN_USERNAME, password: env.IDP_BOOTSTRAP_ADMIN_PASSWORD }
-      : undefined;
-  if (!!env.IDP_BOOTSTRAP_ADMIN_USERNAME !== !!env.IDP_BOOTSTRAP_ADMIN_PASSWORD) {
-    problems.push('IDP_BOOTSTRAP_ADMIN_USERNAME and IDP_BOOTSTRAP_ADMIN_PASSWORD must be set together');
-  }
+  const admin = env.IDP_BOOTSTRAP_ADMIN_PASSWORD
+    ? { username: operatorUsername(env), password: env.IDP_BOOTSTRAP_ADMIN_PASSWORD }
+    : undefined;
+  if (env.IDP_BOOTSTRAP_ADMIN_USERNAME && !env.IDP_BOOTSTRAP_ADMIN_PASSWORD)
+    problems.push('IDP_BOOTSTRAP_ADMIN_USERNAME is set without IDP_BOOTSTRAP_ADMIN_PASSWORD');
   const invalidGrantStatus = env.IDP_COMPAT_INVALID_GRANT_STATUS
     ? Number(env.IDP_COMPAT_INVALID_GRANT_STATUS)
     : 400;
@@ -70,4 +68,44 @@ export function loadIdpConfig(
     compat: { invalidGrantStatus: invalidGrantStatus as 400 | 401 },
     production,
   };
+}
+
+/** Keycloak 26's default for KC_BOOTSTRAP_ADMIN_USERNAME. */
+const operatorUsername = (env: Readonly<Record<string, string | undefined>>): string =>
+  env.IDP_BOOTSTRAP_ADMIN_USERNAME || 'temp-admin';
+
+export interface RotateCommandConfig {
+  /** Where the running idp answers, relative path included, e.g. http://127.0.0.1:8081/auth. */
+  baseUrl: string;
+  username: string;
+  password: string;
+}
+
+/**
+ * `npm run idp:rotate-keys`: where the running idp is and the operator credential it was started
+ * with (the master realm's bootstrap administrator). `IDP_URL` wins over `IDP_HOST` / `IDP_PORT` /
+ * `IDP_RELATIVE_PATH`, which default as for `npm run idp`.
+ */
+export function loadRotateCommandConfig(
+  env: Readonly<Record<string, string | undefined>>,
+): RotateCommandConfig {
+  const baseUrl = (
+    env.IDP_URL ||
+    `http://${env.IDP_HOST || '127.0.0.1'}:${env.IDP_PORT || '8081'}${env.IDP_RELATIVE_PATH ?? '/auth'}`
+  ).replace(/\/+$/, '');
+  try {
+    new URL(baseUrl);
+  } catch {
+    throw new IdpError(
+      'IDP_CONFIG_INVALID',
+      `IDP_URL="${baseUrl}" is not a URL (e.g. http://127.0.0.1:8081/auth)`,
+    );
+  }
+  if (!env.IDP_BOOTSTRAP_ADMIN_PASSWORD)
+    throw new IdpError(
+      'IDP_CONFIG_INVALID',
+      'IDP_BOOTSTRAP_ADMIN_PASSWORD is not set and not in the local secrets file: the running idp needs the ' +
+        'operator password it was started with (npm start generates it into .secrets/local.env)',
+    );
+  return { baseUrl, username: operatorUsername(env), password: env.IDP_BOOTSTRAP_ADMIN_PASSWORD };
 }

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger } from '@mockmart/service-kit';
 import { loadIdpConfig } from './config.ts';
 import { IdpError } from './errors.ts';
+import { withLocalSecrets } from './standalone-env.ts';
 import { startIdp } from './start-idp.ts';
 
 /** The standalone idp process (`npm run idp`, entry: server.ts; env: see README). */
@@ -10,7 +11,13 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const logger = createLogger({ name: 'idp', level: process.env.LOG_LEVEL ?? 'info' });
 
 try {
-  const config = loadIdpConfig(process.env, root);
+  const { env, secretsFile, created } = withLocalSecrets(process.env, root);
+  if (secretsFile)
+    logger.info(
+      { secretsFile },
+      created ? 'generated local secrets (untracked)' : 'secrets from the local secrets file',
+    );
+  const config = loadIdpConfig(env, root);
   const idp = await startIdp({ ...config, logger });
   // performance.now() counts from process start: the figure includes Node start-up and module loading.
   // cpuMs is the CPU spent until then, which a busy machine does not inflate the way it does readyMs.
