@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import { IdpError } from './errors.ts';
+import { IdpError, type CompatOptions } from './errors.ts';
 import type { StartIdpOptions } from './start-idp.ts';
 
 /**
@@ -54,6 +54,16 @@ export function loadIdpConfig(
     : 400;
   if (invalidGrantStatus !== 400 && invalidGrantStatus !== 401)
     problems.push('IDP_COMPAT_INVALID_GRANT_STATUS must be 400 (KC ≥ 26.6) or 401 (KC < 26.6)');
+  const invalidClientError = env.IDP_COMPAT_INVALID_CLIENT_ERROR ?? 'invalid_client';
+  if (invalidClientError !== 'invalid_client' && invalidClientError !== 'unauthorized_client')
+    problems.push(
+      'IDP_COMPAT_INVALID_CLIENT_ERROR must be invalid_client (current Keycloak) or unauthorized_client (KC 20–25 reports)',
+    );
+  const audienceCheck = env.IDP_COMPAT_INTROSPECTION_AUDIENCE_CHECK ?? 'true';
+  if (audienceCheck !== 'true' && audienceCheck !== 'false')
+    problems.push(
+      'IDP_COMPAT_INTROSPECTION_AUDIENCE_CHECK must be true (KC ≥ 26.6.2) or false (KC < 26.6.2)',
+    );
   if (problems.length > 0)
     throw new IdpError('IDP_CONFIG_INVALID', `invalid idp configuration:\n- ${problems.join('\n- ')}`);
   return {
@@ -65,7 +75,11 @@ export function loadIdpConfig(
     env: { GATEWAY_PUBLIC_URL: publicUrl, ...env },
     dataDir: resolve(root, env.IDP_DATA_DIR ?? '.data/idp'),
     bootstrapAdmin: admin,
-    compat: { invalidGrantStatus: invalidGrantStatus as 400 | 401 },
+    compat: {
+      invalidGrantStatus: invalidGrantStatus as 400 | 401,
+      invalidClientError: invalidClientError as CompatOptions['invalidClientError'],
+      introspectionAudienceCheck: audienceCheck === 'true',
+    },
     production,
   };
 }
