@@ -6,8 +6,8 @@ import { findRealm } from './realm-lookup.ts';
  * GET {realm}/.well-known/openid-configuration — public. Keycloak's field set and order
  * (wire-facts §1.1). Every URL uses the configured public origin, whatever Host the request came
  * on, so discovery's `issuer` always equals the tokens' `iss` (problem 1). Features the idp does
- * not implement (device, CIBA, PAR, registration) are still advertised by Keycloak; here they are
- * left out so clients do not try them.
+ * not implement (device, CIBA, PAR, registration, front-channel logout) are still advertised by
+ * Keycloak; here they are left out so clients do not try them.
  */
 export function discoveryRoute(app: FastifyInstance, ctx: IdpContext): void {
   app.get<{ Params: { realm: string } }>(
@@ -30,8 +30,6 @@ export function discoveryRoute(app: FastifyInstance, ctx: IdpContext): void {
         introspection_endpoint: `${oidc}/token/introspect`,
         userinfo_endpoint: `${oidc}/userinfo`,
         end_session_endpoint: `${oidc}/logout`,
-        frontchannel_logout_session_supported: true,
-        frontchannel_logout_supported: true,
         jwks_uri: `${oidc}/certs`,
         check_session_iframe: `${oidc}/login-status-iframe.html`,
         grant_types_supported: ['authorization_code', 'client_credentials', 'password', 'refresh_token'],
