@@ -12,6 +12,7 @@ export const ProductNotFound = defineError('SHOP_PRODUCT_NOT_FOUND', 404, 'Produ
 export const ProductNameTaken = defineError('SHOP_PRODUCT_NAME_TAKEN', 409, 'Product name already in use');
 export const UnknownCategory = defineError('SHOP_UNKNOWN_CATEGORY', 400, 'Unknown category');
 export const InvalidPrice = defineError('SHOP_INVALID_PRICE', 400, 'Invalid price');
+export const StockChanged = defineError('SHOP_STOCK_CHANGED', 409, 'On-hand stock changed since it was read');
 
 // Cart
 export const CartOwnerMissing = defineError('SHOP_CART_OWNER_MISSING', 401, 'Sign in or send a cart id');

@@ -147,10 +147,14 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
         security,
         params: ProductIdParams,
         body: Type.Object(
-          { onHand: Type.Integer({ minimum: 0, maximum: 1000000 }) },
+          {
+            onHand: Type.Integer({ minimum: 0, maximum: 1000000 }),
+            expectedOnHand: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000000 })),
+          },
           { additionalProperties: false },
         ),
-        description: 'forwards PUT /api/inventory/stock/:productId',
+        description:
+          'forwards PUT /api/inventory/stock/:productId; with expectedOnHand (the figure read) a sale made since is never overwritten: 409 INV_STOCK_CHANGED',
       },
     },
     async (request, reply) =>
@@ -161,7 +165,7 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
         await deps.inventory.admin.request({
           method: 'PUT',
           path: `/api/inventory/stock/${request.params.productId}`,
-          body: { onHand: request.body.onHand },
+          body: request.body,
         }),
       ),
   );

@@ -90,7 +90,9 @@ export async function changeProduct(deps: ManageDeps, id: number, body: UpdatePr
       };
       await checkNameAndCategory(tx, next.name, next.category, id);
       await updateProduct(tx, id, next);
-      return body.stock === undefined ? undefined : await deps.inventory.setStock(id, body.stock);
+      return body.stock === undefined
+        ? undefined
+        : await deps.inventory.setStock(id, body.stock, body.expectedStock);
     });
     if (stock) {
       const row = (await findProduct(deps.db, id)) as ProductRow;

@@ -80,8 +80,16 @@ export const UpdateProductBody = Type.Object(
     price: Type.Optional(price),
     image: Type.Optional(image),
     stock: Type.Optional(stock),
+    expectedStock: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1000000,
+        description:
+          'the on-hand figure the admin read (GET /api/admin/stock/:id): `stock` applies only if inventory still has it, else 409 SHOP_STOCK_CHANGED, so sales made meanwhile are not undone',
+      }),
+    ),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, dependencies: { expectedStock: ['stock'] } },
 );
 export type UpdateProductBody = Static<typeof UpdateProductBody>;
 

@@ -1,3 +1,4 @@
+import { StockChanged } from '../errors.ts';
 import { isSuccess, problemCode, unexpectedResponse, type DownstreamHttp } from './http.ts';
 
 export interface StockLevel {
@@ -38,8 +39,11 @@ export interface InventoryClient {
   /** 'gone' when the hold was released or expired before we could commit it. */
   commit(orderId: string, deadline?: number): Promise<'committed' | 'gone'>;
   release(orderId: string, deadline?: number): Promise<void>;
-  /** Admin adjustment of on-hand stock (creates the stock row for a new product); uses `admin`. */
-  setStock(productId: number, onHand: number): Promise<StockLevel>;
+  /**
+   * Admin adjustment of on-hand stock (creates the stock row for a new product); uses `admin`.
+   * With `expectedOnHand` it applies only if inventory still has that figure (else SHOP_STOCK_CHANGED).
+   */
+  setStock(productId: number, onHand: number, expectedOnHand?: number): Promise<StockLevel>;
   /** Raw pass-through for the admin views, with the checkout token (stock:read, stock:reserve). */
   http: DownstreamHttp;
   /** The same service with a `scope=inventory-admin` token (stock:admin only). */
@@ -119,12 +123,19 @@ export function createInventoryClient(
       if (isSuccess(res.status) || res.status === 404 || res.status === 409) return;
       throw unexpectedResponse('inventory', 'POST release', res.status, res.body);
     },
-    async setStock(productId, onHand) {
+    async setStock(productId, onHand, expectedOnHand) {
       const res = await admin.request({
         method: 'PUT',
         path: `${base}/stock/${productId}`,
-        body: { onHand },
+        body: expectedOnHand === undefined ? { onHand } : { onHand, expectedOnHand },
       });
+      if (res.status === 409 && problemCode(res.body) === 'INV_STOCK_CHANGED') {
+        const current = (res.body as { onHand?: number }).onHand;
+        throw new StockChanged(
+          `Product ${productId} has ${current} units on hand, not the ${expectedOnHand} expected; read it again`,
+          { extensions: { productId, onHand: current } },
+        );
+      }
       if (!isSuccess(res.status)) throw unexpectedResponse('inventory', 'PUT stock', res.status, res.body);
       return res.body as StockLevel;
     },

@@ -137,7 +137,13 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
       if (await fault('adjust', reply)) return reply;
       const id = Number((request.params as { productId: string }).productId);
       const s = state.stock.get(id) ?? { onHand: 0, reserved: 0 };
-      s.onHand = (request.body as { onHand: number }).onHand;
+      const body = request.body as { onHand: number; expectedOnHand?: number };
+      if (body.expectedOnHand !== undefined && body.expectedOnHand !== s.onHand)
+        return reply
+          .code(409)
+          .type('application/problem+json')
+          .send({ code: 'INV_STOCK_CHANGED', status: 409, productId: id, onHand: s.onHand });
+      s.onHand = body.onHand;
       state.stock.set(id, s);
       return level(id);
     },
