@@ -37,6 +37,13 @@ describe('who may call payment', { timeout: 60_000 }, () => {
       { method: 'GET', url: '/api/payments/charges?orderId=matrix', role: 'payments:read' },
       {
         method: 'POST',
+        url: '/api/payments/charges/void',
+        headers: { 'idempotency-key': 'matrix-void-key-0001' },
+        payload: { orderId: 'matrix-void' },
+        role: 'payments:charge',
+      },
+      {
+        method: 'POST',
         url: '/api/payments/charges/ch_00000000-0000-4000-8000-000000000000/refunds',
         headers: key,
         payload: { reason: 'matrix' },
