@@ -64,7 +64,7 @@ describe('Admin REST subset: client-credentials admins, users, roles, clients', 
 
   test('users: find by each filter, count, create, findOne, del', async () => {
     const kc = await as('provisioner', 'provisioner-secret');
-    const names = async (query: Record<string, unknown>) =>
+    const names = async (query: NonNullable<Parameters<typeof kc.users.find>[0]>) =>
       (await kc.users.find(query)).map((u) => u.username).sort();
     assert.deepEqual(await names({ email: 'example.com' }), ['blocked', 'luigi', 'mario']);
     assert.deepEqual(await names({ firstName: 'Luigi' }), ['luigi']);
