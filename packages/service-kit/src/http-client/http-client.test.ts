@@ -1,4 +1,6 @@
-import { test, describe, before, after } from 'node:test';
+import { test, describe, before, after, type TestContext } from 'node:test';
+import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -157,6 +159,43 @@ describe('http client against a real server', { timeout: 15_000 }, () => {
     assert.equal(parseRetryAfter('soon'), undefined);
   });
 
+  test('a Retry-After beyond the backoff cap gives up at once and returns the answer, without a deadline', async () => {
+    const { http, delays } = client([json(503, { code: 'BUSY' }, { 'retry-after': '30' }), json(200, {})], {
+      retry: { attempts: 3, baseMs: 100, capMs: 2000 },
+    });
+    const response = await http.request({ method: 'GET', path: '/x' });
+    assert.equal(response.status, 503);
+    assert.equal(response.headers.get('retry-after'), '30');
+    assert.deepEqual(response.body, { code: 'BUSY' });
+    assert.equal(seen.length, 1, 'not retried before the upstream said it would be ready');
+    assert.deepEqual(delays, []);
+  });
+
+  test('a Retry-After beyond the cap is waited in full when the deadline leaves room for it', async () => {
+    let clock = 1_000_000;
+    const { http, delays } = client([json(429, {}, { 'retry-after': '5' }), json(200, { ok: true })], {
+      retry: { attempts: 3, baseMs: 100, capMs: 2000 },
+      now: () => clock,
+      sleep: async (ms) => {
+        delays.push(ms);
+        clock += ms;
+      },
+    });
+    const response = await http.request({ method: 'GET', path: '/x', deadline: clock + 6000 });
+    assert.equal(response.status, 200);
+    assert.deepEqual(delays, [5000]);
+
+    const tight = client([json(429, {}, { 'retry-after': '5' }), json(200, {})], {
+      now: () => clock,
+      sleep: async () => assert.fail('must not wait past the deadline'),
+    });
+    assert.equal(
+      (await tight.http.request({ method: 'GET', path: '/x', deadline: clock + 4000 })).status,
+      429,
+    );
+    assert.equal(seen.length, 1);
+  });
+
   test('bounds each attempt with timeoutMs and retries a slow answer', async () => {
     const { http } = client([slow(2000, json(200, { late: true })), json(200, { fast: true })], {
       timeoutMs: 150,
@@ -212,6 +251,63 @@ describe('http client against a real server', { timeout: 15_000 }, () => {
     }
   });
 });
+
+/**
+ * A listener that never accepts: a child process listens with a backlog of 1 and then blocks its
+ * event loop, and the accept queue is filled, so the kernel drops the next SYN and connect() hangs
+ * as it does for a host that is down.
+ */
+async function startUnacceptingListener(t: TestContext): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const s = require('node:net').createServer().listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+        process.stdout.write(s.address().port + '\\n');
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      });`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  t.after(() => child.kill('SIGKILL'));
+  const port = await new Promise<number>((resolve) =>
+    child.stdout.once('data', (chunk) => resolve(Number(String(chunk).trim()))),
+  );
+  const fillers = Array.from({ length: 4 }, () => connect(port, '127.0.0.1').on('error', () => {}));
+  t.after(() => fillers.forEach((socket) => socket.destroy()));
+  let connected = 0;
+  fillers.forEach((socket) => socket.once('connect', () => connected++));
+  const until = Date.now() + 5000;
+  while (connected < 2 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.ok(connected >= 2, 'the accept queue did not fill');
+  return port;
+}
+
+test(
+  'a peer that never accepts fails on connectTimeoutMs, long before the request timeout',
+  { timeout: 20_000 },
+  async (t) => {
+    const port = await startUnacceptingListener(t);
+    const http = createHttpClient({
+      name: 'payment',
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 10_000,
+      connectTimeoutMs: 200,
+      retry: { attempts: 1 },
+    });
+    const started = performance.now();
+    const error = await http.request({ method: 'GET', path: '/x' }).then(
+      () => assert.fail('expected UpstreamUnavailable'),
+      (caught: unknown) => caught,
+    );
+    const elapsed = performance.now() - started;
+    assert.ok(error instanceof AppError);
+    assert.equal(error.code, 'KIT_UPSTREAM_UNAVAILABLE');
+    assert.match(error.message, /connect timed out after 200 ms/);
+    // undici checks connect timeouts on a 0.5 s tick, so it fires up to about a second late.
+    assert.ok(elapsed < 3000, `gave up after ${Math.round(elapsed)} ms`);
+  },
+);
 
 test('backoffDelay is full jitter under min(cap, base * 2^attempt)', () => {
   assert.equal(

@@ -1,3 +1,4 @@
+import { Agent } from 'undici';
 import { UpstreamUnavailable } from '../errors.ts';
 import { backoffDelay, parseRetryAfter } from './backoff.ts';
 
@@ -17,6 +18,12 @@ export interface HttpClientOptions {
   fetch?: typeof fetch;
   /** Bound on one attempt, connect included. */
   timeoutMs?: number;
+  /**
+   * Bound on opening the TCP connection, well below timeoutMs: a peer that does not even accept
+   * (host down, SYNs dropped) is known within this, not after the whole request timeout.
+   * Default min(2000, timeoutMs).
+   */
+  connectTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -56,6 +63,9 @@ export function createHttpClient(options: HttpClientOptions) {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 5000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? Math.min(2000, timeoutMs);
+  // fetch has no connect timeout of its own; undici (Node's fetch) takes it from the dispatcher.
+  const dispatcher = new Agent({ connect: { timeout: connectTimeoutMs } });
 
   async function request<Body = unknown>(req: HttpRequest): Promise<HttpResponse<Body>> {
     const retryable = IDEMPOTENT.has(req.method) || req.idempotencyKey !== undefined;
@@ -84,27 +94,32 @@ export function createHttpClient(options: HttpClientOptions) {
           headers,
           body: req.body === undefined ? undefined : JSON.stringify(req.body),
           signal,
-        });
-        if (!(retryable && RETRYABLE_STATUS.has(response.status) && attempt < attempts - 1)) {
+          dispatcher,
+        } as RequestInit);
+        const retrying = retryable && RETRYABLE_STATUS.has(response.status) && attempt < attempts - 1;
+        retryAfterMs = retrying ? parseRetryAfter(response.headers.get('retry-after'), now()) : undefined;
+        // The upstream asked for more patience than the backoff cap allows: waiting less would be
+        // refused again (and adds to its overload), so wait only when the deadline has room for
+        // it; otherwise give up now and hand back its answer, Retry-After included.
+        const tooLong =
+          retryAfterMs !== undefined &&
+          retryAfterMs > policy.capMs &&
+          !(req.deadline !== undefined && now() + retryAfterMs < req.deadline);
+        if (!retrying || tooLong) {
           return {
             status: response.status,
             headers: response.headers,
             body: (await readBody(response)) as Body,
           };
         }
-        retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());
         lastFailure = `HTTP ${response.status}`;
         await response.body?.cancel();
       } catch (error) {
         if (req.signal?.aborted) throw error;
-        lastFailure =
-          (error as Error).name === 'TimeoutError' ? `timed out after ${remaining} ms` : 'connection failed';
+        lastFailure = failureOf(error, remaining, connectTimeoutMs);
       }
       if (attempt < attempts - 1) {
-        const delay = Math.min(
-          retryAfterMs ?? backoffDelay(attempt, policy.baseMs, policy.capMs, options.random),
-          policy.capMs,
-        );
+        const delay = retryAfterMs ?? backoffDelay(attempt, policy.baseMs, policy.capMs, options.random);
         if (req.deadline !== undefined && now() + delay >= req.deadline) break;
         await sleep(delay);
       }
@@ -122,6 +137,13 @@ export function createHttpClient(options: HttpClientOptions) {
 }
 
 export type HttpClient = ReturnType<typeof createHttpClient>;
+
+function failureOf(error: unknown, remaining: number, connectTimeoutMs: number): string {
+  if ((error as Error).name === 'TimeoutError') return `timed out after ${remaining} ms`;
+  const cause = (error as { cause?: { code?: string } }).cause;
+  if (cause?.code === 'UND_ERR_CONNECT_TIMEOUT') return `connect timed out after ${connectTimeoutMs} ms`;
+  return 'connection failed';
+}
 
 function buildUrl(base: string, path: string, query: HttpRequest['query']): string {
   const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
