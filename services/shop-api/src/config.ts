@@ -1,5 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { keycloakConfigSchema, loadConfig, secret, serviceConfigSchema } from '@mockmart/service-kit/config';
+import {
+  ConfigError,
+  keycloakConfigSchema,
+  loadConfig,
+  secret,
+  serviceConfigSchema,
+} from '@mockmart/service-kit/config';
 
 /**
  * shop-api configuration: the only place that reads `process.env`. Parsed once at start-up into a
@@ -64,7 +70,8 @@ export const configSchema = Type.Object({
     default: 120000,
     minimum: 1000,
     maximum: 86400000,
-    description: 'an in-flight order older than this is considered stuck',
+    description:
+      'an in-flight order older than this is considered stuck; must exceed CHECKOUT_DEADLINE_MS + DOWNSTREAM_TIMEOUT_MS',
   }),
   OUTBOX_POLL_MS: Type.Integer({
     default: 1000,
@@ -83,5 +90,22 @@ export const configSchema = Type.Object({
 export type Config = Static<typeof configSchema>;
 
 export function loadServiceConfig(env: Record<string, string | undefined> = process.env): Config {
-  return loadConfig(configSchema, env) as Config;
+  const config = loadConfig(configSchema, env) as Config;
+  const problems = crossFieldProblems(config);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * Settings that are each valid but wrong together. Recovery and admin cancel treat an in-flight
+ * order untouched for RECOVERY_STUCK_AFTER_MS as abandoned; a live checkout may still be working on
+ * it until its deadline, plus one downstream timeout for a call begun just before the deadline. A
+ * shorter threshold lets recovery settle an order under a running checkout's feet.
+ */
+function crossFieldProblems(config: Config): string[] {
+  const liveFor = config.CHECKOUT_DEADLINE_MS + config.DOWNSTREAM_TIMEOUT_MS;
+  if (config.RECOVERY_STUCK_AFTER_MS > liveFor) return [];
+  return [
+    `RECOVERY_STUCK_AFTER_MS=${config.RECOVERY_STUCK_AFTER_MS} must be greater than CHECKOUT_DEADLINE_MS + DOWNSTREAM_TIMEOUT_MS (${config.CHECKOUT_DEADLINE_MS} + ${config.DOWNSTREAM_TIMEOUT_MS} = ${liveFor}): a checkout still running would be taken over by recovery. Raise it or lower the others.`,
+  ];
 }

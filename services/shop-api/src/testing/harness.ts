@@ -85,7 +85,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     DOWNSTREAM_TIMEOUT_MS: '1000',
     CATALOG_STOCK_TIMEOUT_MS: '400',
     CHECKOUT_DEADLINE_MS: '4000',
-    RECOVERY_STUCK_AFTER_MS: '1000',
+    // Above CHECKOUT_DEADLINE_MS + DOWNSTREAM_TIMEOUT_MS, as the config requires; tests age orders.
+    RECOVERY_STUCK_AFTER_MS: '6000',
     ...env,
   });
   const tokens = createTokenProvider({
