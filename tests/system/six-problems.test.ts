@@ -90,9 +90,25 @@ describe('problem 2: audience not validated', () => {
 });
 
 describe('problem 3: anyone can be a service account', () => {
+  // The realm gives user tokens only `aud: shop-api` (techstore-cli has no optional scope adding
+  // notification-service), so a real idp cannot mint the exact token of the original attack here:
+  // notification refuses it on the audience first. Its 403 for a no-e-mail user token that does
+  // carry `aud: notification-service` is proven in-process (services/notification/src/access.test.ts,
+  // the kit's matrix). What the assembled system can show is the classification itself.
+  test('a user without an e-mail is still a user, never a service account', async () => {
+    const noEmail = await shop.userToken('noemail', 'noemail123');
+    const claims = decodeJwt(noEmail);
+    assert.equal(claims.email, undefined);
+    // shop-api refuses service accounts on user routes (403): a 200 means it saw a person.
+    const profile = await status(`${shop.urls.shopApi}/api/user/profile`, { headers: bearer(noEmail) });
+    assert.equal(profile.status, 200, profile.body);
+    assert.equal(JSON.parse(profile.body).username, 'noemail');
+    const orders = await status(`${shop.urls.shopApi}/api/orders`, { headers: bearer(noEmail) });
+    assert.equal(orders.status, 200, orders.body);
+  });
+
   test('a user without an e-mail is refused by the notification service', async () => {
     const noEmail = await shop.userToken('noemail', 'noemail123');
-    assert.equal(decodeJwt(noEmail).email, undefined);
     const answer = await status(`${shop.urls.notification}/api/notifications`, {
       method: 'POST',
       headers: { ...json, ...bearer(noEmail) },
@@ -104,7 +120,8 @@ describe('problem 3: anyone can be a service account', () => {
         data: {},
       }),
     });
-    assert.ok([401, 403].includes(answer.status), answer.body);
+    assert.equal(answer.status, 401, answer.body);
+    assert.equal(JSON.parse(answer.body).code, 'AUTH_TOKEN_INVALID');
   });
 
   test("another confidential client's service token is refused where it lacks the role", async () => {
