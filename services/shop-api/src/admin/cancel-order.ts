@@ -3,6 +3,7 @@ import { end, OrderMovedConcurrently } from '../checkout/order-transitions.ts';
 import { getOrder } from '../checkout/order-queries.ts';
 import { findOrder, IN_FLIGHT } from '../checkout/orders-repository.ts';
 import { DependencyUnavailable, OrderNotCancellable, OrderNotFound } from '../errors.ts';
+import { settleCharge } from '../recovery/settle-charge.ts';
 import type { Database } from '../lib/db.ts';
 import type { OrderView } from '../checkout/schemas.ts';
 
@@ -15,8 +16,10 @@ export interface CancelDeps extends CompensationDeps {
 /**
  * Admin cancellation. A confirmed order is refunded in full (→ refunded; the stock left the
  * warehouse, so it is not put back automatically). A stuck in-flight order is released and, if
- * charged, refunded (→ cancelled). Downstream steps are idempotent; if one fails nothing changes
- * here and the admin may simply retry.
+ * charged, refunded (→ cancelled). Its charge is settled exactly as recovery settles one (see
+ * settle-charge.ts): a charge request of the dead checkout may still be on its way to payment, so
+ * "no charge listed yet" would let it land after the cancel and keep the customer's money. Downstream
+ * steps are idempotent; if one fails nothing changes here and the admin may simply retry.
  */
 export async function cancelOrder(
   deps: CancelDeps,
@@ -43,7 +46,10 @@ export async function cancelOrder(
           `Order ${id} is being processed right now (${order.status}); retry in a minute`,
         );
       }
-      const undone = await compensate(deps, order, { chargeId: order.charge_id, chargeMayExist: true });
+      // From `reserved` on a charge may be in flight: its answer, or a void so it can never land.
+      const settled = order.status === 'pending' ? undefined : await settleCharge(deps.payment, order);
+      const chargeId = order.charge_id ?? (settled?.outcome === 'succeeded' ? settled.chargeId : null);
+      const undone = await compensate(deps, order, { chargeId, chargeMayExist: true });
       if (!undone.complete)
         throw new DependencyUnavailable('inventory or payment did not confirm the compensation');
       await end(deps.db, order, [order.status], {
