@@ -56,6 +56,33 @@ describe('runService: the bootstrap every service shares', { timeout: 60_000 }, 
     await assert.rejects(database.query('SELECT 1'), 'the pool is closed after the hooks');
   });
 
+  test('drains for SHUTDOWN_DRAIN_MS (5 s by default in production, none otherwise) with readiness 503', async () => {
+    const drainOf = async (extra: Record<string, unknown>) => {
+      const running = await runService({
+        config: { ...config, ...extra },
+        migrationsDir,
+        handleSignals: false,
+        build: async () => ({
+          app: await createApp({ name: 'drain-test', logger: captureLogs().logger }),
+        }),
+      });
+      const started = performance.now();
+      const stopped = running.stop();
+      const during = await fetch(`${running.url}/health/ready`).then(
+        (response) => response.status,
+        () => 'refused',
+      );
+      await stopped;
+      return { ms: performance.now() - started, during };
+    };
+    const drained = await drainOf({ NODE_ENV: 'production', SHUTDOWN_DRAIN_MS: 300 });
+    assert.equal(drained.during, 503);
+    assert.ok(drained.ms >= 290, `stopped after ${Math.round(drained.ms)} ms`);
+    assert.ok((await drainOf({ NODE_ENV: 'development' })).ms < 2000, 'no drain outside production');
+    const production = drainOf({ NODE_ENV: 'production' });
+    assert.ok((await production).ms >= 4900, 'production drains 5 s unless told otherwise');
+  });
+
   test('a build that throws closes the database it was given and reports only its own error', async () => {
     let database!: Database;
     await assert.rejects(

@@ -12,7 +12,12 @@ export interface RunServiceConfig {
   DATABASE_POOL_SIZE: number;
   DATABASE_CONNECT_TIMEOUT_MS: number;
   DATA_DIR: string;
+  NODE_ENV?: string;
+  SHUTDOWN_DRAIN_MS?: number | undefined;
 }
+
+/** Long enough for a load balancer polling readiness every few seconds to notice the 503. */
+const PRODUCTION_DRAIN_MS = 5000;
 
 /** What a service's `build` step hands back: the app plus whatever runs beside it. */
 export interface BuiltService<App extends ServableApp> {
@@ -75,6 +80,7 @@ export async function runService<App extends ServableApp>(
     server = await startServer(built.app, {
       host: config.HOST,
       port: config.PORT,
+      drainMs: config.SHUTDOWN_DRAIN_MS ?? (config.NODE_ENV === 'production' ? PRODUCTION_DRAIN_MS : 0),
       // Service hooks first: workers stop before the pool they use closes.
       onShutdown: [...(built.onShutdown ?? []), () => db.close()],
       ...(options.handleSignals === false ? { handleSignals: false } : {}),

@@ -23,10 +23,15 @@ function startFixture(env: Record<string, string> = {}) {
 }
 
 test(
-  'SIGTERM lets the in-flight request finish, refuses new work, runs hooks and exits 0',
+  'SIGTERM: readiness turns 503 while requests are still served for the drain, in-flight work finishes, hooks run, exit 0',
   { timeout: 40_000 },
   async (t) => {
-    const child = startFixture({ SLOW_MS: '1000', SHUTDOWN_TIMEOUT_MS: '5000' });
+    const drainMs = 2000;
+    const child = startFixture({
+      SLOW_MS: '1000',
+      SHUTDOWN_TIMEOUT_MS: '8000',
+      SHUTDOWN_DRAIN_MS: String(drainMs),
+    });
     t.after(() => child.process.kill('SIGKILL'));
     const url = await child.waitFor('listening');
     assert.equal((await fetch(`${url}/health/ready`)).status, 200);
@@ -40,20 +45,42 @@ test(
     child.process.kill('SIGTERM');
     await child.waitFor('sigterm');
 
-    // A new caller is turned away: readiness says 503, or the listener no longer accepts at all.
-    const late = await freshRequest(`${url}/health/ready`);
-    // (ECONNRESET: the connection was queued in the backlog just as the listener closed.)
-    assert.ok([503, 'ECONNREFUSED', 'ECONNRESET'].includes(late), `late caller got ${String(late)}`);
-    assert.ok(!child.marks.includes('hook-ran'), 'hooks wait for in-flight requests');
+    // During the drain a load balancer polling readiness sees 503 (never a refused connection),
+    // and a request it still routes here is served.
+    assert.equal(await freshRequest(`${url}/health/ready`), 503);
+    assert.equal(await freshRequest(`${url}/ping`), 200);
+    assert.ok(performance.now() - signalledAt < drainMs, 'the checks ran inside the drain');
+    assert.ok(!child.marks.includes('hook-started'), 'hooks wait for the drain and in-flight requests');
 
     assert.deepEqual(await inFlight, { status: 200, body: { done: true } });
     const exit = await child.exited;
     assert.equal(exit.code, 0);
     assert.ok(child.marks.includes('hook-ran'), `marks: ${child.marks.join('|')}`);
+    const elapsed = exit.at - signalledAt;
     assert.ok(
-      exit.at - signalledAt < 5000 + 1000,
-      `exited ${Math.round(exit.at - signalledAt)} ms after SIGTERM`,
+      elapsed >= drainMs - 50,
+      `exited ${Math.round(elapsed)} ms after SIGTERM, before the drain ended`,
     );
+    assert.ok(elapsed < drainMs + 5000, `exited ${Math.round(elapsed)} ms after SIGTERM`);
+  },
+);
+
+test(
+  'without a drain the listener closes at once on SIGTERM, after the in-flight request',
+  { timeout: 40_000 },
+  async (t) => {
+    const child = startFixture({ SLOW_MS: '1000', SHUTDOWN_TIMEOUT_MS: '5000' });
+    t.after(() => child.process.kill('SIGKILL'));
+    const url = await child.waitFor('listening');
+    const inFlight = fetch(`${url}/slow`).then((response) => response.status);
+    await child.waitFor('slow-started');
+    child.process.kill('SIGTERM');
+    await child.waitFor('sigterm');
+    // (ECONNRESET: the connection was queued in the backlog just as the listener closed.)
+    const late = await freshRequest(`${url}/ping`);
+    assert.ok(['ECONNREFUSED', 'ECONNRESET'].includes(String(late)), `late caller got ${String(late)}`);
+    assert.equal(await inFlight, 200);
+    assert.equal((await child.exited).code, 0);
   },
 );
 

@@ -17,7 +17,13 @@ export interface StartOptions {
   port: number;
   /** Run after the server stopped accepting and in-flight requests finished (close pools here). */
   onShutdown?: Array<() => Promise<unknown> | unknown>;
-  /** Hard bound for the whole shutdown; the process exits with code 1 past it. */
+  /**
+   * How long readiness answers 503 before the listener closes, while requests are still served:
+   * a load balancer polling readiness must see the 503 and stop routing before connections are
+   * refused. 0 (the default) closes at once.
+   */
+  drainMs?: number;
+  /** Hard bound for the whole shutdown, drain included; the process exits with code 1 past it. */
   shutdownTimeoutMs?: number;
   /** Tests turn this off and call the returned stop() themselves. */
   handleSignals?: boolean;
@@ -32,7 +38,8 @@ export interface RunningServer {
 
 /**
  * Listens, and on SIGTERM/SIGINT shuts down gracefully: readiness turns 503 so load balancers stop
- * routing, the listener closes, in-flight requests finish, then pools close — all within a bound.
+ * routing (for `drainMs` the server keeps serving while they notice), the listener closes,
+ * in-flight requests finish, then pools close — all within a bound.
  */
 export async function startServer(app: ServableApp, options: StartOptions): Promise<RunningServer> {
   await app.listen({ host: options.host, port: options.port });
@@ -40,10 +47,17 @@ export async function startServer(app: ServableApp, options: StartOptions): Prom
   const port = typeof address === 'object' && address ? address.port : options.port;
   const url = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
 
+  const drainMs = options.drainMs ?? 0;
+  // The default bound leaves the usual 10 s for closing on top of the drain.
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000 + drainMs;
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       if (app.health) app.health.shuttingDown = true;
+      if (drainMs > 0) {
+        app.log.info({ drainMs }, 'draining: readiness is 503, requests are still served');
+        await new Promise((resolve) => setTimeout(resolve, drainMs));
+      }
       await app.close();
       for (const hook of options.onShutdown ?? []) {
         try {
@@ -67,9 +81,9 @@ export async function startServer(app: ServableApp, options: StartOptions): Prom
       // Not unref'd: a hook awaiting a promise nothing will settle leaves the event loop empty,
       // and the process would then end early with code 0 as if the shutdown had succeeded.
       const timer = setTimeout(() => {
-        app.log.error({ timeoutMs: options.shutdownTimeoutMs ?? 10_000 }, 'shutdown timed out');
+        app.log.error({ timeoutMs: shutdownTimeoutMs }, 'shutdown timed out');
         exit(1);
-      }, options.shutdownTimeoutMs ?? 10_000);
+      }, shutdownTimeoutMs);
       stop().then(
         () => {
           clearTimeout(timer);

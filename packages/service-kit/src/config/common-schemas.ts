@@ -44,6 +44,14 @@ export function serviceConfigSchema(serviceName: string, defaultPort: number) {
       default: `.data/${serviceName}`,
       description: 'folder for local data (PGlite, keys)',
     }),
+    SHUTDOWN_DRAIN_MS: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 60000,
+        description:
+          'on SIGTERM, how long readiness answers 503 while requests are still served, before the listener closes; unset: 5000 in production, 0 otherwise',
+      }),
+    ),
     OTEL_SERVICE_NAME: Type.String({ default: serviceName, description: 'service name in traces' }),
     OTEL_EXPORTER_OTLP_ENDPOINT: Type.Optional(url('OTLP/HTTP endpoint for traces', 'http://127.0.0.1:4318')),
   });
