@@ -1,7 +1,17 @@
-/** `npm run health`: each part's readiness, like the original's `make health`. */
-import { DEFAULT_PORTS, generateSecrets, planParts } from './lib/parts.ts';
+/**
+ * `npm run health`: each part's readiness, like the original's `make health`. Honours
+ * MOCKMART_PORT_OFFSET as `npm start` does, so it checks the copy started with the same offset.
+ */
+import { DEFAULT_PORTS, generateSecrets, planParts, type Ports } from './lib/parts.ts';
 
-const parts = planParts({ ports: DEFAULT_PORTS, secrets: generateSecrets(), dataRoot: '.data' });
+const offset = Number(process.env.MOCKMART_PORT_OFFSET ?? 0);
+if (!Number.isInteger(offset))
+  throw new Error(`MOCKMART_PORT_OFFSET="${process.env.MOCKMART_PORT_OFFSET}" is not an integer`);
+const ports = Object.fromEntries(
+  Object.entries(DEFAULT_PORTS).map(([part, port]) => [part, port + offset]),
+) as unknown as Ports;
+// Only the URLs are used: the throwaway secrets never leave this process.
+const parts = planParts({ ports, secrets: generateSecrets(), dataRoot: '.data' });
 let failing = 0;
 for (const part of parts) {
   let status: string;

@@ -10,7 +10,7 @@
  * port, MOCKMART_DATA_DIR and MOCKMART_SECRETS_FILE move the data folder and the secrets file.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { DEFAULT_PORTS, REPO_ROOT, type Ports } from './lib/parts.ts';
 import { startSystem, type RunningSystem } from './lib/processes.ts';
@@ -90,13 +90,19 @@ MockMart is running (${((Date.now() - started) / 1000).toFixed(1)} s)
   Demo users (development only)
 ${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd(11)} ${user.description}`).join('\n')}
 
-  Data            ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : 'PGlite under .data/<service>/pgdata'}; idp keys in .data/idp; traces in .data/traces
-  Secrets         .secrets/local.env (generated, untracked)
+  Data            ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite under ${shown(dataRoot)}/<service>/pgdata`}; idp keys in ${shown(join(dataRoot, 'idp'))}; traces in ${shown(join(dataRoot, 'traces'))}
+  Secrets         ${shown(secretsFile)} (generated, untracked)
 
   Processes       ${[...system!.parts.values()].map((part) => `${part.spec.name} ${part.child.pid}`).join(', ')}
 
 Ctrl-C stops everything.  Add --verbose to see every log line.
 `);
+
+/** A path as the banner shows it: relative to the checkout when inside it. */
+function shown(path: string): string {
+  const inside = relative(REPO_ROOT, path);
+  return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
+}
 
 async function databaseUrlsFromEnv() {
   // One PostgreSQL server, one database per service: DATABASE_URL names the server.

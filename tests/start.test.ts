@@ -5,12 +5,13 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PORTS, REPO_ROOT } from '../scripts/lib/parts.ts';
+import { DEFAULT_PORTS, REPO_ROOT, SECRET_NAMES } from '../scripts/lib/parts.ts';
+import { loadOrCreateLocalSecrets, readLocalSecrets } from '../scripts/lib/local-secrets.ts';
 
 const folders: string[] = [];
 after(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
@@ -42,7 +43,16 @@ async function freeOffset(): Promise<number> {
   throw new Error('no free port range found');
 }
 
-async function start(): Promise<{ child: ChildProcess; output: () => string; pids: Map<string, number> }> {
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  pids: Map<string, number>;
+  env: Record<string, string | undefined>;
+  dataDir: string;
+  secretsFile: string;
+}
+
+async function start(): Promise<Started> {
   const folder = mkdtempSync(join(tmpdir(), 'mockmart-start-'));
   folders.push(folder);
   const env: Record<string, string | undefined> = {
@@ -74,7 +84,26 @@ async function start(): Promise<{ child: ChildProcess; output: () => string; pid
       .map((entry) => entry.split(' ') as [string, string])
       .map(([name, pid]) => [name, Number(pid)] as const),
   );
-  return { child, output: () => output, pids };
+  return {
+    child,
+    output: () => output,
+    pids,
+    env,
+    dataDir: env.MOCKMART_DATA_DIR!,
+    secretsFile: env.MOCKMART_SECRETS_FILE!,
+  };
+}
+
+/** `npm run health` as a user runs it, with the same environment as the npm start under test. */
+function health(env: Record<string, string | undefined>): Promise<{ code: number; stdout: string }> {
+  return new Promise((resolve) =>
+    execFile(
+      process.execPath,
+      ['scripts/health.ts'],
+      { cwd: REPO_ROOT, env, timeout: 30_000 },
+      (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
+    ),
+  );
 }
 
 const alive = (pid: number) => {
@@ -96,9 +125,24 @@ const exited = (child: ChildProcess, timeoutMs: number) =>
     });
   });
 
+test('a secrets file missing one secret gets only that one generated; the others are kept', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'mockmart-secrets-'));
+  folders.push(folder);
+  const file = join(folder, 'local.env');
+  const first = loadOrCreateLocalSecrets(file).secrets;
+  const [dropped, ...kept] = SECRET_NAMES;
+  writeFileSync(file, kept.map((name) => `${name}=${first[name]}`).join('\n'), { mode: 0o600 });
+  const again = loadOrCreateLocalSecrets(file);
+  assert.equal(again.created, true);
+  for (const name of kept) assert.equal(again.secrets[name], first[name], `${name} was rotated`);
+  assert.ok(again.secrets[dropped!] && again.secrets[dropped!] !== first[dropped!]);
+  assert.deepEqual(readLocalSecrets(file), again.secrets);
+  assert.equal(readFileSync(file, 'utf8').match(/^[A-Z_]+=/gm)?.length, SECRET_NAMES.length);
+});
+
 describe('npm start', { timeout: 400_000 }, () => {
   test('starts all six parts, prints the URLs and demo users, and stops everything on Ctrl-C', async () => {
-    const { child, output, pids } = await start();
+    const { child, output, pids, env, dataDir, secretsFile } = await start();
     assert.deepEqual([...pids.keys()].sort(), [
       'gateway',
       'idp',
@@ -110,6 +154,24 @@ describe('npm start', { timeout: 400_000 }, () => {
     assert.match(output(), /MockMart is running \([\d.]+ s\)/);
     assert.match(output(), /mario\s+mario123/);
     assert.doesNotMatch(output(), /secret=|CLIENT_SECRET=/i, 'secrets are never printed');
+
+    // The generated secrets: private to the user, and not one value anywhere in the output.
+    assert.equal(statSync(secretsFile).mode & 0o777, 0o600);
+    const secrets = readLocalSecrets(secretsFile) ?? {};
+    assert.deepEqual(Object.keys(secrets).sort(), [...SECRET_NAMES].sort());
+    for (const [name, value] of Object.entries(secrets))
+      assert.ok(value && !output().includes(value), `the value of ${name} was printed`);
+
+    // The banner names the relocated data folder and secrets file, not the defaults.
+    assert.ok(output().includes(`PGlite under ${dataDir}/<service>/pgdata`), output());
+    assert.ok(output().includes(`Secrets         ${secretsFile}`), output());
+
+    // npm run health with the same MOCKMART_PORT_OFFSET finds every part ready.
+    const checked = await health(env);
+    assert.equal(checked.code, 0, checked.stdout);
+    for (const name of pids.keys())
+      assert.match(checked.stdout, new RegExp(`^${name}\\s+\\S*ready\\S*\\s`, 'm'), checked.stdout);
+
     child.kill('SIGINT');
     assert.equal(await exited(child, 30_000), 0);
     for (const [name, pid] of pids) assert.ok(!alive(pid), `${name} (${pid}) still running`);
