@@ -106,14 +106,41 @@ export async function putBackLines(
 }
 
 /** Moves every line of one cart into another, summing quantities (capped), in the caller's transaction. */
-export async function moveLines(db: Queryable, fromKey: string, toKey: string): Promise<number> {
+/**
+ * Moves every line of one cart into another, in the caller's transaction: lines of products already
+ * there are summed (capped at MAX_QUANTITY); new products join only while the target stays within
+ * MAX_DISTINCT_ITEMS lines, oldest additions first. The source cart is emptied either way; returns
+ * how many lines moved and how many did not fit.
+ */
+export async function moveLines(
+  db: Queryable,
+  fromKey: string,
+  toKey: string,
+): Promise<{ moved: number; dropped: number }> {
+  const incoming = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM cart_items WHERE cart_key = $1',
+    [fromKey],
+  );
   const { rowCount } = await db.query(
-    `INSERT INTO cart_items (cart_key, product_id, quantity)
-     SELECT $2, product_id, quantity FROM cart_items WHERE cart_key = $1
+    `WITH room AS (
+       SELECT GREATEST(0, $3 - count(*))::int AS lines FROM cart_items WHERE cart_key = $2
+     ), fresh AS (
+       SELECT f.product_id FROM cart_items f
+        WHERE f.cart_key = $1
+          AND NOT EXISTS (SELECT 1 FROM cart_items t WHERE t.cart_key = $2 AND t.product_id = f.product_id)
+        ORDER BY f.added_at, f.product_id
+        LIMIT (SELECT lines FROM room)
+     )
+     INSERT INTO cart_items (cart_key, product_id, quantity)
+     SELECT $2, f.product_id, f.quantity FROM cart_items f
+      WHERE f.cart_key = $1
+        AND (f.product_id IN (SELECT product_id FROM fresh)
+             OR EXISTS (SELECT 1 FROM cart_items t WHERE t.cart_key = $2 AND t.product_id = f.product_id))
      ON CONFLICT (cart_key, product_id) DO UPDATE
        SET quantity = LEAST(${MAX_QUANTITY}, cart_items.quantity + EXCLUDED.quantity), updated_at = now()`,
-    [fromKey, toKey],
+    [fromKey, toKey, MAX_DISTINCT_ITEMS],
   );
   await db.query('DELETE FROM cart_items WHERE cart_key = $1', [fromKey]);
-  return rowCount ?? 0;
+  const moved = rowCount ?? 0;
+  return { moved, dropped: (incoming.rows[0]?.n ?? 0) - moved };
 }

@@ -204,4 +204,36 @@ describe('cart', { timeout: 60_000 }, () => {
       'merge needs a user token',
     );
   });
+
+  test('merge keeps the user cart within 50 lines: shared products are summed, new ones join while there is room', async () => {
+    const { rows } = await h.db.query<{ id: number }>(
+      `INSERT INTO products (name, category, price_minor)
+       SELECT 'Merge filler ' || n, 'accessories', 100 FROM generate_series(1, 52) AS n RETURNING id`,
+    );
+    const ids = rows.map((r) => r.id);
+    const daisy = bearer(await h.userToken('daisy'));
+    const visitor = anon('limit');
+    const add = (headers: Record<string, string>, productId: number) =>
+      h.app.inject({ method: 'POST', url: '/api/cart', headers, payload: { productId, quantity: 1 } });
+    for (const id of ids.slice(0, 48)) assert.equal((await add(daisy, id)).statusCode, 200);
+    // The visitor: one product daisy has, then four she has not, oldest first.
+    for (const id of [ids[0]!, ...ids.slice(48, 52)]) assert.equal((await add(visitor, id)).statusCode, 200);
+
+    const merged = await h.app.inject({
+      method: 'POST',
+      url: '/api/cart/merge',
+      headers: { ...daisy, ...visitor },
+    });
+    assert.equal(merged.statusCode, 200);
+    assert.equal(merged.json().merged, 3);
+    assert.equal(merged.json().dropped, 2);
+    const cart = merged.json().cart as { productId: number; quantity: number }[];
+    assert.equal(cart.length, 50);
+    assert.equal(cart.find((i) => i.productId === ids[0])?.quantity, 2);
+    assert.ok(cart.some((i) => i.productId === ids[48]) && cart.some((i) => i.productId === ids[49]));
+    assert.ok(!cart.some((i) => i.productId === ids[50] || i.productId === ids[51]));
+    assert.deepEqual((await h.app.inject({ url: '/api/cart', headers: visitor })).json(), []);
+    // The cart is full: a further new product is refused as usual.
+    assert.equal((await add(daisy, ids[51]!)).json().code, 'SHOP_CART_TOO_MANY_ITEMS');
+  });
 });

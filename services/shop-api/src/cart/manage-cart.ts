@@ -108,14 +108,19 @@ export async function removeItem(deps: CartDeps, owner: CartOwner, productId: nu
   return summarise(await viewCart(deps, owner));
 }
 
-/** At sign-in: the anonymous cart's lines join the user's cart (quantities summed, capped at 99). */
+/**
+ * At sign-in: the anonymous cart's lines join the user's cart (quantities summed, capped at 99).
+ * The user's cart stays within its 50 lines: products that do not fit are left out and counted.
+ */
 export async function mergeCarts(
   deps: CartDeps,
   from: CartOwner | undefined,
   into: CartOwner,
-): Promise<CartChanged & { merged: number }> {
-  const merged = from ? await deps.db.transaction((tx) => moveLines(tx, from.key, into.key)) : 0;
-  return { ...summarise(await viewCart(deps, into)), merged };
+): Promise<CartChanged & { merged: number; dropped: number }> {
+  const result = from
+    ? await deps.db.transaction((tx) => moveLines(tx, from.key, into.key))
+    : { moved: 0, dropped: 0 };
+  return { ...summarise(await viewCart(deps, into)), merged: result.moved, dropped: result.dropped };
 }
 
 /**

@@ -59,6 +59,9 @@ export const MergeResultSchema = Type.Object(
   {
     ...CartChangedSchema.properties,
     merged: Type.Integer({ description: 'lines moved from the anonymous cart' }),
+    dropped: Type.Integer({
+      description: 'lines of the anonymous cart left out because the cart holds at most 50 products',
+    }),
   },
   { additionalProperties: false },
 );
