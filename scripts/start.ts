@@ -91,7 +91,7 @@ MockMart is running (${((Date.now() - started) / 1000).toFixed(1)} s)
 ${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd(11)} ${user.description}`).join('\n')}
 
   Data            ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite under ${shown(dataRoot)}/<service>/pgdata`}; idp keys in ${shown(join(dataRoot, 'idp'))}; traces in ${shown(join(dataRoot, 'traces'))}
-  Secrets         ${shown(secretsFile)} (generated, untracked)
+  Secrets         ${shown(secretsFile)} (generated, untracked; the idp operator temp-admin's password is there, for npm run idp:rotate-keys)
 
   Processes       ${[...system!.parts.values()].map((part) => `${part.spec.name} ${part.child.pid}`).join(', ')}
 
