@@ -5,9 +5,18 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectCount, expectHidden, expectText, expectVisible } from './support/expect.ts';
+import { expectCount, expectHidden, expectText, expectValue, expectVisible } from './support/expect.ts';
 import { sidewaysOverflow, unnamedControls, watchPage } from './support/page-checks.ts';
 import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
+
+const MARIO_ADDRESS = {
+  firstName: 'Mario',
+  lastName: 'Rossi',
+  address: 'Via Roma 1',
+  city: 'Bologna',
+  zipCode: '40100',
+  phone: '+39 051 1234567',
+};
 
 describe('administration in the browser', { timeout: 300_000 }, () => {
   let shop: Shop;
@@ -103,17 +112,7 @@ describe('administration in the browser', { timeout: 300_000 }, () => {
           method: 'POST',
           csrf: true,
           headers: { 'Idempotency-Key': crypto.randomUUID() },
-          body: {
-            shippingAddress: {
-              firstName: 'Mario',
-              lastName: 'Rossi',
-              address: 'Via Roma 1',
-              city: 'Bologna',
-              zipCode: '40100',
-              phone: '+39 051 1234567',
-            },
-            paymentMethod: 'credit-card',
-          },
+          body: { shippingAddress: MARIO_ADDRESS, paymentMethod: 'credit-card' },
         });
         assert.equal(placed.status, 201, JSON.stringify(placed.body));
         orderId = (placed.body as { order: { id: number } }).order.id;
@@ -187,6 +186,93 @@ describe('administration in the browser', { timeout: 300_000 }, () => {
           30_000,
         );
         await shop.screenshot(shopper, 'checkout-out-of-stock');
+      });
+    },
+  );
+
+  test(
+    'an edit starts from on-hand stock: units held by a checkout survive a price change, a sale made meanwhile is not overwritten',
+    { timeout: 90_000 },
+    async () => {
+      type Level = { onHand: number; reserved: number; available: number };
+      const admin = await shop.newPage('admin');
+      await admin.goto('/admin/products');
+      const level = async (): Promise<Level> => {
+        const answer = await fetchFromPage(admin, '/api/admin/stock/5');
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        return (answer.body as { items: Level[] }).items[0]!;
+      };
+      const before = await level();
+
+      const shopper = await shop.newPage('luigi');
+      let placing: Promise<{ status: number; body: unknown }> | undefined;
+      await shop.journey(shopper, 'checkout-holding-stock', async () => {
+        await shopper.goto('/products/5');
+        await shopper.getByTestId('add-to-cart-5').click();
+        await expectText(shopper.getByTestId('cart-count'), /^[1-9]/);
+        // A slow payment keeps the unit held (reserved, not yet sold) while the admin edits.
+        const slow = await fetchFromPage(admin, '/api/admin/faults/payment', {
+          method: 'PUT',
+          csrf: true,
+          body: { mode: 'slow', delayMs: 2_500, remaining: 1 },
+        });
+        assert.equal(slow.status, 200, JSON.stringify(slow.body));
+        placing = fetchFromPage(shopper, '/api/checkout', {
+          method: 'POST',
+          csrf: true,
+          headers: { 'Idempotency-Key': crypto.randomUUID() },
+          body: { shippingAddress: { ...MARIO_ADDRESS, firstName: 'Luigi' }, paymentMethod: 'credit-card' },
+        });
+      });
+
+      await shop.journey(admin, 'admin-edit-while-held', async () => {
+        const deadline = Date.now() + 10_000;
+        while ((await level()).reserved === 0) {
+          assert.ok(Date.now() < deadline, 'the checkout never reserved the unit');
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await admin.getByTestId('edit-5').click();
+        // The field shows what inventory holds, not what shoppers can still buy.
+        await expectValue(admin.getByTestId('edit-stock'), String(before.onHand));
+        await admin.getByTestId('edit-price').fill('55.00');
+        const sent = admin.waitForRequest((r) => r.method() === 'PUT' && r.url().endsWith('/api/products/5'));
+        await admin.getByTestId('submit-edit').click();
+        assert.equal(
+          'stock' in ((await sent).postDataJSON() as object),
+          false,
+          'a price edit must not send stock',
+        );
+        await expectHidden(admin.getByRole('dialog'));
+      });
+
+      const placed = await placing!;
+      assert.equal(placed.status, 201, JSON.stringify(placed.body));
+      const sold = await level();
+      assert.deepEqual([sold.onHand, sold.reserved], [before.onHand - 1, 0], 'exactly the sold unit left');
+
+      await shop.journey(admin, 'admin-stock-changed', async () => {
+        await admin.goto('/admin/products');
+        await admin.getByTestId('edit-5').click();
+        await expectValue(admin.getByTestId('edit-stock'), String(sold.onHand));
+        // Another admin (or a sale) moves the figure while this form is open.
+        const moved = await fetchFromPage(admin, '/api/admin/stock/5', {
+          method: 'PUT',
+          csrf: true,
+          body: { onHand: sold.onHand + 10, expectedOnHand: sold.onHand },
+        });
+        assert.equal(moved.status, 200, JSON.stringify(moved.body));
+        await admin.getByTestId('edit-stock').fill(String(sold.onHand + 3));
+        await admin.getByTestId('submit-edit').click();
+        await expectText(admin.getByTestId('edit-error'), /stock changed while this form was open/i);
+        assert.equal((await level()).onHand, sold.onHand + 10, 'the refused edit changed nothing');
+
+        await admin.getByTestId('cancel-edit').click();
+        await admin.getByTestId('edit-5').click();
+        await expectValue(admin.getByTestId('edit-stock'), String(sold.onHand + 10));
+        await admin.getByTestId('edit-stock').fill(String(sold.onHand + 3));
+        await admin.getByTestId('submit-edit').click();
+        await expectHidden(admin.getByRole('dialog'));
+        await expectText(admin.getByTestId('product-row-stock-5'), String(sold.onHand + 3));
       });
     },
   );

@@ -30,6 +30,23 @@ export async function expectText(
   return last;
 }
 
+/** A form control's current value matches (exactly for a string). */
+export async function expectValue(
+  locator: Locator,
+  expected: string | RegExp,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<void> {
+  let last = '(element not found)';
+  await poll(
+    () => `expected ${locator} to have value ${String(expected)}, last seen ${JSON.stringify(last)}`,
+    async () => {
+      last = await locator.inputValue({ timeout: 500 });
+      return typeof expected === 'string' ? last === expected : expected.test(last);
+    },
+    timeoutMs,
+  );
+}
+
 export async function expectVisible(locator: Locator, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
   await locator.waitFor({ state: 'visible', timeout: timeoutMs });
 }

@@ -22,7 +22,10 @@ export type ProductInput = {
   category: string;
   /** Minor units; converted to the API's major-unit number at the edge. */
   priceMinor: number;
+  /** New on-hand units in inventory; sent only when the admin changed the figure. */
   stock?: number;
+  /** The on-hand figure read when the form opened: inventory refuses the change if it moved since. */
+  expectedStock?: number;
   image?: string | null;
 };
 
@@ -54,6 +57,17 @@ export async function updateProduct(id: number, input: Partial<ProductInput>): P
 
 export async function deleteProduct(id: number): Promise<void> {
   await api.delete(`/api/products/${id}`);
+}
+
+type StockLevel = { productId: number; onHand: number; reserved: number; available: number };
+
+/**
+ * On-hand units as inventory holds them. The catalogue's `stock` is what shoppers can still buy
+ * (on hand minus units held for checkouts), so an edit form must start from this figure instead.
+ */
+export async function readOnHand(productId: number, signal?: AbortSignal): Promise<number | undefined> {
+  const body = await api.get<{ items: StockLevel[] }>(`/api/admin/stock/${productId}`, { signal });
+  return body.items.find((level) => level.productId === productId)?.onHand;
 }
 
 export async function listCategories(signal?: AbortSignal): Promise<string[]> {

@@ -15,6 +15,7 @@ import {
 } from '../api/admin-products.ts';
 import type { AdminProduct } from '../api/admin-products.ts';
 import { Dialog } from './dialog.tsx';
+import { EditProduct } from './edit-product.tsx';
 import { ProductForm } from './product-form.tsx';
 
 export function AdminProductsPage() {
@@ -128,13 +129,9 @@ export function AdminProductsPage() {
       )}
       {editing && (
         <Dialog title={`Edit “${editing.name}”`} onClose={() => setEditing(undefined)}>
-          <ProductForm
-            mode="edit"
+          <EditProduct
             product={editing}
-            categories={
-              categoryList.includes(editing.category) ? categoryList : [editing.category, ...categoryList]
-            }
-            currency={editing.price.currency}
+            categories={categoryList}
             onCancel={() => setEditing(undefined)}
             onSubmit={async (input) => {
               const saved = await updateProduct(editing.id, input);

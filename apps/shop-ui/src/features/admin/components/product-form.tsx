@@ -1,32 +1,41 @@
 // One form for creating and editing a product. Test ids keep the original UI's names
-// (create-name … / edit-name …, submit-create / submit-edit).
+// (create-name … / edit-name …, submit-create / submit-edit). Editing sends `stock` only when the
+// admin changed the on-hand figure, together with the figure it started from.
 import { useState } from 'react';
 import type { FormEvent } from 'react';
-import { describeError } from '../../../lib/api-error.ts';
+import { ApiError, describeError } from '../../../lib/api-error.ts';
 import { parseMoneyInput, toMoneyInput } from '../../../lib/money.ts';
 import type { AdminProduct, ProductInput } from '../api/admin-products.ts';
 
 type Props = {
   mode: 'create' | 'edit';
   product?: AdminProduct;
+  /** Edit only: on-hand units read from inventory; null when inventory could not be read. */
+  stockOnHand?: number | null;
   categories: string[];
   currency: string;
   onSubmit: (input: ProductInput) => Promise<void>;
   onCancel: () => void;
 };
 
-export function ProductForm({ mode, product, categories, currency, onSubmit, onCancel }: Props) {
+export function ProductForm({ mode, product, stockOnHand, categories, currency, onSubmit, onCancel }: Props) {
   const [name, setName] = useState(product?.name ?? '');
   const [price, setPrice] = useState(product ? toMoneyInput(product.price) : '');
   const [category, setCategory] = useState(product?.category ?? categories[0] ?? '');
-  const [stock, setStock] = useState(
-    product?.stock === null || product === undefined ? '' : String(product.stock),
-  );
+  const stockLocked = mode === 'edit' && (stockOnHand === null || stockOnHand === undefined);
+  const [stock, setStock] = useState(typeof stockOnHand === 'number' ? String(stockOnHand) : '');
   const [description, setDescription] = useState(product?.description ?? '');
   const [image, setImage] = useState(product?.image ?? '');
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const id = (field: string) => `${mode}-${field}`;
+
+  const stockChange = (stockValue: number | undefined): Pick<ProductInput, 'stock' | 'expectedStock'> => {
+    if (stockValue === undefined || stockLocked) return {};
+    if (mode === 'create') return { stock: stockValue };
+    if (stockValue === stockOnHand) return {};
+    return { stock: stockValue, expectedStock: stockOnHand ?? undefined };
+  };
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -49,11 +58,15 @@ export function ProductForm({ mode, product, categories, currency, onSubmit, onC
         description: description.trim(),
         category,
         priceMinor,
-        ...(stockValue === undefined ? {} : { stock: stockValue }),
+        ...stockChange(stockValue),
         image: image.trim() || null,
       });
     } catch (e) {
-      setError(describeError(e, 'The product could not be saved.'));
+      setError(
+        e instanceof ApiError && e.code === 'SHOP_STOCK_CHANGED'
+          ? 'The stock changed while this form was open (an order or another admin). Close it and edit again to start from the current figure.'
+          : describeError(e, 'The product could not be saved.'),
+      );
     } finally {
       setBusy(false);
     }
@@ -106,8 +119,15 @@ export function ProductForm({ mode, product, categories, currency, onSubmit, onC
             data-testid={id('stock')}
             inputMode="numeric"
             value={stock}
+            disabled={stockLocked}
+            aria-describedby={stockLocked ? id('stock-unavailable') : undefined}
             onChange={(e) => setStock(e.target.value)}
           />
+          {stockLocked && (
+            <p className="muted" id={id('stock-unavailable')} data-testid={id('stock-unavailable')}>
+              Inventory cannot be read right now, so stock stays as it is.
+            </p>
+          )}
         </div>
         <div className="field field--wide">
           <label htmlFor={id('description')}>Description</label>
