@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@mockmart/service-kit/db';
 import { EventConflict } from '../errors.ts';
-import { fingerprint } from '../request-fingerprint.ts';
+import { requestFingerprint } from '@mockmart/service-kit';
 import type { MailSender } from './mail-sender.ts';
 import { renderMail, type MailInput } from './render-mail.ts';
 import { findByEvent, insertOnce } from './notifications-repository.ts';
@@ -31,7 +31,7 @@ export async function acceptNotification(
   event: NotificationEvent,
   clientId: string,
 ): Promise<{ notificationId: string; deduplicated: boolean }> {
-  const payloadHash = fingerprint(event);
+  const payloadHash = requestFingerprint(event);
   const known = await findByEvent(deps.db, event.eventId);
   if (known) return deduplicated(known, payloadHash, event.eventId);
 

@@ -1,6 +1,6 @@
 import type { Queryable } from '@mockmart/service-kit/db';
 import { backoffDelay } from '@mockmart/service-kit/http-client';
-import { workerLoop, type WorkerLoop } from '../lib/worker-loop.ts';
+import { workerLoop, type WorkerLoop } from '@mockmart/service-kit';
 import { claimDue, markGivenUp, markSent, scheduleRetry, type PendingMail } from './delivery-repository.ts';
 import type { Mailer } from './mailer.ts';
 import { classifySmtpFailure } from './smtp-failure.ts';

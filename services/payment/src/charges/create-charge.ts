@@ -3,7 +3,7 @@ import type { Database, Queryable } from '@mockmart/service-kit/db';
 import { declineReason, type DeclineReason } from '../decline-rules.ts';
 import { ChargeVoided, IdempotencyMismatch, OrderAlreadyPaid } from '../errors.ts';
 import { isVoided } from './void-charge.ts';
-import { fingerprint } from '../request-fingerprint.ts';
+import { requestFingerprint } from '@mockmart/service-kit';
 import {
   findByKey,
   findSucceededForOrder,
@@ -39,7 +39,7 @@ export async function createCharge(
   input: { clientId: string; idempotencyKey: string; request: ChargeRequest },
 ): Promise<{ created: boolean; charge: StoredCharge }> {
   const { clientId, idempotencyKey, request } = input;
-  const requestHash = fingerprint(request);
+  const requestHash = requestFingerprint(request);
   try {
     return await deps.db.transaction(async (tx) => {
       await lockKey(tx, 'charge', clientId, idempotencyKey);

@@ -8,7 +8,7 @@ import {
   IdempotencyMismatch,
   RefundExceedsCharge,
 } from '../errors.ts';
-import { fingerprint } from '../request-fingerprint.ts';
+import { requestFingerprint } from '@mockmart/service-kit';
 import { findRefundByKey, insertRefund, type StoredRefund } from './refunds-repository.ts';
 
 export interface RefundRequest {
@@ -26,7 +26,7 @@ export async function createRefund(
   input: { clientId: string; idempotencyKey: string; request: RefundRequest },
 ): Promise<{ created: boolean; refund: StoredRefund }> {
   const { clientId, idempotencyKey, request } = input;
-  const requestHash = fingerprint(request);
+  const requestHash = requestFingerprint(request);
   return db.transaction(async (tx) => {
     await lockKey(tx, 'refund', clientId, idempotencyKey);
     const existing = await findRefundByKey(tx, clientId, idempotencyKey);

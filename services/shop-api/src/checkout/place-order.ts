@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { userCart } from '../cart/cart-owner.ts';
 import { IdempotencyInProgress, IdempotencyMismatch } from '../errors.ts';
-import { hashRequest } from '../lib/request-hash.ts';
+import { requestFingerprint } from '@mockmart/service-kit';
 import { assertMayCheckout } from './checkout-permission.ts';
 import type { CheckoutAnswer } from './checkout-response.ts';
 import { createPendingOrder, type Shopper } from './create-order.ts';
@@ -30,7 +30,7 @@ export async function placeOrder(deps: SagaDeps, input: PlaceOrderInput): Promis
   assertMayCheckout(input.principal);
   const shopper = shopperOf(input.principal);
   const idempotency = input.idempotencyKey
-    ? { key: input.idempotencyKey, requestHash: hashRequest(input.body) }
+    ? { key: input.idempotencyKey, requestHash: requestFingerprint(input.body) }
     : undefined;
 
   const created = await createPendingOrder(deps.db, shopper, input.body, idempotency);

@@ -1,6 +1,6 @@
 import { backoffDelay } from '@mockmart/service-kit/http-client';
 import { leaseDue, markDelivered, markFailed, type OutboxRow } from './outbox-repository.ts';
-import { workerLoop, type WorkerLoop } from '../lib/worker-loop.ts';
+import { workerLoop, type WorkerLoop } from '@mockmart/service-kit';
 import type { NotificationClient, NotificationEvent } from '../downstream/notification-client.ts';
 import type { Queryable } from '../lib/db.ts';
 

@@ -1,6 +1,6 @@
 import { pruneKeys } from '../checkout/idempotency-repository.ts';
 import { leaseUnsettled } from '../checkout/orders-repository.ts';
-import { workerLoop, type WorkerLoop } from '../lib/worker-loop.ts';
+import { workerLoop, type WorkerLoop } from '@mockmart/service-kit';
 import { recoverOrder, type RecoveryDeps, type RecoveryOutcome } from './recover-order.ts';
 
 export interface RecoveryWorkerOptions extends RecoveryDeps {

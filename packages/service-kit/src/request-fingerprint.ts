@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
  * A stable hash of a request body (keys sorted at every level), so an Idempotency-Key replay can be
  * told apart from the same key reused with different parameters.
  */
-export function fingerprint(value: unknown): string {
+export function requestFingerprint(value: unknown): string {
   return createHash('sha256').update(canonical(value)).digest('base64url');
 }
 
