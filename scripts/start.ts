@@ -17,6 +17,7 @@ import { startSystem, type RunningSystem } from './lib/processes.ts';
 import { loadOrCreateLocalSecrets } from './lib/local-secrets.ts';
 import { DEV_USERS } from './lib/dev-users.ts';
 import { ensureServiceDatabases } from './lib/service-databases.ts';
+import { seedPgliteFolders } from './lib/pglite-seed.ts';
 
 const started = Date.now();
 const offset = Number(process.env.MOCKMART_PORT_OFFSET ?? 0);
@@ -37,6 +38,7 @@ if (!existsSync(join(REPO_ROOT, 'apps/shop-ui/dist/index.html'))) {
   if (build.status !== 0) console.error('UI build failed: the gateway will say so at /.');
 }
 
+const SERVICES_WITH_DATABASES = ['gateway', 'shop-api', 'inventory', 'payment', 'notification'];
 const colours = [36, 35, 33, 32, 34, 31];
 const names = ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway'];
 const tag = (part: string) =>
@@ -58,8 +60,13 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 try {
+  const databaseUrls = await databaseUrlsFromEnv();
+  if (!databaseUrls) {
+    const seeded = await seedPgliteFolders(dataRoot, SERVICES_WITH_DATABASES);
+    if (seeded.length > 0) console.log(`Created the embedded databases of ${seeded.join(', ')}.`);
+  }
   system = await startSystem(
-    { ports, secrets, dataRoot, databaseUrls: await databaseUrlsFromEnv() },
+    { ports, secrets, dataRoot, databaseUrls },
     {
       onLine: (part, line) => {
         if (verbose || /"level":(40|50|60)|error|warn/i.test(line)) console.log(`${tag(part)} ${line}`);
@@ -108,5 +115,5 @@ async function databaseUrlsFromEnv() {
   // One PostgreSQL server, one database per service: DATABASE_URL names the server.
   const base = process.env.DATABASE_URL;
   if (!base) return undefined;
-  return ensureServiceDatabases(base, ['gateway', 'shop-api', 'inventory', 'payment', 'notification']);
+  return ensureServiceDatabases(base, SERVICES_WITH_DATABASES);
 }
