@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import { trace } from '@opentelemetry/api';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, NotFound } from './errors.ts';
@@ -15,8 +20,11 @@ export interface AppOptions {
   logger?: Logger;
   readiness?: Record<string, ReadinessCheck>;
   bodyLimit?: number;
-  /** Trust X-Forwarded-* from the gateway in front. */
-  trustProxy?: boolean | string;
+  /**
+   * Trust X-Forwarded-* from the proxy in front: Fastify's option as is. Prefer a function that
+   * trusts only the hops you run (`true` trusts every X-Forwarded-For entry, which the client writes).
+   */
+  trustProxy?: FastifyServerOptions['trustProxy'];
   /**
    * Refuse, when a route is added, a body/querystring/params schema with an object that does not
    * say `additionalProperties: false` (or `openObject()`): Ajv would accept unknown fields there.

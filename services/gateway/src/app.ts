@@ -62,7 +62,12 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
     config,
     logger,
     readiness: { database: () => deps.db.ping() },
-    trustProxy: config.TRUST_PROXY,
+    // Trust the one load balancer in front (the socket peer), not `true`: `true` trusts every
+    // X-Forwarded-For entry, so request.ip became the leftmost one, which the client writes (the
+    // login rate limit per IP dodged, a made-up address forwarded upstream). Trusting only hop 0,
+    // request.ip is the address the load balancer appended. (Fastify 5 treats a numeric hop count
+    // as "trust nothing", hence the function.)
+    trustProxy: config.TRUST_PROXY ? (_address: string, hop: number) => hop === 0 : false,
     bodyLimit: 64 * 1024,
   });
 

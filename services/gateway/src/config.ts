@@ -86,7 +86,8 @@ export const configSchema = Type.Object({
   }),
   TRUST_PROXY: Type.Boolean({
     default: false,
-    description: 'trust X-Forwarded-For from a load balancer in front of the gateway',
+    description:
+      'trust X-Forwarded-For from one load balancer in front of the gateway (the entry it appended)',
   }),
   UPSTREAM_TIMEOUT_MS: Type.Integer({
     minimum: 100,

@@ -242,6 +242,35 @@ describe(
       );
     });
 
+    test('POST /bff/backchannel-logout refuses a replayed logout token (same jti) and a non-object event', async () => {
+      // BCL 1.0 §2.6: the event member's value is a JSON object; a jti already received is a replay.
+      // A replayed sub-only token would otherwise end the sessions the user opened since.
+      const nullEvent = await logoutToken({
+        sub: 'user-replay',
+        events: { 'http://schemas.openid.net/event/backchannel-logout': null },
+      });
+      const send = (token: string) =>
+        gateway.app.inject({
+          method: 'POST',
+          url: '/bff/backchannel-logout',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ logout_token: token }).toString(),
+        });
+      const first = await signIn('sid-replay-1', 'user-replay');
+      assert.equal((await send(nullEvent)).statusCode, 400, 'event value null');
+      const token = await logoutToken({ sub: 'user-replay' });
+      assert.equal((await send(token)).statusCode, 200);
+      const signedInAgain = await signIn('sid-replay-2', 'user-replay');
+      const replay = await send(token);
+      assert.equal(replay.statusCode, 400, 'the replay is refused');
+      assert.equal(replay.json().code, 'GW_LOGOUT_TOKEN_INVALID');
+      const user = async (cookie: string) =>
+        (await gateway.app.inject({ method: 'GET', url: '/bff/user', headers: { cookie } })).json()
+          .authenticated;
+      assert.equal(await user(first.cookie), false);
+      assert.equal(await user(signedInAgain.cookie), true, 'the new session survives the replay');
+    });
+
     test('a session survives a gateway restart on the same database', async () => {
       const { cookie, token } = await signIn();
       const restarted = await buildTestGateway(database.db, env, { logoutKeys });

@@ -2,6 +2,9 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { LogoutTokenInvalid } from '../errors.ts';
 
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+/** A logout token is accepted this long after its iat (maxTokenAge + clockTolerance below). */
+const ACCEPTED_FOR_SECONDS = 5 * 60 + 30;
+const MAX_REMEMBERED_JTIS = 10_000;
 
 export interface LogoutTokenVerifierOptions {
   /** Public issuer, exactly as the idp stamps it. */
@@ -29,6 +32,18 @@ export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions) {
   const keys =
     options.keys ??
     createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+  // BCL 1.0 §2.6 step 10: refuse a jti already received. Replaying a sub-only token within its
+  // validity window would otherwise end the sessions the user opened after the real logout.
+  // Remembered for as long as the token could be accepted; per replica (in memory).
+  const seen = new Map<string, number>();
+  function isReplay(jti: string, iat: number): boolean {
+    const nowSeconds = Date.now() / 1000;
+    for (const [key, until] of seen) if (until <= nowSeconds) seen.delete(key);
+    if (seen.has(jti)) return true;
+    if (seen.size >= MAX_REMEMBERED_JTIS) seen.delete(seen.keys().next().value as string);
+    seen.set(jti, Math.max(iat, nowSeconds) + ACCEPTED_FOR_SECONDS);
+    return false;
+  }
   return async function verifyLogoutToken(token: string): Promise<LogoutClaims> {
     let payload: Record<string, unknown>;
     try {
@@ -57,7 +72,9 @@ export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions) {
       );
     }
     const events = payload.events as Record<string, unknown> | undefined;
-    if (typeof events !== 'object' || events === null || typeof events[BACKCHANNEL_EVENT] !== 'object') {
+    const event = typeof events === 'object' && events !== null ? events[BACKCHANNEL_EVENT] : undefined;
+    // The member's value must be a JSON object: `typeof null` is 'object' too, and arrays are not.
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
       throw new LogoutTokenInvalid('The logout token lacks the back-channel logout event');
     }
     if (payload.nonce !== undefined) throw new LogoutTokenInvalid('A logout token must not carry a nonce');
@@ -65,6 +82,10 @@ export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions) {
     const sub = typeof payload.sub === 'string' && payload.sub.length > 0 ? payload.sub : undefined;
     if (!sid && !sub)
       throw new LogoutTokenInvalid('The logout token names neither a session (sid) nor a subject (sub)');
+    if (typeof payload.jti !== 'string' || payload.jti.length === 0)
+      throw new LogoutTokenInvalid('The logout token has no jti');
+    if (isReplay(payload.jti, typeof payload.iat === 'number' ? payload.iat : 0))
+      throw new LogoutTokenInvalid('The logout token was already received (jti replay)');
     return { sid, sub };
   };
 }

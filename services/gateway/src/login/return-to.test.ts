@@ -44,6 +44,22 @@ describe('safeReturnTo', { timeout: 5_000 }, () => {
     });
   }
 
+  // Dot segments are resolved by the URL parser, so these normalise to a path that starts with
+  // `//`: as a Location header that is a scheme-relative URL to evil.example (open redirect).
+  for (const evil of [
+    '/.//evil.example',
+    '/a/..//evil.example',
+    '/%2e//evil.example',
+    '/%2E%2E//evil.example/x',
+  ]) {
+    test(`refuses ${JSON.stringify(evil)}, which normalises to a scheme-relative URL`, () => {
+      assert.throws(
+        () => safeReturnTo(evil, ORIGIN),
+        (error: { code?: string }) => error.code === 'GW_RETURN_TO_INVALID',
+      );
+    });
+  }
+
   test('refuses non-string values', () => {
     assert.throws(
       () => safeReturnTo(['/a', '/b'], ORIGIN),

@@ -28,5 +28,10 @@ export function safeReturnTo(value: unknown, origin: string): string {
   }
   if (resolved.origin !== new URL(origin).origin)
     throw new ReturnToInvalid('returnTo must stay on this site');
+  // The parser resolves dot segments (also `%2e`), so `/.//evil` or `/a/..//evil` come out as
+  // `//evil`, which a browser reads in a Location header as a scheme-relative URL to another site.
+  // The check above cannot see that (it resolved against our origin), so check the output too.
+  if (resolved.pathname.startsWith('//'))
+    throw new ReturnToInvalid('returnTo must be a same-origin path such as /orders');
   return `${resolved.pathname}${resolved.search}${resolved.hash}`;
 }

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/testing';
 import { startEchoUpstream, type Received } from '../testing/fake-upstream.ts';
+import { rawRequest } from '../testing/raw-http.ts';
 import { buildTestGateway, cookieFrom, fakeAccessToken } from '../testing/test-gateway.ts';
 
 const MIGRATIONS = new URL('../../migrations/', import.meta.url);
@@ -253,6 +254,51 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
     assert.equal(limited.json().code, 'GW_RATE_LIMITED');
     assert.ok(Number(limited.headers['retry-after']) >= 1);
     assert.equal((await post(b)).statusCode, 201);
+  });
+
+  test('hop-by-hop request headers, and those the client names in Connection, are not forwarded', async () => {
+    // RFC 9110 §7.6.1: they describe the client's connection to the gateway, not ours to shop-api;
+    // Proxy-Authorization is the client's credential for a proxy, never for shop-api.
+    const response = await gateway.app.inject({
+      method: 'GET',
+      url: '/api/products',
+      headers: {
+        'proxy-authorization': 'Basic cHJveHk6c2VjcmV0',
+        te: 'trailers',
+        'keep-alive': 'timeout=5',
+        upgrade: 'websocket',
+        connection: 'keep-alive, x-hop-only',
+        'x-hop-only': 'client-connection-detail',
+      },
+    });
+    assert.equal(response.statusCode, 200);
+    const seen = echoed(response.body);
+    for (const name of ['proxy-authorization', 'te', 'keep-alive', 'upgrade', 'x-hop-only'])
+      assert.equal(seen.headers[name], undefined, name);
+  });
+
+  test('the checkout rate limit cannot be dodged with dot segments: non-canonical paths are refused', async () => {
+    // The proxy's URL parser turns `/api/./checkout` into `/api/checkout` for shop-api, while the
+    // gateway's router matched it as `/api/*`, outside the rate-limited route.
+    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+    const who = await signIn();
+    const headers = { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': 'application/json' };
+    const before = upstream.received.length;
+    for (const url of [
+      '/api/./checkout',
+      '/api/%2e/checkout',
+      '/api/%2E/checkout',
+      '/api/x/%2e%2e/checkout',
+      '/api//checkout',
+      '/api/cart%2f..%2fcheckout',
+      '/api/cart%5ccheckout',
+    ]) {
+      const response = await rawRequest(gateway.app, 'POST', url, headers);
+      assert.equal(response.status, 400, `${url} answered ${response.status}`);
+    }
+    assert.equal(upstream.received.length, before, 'none reached shop-api');
+    const fine = await rawRequest(gateway.app, 'GET', '/api/products?q=a/./b&next=%2e/x', {});
+    assert.equal(fine.status, 200, 'the query string is not a path');
   });
 
   test('an expired access token with the idp unreachable answers 503 with Retry-After and keeps the session', async () => {

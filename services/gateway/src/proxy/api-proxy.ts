@@ -8,10 +8,12 @@ import type { SessionContext } from '../session/session-context.ts';
 import type { TokenRefresher } from '../session/token-refresh.ts';
 import { isAuthenticated, type Session } from '../session/types.ts';
 import {
+  canonicalProxyPath,
   cleanApiResponseHeaders,
   forwardedHeaders,
   passBodiesThrough,
   upstreamErrorHandler,
+  withoutRequestHopByHop,
 } from './forwarding.ts';
 
 export interface ApiProxyOptions {
@@ -53,6 +55,12 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     // Its own "fetching from remote server" line would log the full URL, query included.
     disableRequestLogging: true,
     undici: { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, connections: 128 },
+  });
+
+  // Before routing decisions count (the checkout rate limit is on the exact `/api/checkout`
+  // route): a path shop-api would read differently (`/api/./checkout`) is refused.
+  app.addHook('onRequest', async (request) => {
+    canonicalProxyPath(request.url);
   });
 
   app.addHook('preHandler', async (request) => {
@@ -97,8 +105,11 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
       }
     }
     return reply.from(request.url, {
-      rewriteRequestHeaders: (_original, headers) => {
-        const next: Record<string, string | string[] | undefined> = { ...headers, ...extra };
+      rewriteRequestHeaders: (original, headers) => {
+        const next: Record<string, string | string[] | undefined> = {
+          ...withoutRequestHopByHop(headers, original.headers.connection),
+          ...extra,
+        };
         delete next.cookie;
         delete next['x-csrf-token'];
         return next;

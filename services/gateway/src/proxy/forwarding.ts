@@ -1,7 +1,35 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RawServerBase } from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
+import { ValidationFailed } from '@mockmart/service-kit';
 import { UpstreamTimeout, UpstreamUnavailable } from '../errors.ts';
+
+/**
+ * The path of a proxied request as the upstream's router will understand it, or a 400 when that
+ * is not the path the gateway routed on. The gateway decides on the raw path (which route, and so
+ * which rate limit; which idp paths are not published), but reply-from's URL parser resolves
+ * `/./` and `%2e` segments, and upstream routers (find-my-way, Keycloak) percent-decode `%61` to
+ * `a`. So a path is refused when it has a dot segment (raw or encoded), an empty segment (`//`),
+ * or an encoded `/`, `\` or NUL, which would give one path two meanings; otherwise its decoded
+ * form is returned for access decisions. The query string is not looked at.
+ */
+export function canonicalProxyPath(url: string): string {
+  const rawPath = url.split('?')[0] ?? '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    throw new ValidationFailed('The request path is not valid percent-encoding');
+  }
+  const segments = rawPath.split('/').slice(1);
+  const hasDotSegment = decoded.split('/').some((segment) => segment === '.' || segment === '..');
+  const hasEmptySegment = segments.slice(0, -1).some((segment) => segment === '');
+  if (hasDotSegment || hasEmptySegment || /%(2f|5c|00)|\\/i.test(rawPath))
+    throw new ValidationFailed(
+      'The request path must be canonical (no dot or empty segments, no encoded slashes)',
+    );
+  return decoded;
+}
 
 /** Headers the gateway writes itself about the original request, so upstreams see the public view. */
 export function forwardedHeaders(request: FastifyRequest, publicUrl: URL): Record<string, string> {
@@ -31,6 +59,29 @@ export function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeade
   const copy = { ...headers };
   for (const name of HOP_BY_HOP) delete copy[name];
   return copy;
+}
+
+/** Never removed on a client's say-so: they frame the forwarded message itself. */
+const FRAMING = new Set(['content-length', 'host']);
+
+/**
+ * The client's request headers minus those that only concern its connection to the gateway
+ * (RFC 9110 §7.6.1): the hop-by-hop set, every header the client nominated in `Connection`, and
+ * `Proxy-Authorization` (the client's credential for a proxy, never for an upstream). Apply
+ * before the gateway adds its own headers, so a nomination cannot remove those.
+ */
+export function withoutRequestHopByHop<T extends Record<string, string | string[] | undefined>>(
+  headers: T,
+  connection: string | string[] | undefined,
+): T {
+  const copy: Record<string, string | string[] | undefined> = { ...headers };
+  for (const name of [...HOP_BY_HOP, 'proxy-authorization']) delete copy[name];
+  const nominated = (Array.isArray(connection) ? connection.join(',') : (connection ?? '')).split(',');
+  for (const raw of nominated) {
+    const name = raw.trim().toLowerCase();
+    if (name && !FRAMING.has(name)) delete copy[name];
+  }
+  return copy as T;
 }
 
 /** Upstream headers that must not reach the browser from an API (the cookie namespace is ours). */

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/testing';
 import { startEchoUpstream, type Received } from '../testing/fake-upstream.ts';
+import { rawRequest } from '../testing/raw-http.ts';
 import { buildTestGateway } from '../testing/test-gateway.ts';
 
 const MIGRATIONS = new URL('../../migrations/', import.meta.url);
@@ -52,6 +53,22 @@ describe('/auth/* proxy to the idp', { timeout: 30_000 }, () => {
     );
   });
 
+  test('hop-by-hop request headers and Proxy-Authorization do not reach the idp', async () => {
+    const response = await gateway.app.inject({
+      method: 'GET',
+      url: '/auth/realms/techstore/.well-known/openid-configuration',
+      headers: {
+        'proxy-authorization': 'Basic cHJveHk6c2VjcmV0',
+        te: 'trailers',
+        connection: 'keep-alive, x-hop-only',
+        'x-hop-only': '1',
+      },
+    });
+    const seen = JSON.parse(response.body) as Received;
+    for (const name of ['proxy-authorization', 'te', 'x-hop-only'])
+      assert.equal(seen.headers[name], undefined, name);
+  });
+
   test('leaves framing and cross-origin headers to the idp (keycloak-js frames its login-status page)', async () => {
     const response = await gateway.app.inject({
       method: 'GET',
@@ -75,15 +92,42 @@ describe('/auth/* proxy to the idp', { timeout: 30_000 }, () => {
     assert.equal((JSON.parse(response.body) as Received).body, 'username=mario&password=secret');
   });
 
-  test('does not publish the admin console or the master realm', async () => {
+  test('does not publish the admin console, the master realm or the idp operator endpoints', async () => {
     for (const url of [
       '/auth/admin/master/console/',
       '/auth/admin/realms/techstore/users',
       '/auth/realms/master/protocol/openid-connect/token',
+      '/auth/idp-admin/stats',
+      '/auth/idp-admin/realms/techstore/rotate-keys',
     ]) {
       const response = await gateway.app.inject({ method: 'GET', url });
       assert.equal(response.statusCode, 404, url);
     }
+  });
+
+  test('does not publish them under dot segments or percent-encoded names either', async () => {
+    // The idp's router (and Keycloak's) decodes `%61` to `a`, and the proxy's URL parser resolves
+    // `/./`, so each of these would otherwise reach the admin REST API or the master realm.
+    await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+    const before = idp.received.length;
+    for (const url of [
+      '/auth/./admin/realms/techstore/users',
+      '/auth/%2e/admin/realms/techstore/users',
+      '/auth/%61dmin/realms/techstore/users',
+      '/auth/ADMIN/realms/techstore/users',
+      '/auth//admin/realms/techstore/users',
+      '/auth/realms/./master/protocol/openid-connect/token',
+      '/auth/realms/%6Daster/protocol/openid-connect/token',
+      '/auth/realms/techstore/%2e%2e/master/protocol/openid-connect/token',
+      '/auth/realms/techstore/..%2fmaster/protocol/openid-connect/token',
+      '/auth/realms/techstore%2f..%2fmaster/protocol/openid-connect/token',
+    ]) {
+      const response = await rawRequest(gateway.app, 'GET', url);
+      assert.ok([400, 404].includes(response.status), `${url} answered ${response.status}`);
+    }
+    assert.equal(idp.received.length, before, 'none of them reached the idp');
+    const normal = await rawRequest(gateway.app, 'GET', '/auth/realms/techstore/account/?x=a/./b');
+    assert.equal(normal.status, 200, 'dot segments in the query are not a path');
   });
 
   test('an unreachable idp is a 502 problem', async () => {

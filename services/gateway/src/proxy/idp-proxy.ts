@@ -1,7 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import { NotFound } from '@mockmart/service-kit';
-import { forwardedHeaders, passBodiesThrough, upstreamErrorHandler, withoutHopByHop } from './forwarding.ts';
+import {
+  canonicalProxyPath,
+  forwardedHeaders,
+  passBodiesThrough,
+  upstreamErrorHandler,
+  withoutHopByHop,
+  withoutRequestHopByHop,
+} from './forwarding.ts';
 
 export interface IdpProxyOptions {
   idpUrl: string;
@@ -27,17 +34,25 @@ export async function idpProxy(app: FastifyInstance, options: IdpProxyOptions): 
     disableRequestLogging: true,
     undici: { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, connections: 64 },
   });
-  const blocked = [`${options.prefix}/admin`, `${options.prefix}/realms/master`];
+  // Keycloak's admin API and console, its master realm, and the embedded idp's operator endpoints
+  // (token counters, key rotation) are for operators on the internal network, not the internet.
+  const blocked = [
+    `${options.prefix}/admin`,
+    `${options.prefix}/realms/master`,
+    `${options.prefix}/idp-admin`,
+  ].map((prefix) => prefix.toLowerCase());
 
   const handler = (request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split('?')[0] ?? '';
+    // Decided on the path the idp will route on: `/auth/%61dmin` and `/auth/./admin` are the admin
+    // API there (percent-decoding, dot segments), and lower-cased so case tricks cannot slip by.
+    const path = canonicalProxyPath(request.url).toLowerCase();
     if (blocked.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) {
       throw new NotFound('Not published through the gateway');
     }
     return reply.from(request.url, {
       rewriteRequestHeaders: (original, headers) => {
         const next: Record<string, string | string[] | undefined> = {
-          ...headers,
+          ...withoutRequestHopByHop(headers, original.headers.connection),
           ...forwardedHeaders(request, options.publicUrl),
         };
         next.host = original.headers.host ?? options.publicUrl.host;

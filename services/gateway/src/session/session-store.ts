@@ -158,8 +158,9 @@ export function createSessionStore(options: SessionStoreOptions) {
     async save(session: Session): Promise<boolean> {
       const at = now();
       const { rowCount } = await db.query(
-        `UPDATE gateway_sessions SET version = version + 1, data = $3::jsonb, secrets = $4, sid = $5, sub = $6, updated_at = $7, expires_at = $8,
-           refresh_lease_until = NULL
+        // The refresh lease is left alone: an unrelated write (a cart id) while one replica is at
+        // the idp must not let another replica refresh the same, single-use refresh token.
+        `UPDATE gateway_sessions SET version = version + 1, data = $3::jsonb, secrets = $4, sid = $5, sub = $6, updated_at = $7, expires_at = $8
          WHERE id_hash = $1 AND version = $2`,
         [
           session.idHash,

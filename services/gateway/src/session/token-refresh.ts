@@ -54,7 +54,13 @@ export function createTokenRefresher(options: TokenRefresherOptions) {
       if (!expired(latest)) return latest;
       throw error;
     }
-    return storeFresh(latest, used, fresh);
+    try {
+      return await storeFresh(latest, used, fresh);
+    } finally {
+      // Held until the new tokens are stored (save does not release it), so no other replica
+      // claims the lease in between and spends the already-used refresh token.
+      await store.releaseRefresh(latest);
+    }
   }
 
   /** Saves the new tokens; a concurrent unrelated write (cart id…) is merged, not lost. */
