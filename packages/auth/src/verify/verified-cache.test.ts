@@ -64,6 +64,67 @@ describe('verified-token cache index', { timeout: 20_000 }, () => {
   });
 });
 
+describe(
+  'verified-token cache never outlives a check a fresh verification would make',
+  { timeout: 20_000 },
+  () => {
+    test('a cached token is refused once it is older than maxTokenAgeSec, though its exp is later', async () => {
+      let clock = Date.now();
+      const issuer = await startTestIssuer({ algorithms: ['RS256'] });
+      try {
+        const verifier = createAccessTokenVerifier({
+          idp: issuer.idp,
+          audience: 'shop-api',
+          maxTokenAgeSec: 60,
+          now: () => clock,
+          logger: silentLogger,
+        });
+        const token = await issuer.userToken({
+          audience: 'shop-api',
+          issuedAt: Math.floor(clock / 1000),
+          expiresInSec: 600,
+        });
+        for (let i = 0; i < 3; i++) await verifier.verify(token);
+        assert.equal(verifier.stats.cacheHits, 1, 'cached');
+        clock += 120_000; // past iat + maxTokenAgeSec (+ tolerance), well before exp
+        await assert.rejects(verifier.verify(token), { reason: 'expired' });
+      } finally {
+        await issuer.close();
+      }
+    });
+
+    test('a cached token without a kid is refused once its signing key is no longer published', async () => {
+      const issuer = await startTestIssuer({ algorithms: ['RS256'] });
+      try {
+        const verifier = createAccessTokenVerifier({
+          idp: issuer.idp,
+          audience: 'shop-api',
+          logger: silentLogger,
+        });
+        const now = Math.floor(Date.now() / 1000);
+        const claims = {
+          iss: issuer.issuer,
+          aud: 'shop-api',
+          sub: 'mario',
+          azp: 'gateway',
+          typ: 'Bearer',
+          iat: now,
+          exp: now + 300,
+        };
+        // No kid: jose picks the JWKS's only RSA signing key.
+        const kidless = await issuer.sign(claims, { header: { kid: undefined } });
+        for (let i = 0; i < 3; i++) await verifier.verify(kidless);
+        // The key is revoked (rotated out of the JWKS); a token with the new kid makes the verifier refetch.
+        await issuer.rotateKey({ retireOld: true });
+        await verifier.verify(await issuer.sign(claims));
+        await assert.rejects(verifier.verify(kidless), { reason: 'signature' });
+      } finally {
+        await issuer.close();
+      }
+    });
+  },
+);
+
 describe('SeenFilter and tokenIndex', () => {
   test('remembers a sighting, tells distinct tokens apart, stays a small integer index', () => {
     const filter = new SeenFilter(1000);

@@ -44,7 +44,8 @@ const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
 
 interface Verified {
   readonly principal: Principal;
-  readonly kid: string | undefined;
+  /** Only tokens naming their key are cached, so a hit can be re-checked against the JWKS. */
+  readonly kid: string;
   /** SHA-256 of the token: what a cache hit is confirmed against. */
   readonly digest: string;
 }
@@ -114,7 +115,7 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
         // Same fingerprint is only a candidate: the whole token's SHA-256 must match.
         if (found !== undefined && found.digest === sha256(token)) {
           // A cached verification stays valid only while its signing key is still published.
-          if (found.kid === undefined || jwks.has(found.kid)) {
+          if (jwks.has(found.kid)) {
             counters.cacheHits++;
             return verifyOptions?.introspect
               ? introspected(token, found.principal)
@@ -165,9 +166,17 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
         );
       }
       const principal = toPrincipal(payload as JWTPayload & Record<string, unknown>);
-      if (index >= 0 && cache && (stale !== undefined || seen?.seenBefore(token))) {
+      // A token without a `kid` is never cached: a hit could not be re-checked against the JWKS,
+      // so it would outlive the revocation of its key.
+      const kid = protectedHeader.kid;
+      if (
+        index >= 0 &&
+        cache &&
+        typeof kid === 'string' &&
+        (stale !== undefined || seen?.seenBefore(token))
+      ) {
         const digest = stale?.digest ?? sha256(token);
-        cache.set(index, { principal, kid: protectedHeader.kid, digest }, principal.expiresAt * 1000);
+        cache.set(index, { principal, kid, digest }, cacheExpiry(payload, options.maxTokenAgeSec));
       }
       if (introspect) await assertActive(token, principal);
       return principal;
@@ -277,6 +286,17 @@ function checkIssuedAt(payload: JWTPayload, nowMs: number, toleranceSec: number)
       'iat_in_future',
       `iat_in_future iat=${payload.iat} now=${nowSec} tolerance=${toleranceSec}`,
     );
+}
+
+/**
+ * When a cached verification stops being served (epoch ms): at `exp`, and — with maxTokenAgeSec —
+ * no later than `iat` + maxTokenAgeSec, the age limit a fresh verification would enforce.
+ */
+function cacheExpiry(payload: JWTPayload, maxTokenAgeSec: number | undefined): number {
+  const exp = typeof payload.exp === 'number' ? payload.exp : 0;
+  if (maxTokenAgeSec === undefined) return exp * 1000;
+  const iat = typeof payload.iat === 'number' ? payload.iat : 0; // jose requires iat with maxTokenAge
+  return Math.min(exp, iat + maxTokenAgeSec) * 1000;
 }
 
 /** The `iss` of a compact JWS payload segment, or undefined when it does not decode. */
