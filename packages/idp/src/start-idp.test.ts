@@ -99,6 +99,34 @@ describe('startIdp: keys, rotation, production refusal, stats', { timeout: 30_00
     }
   });
 
+  test('unauthenticated token requests cannot grow the stats without bound (client ids and scopes as sent)', async () => {
+    const idp = await startTestIdp();
+    try {
+      for (let i = 0; i < 40; i++) {
+        await postForm(oidcUrl(idp, 'token'), {
+          grant_type: 'client_credentials',
+          client_id: `nobody-${i}-${'x'.repeat(1000)}`,
+          client_secret: 'guess',
+        });
+        await postForm(
+          oidcUrl(idp, 'token'),
+          { grant_type: 'client_credentials', scope: `junk-${i}-${'y'.repeat(1000)}` },
+          basic('shop-api', 'wrong'),
+        );
+      }
+      const rows = idp.stats().tokenRequests;
+      assert.ok(rows.length <= 2, `${rows.length} rows kept for 80 junk requests`);
+      assert.ok(JSON.stringify(rows).length < 1000, 'no attacker-sized strings retained');
+      assert.equal(
+        rows.reduce((sum, e) => sum + e.requests, 0),
+        80,
+        'every request is still counted',
+      );
+    } finally {
+      await idp.close();
+    }
+  });
+
   test('refuses NODE_ENV=production unless IDP_ALLOW_PRODUCTION=true, and says why', () => {
     assert.throws(
       () => loadIdpConfig({ NODE_ENV: 'production' }, '/'),

@@ -1,12 +1,26 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { issuerOf, type IdpContext } from '../context.ts';
+import type { IdpContext } from '../context.ts';
 import { roleKey, type Realm } from '../realm/model.ts';
-import { bearerToken } from '../oidc/access-token.ts';
+import { activeAccessToken, bearerToken } from '../oidc/access-token.ts';
 import { expandRoles } from '../tokens/role-scope.ts';
-import { verifyRealmToken } from '../tokens/verify-token.ts';
 
 export type AdminPermission =
   'view-users' | 'manage-users' | 'view-clients' | 'manage-clients' | 'view-realm' | 'manage-realm';
+
+const ADMIN_PERMISSIONS = new Set<string>([
+  'view-users',
+  'manage-users',
+  'view-clients',
+  'manage-clients',
+  'view-realm',
+  'manage-realm',
+]);
+
+/** An authorized Admin REST caller: a master admin, or the effective roles it holds in the target realm. */
+export interface AdminCaller {
+  readonly masterAdmin: boolean;
+  readonly roles: ReadonlySet<string>;
+}
 
 /**
  * Who may call the Admin REST API (`/admin/realms/{realm}/…`): a bearer access token of
@@ -22,43 +36,58 @@ export async function authorizeAdmin(
   reply: FastifyReply,
   target: Realm,
   permission: AdminPermission,
-): Promise<boolean> {
+): Promise<AdminCaller | false> {
   const token = bearerToken(request.headers.authorization);
-  const deny = (status: 401 | 403) => {
+  const deny = (status: 401 | 403): false => {
     void reply.code(status).send({ error: status === 401 ? 'HTTP 401 Unauthorized' : 'HTTP 403 Forbidden' });
     return false;
   };
   if (!token) return deny(401);
+  // The same "is this access token still active" judgement as introspection and UserInfo: not
+  // revoked, client enabled, and the user session alive AND still holding the token's client
+  // session. Revoking the refresh token, a reused authorization code or logout end that client
+  // session; an access token issued from it must stop opening the Admin API too.
   let tokenRealm: Realm | undefined;
-  let payload: Awaited<ReturnType<typeof verifyRealmToken>>;
+  let active: Awaited<ReturnType<typeof activeAccessToken>>;
   for (const name of ['master', target.name]) {
     const realm = ctx.realms.get(name);
     if (!realm) continue;
-    payload = await verifyRealmToken(ctx, name, token, 'rsa');
-    if (payload && payload.iss === issuerOf(ctx, name)) {
+    active = await activeAccessToken(ctx, realm, token);
+    if (active) {
       tokenRealm = realm;
       break;
     }
   }
-  if (
-    !tokenRealm ||
-    !payload ||
-    payload.typ !== 'Bearer' ||
-    (payload.jti && ctx.sessions.revokedJti.has(payload.jti))
-  )
-    return deny(401);
-  let userId = payload.sub;
-  if (!String(payload.jti).startsWith('tr')) {
-    const session = ctx.sessions.activeSession(payload.sid as string | undefined, tokenRealm.settings);
-    if (!session) return deny(401);
-    userId = session.userId;
-  }
-  const user = userId ? tokenRealm.users.get(userId) : undefined;
-  if (!user || !user.enabled) return deny(401);
-  const roles = expandRoles(tokenRealm, user.roleKeys);
-  if (tokenRealm.name === 'master' && roles.has(roleKey('admin'))) return true;
+  if (!tokenRealm || !active) return deny(401);
+  const roles = expandRoles(tokenRealm, active.user.roleKeys);
+  if (tokenRealm.name === 'master' && roles.has(roleKey('admin'))) return { masterAdmin: true, roles };
   if (tokenRealm !== target) return deny(403);
+  return hasAdminPermission(roles, permission) ? { masterAdmin: false, roles } : deny(403);
+}
+
+/** A caller's permission from its effective roles: `manage-*` implies `view-*`; `realm-admin` implies all. */
+export function hasAdminPermission(roles: ReadonlySet<string>, permission: AdminPermission): boolean {
   const manage = permission.replace('view-', 'manage-');
-  const ok = [permission, manage, 'realm-admin'].some((p) => roles.has(roleKey(p, 'realm-management')));
-  return ok || deny(403);
+  return [permission, manage, 'realm-admin'].some((p) => roles.has(roleKey(p, 'realm-management')));
+}
+
+/**
+ * Whether an authorized caller may grant `role` (Keycloak RolePermissions.checkAdminRoles): a
+ * `realm-management` role — or a composite containing one — only by a caller who holds it or its
+ * permission, so `manage-users` cannot hand itself (or anyone) `manage-clients` / `realm-admin`.
+ * The master realm's `admin` role is granted by a master admin only.
+ */
+export function mayGrantRole(caller: AdminCaller, realm: Realm, key: string): boolean {
+  if (caller.masterAdmin) return true;
+  for (const granted of expandRoles(realm, [key])) {
+    // The master realm's `admin` role is every realm's administrator: only a master admin grants it.
+    if (realm.name === 'master' && granted === roleKey('admin')) return false;
+    const role = realm.roles.get(granted);
+    if (role?.clientId !== 'realm-management') continue;
+    if (caller.roles.has(granted) || role.name.startsWith('query-')) continue; // query-* are free, as in Keycloak
+    if (ADMIN_PERMISSIONS.has(role.name) && hasAdminPermission(caller.roles, role.name as AdminPermission))
+      continue;
+    return false;
+  }
+  return true;
 }

@@ -2,6 +2,8 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import KcAdminClient from '@keycloak/keycloak-admin-client';
 import type { Idp, RealmRep } from '../index.ts';
+import { roleKey, type Realm } from '../realm/model.ts';
+import { mayGrantRole } from './admin-auth.ts';
 import { DEV_USERS_FILE, oidcUrl, postForm, REALM_FILE, startTestIdp } from '../lib/test-helpers.ts';
 
 /** Realm clients whose service accounts hold realm-management roles (client-credentials auth). */
@@ -189,5 +191,82 @@ describe('Admin REST subset: client-credentials admins, users, roles, clients', 
     });
     root.setConfig({ realmName: 'techstore' });
     assert.equal((await root.clients.getClientSecret({ id })).value, 'test-shop-api-secret');
+  });
+
+  test('manage-users cannot grant admin roles it does not hold (no escalation to manage-clients / realm-admin)', async () => {
+    const kc = await as('provisioner', 'provisioner-secret');
+    const [provisioner] = await kc.clients.find({ clientId: 'provisioner' });
+    const self = await kc.clients.getServiceAccountUser({ id: provisioner?.id as string });
+    const [realmManagement] = await kc.clients.find({ clientId: 'realm-management' });
+    const clientUniqueId = realmManagement?.id as string;
+    for (const roleName of ['manage-clients', 'realm-admin']) {
+      const role = await kc.clients.findRole({ id: clientUniqueId, roleName });
+      await assert.rejects(
+        kc.users.addClientRoleMappings({
+          id: self.id as string,
+          clientUniqueId,
+          roles: [{ id: role?.id as string, name: roleName }],
+        }),
+        (err) => status(err) === 403,
+        `${roleName} refused`,
+      );
+    }
+    const [shopApi] = await kc.clients.find({ clientId: 'shop-api' });
+    const again = await as('provisioner', 'provisioner-secret');
+    await assert.rejects(
+      again.clients.getClientSecret({ id: shopApi?.id as string }),
+      (err) => status(err) === 403,
+    );
+    // What it holds (or what manage-users implies) it may still grant.
+    const [luigi] = await kc.users.find({ username: 'luigi', exact: true });
+    const viewUsers = await kc.clients.findRole({ id: clientUniqueId, roleName: 'view-users' });
+    await kc.users.addClientRoleMappings({
+      id: luigi?.id as string,
+      clientUniqueId,
+      roles: [{ id: viewUsers?.id as string, name: 'view-users' }],
+    });
+    await kc.users.delClientRoleMappings({
+      id: luigi?.id as string,
+      clientUniqueId,
+      roles: [{ id: viewUsers?.id as string, name: 'view-users' }],
+    });
+  });
+
+  test('an admin access token stops opening the Admin API once its client session is revoked', async () => {
+    const login = await postForm(oidcUrl(idp, 'token', 'master'), {
+      grant_type: 'password',
+      client_id: 'admin-cli',
+      username: 'root',
+      password: 'root-password-for-tests',
+    });
+    assert.equal(login.status, 200);
+    const accessToken = login.body.access_token as string;
+    const realmUrl = `${idp.baseUrl}/admin/realms/techstore`;
+    const read = () => fetch(realmUrl, { headers: { authorization: `Bearer ${accessToken}` } });
+    assert.equal((await read()).status, 200);
+    const revoked = await postForm(oidcUrl(idp, 'revoke', 'master'), {
+      client_id: 'admin-cli',
+      token: login.body.refresh_token as string,
+    });
+    assert.equal(revoked.status, 200);
+    assert.equal((await read()).status, 401);
+  });
+});
+
+describe('mayGrantRole', () => {
+  test("the master realm's admin role is granted only by a master admin, whatever realm-management roles the caller holds", () => {
+    const master = {
+      name: 'master',
+      roles: new Map([[roleKey('admin'), { name: 'admin', composites: [] }]]),
+    } as unknown as Realm;
+    const manager = {
+      masterAdmin: false,
+      roles: new Set([
+        roleKey('realm-admin', 'realm-management'),
+        roleKey('manage-users', 'realm-management'),
+      ]),
+    };
+    assert.equal(mayGrantRole(manager, master, roleKey('admin')), false);
+    assert.equal(mayGrantRole({ masterAdmin: true, roles: new Set() }, master, roleKey('admin')), true);
   });
 });

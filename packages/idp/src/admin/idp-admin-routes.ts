@@ -26,7 +26,7 @@ export function idpAdminRoutes(app: FastifyInstance, ctx: IdpContext): void {
       });
       return false;
     }
-    return authorizeAdmin(ctx, request, reply, master, 'manage-realm');
+    return (await authorizeAdmin(ctx, request, reply, master, 'manage-realm')) !== false;
   };
 
   app.get('/idp-admin/stats', async (request, reply) => {

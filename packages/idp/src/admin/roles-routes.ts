@@ -4,7 +4,7 @@ import { uuid } from '../lib/ids.ts';
 import { roleKey, type Realm, type Role } from '../realm/model.ts';
 import { findRealm } from '../oidc/realm-lookup.ts';
 import { expandRoles } from '../tokens/role-scope.ts';
-import { authorizeAdmin } from './admin-auth.ts';
+import { authorizeAdmin, mayGrantRole } from './admin-auth.ts';
 import { roleRep } from './representations.ts';
 
 type RoleBody = { id?: string; name?: string; description?: string }[];
@@ -88,14 +88,15 @@ export function rolesRoutes(app: FastifyInstance, ctx: IdpContext): void {
       req: Parameters<typeof authorizeAdmin>[1],
     ) => {
       const realm = findRealm(ctx, request.params.realm as string, reply);
-      if (!realm || !(await authorizeAdmin(ctx, req, reply, realm, permission))) return undefined;
+      const caller = realm ? await authorizeAdmin(ctx, req, reply, realm, permission) : false;
+      if (!realm || !caller) return undefined;
       const user = realm.users.get(request.params.id as string);
       const container = containerOf(realm, request.params);
       if (!user || container === null) {
         void reply.code(404).send({ error: user ? 'Client not found' : 'User not found' });
         return undefined;
       }
-      return { realm, user, container };
+      return { realm, user, container, caller };
     };
     const roles = (realm: Realm, container: string | undefined) =>
       [...realm.roles.values()].filter((r) => r.clientId === container);
@@ -133,7 +134,12 @@ export function rolesRoutes(app: FastifyInstance, ctx: IdpContext): void {
           for (const r of body) {
             const role = roles(found.realm, found.container).find((x) => x.name === r.name || x.id === r.id);
             if (!role) return reply.code(404).send({ error: 'Role not found' });
-            keys.push(roleKey(role.name, role.clientId));
+            const key = roleKey(role.name, role.clientId);
+            // Granting an admin role needs that role (or its permission): manage-users alone must
+            // not give anyone — its own service account included — manage-clients or realm-admin.
+            if (method === 'POST' && !mayGrantRole(found.caller, found.realm, key))
+              return reply.code(403).send({ error: 'HTTP 403 Forbidden' });
+            keys.push(key);
           }
           for (const k of keys) {
             if (method === 'POST') found.user.roleKeys.add(k);

@@ -6,6 +6,7 @@ import { authorizationCodeGrant } from './grants/authorization-code.ts';
 import { clientCredentialsGrant } from './grants/client-credentials.ts';
 import { passwordGrant } from './grants/password.ts';
 import { refreshTokenGrant } from './grants/refresh-token.ts';
+import type { Realm } from '../realm/model.ts';
 import { findRealm, formOf } from './realm-lookup.ts';
 
 const GRANTS = new Set(['authorization_code', 'refresh_token', 'password', 'client_credentials']);
@@ -58,16 +59,39 @@ export function tokenRoute(app: FastifyInstance, ctx: IdpContext): void {
         ok = true;
         return noStore(reply).send(body);
       } finally {
+        const counted = statsLabels(realm, clientId, form.scope);
         ctx.stats.record(
           realm.name,
-          clientId,
+          counted.clientId,
           grantType && GRANTS.has(grantType) ? grantType : 'unsupported',
           ok,
-          typeof form.scope === 'string' ? form.scope : '',
+          counted.scope,
         );
       }
     },
   );
+}
+
+/**
+ * The stats row of a token request. The counters live as long as the idp and anyone may call the
+ * token endpoint, so no value as sent may become a key: a client id that names no client of the
+ * realm counts as "(unknown)", and a scope parameter with a value not assignable to the client as
+ * "(invalid)". Otherwise every request with a fresh (up to body-limit sized) client_id or scope
+ * would add a row forever — unbounded memory from unauthenticated requests.
+ */
+function statsLabels(
+  realm: Realm,
+  claimedClientId: string,
+  scope: string | undefined,
+): { clientId: string; scope: string } {
+  const client = realm.clients.get(claimedClientId);
+  if (!client) return { clientId: claimedClientId === '-' ? '-' : '(unknown)', scope: '' };
+  const values = (scope ?? '').split(' ').filter(Boolean);
+  const assignable = values.every(
+    (s) =>
+      s === 'openid' || client.defaultClientScopes.includes(s) || client.optionalClientScopes.includes(s),
+  );
+  return { clientId: client.clientId, scope: assignable ? [...new Set(values)].join(' ') : '(invalid)' };
 }
 
 /** Whether a raw request URL is the token endpoint (not introspection): its request logging is ours. */
