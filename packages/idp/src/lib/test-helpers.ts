@@ -36,7 +36,8 @@ export const oidcUrl = (idp: Idp, path: string, realm = 'techstore'): string =>
 
 export async function postForm(
   url: string,
-  form: Record<string, string>,
+  /** Pairs when a parameter must be sent more than once. */
+  form: Record<string, string> | [string, string][],
   headers: Record<string, string> = {},
 ) {
   const response = await fetch(url, {

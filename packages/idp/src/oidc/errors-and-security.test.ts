@@ -39,7 +39,7 @@ describe('Keycloak error bodies and the idp’s own security', { timeout: 60_000
     idp = await startTestIdp({ now: () => clock });
   });
   after(() => idp.close());
-  const token = (form: Record<string, string>, headers: Record<string, string> = {}) =>
+  const token = (form: Parameters<typeof postForm>[1], headers: Record<string, string> = {}) =>
     postForm(oidcUrl(idp, 'token'), form, headers);
 
   test('client authentication errors', async () => {
@@ -103,6 +103,40 @@ describe('Keycloak error bodies and the idp’s own security', { timeout: 60_000
       error: 'unauthorized_client',
       error_description: 'Client not enabled to retrieve service account',
     });
+  });
+
+  test('a parameter sent twice is invalid_request "duplicated parameter" at token, introspection and revocation', async () => {
+    const shopApi = basic('shop-api', SECRETS.SHOP_API_CLIENT_SECRET);
+    const duplicated = { error: 'invalid_request', error_description: 'duplicated parameter' };
+    const twice = await token(
+      [
+        ['grant_type', 'client_credentials'],
+        ['scope', 'inventory-api'],
+        ['scope', 'payment-api'],
+      ],
+      shopApi,
+    );
+    assert.deepEqual([twice.status, twice.body], [400, duplicated]);
+    const issued = await token({ grant_type: 'client_credentials' }, shopApi);
+    assert.equal(issued.status, 200, 'the same client without repetition gets its token');
+    const accessToken = String(issued.body.access_token);
+    for (const endpoint of ['token/introspect', 'revoke']) {
+      const answer = await postForm(
+        oidcUrl(idp, endpoint),
+        [
+          ['token', accessToken],
+          ['token', 'other'],
+        ],
+        shopApi,
+      );
+      assert.deepEqual([answer.status, answer.body], [400, duplicated], endpoint);
+    }
+    // Client authentication comes first, as in Keycloak: a stranger learns nothing more.
+    const stranger = await token([
+      ['grant_type', 'client_credentials'],
+      ['grant_type', 'client_credentials'],
+    ]);
+    assert.equal(stranger.body.error, 'invalid_client');
   });
 
   test('bad user credentials answer invalid_grant with the configured status; lockout looks the same', async () => {

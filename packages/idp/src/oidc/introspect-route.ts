@@ -4,7 +4,7 @@ import { OAuthError } from '../errors.ts';
 import { verifyRealmToken } from '../tokens/verify-token.ts';
 import { activeAccessToken } from './access-token.ts';
 import { authenticateClient } from './client-auth.ts';
-import { findRealm, formOf } from './realm-lookup.ts';
+import { findRealm, formOf, refuseDuplicatedParameters } from './realm-lookup.ts';
 import { noStore } from './token-route.ts';
 
 /**
@@ -27,6 +27,7 @@ export function introspectRoute(app: FastifyInstance, ctx: IdpContext): void {
           'invalid_request',
           'Public client is not permitted to invoke introspection endpoint',
         );
+      refuseDuplicatedParameters(request.body);
       if (!form.token) throw new OAuthError(400, 'invalid_request', 'Token not provided.');
       const inactive = { active: false };
       if (form.token_type_hint !== 'refresh_token') {

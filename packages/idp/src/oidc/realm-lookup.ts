@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { IdpContext } from '../context.ts';
 import type { Realm } from '../realm/model.ts';
+import { OAuthError } from '../errors.ts';
 
 /** Keycloak answers an unknown or disabled realm with 404 and this body. */
 export function findRealm(ctx: IdpContext, name: string, reply: FastifyReply): Realm | undefined {
@@ -15,7 +16,10 @@ export function findRealm(ctx: IdpContext, name: string, reply: FastifyReply): R
 
 export type FormBody = Record<string, string | undefined>;
 
-/** Form bodies: repeated parameters are refused by Keycloak; here the first value wins and arrays are flattened. */
+/**
+ * Form bodies as single strings: the first value of a repeated parameter. The endpoints that
+ * Keycloak guards against repetition call {@link refuseDuplicatedParameters} first.
+ */
 export function formOf(body: unknown): FormBody {
   if (typeof body !== 'object' || body === null) return {};
   const out: FormBody = {};
@@ -24,4 +28,14 @@ export function formOf(body: unknown): FormBody {
     else if (Array.isArray(v) && typeof v[0] === 'string') out[k] = v[0];
   }
   return out;
+}
+
+/**
+ * Keycloak's checkParameterDuplicated (token, introspection and revocation endpoints, after client
+ * authentication): a form parameter sent twice is refused (RFC 6749 §3.1), rather than letting
+ * the idp and a proxy or WAF in front of it each read a different value of it.
+ */
+export function refuseDuplicatedParameters(body: unknown): void {
+  if (typeof body === 'object' && body !== null && Object.values(body).some((value) => Array.isArray(value)))
+    throw new OAuthError(400, 'invalid_request', 'duplicated parameter');
 }

@@ -3,7 +3,7 @@ import type { IdpContext } from '../context.ts';
 import { OAuthError } from '../errors.ts';
 import { verifyRealmToken } from '../tokens/verify-token.ts';
 import { authenticateClient } from './client-auth.ts';
-import { findRealm, formOf } from './realm-lookup.ts';
+import { findRealm, formOf, refuseDuplicatedParameters } from './realm-lookup.ts';
 import { noStore } from './token-route.ts';
 
 /**
@@ -20,6 +20,7 @@ export function revokeRoute(app: FastifyInstance, ctx: IdpContext): void {
       if (!realm) return reply;
       const form = formOf(request.body);
       const client = authenticateClient(ctx, realm, request, form);
+      refuseDuplicatedParameters(request.body);
       if (!form.token) throw new OAuthError(400, 'invalid_request', 'Token not provided');
       const refresh = await verifyRealmToken(ctx, realm.name, form.token, 'hmac');
       const access = refresh ? undefined : await verifyRealmToken(ctx, realm.name, form.token, 'rsa');

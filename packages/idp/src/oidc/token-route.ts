@@ -7,7 +7,7 @@ import { clientCredentialsGrant } from './grants/client-credentials.ts';
 import { passwordGrant } from './grants/password.ts';
 import { refreshTokenGrant } from './grants/refresh-token.ts';
 import type { Realm } from '../realm/model.ts';
-import { findRealm, formOf } from './realm-lookup.ts';
+import { findRealm, formOf, refuseDuplicatedParameters } from './realm-lookup.ts';
 
 const GRANTS = new Set(['authorization_code', 'refresh_token', 'password', 'client_credentials']);
 
@@ -39,6 +39,7 @@ export function tokenRoute(app: FastifyInstance, ctx: IdpContext): void {
         if (!grantType) throw new OAuthError(400, 'invalid_request', 'Missing form parameter: grant_type');
         const client = authenticateClient(ctx, realm, request, form);
         clientId = client.clientId;
+        refuseDuplicatedParameters(request.body);
         let body: Record<string, unknown>;
         switch (grantType) {
           case 'authorization_code':
