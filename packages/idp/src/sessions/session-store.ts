@@ -68,6 +68,14 @@ export interface AuthorizationCode {
   used: boolean;
 }
 
+/**
+ * Logins in progress kept at most. Anyone can open one (a GET of the login page) and each holds
+ * request parameters of up to a URL's length until it expires, so without a bound a flood of
+ * page loads grows memory for the whole login lifespan. Past it the oldest pending login is
+ * dropped: that user's form answers "login expired" and a retry works.
+ */
+export const MAX_PENDING_LOGINS = 10_000;
+
 export class SessionStore {
   readonly sessions = new Map<string, UserSession>();
   readonly authSessions = new Map<string, AuthSession>();
@@ -121,6 +129,11 @@ export class SessionStore {
 
   createAuthSession(realm: string, request: AuthRequest): AuthSession {
     const auth: AuthSession = { id: uuid(), realm, request, formToken: randomToken(), created: this.#now() };
+    if (this.authSessions.size >= MAX_PENDING_LOGINS) {
+      // Maps iterate in insertion order: the first key is the oldest pending login.
+      const oldest = this.authSessions.keys().next().value;
+      if (oldest !== undefined) this.authSessions.delete(oldest);
+    }
     this.authSessions.set(auth.id, auth);
     return auth;
   }
