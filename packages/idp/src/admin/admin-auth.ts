@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IdpContext } from '../context.ts';
 import { roleKey, type Realm } from '../realm/model.ts';
 import { activeAccessToken, bearerToken } from '../oidc/access-token.ts';
-import { expandRoles } from '../tokens/role-scope.ts';
+import { expandRoles, tokenRoles } from '../tokens/role-scope.ts';
 
 export type AdminPermission =
   'view-users' | 'manage-users' | 'view-clients' | 'manage-clients' | 'view-realm' | 'manage-realm';
@@ -59,7 +59,10 @@ export async function authorizeAdmin(
     }
   }
   if (!tokenRealm || !active) return deny(401);
-  const roles = expandRoles(tokenRealm, active.user.roleKeys);
+  // Keycloak's AdminAuth.hasAppRole: the user holds the role AND the token's client has it in its
+  // role scope (fullScopeAllowed, a scope mapping or its own role), so a narrowly scoped client
+  // cannot lend its users' admin roles to whoever holds its tokens.
+  const roles = tokenRoles(tokenRealm, active.user, active.client, []);
   if (tokenRealm.name === 'master' && roles.has(roleKey('admin'))) return { masterAdmin: true, roles };
   if (tokenRealm !== target) return deny(403);
   return hasAdminPermission(roles, permission) ? { masterAdmin: false, roles } : deny(403);

@@ -22,6 +22,14 @@ const provisioners: RealmRep = {
       standardFlowEnabled: false,
       serviceAccountsEnabled: true,
     },
+    {
+      // Its service account holds manage-users, but the client's role scope does not include it.
+      clientId: 'narrow-scope',
+      secret: 'narrow-scope-secret',
+      standardFlowEnabled: false,
+      serviceAccountsEnabled: true,
+      fullScopeAllowed: false,
+    },
   ],
   users: [
     {
@@ -33,6 +41,11 @@ const provisioners: RealmRep = {
       username: 'service-account-auditor',
       serviceAccountClientId: 'auditor',
       clientRoles: { 'realm-management': ['view-users', 'view-clients'] },
+    },
+    {
+      username: 'service-account-narrow-scope',
+      serviceAccountClientId: 'narrow-scope',
+      clientRoles: { 'realm-management': ['manage-users'] },
     },
   ],
 };
@@ -62,6 +75,11 @@ describe('Admin REST subset: client-credentials admins, users, roles, clients', 
     const realm = await kc.realms.findOne({ realm: 'techstore' });
     assert.equal(realm?.realm, 'techstore');
     assert.equal(realm?.bruteForceProtected, true);
+  });
+
+  test("a role the user holds opens the Admin API only when the token's client has it in scope (Keycloak hasScope)", async () => {
+    const kc = await as('narrow-scope', 'narrow-scope-secret');
+    await assert.rejects(kc.users.find({}), (err) => status(err) === 403);
   });
 
   test('users: find by each filter, count, create, findOne, del', async () => {
