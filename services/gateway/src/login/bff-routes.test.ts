@@ -271,6 +271,39 @@ describe(
       assert.equal(await user(signedInAgain.cookie), true, 'the new session survives the replay');
     });
 
+    test('a logout token replayed at another gateway replica is refused too', async () => {
+      const replica = await buildTestGateway(database.db, env, { logoutKeys });
+      try {
+        const send = (app: typeof gateway.app, token: string) =>
+          app.inject({
+            method: 'POST',
+            url: '/bff/backchannel-logout',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: new URLSearchParams({ logout_token: token }).toString(),
+          });
+        await signIn('sid-replica-1', 'user-replica');
+        const token = await logoutToken({ sub: 'user-replica' });
+        assert.equal((await send(gateway.app, token)).statusCode, 200);
+        const signedInAgain = await signIn('sid-replica-2', 'user-replica');
+        const replay = await send(replica.app, token);
+        assert.equal(replay.statusCode, 400, 'the other replica knows the jti');
+        assert.equal(replay.json().code, 'GW_LOGOUT_TOKEN_INVALID');
+        assert.equal(
+          (
+            await replica.app.inject({
+              method: 'GET',
+              url: '/bff/user',
+              headers: { cookie: signedInAgain.cookie },
+            })
+          ).json().authenticated,
+          true,
+          'the session opened after the real logout survives',
+        );
+      } finally {
+        await replica.app.close();
+      }
+    });
+
     test('a session survives a gateway restart on the same database', async () => {
       const { cookie, token } = await signIn();
       const restarted = await buildTestGateway(database.db, env, { logoutKeys });

@@ -4,7 +4,6 @@ import { LogoutTokenInvalid } from '../errors.ts';
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 /** A logout token is accepted this long after its iat (maxTokenAge + clockTolerance below). */
 const ACCEPTED_FOR_SECONDS = 5 * 60 + 30;
-const MAX_REMEMBERED_JTIS = 10_000;
 
 export interface LogoutTokenVerifierOptions {
   /** Public issuer, exactly as the idp stamps it. */
@@ -20,30 +19,22 @@ export interface LogoutTokenVerifierOptions {
 export interface LogoutClaims {
   sid: string | undefined;
   sub: string | undefined;
+  jti: string;
+  /** Past this moment the token would be refused as too old, so its jti need not be remembered. */
+  acceptedUntil: Date;
 }
 
 /**
  * Validates an OpenID Connect Back-Channel Logout token (OIDC BCL 1.0 §2.6): signature by the
  * idp's JWKS with an asymmetric algorithm, exact iss, aud = this client, iat present and recent,
  * jti present, the back-channel-logout event present, no nonce (so an ID token cannot be replayed
- * as a logout token), and a sid or a sub to say whose sessions end.
+ * as a logout token), and a sid or a sub to say whose sessions end. That a jti was not received
+ * before is the session store's to check (shared by every replica).
  */
 export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions) {
   const keys =
     options.keys ??
     createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: 5000, cooldownDuration: 30_000 });
-  // BCL 1.0 §2.6 step 10: refuse a jti already received. Replaying a sub-only token within its
-  // validity window would otherwise end the sessions the user opened after the real logout.
-  // Remembered for as long as the token could be accepted; per replica (in memory).
-  const seen = new Map<string, number>();
-  function isReplay(jti: string, iat: number): boolean {
-    const nowSeconds = Date.now() / 1000;
-    for (const [key, until] of seen) if (until <= nowSeconds) seen.delete(key);
-    if (seen.has(jti)) return true;
-    if (seen.size >= MAX_REMEMBERED_JTIS) seen.delete(seen.keys().next().value as string);
-    seen.set(jti, Math.max(iat, nowSeconds) + ACCEPTED_FOR_SECONDS);
-    return false;
-  }
   return async function verifyLogoutToken(token: string): Promise<LogoutClaims> {
     let payload: Record<string, unknown>;
     try {
@@ -84,9 +75,9 @@ export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions) {
       throw new LogoutTokenInvalid('The logout token names neither a session (sid) nor a subject (sub)');
     if (typeof payload.jti !== 'string' || payload.jti.length === 0)
       throw new LogoutTokenInvalid('The logout token has no jti');
-    if (isReplay(payload.jti, typeof payload.iat === 'number' ? payload.iat : 0))
-      throw new LogoutTokenInvalid('The logout token was already received (jti replay)');
-    return { sid, sub };
+    const iat = typeof payload.iat === 'number' ? payload.iat : 0;
+    const acceptedUntil = new Date((Math.max(iat, Date.now() / 1000) + ACCEPTED_FOR_SECONDS) * 1000);
+    return { sid, sub, jti: payload.jti, acceptedUntil };
   };
 }
 

@@ -225,10 +225,24 @@ export function createSessionStore(options: SessionStoreOptions) {
       return 0;
     },
 
+    /**
+     * Records a back-channel logout token's jti; false when any replica received it before (a
+     * replay: BCL 1.0 §2.6). Replaying a sub-only token would otherwise end the sessions the user
+     * opened after the real logout.
+     */
+    async firstLogoutTokenUse(jti: string, acceptedUntil: Date): Promise<boolean> {
+      const { rowCount } = await db.query(
+        'INSERT INTO gateway_logout_tokens (jti, forget_after) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING',
+        [jti, acceptedUntil],
+      );
+      return rowCount === 1;
+    },
+
+    /** Drops expired sessions and logout-token ids past the age at which they would be refused anyway. */
     async purgeExpired(): Promise<number> {
-      const { rowCount } = await db.query('DELETE FROM gateway_sessions WHERE expires_at <= $1', [
-        new Date(now()),
-      ]);
+      const at = new Date(now());
+      await db.query('DELETE FROM gateway_logout_tokens WHERE forget_after <= $1', [at]);
+      const { rowCount } = await db.query('DELETE FROM gateway_sessions WHERE expires_at <= $1', [at]);
       return rowCount;
     },
   };
