@@ -173,6 +173,36 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
     assert.equal((await victim.json('/bff/user')).body.authenticated, false);
   });
 
+  test('the same callback twice at once (double submit): one sign-in, the code is spent once, the session keeps working', async () => {
+    const browser = newBrowser();
+    const start = await browser.request('/bff/login');
+    const form = await browser.request(start.headers.get('location') ?? '');
+    const action = /<form[^>]*id="kc-form-login"[^>]*action="([^"]+)"/
+      .exec(await form.text())?.[1]
+      ?.replaceAll('&amp;', '&');
+    assert.ok(action, 'the idp login form');
+    const submitted = await browser.request(action, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ username: 'luigi', password: 'luigi123', credentialId: '' }).toString(),
+    });
+    const callback = submitted.headers.get('location') ?? '';
+    assert.match(callback, /\/bff\/callback\?/);
+    const exchangesBefore = idpCalls.filter((call) => call === 'authorization_code').length;
+
+    const answers = await Promise.all([browser.request(callback), browser.request(callback)]);
+
+    assert.deepEqual(answers.map((answer) => answer.status).sort(), [302, 400]);
+    assert.equal(
+      idpCalls.filter((call) => call === 'authorization_code').length - exchangesBefore,
+      1,
+      'a reused code makes the idp revoke what the first exchange issued, so it must not be sent twice',
+    );
+    assert.equal((await browser.json('/bff/user')).body.authenticated, true);
+    const expiry = await accessTokenExpiry(browser);
+    assert.ok(await callApiWithClockAt(browser, expiry + 1000), 'the refresh token still works');
+  });
+
   test('N concurrent API calls with an expired access token cause exactly one refresh at the idp', async () => {
     const browser = newBrowser();
     await browser.login('mario', 'mario123');

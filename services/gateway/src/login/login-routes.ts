@@ -1,6 +1,6 @@
 import { randomNonce, randomPKCECodeVerifier, randomState } from 'openid-client';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LoginFailed, LoginStateInvalid } from '../errors.ts';
 import { constantTimeEqual } from '../security/csrf.ts';
 import { perMinute } from '../security/rate-limits.ts';
@@ -55,6 +55,25 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
   const { oidc, sessions, now } = options;
   const origin = options.publicUrl.origin;
 
+  /**
+   * Takes the pending login matching `state` out of the session and stores that it is gone before
+   * anything else happens: the state is single use. Saving is optimistic, so when it loses a race
+   * the session is re-read: an unrelated write (a cart id) leaves the login there to take again,
+   * while a second callback with the same state (a double submit, a replayed URL) finds it gone
+   * and is refused before it can spend the code a second time, which the idp would answer by
+   * revoking the tokens of the first exchange.
+   */
+  async function consumePending(request: FastifyRequest, state: string | undefined) {
+    let session = await sessions.current(request);
+    for (let attempt = 0; attempt < 3 && session; attempt += 1) {
+      const pending = takePending(session, state, now());
+      if (!pending) break;
+      if (await sessions.store.save(session)) return { session, pending };
+      session = await sessions.store.reload(session);
+    }
+    throw new LoginStateInvalid('No login in progress matches this response; start again from the shop');
+  }
+
   app.get(
     '/bff/login',
     {
@@ -88,11 +107,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
 
   app.get('/bff/callback', { schema: { querystring: CallbackQuery } }, async (request, reply) => {
     const query = request.query as { code?: string; state?: string; error?: string };
-    const session = await sessions.current(request);
-    const pending = takePending(session, query.state, now());
-    if (!session || !pending)
-      throw new LoginStateInvalid('No login in progress matches this response; start again from the shop');
-    await sessions.store.save(session); // the state is single use, whatever happens next
+    const { session, pending } = await consumePending(request, query.state);
 
     if (query.error !== undefined) {
       const code = /^[a-z_]{1,64}$/.test(query.error) ? query.error : 'invalid_error';
