@@ -75,6 +75,14 @@ export interface SystemPlan {
 
 const TELEMETRY = ['--import', '@mockmart/service-kit/telemetry/register'];
 
+/**
+ * For a service on embedded PGlite: V8 compiles PGlite's PostgreSQL (WASM) with its baseline
+ * compiler only. By default it also re-compiles the hot functions with its optimising compiler,
+ * which costs ≈1.8 s of CPU per process at start (five services at once on a laptop) and, measured
+ * on PGlite's own query loop, buys no speed (bench/pglite-liftoff.bench.ts).
+ */
+const EMBEDDED_DATABASE_FLAGS = ['--liftoff-only'];
+
 export function planParts(plan: SystemPlan): PartSpec[] {
   const host = plan.host ?? '127.0.0.1';
   const { ports, secrets } = plan;
@@ -98,7 +106,11 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     env: Record<string, string>,
   ): PartSpec => ({
     name,
-    args: [...TELEMETRY, `services/${name}/src/server.ts`],
+    args: [
+      ...(plan.databaseUrls?.[name] ? [] : EMBEDDED_DATABASE_FLAGS),
+      ...TELEMETRY,
+      `services/${name}/src/server.ts`,
+    ],
     env: {
       ...common,
       OTEL_SERVICE_NAME: name,
