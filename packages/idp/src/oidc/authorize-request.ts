@@ -5,6 +5,20 @@ import { grantScopes } from '../tokens/grant-scopes.ts';
 import type { FormBody } from './realm-lookup.ts';
 import { matchesRegistered } from './redirect-uris.ts';
 
+/** The authorization request parameters the idp reads. */
+const AUTHORIZE_PARAMETERS = new Set([
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'response_mode',
+  'scope',
+  'state',
+  'nonce',
+  'prompt',
+  'code_challenge',
+  'code_challenge_method',
+]);
+
 /** An authorization request that cannot be answered by redirect: shown as an error page. */
 export class AuthorizePageError extends Error {}
 
@@ -27,6 +41,8 @@ export class AuthorizeRedirectError extends Error {
 export function parseAuthorizeRequest(
   realm: Realm,
   params: FormBody,
+  /** The names of parameters the request carried more than once. */
+  repeated: readonly string[] = [],
 ): { client: Client; request: AuthRequest } {
   const client = params.client_id ? realm.clients.get(params.client_id) : undefined;
   if (!client || !client.enabled || client.bearerOnly) throw new AuthorizePageError('Client not found.');
@@ -47,6 +63,10 @@ export function parseAuthorizeRequest(
   const fail = (error: OAuthError): never => {
     throw new AuthorizeRedirectError(request, error);
   };
+  // Keycloak's AuthzEndpointRequestParser: a parameter it reads, sent twice, is refused (RFC 6749
+  // §3.1), so the idp and anything in front of it cannot each act on a different value.
+  if (repeated.some((name) => AUTHORIZE_PARAMETERS.has(name)))
+    fail(new OAuthError(400, 'invalid_request', 'duplicated parameter'));
   if (!['query', 'fragment', 'form_post'].includes(responseMode))
     fail(new OAuthError(400, 'invalid_request', 'Invalid parameter: response_mode'));
   if (!request.responseType) fail(new OAuthError(400, 'invalid_request', 'Missing parameter: response_type'));

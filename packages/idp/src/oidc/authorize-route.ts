@@ -8,7 +8,7 @@ import type { AuthRequest, AuthSession, UserSession } from '../sessions/session-
 import { checkUserCredentials } from './grants/password.ts';
 import { AuthorizePageError, AuthorizeRedirectError, parseAuthorizeRequest } from './authorize-request.ts';
 import { clearRealmCookie, readCookie, setRealmCookie } from './cookies.ts';
-import { findRealm, formOf } from './realm-lookup.ts';
+import { findRealm, formOf, repeatedParameters } from './realm-lookup.ts';
 import { withParams } from './redirect-uris.ts';
 import { setSsoCookies, ssoSession } from './sso-cookie.ts';
 
@@ -33,9 +33,10 @@ export function authorizeRoutes(app: FastifyInstance, ctx: IdpContext): void {
   const handler = async (request: FastifyRequest<{ Params: { realm: string } }>, reply: FastifyReply) => {
     const realm = findRealm(ctx, request.params.realm, reply);
     if (!realm) return reply;
-    const params = request.method === 'POST' ? formOf(request.body) : formOf(request.query);
+    const raw = request.method === 'POST' ? request.body : request.query;
+    const params = formOf(raw);
     try {
-      const { request: authRequest } = parseAuthorizeRequest(realm, params);
+      const { request: authRequest } = parseAuthorizeRequest(realm, params, repeatedParameters(raw));
       const existing = authRequest.prompt === 'login' ? undefined : await ssoSession(ctx, request, realm);
       if (existing) return await completeLogin(ctx, reply, realm, authRequest, existing, true);
       if (authRequest.prompt === 'none') {

@@ -278,6 +278,23 @@ describe('Keycloak error bodies and the idp’s own security', { timeout: 60_000
     assert.equal(loc.searchParams.get('error_description'), 'Missing parameter: code_challenge_method');
   });
 
+  test('authorization request: a parameter sent twice is redirected back as invalid_request "duplicated parameter"', async () => {
+    const { challenge } = pkce();
+    const url = new URL(authUrl(idp, { code_challenge: challenge, code_challenge_method: 'S256' }));
+    url.searchParams.append('scope', 'openid offline_access');
+    const twice = await fetch(url, { redirect: 'manual' });
+    assert.equal(twice.status, 302);
+    const loc = new URL(twice.headers.get('location') as string);
+    assert.equal(`${loc.origin}${loc.pathname}`, REDIRECT);
+    assert.equal(loc.searchParams.get('error'), 'invalid_request');
+    assert.equal(loc.searchParams.get('error_description'), 'duplicated parameter');
+    assert.equal(loc.searchParams.get('state'), 'st');
+    // An unregistered redirect_uri is still an error page first: no redirect to it.
+    const evil = new URL(authUrl(idp, { redirect_uri: 'https://evil.example/cb' }));
+    evil.searchParams.append('state', 'again');
+    assert.equal((await fetch(evil, { redirect: 'manual' })).status, 400);
+  });
+
   test('login form is CSRF-safe: a post without the session cookie is refused', async () => {
     const { challenge } = pkce();
     const page = await fetch(authUrl(idp, { code_challenge: challenge, code_challenge_method: 'S256' }));

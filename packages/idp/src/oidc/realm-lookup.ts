@@ -36,6 +36,14 @@ export function formOf(body: unknown): FormBody {
  * the idp and a proxy or WAF in front of it each read a different value of it.
  */
 export function refuseDuplicatedParameters(body: unknown): void {
-  if (typeof body === 'object' && body !== null && Object.values(body).some((value) => Array.isArray(value)))
+  if (repeatedParameters(body).length > 0)
     throw new OAuthError(400, 'invalid_request', 'duplicated parameter');
+}
+
+/** The names of the parameters a parsed form or query carried more than once. */
+export function repeatedParameters(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  return Object.entries(body)
+    .filter(([, value]) => Array.isArray(value))
+    .map(([name]) => name);
 }
