@@ -133,6 +133,26 @@ describe('createApp errors are problem+json and never leak', { timeout: 10_000 }
     assert.equal(server.runs(), before + 1);
   });
 
+  test('a NUL byte in the body, the query or a key is a 400 (PostgreSQL cannot store it), and the handler does not run', async () => {
+    const before = server.runs();
+    for (const [url, payload] of [
+      ['/orders', { sku: 'x\u0000y', quantity: 1 }],
+      ['/orders?note=%00', { sku: 'x', quantity: 1 }],
+      ['/orders', { sku: 'x', quantity: 1, ['k\u0000']: 1 }],
+    ] as const) {
+      const response = await fetch(`${server.base}${url}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      });
+      assert.equal(response.status, 400, url);
+      const { body } = await problemOf(response);
+      assert.equal(body.code, 'KIT_VALIDATION_FAILED');
+      assert.match(String(body.detail), /NUL/);
+    }
+    assert.equal(server.runs(), before);
+  });
+
   test('a wrong type is a 400 naming the property', async () => {
     const response = await fetch(`${server.base}/orders`, {
       method: 'POST',

@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { sendProblem, toAppError } from './problem.ts';
 import { registerHealthRoutes, type HealthState, type ReadinessCheck } from './health.ts';
 import { OPEN_OBJECT, openObjects } from './lib/open-objects.ts';
+import { rejectNulBytes } from './reject-nul-bytes.ts';
 
 export interface AppOptions {
   name: string;
@@ -98,6 +99,9 @@ export async function createApp(options: AppOptions) {
       span.setAttribute('http.route', route);
     }
   });
+
+  // A NUL byte would reach PostgreSQL and fail as a 500: every route refuses it as a 400.
+  app.addHook('preValidation', rejectNulBytes);
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
