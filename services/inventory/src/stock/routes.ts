@@ -1,11 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ValidationFailed } from '@mockmart/service-kit';
 import type { Database } from '@mockmart/service-kit/db';
 import type { InventoryAccess } from '../access.ts';
 import { adjustStock } from './adjust-stock.ts';
 import { findStock } from './stock-repository.ts';
 import {
   adjustStockBodySchema,
+  MAX_PRODUCT_ID,
   productParamsSchema,
   stockLevelSchema,
   stockListSchema,
@@ -32,6 +34,12 @@ export async function stockRoutes(fastify: FastifyInstance, options: StockRoutes
     async (request, reply) => {
       await beforeCall(reply);
       const ids = request.query.productIds?.split(',').map(Number);
+      // The pattern allows up to 10 digits; past the int4 range PostgreSQL threw (`$1::int[]`) and
+      // the call ended as a 500. No product can have such an id: it is bad input, a 400.
+      if (ids?.some((id) => id > MAX_PRODUCT_ID)) {
+        const problem = `querystring/productIds must hold product ids of at most ${MAX_PRODUCT_ID}`;
+        throw new ValidationFailed(problem, { extensions: { errors: [problem] } });
+      }
       return { items: await findStock(db, ids ? [...new Set(ids)] : undefined) };
     },
   );

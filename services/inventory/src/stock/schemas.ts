@@ -3,7 +3,10 @@ import { strictObject } from '@mockmart/service-kit';
 
 export const MAX_QUERY_PRODUCTS = 100;
 
-export const productIdSchema = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+/** Product ids are PostgreSQL `integer`s. */
+export const MAX_PRODUCT_ID = 2_147_483_647;
+
+export const productIdSchema = Type.Integer({ minimum: 1, maximum: MAX_PRODUCT_ID });
 
 export const stockLevelSchema = Type.Object({
   productId: Type.Integer(),

@@ -37,6 +37,11 @@ for (const query of [
   'productIds=1,,2',
   'productIds=-1',
   'productIds=0',
+  // Past PostgreSQL's integer range: was a 500 (the database refused the `int[]` cast).
+  'productIds=2147483648',
+  'productIds=1,9999999999',
+  // A NUL byte: was a 500 too.
+  'productIds=1%00',
   'other=1',
   `productIds=${Array.from({ length: 101 }, (_, i) => i + 1).join(',')}`,
 ]) {
