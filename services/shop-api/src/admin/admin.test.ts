@@ -141,6 +141,9 @@ describe('orders, profile and administration', { timeout: 60_000 }, () => {
       await h.app.inject({ url: `/api/admin/mailbox?orderId=${marioOrder}`, headers: admin })
     ).json();
     assert.equal(mailbox.items.length, 1);
+    const tooMany = await h.app.inject({ url: '/api/admin/mailbox?limit=101', headers: admin });
+    assert.equal(tooMany.statusCode, 400, 'refused here, with the same bound as notification');
+    assert.equal(tooMany.json().code, 'KIT_VALIDATION_FAILED');
     const fault = await h.app.inject({
       method: 'PUT',
       url: '/api/admin/faults/payment',

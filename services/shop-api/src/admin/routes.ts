@@ -182,7 +182,8 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
           {
             orderId: Type.Optional(Type.Integer({ minimum: 1 })),
             userId: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+            // notification's own bound: a larger limit would only come back as its 400.
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
           },
           { additionalProperties: false },
         ),
