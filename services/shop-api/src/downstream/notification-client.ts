@@ -6,7 +6,7 @@ export interface NotificationEvent {
   eventId: string;
   type: NotificationType;
   orderId: string;
-  recipient: { userId: string; email: string; name: string };
+  recipient: { userId: string; email: string; name?: string };
   data: Record<string, unknown>;
 }
 
