@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DEFAULT_PORTS, REPO_ROOT, type Ports } from './lib/parts.ts';
+import { DATABASE_SERVICES, DEFAULT_PORTS, REPO_ROOT, type Ports } from './lib/parts.ts';
 import { startSystem, type RunningSystem } from './lib/processes.ts';
 import { loadOrCreateLocalSecrets } from './lib/local-secrets.ts';
 import { DEV_USERS } from './lib/dev-users.ts';
@@ -38,7 +38,6 @@ if (!existsSync(join(REPO_ROOT, 'apps/shop-ui/dist/index.html'))) {
   if (build.status !== 0) console.error('UI build failed: the gateway will say so at /.');
 }
 
-const SERVICES_WITH_DATABASES = ['gateway', 'shop-api', 'inventory', 'payment', 'notification'];
 const colours = [36, 35, 33, 32, 34, 31];
 const names = ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway'];
 const tag = (part: string) =>
@@ -62,7 +61,7 @@ process.on('SIGTERM', () => void stopAll(0));
 try {
   const databaseUrls = await databaseUrlsFromEnv();
   if (!databaseUrls) {
-    const seeded = await seedPgliteFolders(dataRoot, SERVICES_WITH_DATABASES);
+    const seeded = await seedPgliteFolders(dataRoot, [...DATABASE_SERVICES]);
     if (seeded.length > 0) console.log(`Created the embedded databases of ${seeded.join(', ')}.`);
   }
   system = await startSystem(
@@ -115,5 +114,5 @@ async function databaseUrlsFromEnv() {
   // One PostgreSQL server, one database per service: DATABASE_URL names the server.
   const base = process.env.DATABASE_URL;
   if (!base) return undefined;
-  return ensureServiceDatabases(base, SERVICES_WITH_DATABASES);
+  return ensureServiceDatabases(base, [...DATABASE_SERVICES]);
 }

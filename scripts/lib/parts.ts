@@ -57,13 +57,17 @@ export interface PartSpec {
   readyUrl: string;
 }
 
+/** The parts with a database of their own (PGlite under dataRoot, or one database each on PostgreSQL). */
+export const DATABASE_SERVICES = ['gateway', 'shop-api', 'inventory', 'payment', 'notification'] as const;
+export type DatabaseService = (typeof DATABASE_SERVICES)[number];
+
 export interface SystemPlan {
   ports: Ports;
   secrets: Secrets;
   /** Folder for PGlite data, idp keys and traces. */
   dataRoot: string;
   /** Per-service PostgreSQL URLs; a service without one uses PGlite under dataRoot. */
-  databaseUrls?: Partial<Record<'gateway' | 'shop-api' | 'inventory' | 'payment' | 'notification', string>>;
+  databaseUrls?: Partial<Record<DatabaseService, string>>;
   host?: string;
   nodeEnv?: string;
   logLevel?: string;
@@ -100,11 +104,7 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     KEYCLOAK_RELATIVE_PATH: '/auth',
     ...(plan.poolSize ? { DATABASE_POOL_SIZE: String(plan.poolSize) } : {}),
   };
-  const service = (
-    name: keyof NonNullable<SystemPlan['databaseUrls']>,
-    port: number,
-    env: Record<string, string>,
-  ): PartSpec => ({
+  const service = (name: DatabaseService, port: number, env: Record<string, string>): PartSpec => ({
     name,
     args: [
       ...(plan.databaseUrls?.[name] ? [] : EMBEDDED_DATABASE_FLAGS),

@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase } from '@mockmart/service-kit/db';
+import { openDatabase, pgliteCluster } from '@mockmart/service-kit/db';
 
 /**
  * Gives every service folder without an embedded database a fresh, empty PGlite cluster, made by
@@ -10,7 +10,9 @@ import { openDatabase } from '@mockmart/service-kit/db';
  * (no PG_VERSION yet, so it holds no data) is replaced. Returns the services it seeded.
  */
 export async function seedPgliteFolders(dataRoot: string, services: string[]): Promise<string[]> {
-  const missing = services.filter((service) => !existsSync(join(dataRoot, service, 'pgdata', 'PG_VERSION')));
+  const missing = services.filter(
+    (service) => !existsSync(join(pgliteCluster(join(dataRoot, service)), 'PG_VERSION')),
+  );
   if (missing.length === 0) return [];
 
   mkdirSync(dataRoot, { recursive: true });
@@ -19,9 +21,9 @@ export async function seedPgliteFolders(dataRoot: string, services: string[]): P
     // A clean close leaves a shut-down cluster, which is safe to copy file by file.
     await (await openDatabase({ dataDir: seed })).close();
     for (const service of missing) {
-      const target = join(dataRoot, service, 'pgdata');
+      const target = pgliteCluster(join(dataRoot, service));
       rmSync(target, { recursive: true, force: true });
-      cpSync(join(seed, 'pgdata'), target, { recursive: true });
+      cpSync(pgliteCluster(seed), target, { recursive: true });
     }
   } finally {
     rmSync(seed, { recursive: true, force: true });

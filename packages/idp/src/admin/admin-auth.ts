@@ -4,17 +4,19 @@ import { roleKey, type Realm } from '../realm/model.ts';
 import { activeAccessToken, bearerToken } from '../oidc/access-token.ts';
 import { expandRoles, tokenRoles } from '../tokens/role-scope.ts';
 
-export type AdminPermission =
-  'view-users' | 'manage-users' | 'view-clients' | 'manage-clients' | 'view-realm' | 'manage-realm';
-
-const ADMIN_PERMISSIONS = new Set<string>([
+const ADMIN_PERMISSIONS = [
   'view-users',
   'manage-users',
   'view-clients',
   'manage-clients',
   'view-realm',
   'manage-realm',
-]);
+] as const;
+
+export type AdminPermission = (typeof ADMIN_PERMISSIONS)[number];
+
+const isAdminPermission = (name: string): name is AdminPermission =>
+  (ADMIN_PERMISSIONS as readonly string[]).includes(name);
 
 /** An authorized Admin REST caller: a master admin, or the effective roles it holds in the target realm. */
 export interface AdminCaller {
@@ -88,8 +90,7 @@ export function mayGrantRole(caller: AdminCaller, realm: Realm, key: string): bo
     const role = realm.roles.get(granted);
     if (role?.clientId !== 'realm-management') continue;
     if (caller.roles.has(granted) || role.name.startsWith('query-')) continue; // query-* are free, as in Keycloak
-    if (ADMIN_PERMISSIONS.has(role.name) && hasAdminPermission(caller.roles, role.name as AdminPermission))
-      continue;
+    if (isAdminPermission(role.name) && hasAdminPermission(caller.roles, role.name)) continue;
     return false;
   }
   return true;

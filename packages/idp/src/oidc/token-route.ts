@@ -7,6 +7,7 @@ import { clientCredentialsGrant } from './grants/client-credentials.ts';
 import { passwordGrant } from './grants/password.ts';
 import { refreshTokenGrant } from './grants/refresh-token.ts';
 import type { Realm } from '../realm/model.ts';
+import { isAssignableScope } from '../tokens/grant-scopes.ts';
 import { findRealm, formOf, refuseDuplicatedParameters } from './realm-lookup.ts';
 
 const GRANTS = new Set(['authorization_code', 'refresh_token', 'password', 'client_credentials']);
@@ -88,10 +89,7 @@ function statsLabels(
   const client = realm.clients.get(claimedClientId);
   if (!client) return { clientId: claimedClientId === '-' ? '-' : '(unknown)', scope: '' };
   const values = (scope ?? '').split(' ').filter(Boolean);
-  const assignable = values.every(
-    (s) =>
-      s === 'openid' || client.defaultClientScopes.includes(s) || client.optionalClientScopes.includes(s),
-  );
+  const assignable = values.every((s) => isAssignableScope(client, s));
   return { clientId: client.clientId, scope: assignable ? [...new Set(values)].join(' ') : '(invalid)' };
 }
 

@@ -11,17 +11,23 @@ export interface GrantedScopes {
   fullScope: string;
 }
 
+/** Whether a client may be given `scope`: openid, or one of its default or optional client scopes. */
+export function isAssignableScope(client: Client, scope: string): boolean {
+  return (
+    scope === 'openid' ||
+    client.defaultClientScopes.includes(scope) ||
+    client.optionalClientScopes.includes(scope)
+  );
+}
+
 /**
  * Resolves a `scope` parameter against the client's default and optional client scopes.
  * Unknown or not-assigned scopes are refused with `invalid_scope "Invalid scopes: <param>"`.
  */
 export function grantScopes(realm: Realm, client: Client, scopeParam: string | undefined): GrantedScopes {
   const requested = (scopeParam ?? '').split(' ').filter(Boolean);
-  const invalid = requested.filter(
-    (s) =>
-      s !== 'openid' && !client.defaultClientScopes.includes(s) && !client.optionalClientScopes.includes(s),
-  );
-  if (invalid.length > 0) throw new OAuthError(400, 'invalid_scope', `Invalid scopes: ${scopeParam ?? ''}`);
+  if (!requested.every((s) => isAssignableScope(client, s)))
+    throw new OAuthError(400, 'invalid_scope', `Invalid scopes: ${scopeParam ?? ''}`);
   const names = [...client.defaultClientScopes];
   for (const s of requested) if (s !== 'openid' && !names.includes(s)) names.push(s);
   const scopes = names.map((n) => realm.scopes.get(n)).filter((s): s is ClientScope => s !== undefined);

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { openPostgres } from './postgres.ts';
-import { openPglite } from './pglite.ts';
+import { openPglite, pgliteCluster } from './pglite.ts';
 import { migrate } from './migrate.ts';
 import type { Database } from './types.ts';
 
@@ -32,5 +32,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return db;
 }
 
-export { migrate };
+export { migrate, pgliteCluster };
 export type { Database, Queryable, QueryResult, TransactionOptions, Isolation } from './types.ts';

@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Database, QueryResult, Queryable } from './types.ts';
 
+/** Where a service's PGlite cluster (its PGDATA) lives inside its data folder. */
+export function pgliteCluster(dataDir: string): string {
+  return join(dataDir, 'pgdata');
+}
+
 /**
  * Embedded PostgreSQL (WASM) for a machine without a server: the same SQL and migrations as
  * production. It is one connection, so transactions run one at a time — correct, not fast.
@@ -10,7 +15,7 @@ import type { Database, QueryResult, Queryable } from './types.ts';
 export async function openPglite(dataDir: string): Promise<Database> {
   let location: string | undefined;
   if (dataDir !== 'memory://') {
-    location = join(dataDir, 'pgdata');
+    location = pgliteCluster(dataDir);
     mkdirSync(location, { recursive: true });
   }
   const db = new PGlite(location);

@@ -2,8 +2,10 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { LogoutTokenInvalid } from '../errors.ts';
 
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
-/** A logout token is accepted this long after its iat (maxTokenAge + clockTolerance below). */
-const ACCEPTED_FOR_SECONDS = 5 * 60 + 30;
+const MAX_AGE_SECONDS = 5 * 60;
+const CLOCK_TOLERANCE_SECONDS = 30;
+/** A logout token is accepted this long after its iat; its jti must be remembered as long. */
+const ACCEPTED_FOR_SECONDS = MAX_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS;
 
 export interface LogoutTokenVerifierOptions {
   /** Public issuer, exactly as the idp stamps it. */
@@ -54,8 +56,8 @@ export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions) {
           'EdDSA',
         ],
         requiredClaims: ['iat', 'jti'],
-        maxTokenAge: '5m',
-        clockTolerance: 30,
+        maxTokenAge: MAX_AGE_SECONDS,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));
     } catch (error) {
       throw new LogoutTokenInvalid(
