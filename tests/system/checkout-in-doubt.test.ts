@@ -11,6 +11,10 @@
  *   after its downstream calls (the test holds that order's row lock, waits for shop-api's write
  *   to queue behind it, then kills). Before the fix that moment came after the refund was booked,
  *   and recovery — reading the refunded charge as "succeeded" — confirmed an order without money.
+ * - Scenario C (the refund path, after the fix): the hold expired before the commit, so the order
+ *   fails and its charge is refunded; shop-api is SIGKILLed after the refund is booked and before
+ *   `failed` is written. Its intent (`refunding`) was written before the refund: recovery finishes
+ *   the failure and never confirms it.
  *
  * Each must end with one definitive outcome, read from the services' own databases: a confirmed
  * order keeps exactly one captured charge and its committed stock; a failed one keeps neither.
@@ -29,9 +33,11 @@ const ADMIN = { username: 'admin', password: 'admin123' };
 const SHOPPERS = {
   a: { username: 'mario', password: 'mario123' },
   b: { username: 'luigi', password: 'luigi123' },
+  // The admin may shop too (it holds can-checkout): a third shopper without a realm file of our own.
+  c: ADMIN,
 };
 /** One product per scenario, each with the same on-hand figure to start from. */
-const PRODUCT = { a: 3, b: 6 };
+const PRODUCT = { a: 3, b: 6, c: 8 };
 const ON_HAND = 25;
 const SLOW_INVENTORY_MS = 5000;
 const FINAL = ['confirmed', 'failed', 'cancelled', 'refunded'];
@@ -231,23 +237,23 @@ describe(
         const key = `in-doubt-a-${randomUUID()}`;
         const answer = shop.checkout(token, key);
         let first: Answer;
+        let order: { id: number };
         try {
-          const order = await slowInventoryBeforeCommit(admin, userId);
+          order = await slowInventoryBeforeCommit(admin, userId);
           first = await answer;
-          // Whatever the live request answered, it names the order, 503 included.
-          if (first.status !== 201) {
-            const problem = first.body as Problem & { orderStatus?: string };
-            assert.equal(first.status, 503, JSON.stringify(first.body));
-            assert.equal(problem.orderId, order.id, JSON.stringify(first.body));
-            assert.equal(typeof problem.orderStatus, 'string', JSON.stringify(first.body));
-          }
         } finally {
           await shop.admin.setFault(admin, 'inventory', { mode: 'none' });
         }
-        const order = (await orderOf(userId))!;
         const facts = await assertConfirmedWithMoneyAndStock(order.id, PRODUCT.a, () =>
           shop.checkout(token, key),
         );
+        // Whatever the live request answered, it named the order, 503 included.
+        if (first.status !== 201) {
+          const problem = first.body as Problem & { orderStatus?: string };
+          assert.equal(first.status, 503, JSON.stringify(first.body));
+          assert.equal(problem.orderId, order.id, JSON.stringify(first.body));
+          assert.equal(typeof problem.orderStatus, 'string', JSON.stringify(first.body));
+        }
         t.diagnostic(`live answer ${first.status}; history ${facts.history.join(' > ')}`);
       }),
     );
@@ -316,6 +322,105 @@ describe(
           shop.checkout(token, key),
         );
         t.diagnostic(`at the kill: ${atKill}; history ${facts.history.join(' > ')}`);
+      }),
+    );
+
+    test(
+      'Scenario C: the hold expired, the charge is refunded, and shop-api is SIGKILLed before writing failed → recovery finishes the failure: money back, stock back, never confirmed',
+      { timeout: 90_000 },
+      withLogs(async (t) => {
+        const { admin, token, userId } = await prepare(SHOPPERS.c, PRODUCT.c);
+        // The charge and the refund each take 1.5 s: the refund is the window to catch.
+        await shop.admin.setFault(admin, 'payment', { mode: 'slow', delayMs: 1500, remaining: 2 });
+        const key = `in-doubt-c-${randomUUID()}`;
+        const shopApi = system.system.part('shop-api');
+        const inFlight = shop.checkout(token, key).then(
+          (answer) => ({ answer }),
+          (error: unknown) => ({ error }),
+        );
+        const locker = await dbs.shop.connect();
+        let order: { id: number };
+        try {
+          order = await eventually(
+            'the order to be reserved',
+            async () => {
+              const o = await orderOf(userId);
+              return o?.status === 'reserved' ? o : undefined;
+            },
+            { timeoutMs: 20_000, intervalMs: 20 },
+          );
+          // While the charge is under way the hold runs out: the commit finds it expired.
+          await dbs.inventory.query(
+            "UPDATE reservations SET expires_at = now() - interval '1 second' WHERE order_id = $1",
+            [String(order.id)],
+          );
+          await eventually(
+            'the intent to refund to be written',
+            async () => ((await orderOf(userId))?.status === 'refunding' ? true : undefined),
+            { timeoutMs: 20_000, intervalMs: 10 },
+          );
+          // The refund is under way (1.5 s): hold the row so `failed` cannot be written, then kill
+          // once the refund is booked and shop-api waits to write.
+          await locker.query('BEGIN');
+          await locker.query('SELECT 1 FROM orders WHERE id = $1 FOR UPDATE', [order.id]);
+          const [{ pid }] = (await locker.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows as [
+            { pid: number },
+          ];
+          await eventually(
+            'the refund to be booked and shop-api to wait to write failed',
+            async () => {
+              const [refunds] = await rows<{ n: number }>(
+                dbs.payment,
+                'SELECT count(*)::int AS n FROM refunds r JOIN charges c USING (charge_id) WHERE c.order_id = $1',
+                [String(order.id)],
+              );
+              const [waiting] = await rows<{ n: number }>(
+                dbs.shop,
+                'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))',
+                [pid],
+              );
+              return refunds!.n > 0 && waiting!.n > 0 ? true : undefined;
+            },
+            { timeoutMs: 30_000, intervalMs: 25 },
+          );
+          shopApi.child.kill('SIGKILL');
+          await shopApi.exited;
+        } finally {
+          await locker.query('ROLLBACK').catch(() => {});
+          locker.release();
+        }
+        const outcome = await inFlight;
+        assert.ok('error' in outcome, `the client saw the connection die, not ${JSON.stringify(outcome)}`);
+        const [atKill] = await rows<{ status: string }>(dbs.shop, 'SELECT status FROM orders WHERE id = $1', [
+          order.id,
+        ]);
+        assert.equal(atKill!.status, 'refunding', 'killed between the refund and the failed write');
+
+        await shopApi.restart();
+        const facts = await settledFacts(order.id, PRODUCT.c);
+        const all = JSON.stringify(facts);
+        assert.equal(facts.order.status, 'failed', all);
+        assert.equal(facts.order.status_reason, 'reservation_expired', all);
+        assert.deepEqual(
+          facts.charges.map((c) => [c.status, c.refunded_amount === c.amount]),
+          [['succeeded', true]],
+          `the one charge is refunded in full, once: ${all}`,
+        );
+        assert.equal(facts.reservation, 'expired', all);
+        assert.deepEqual(facts.stock, { on_hand: ON_HAND, reserved: 0 }, all);
+        assert.deepEqual(
+          facts.mails.map((m) => m.event_id),
+          [`order-${order.id}-failed`],
+          all,
+        );
+        assert.equal(facts.stored?.response_status, 503, all);
+        const replay = await shop.checkout(token, key);
+        assert.equal(replay.status, 503, JSON.stringify(replay.body));
+        const problem = replay.body as Problem & { orderStatus?: string };
+        assert.equal(problem.orderId, order.id);
+        assert.equal(problem.orderStatus, 'failed');
+        assert.equal(problem.reason, 'reservation_expired');
+        t.diagnostic(`history ${facts.history.join(' > ')}`);
       }),
     );
   },
