@@ -92,7 +92,12 @@ describe('JSON bodies', { timeout: 15_000 }, () => {
     const response = await server.app.inject({ method: 'POST', url: '/any', headers: json, payload: nested });
     assert.equal(response.statusCode, 200, response.body);
     const deepString = JSON.stringify({ note: '['.repeat(5000) + '\\"{' });
-    const quoted = await server.app.inject({ method: 'POST', url: '/any', headers: json, payload: deepString });
+    const quoted = await server.app.inject({
+      method: 'POST',
+      url: '/any',
+      headers: json,
+      payload: deepString,
+    });
     assert.equal(quoted.statusCode, 200, quoted.body);
   });
 

@@ -41,7 +41,8 @@ export function nestingExceeds(text: string, max: number): boolean {
   for (let index = 0; index < text.length; index += 1) {
     const char = text.charCodeAt(index);
     if (inString) {
-      if (char === BACKSLASH) index += 1; // the escaped character cannot end the string
+      // The character after a backslash is escaped: it cannot end the string.
+      if (char === BACKSLASH) index += 1;
       else if (char === QUOTE) inString = false;
     } else if (char === QUOTE) inString = true;
     else if (char === OPEN_BRACKET || char === OPEN_BRACE) {

@@ -74,7 +74,13 @@ describe('JSON bodies as clients send them', { timeout: 60_000 }, () => {
 
   test('a product price or stock of the wrong JSON type is 400 and the product is unchanged', async () => {
     const before = (await h.app.inject({ url: '/api/products/3' })).json();
-    for (const payload of [{ price: '12.5' }, { price: null }, { stock: '7' }, { stock: [7] }, { price: true }]) {
+    for (const payload of [
+      { price: '12.5' },
+      { price: null },
+      { stock: '7' },
+      { stock: [7] },
+      { price: true },
+    ]) {
       const response = await h.app.inject({
         method: 'PUT',
         url: '/api/products/3',

@@ -10,6 +10,7 @@ import { isAuthenticated, type Session } from '../session/types.ts';
 import {
   canonicalProxyPath,
   cleanApiResponseHeaders,
+  forwardedBody,
   forwardedHeaders,
   passBodiesThrough,
   upstreamErrorHandler,
@@ -105,6 +106,7 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
       }
     }
     return reply.from(request.url, {
+      ...forwardedBody(request),
       rewriteRequestHeaders: (original, headers) => {
         const next: Record<string, string | string[] | undefined> = {
           ...withoutRequestHopByHop(headers, original.headers.connection),

@@ -3,6 +3,7 @@ import replyFrom from '@fastify/reply-from';
 import { NotFound } from '@mockmart/service-kit';
 import {
   canonicalProxyPath,
+  forwardedBody,
   forwardedHeaders,
   passBodiesThrough,
   upstreamErrorHandler,
@@ -50,6 +51,7 @@ export async function idpProxy(app: FastifyInstance, options: IdpProxyOptions): 
       throw new NotFound('Not published through the gateway');
     }
     return reply.from(request.url, {
+      ...forwardedBody(request),
       rewriteRequestHeaders: (original, headers) => {
         const next: Record<string, string | string[] | undefined> = {
           ...withoutRequestHopByHop(headers, original.headers.connection),
