@@ -147,6 +147,7 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
         publicUrl,
         sessionCookieName: sessions.cookie.name,
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        credentialsPerMinute: config.RATE_LIMIT_CREDENTIALS_PER_MINUTE,
       }),
     );
   }

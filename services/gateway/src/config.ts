@@ -79,6 +79,12 @@ export const configSchema = Type.Object({
     default: 30,
     description: 'GET /bff/login per client IP per minute',
   }),
+  RATE_LIMIT_CREDENTIALS_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    default: 20,
+    description:
+      'POSTs to the proxied token endpoint and login form (/auth/realms/*/protocol/openid-connect/token*, /auth/realms/*/login-actions/*) per client IP per minute, whichever user they name',
+  }),
   RATE_LIMIT_CHECKOUT_PER_MINUTE: Type.Integer({
     minimum: 1,
     default: 10,

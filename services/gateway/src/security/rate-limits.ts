@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
 import { RateLimited } from '../errors.ts';
 
 /**
- * Rate limits (OWASP API4/API6) on the flows worth abusing: starting logins and placing orders.
+ * Rate limits (OWASP API4/API6) on the flows worth abusing: starting logins, posting credentials
+ * and placing orders.
  * Counters are in process memory, so with N replicas the effective limit is N × the configured
  * one; a shared store (Redis/PostgreSQL) is the next step if that matters. The limit runs as a
  * preHandler so the checkout key can be the loaded session rather than a client-chosen cookie.
@@ -26,4 +27,18 @@ export function perMinute(
   keyGenerator: (request: FastifyRequest) => string | Promise<string>,
 ): RateLimitOptions {
   return { max, timeWindow: 60_000, keyGenerator };
+}
+
+/**
+ * A limit the caller applies to the requests it picks (not a route): the idp proxy counts only its
+ * credential posts, decided on the canonical path. The registered store and 429 apply.
+ */
+export function requestLimiter(
+  app: FastifyInstance,
+  options: RateLimitOptions,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  const limit = app.rateLimit(options);
+  return async (request, reply) => {
+    await limit.call(app, request, reply);
+  };
 }
