@@ -53,10 +53,10 @@ export async function idpProxy(app: FastifyInstance, options: IdpProxyOptions): 
     app,
     perMinute(options.credentialsPerMinute, (request) => `credentials:${request.ip}`),
   );
-  app.addHook('preHandler', async (request, reply) => {
+  app.addHook('preHandler', async (request) => {
     if (request.method !== 'POST') return;
     const path = canonicalProxyPath(request.url).toLowerCase();
-    if (CREDENTIAL_PATH.test(path.slice(options.prefix.length))) await limitCredentials(request, reply);
+    if (CREDENTIAL_PATH.test(path.slice(options.prefix.length))) await limitCredentials(request);
   });
 
   const handler = (request: FastifyRequest, reply: FastifyReply) => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
 import { RateLimited } from '../errors.ts';
 
@@ -13,12 +13,14 @@ export async function registerRateLimits(app: FastifyInstance): Promise<void> {
   await app.register(rateLimit, {
     global: false,
     hook: 'preHandler',
-    errorResponseBuilder: (_request, context) => {
-      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-      return new RateLimited(`Rate limit of ${context.max} per minute reached; retry in ${seconds} s`, {
-        headers: { 'retry-after': String(seconds) },
-      });
-    },
+    errorResponseBuilder: (_request, context) => rateLimited(context.max, context.ttl),
+  });
+}
+
+function rateLimited(max: number, ttlMs: number) {
+  const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
+  return new RateLimited(`Rate limit of ${max} per minute reached; retry in ${seconds} s`, {
+    headers: { 'retry-after': String(seconds) },
   });
 }
 
@@ -30,15 +32,17 @@ export function perMinute(
 }
 
 /**
- * A limit the caller applies to the requests it picks (not a route): the idp proxy counts only its
- * credential posts, decided on the canonical path. The registered store and 429 apply.
+ * A limit the caller applies to the events it picks rather than to a route: the idp proxy counts
+ * its credential posts (decided on the canonical path), the session context the anonymous
+ * sessions it is about to create. The registered store applies; past the limit it throws 429.
  */
 export function requestLimiter(
   app: FastifyInstance,
   options: RateLimitOptions,
-): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
-  const limit = app.rateLimit(options);
-  return async (request, reply) => {
-    await limit.call(app, request, reply);
+): (request: FastifyRequest) => Promise<void> {
+  const check = app.createRateLimit(options);
+  return async (request) => {
+    const result = await check(request);
+    if (!result.isAllowed && result.isExceeded) throw rateLimited(result.max, result.ttl);
   };
 }
