@@ -18,6 +18,11 @@ export const UpstreamUnavailable = defineError(
 export const UpstreamTimeout = defineError('GW_UPSTREAM_TIMEOUT', 504, 'Upstream service timed out');
 export const LogoutTokenInvalid = defineError('GW_LOGOUT_TOKEN_INVALID', 400, 'Invalid logout token');
 export const RateLimited = defineError('GW_RATE_LIMITED', 429, 'Too many requests');
+export const AnonymousSessionsFull = defineError(
+  'GW_ANONYMOUS_SESSIONS_FULL',
+  503,
+  'Too many visitors without an account right now',
+);
 
 /** Seconds a client should wait before retrying when the idp is down. */
 export const IDP_RETRY_AFTER_SECONDS = 5;

@@ -21,7 +21,12 @@ describe('token refresh across replicas', { timeout: 30_000 }, () => {
     const store = createSessionStore({
       db: database.db,
       sealer: createSessionSealer('k'.repeat(40)),
-      lifetimes: { idleMs: 1_800_000, absoluteMs: 28_800_000, anonymousMs: 604_800_000 },
+      lifetimes: {
+        idleMs: 1_800_000,
+        absoluteMs: 28_800_000,
+        anonymousMs: 604_800_000,
+        emptyAnonymousMs: 900_000,
+      },
       now: () => clock,
     });
     // Like Keycloak with refresh-token rotation: a refresh token works once, a reuse is invalid_grant.

@@ -98,7 +98,7 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
         response: { 200: OrderSchema },
       },
     },
-    async (request) => cancelOrder(deps, request.params.id, request.body.note),
+    async (request) => cancelOrder(deps, request.params.id, request.body?.note),
   );
 
   app.get(
