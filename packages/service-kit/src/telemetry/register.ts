@@ -4,7 +4,7 @@
  * It reads the standard OpenTelemetry variables, which belong to the process, not to a service.
  * OTEL_SERVICE_NAME defaults to the entry script's package name (see resolveServiceName).
  */
-import { startTelemetry } from './index.ts';
+import { startTelemetry, TRACE_FILE_DEFAULTS } from './index.ts';
 import { resolveServiceName } from './service-name.ts';
 
 if (process.env.OTEL_SDK_DISABLED !== 'true') {
@@ -18,8 +18,22 @@ if (process.env.OTEL_SDK_DISABLED !== 'true') {
     serviceName: service.name,
     otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     tracesDir: process.env.TRACES_DIR || undefined,
+    traceFiles: {
+      maxBytes:
+        positiveInteger('TRACES_MAX_FILE_MB', TRACE_FILE_DEFAULTS.maxBytes / 1024 / 1024) * 1024 * 1024,
+      maxFiles: positiveInteger('TRACES_MAX_FILES', TRACE_FILE_DEFAULTS.maxFiles),
+    },
   });
   // startServer flushes through this before it exits, so the last requests' spans are kept.
   (globalThis as Record<symbol, unknown>)[Symbol.for('mockmart.telemetry')] = telemetry;
   process.once('beforeExit', () => void telemetry.shutdown());
+}
+
+function positiveInteger(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
 }
