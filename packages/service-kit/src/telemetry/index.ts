@@ -17,6 +17,7 @@ export {
   type SpanRecord,
 } from './file-exporter.ts';
 export { ScrubSpanProcessor } from './scrub-span-processor.ts';
+export { acceptTraceContextFromCookie, activeTraceParent } from './cookie-trace-context.ts';
 
 export interface TelemetryOptions {
   serviceName: string;

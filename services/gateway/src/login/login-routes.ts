@@ -10,6 +10,7 @@ import { mergeAnonymousCart } from './cart-merge.ts';
 import { OAuthRefused, type OidcClient } from './oidc-client.ts';
 import { safeReturnTo } from './return-to.ts';
 import { userFromTokens } from './user-profile.ts';
+import { forgetLoginTrace, rememberLoginTrace, type LoginTraceCookie } from './login-trace.ts';
 
 export interface LoginRoutesOptions {
   oidc: OidcClient;
@@ -54,6 +55,11 @@ const CallbackQuery = Type.Object(
 export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOptions): Promise<void> {
   const { oidc, sessions, now } = options;
   const origin = options.publicUrl.origin;
+  const loginTrace: LoginTraceCookie = {
+    secure: sessions.cookie.secure,
+    idpPath: new URL(oidc.issuer).pathname.replace(/\/*$/, '/'),
+    maxAgeSeconds: PENDING_LOGIN_MS / 1000,
+  };
 
   /**
    * Takes the pending login matching `state` out of the session and stores that it is gone before
@@ -101,6 +107,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
         session = (await sessions.store.reload(session)) ?? (await sessions.ensure(request, reply));
       }
       const url = await oidc.authorizationUrl(pending);
+      rememberLoginTrace(reply, loginTrace);
       return reply.header('cache-control', 'no-store').redirect(url.href, 302);
     },
   );
@@ -146,6 +153,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
         cartId,
         logger: request.log,
       });
+    forgetLoginTrace(reply, loginTrace);
     return reply.header('cache-control', 'no-store').redirect(pending.returnTo, 302);
   });
 }
