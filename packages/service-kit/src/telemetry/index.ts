@@ -18,6 +18,9 @@ export {
 } from './file-exporter.ts';
 export { ScrubSpanProcessor } from './scrub-span-processor.ts';
 export { acceptTraceContextFromCookie, activeTraceParent } from './cookie-trace-context.ts';
+export { startMetrics, type MetricsOptions, type RunningMetrics } from './metrics.ts';
+export { counter, observeGauges, type GaugeReading, type GaugeSpec } from './gauges.ts';
+export { recordServerRequest } from './http-metrics.ts';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -58,7 +61,9 @@ export function startTelemetry(options: TelemetryOptions): { shutdown(): Promise
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => request.url?.startsWith('/health/') ?? false,
+        // Probes and the metrics scrape (its own port, see metrics.ts) would drown real requests.
+        ignoreIncomingRequestHook: (request) =>
+          (request.url?.startsWith('/health/') ?? false) || request.url === '/metrics',
       }),
       new UndiciInstrumentation(),
       new PgInstrumentation(),

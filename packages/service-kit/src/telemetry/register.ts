@@ -1,10 +1,10 @@
 /**
- * Entry point for `node --import @mockmart/service-kit/telemetry/register`: tracing starts
- * before the service's own modules (and the libraries they instrument) are loaded.
+ * Entry point for `node --import @mockmart/service-kit/telemetry/register`: tracing and metrics
+ * start before the service's own modules (and the libraries they instrument) are loaded.
  * It reads the standard OpenTelemetry variables, which belong to the process, not to a service.
  * OTEL_SERVICE_NAME defaults to the entry script's package name (see resolveServiceName).
  */
-import { startTelemetry, TRACE_FILE_DEFAULTS } from './index.ts';
+import { startMetrics, startTelemetry, TRACE_FILE_DEFAULTS } from './index.ts';
 import { resolveServiceName } from './service-name.ts';
 
 if (process.env.OTEL_SDK_DISABLED !== 'true') {
@@ -14,7 +14,7 @@ if (process.env.OTEL_SDK_DISABLED !== 'true') {
       `telemetry: no OTEL_SERVICE_NAME and no package.json above ${process.argv[1] ?? process.cwd()}; ` +
         `spans are recorded as ${service.name}. Set OTEL_SERVICE_NAME.\n`,
     );
-  const telemetry = startTelemetry({
+  const tracing = startTelemetry({
     serviceName: service.name,
     otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     tracesDir: process.env.TRACES_DIR || undefined,
@@ -24,6 +24,21 @@ if (process.env.OTEL_SDK_DISABLED !== 'true') {
       maxFiles: positiveInteger('TRACES_MAX_FILES', TRACE_FILE_DEFAULTS.maxFiles),
     },
   });
+  // METRICS_PORT turns the Prometheus scrape endpoint on (its own port, loopback unless
+  // METRICS_HOST says otherwise); npm start sets it for every part, production leaves it off.
+  const metricsPort = process.env.METRICS_PORT ? positiveInteger('METRICS_PORT', 0) : undefined;
+  const metrics = await startMetrics({
+    serviceName: service.name,
+    otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+    prometheus: metricsPort
+      ? { host: process.env.METRICS_HOST || '127.0.0.1', port: metricsPort }
+      : undefined,
+  });
+  const telemetry = {
+    shutdown: async () => {
+      await Promise.all([tracing.shutdown(), metrics.shutdown()]);
+    },
+  };
   // startServer flushes through this before it exits, so the last requests' spans are kept.
   (globalThis as Record<symbol, unknown>)[Symbol.for('mockmart.telemetry')] = telemetry;
   process.once('beforeExit', () => void telemetry.shutdown());

@@ -1,6 +1,6 @@
 import { randomNonce, randomPKCECodeVerifier, randomState } from 'openid-client';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoginFailed, LoginStateInvalid } from '../errors.ts';
 import { constantTimeEqual } from '../security/csrf.ts';
 import { perMinute } from '../security/rate-limits.ts';
@@ -10,6 +10,7 @@ import { mergeAnonymousCart } from './cart-merge.ts';
 import { OAuthRefused, type OidcClient } from './oidc-client.ts';
 import { safeReturnTo } from './return-to.ts';
 import { userFromTokens } from './user-profile.ts';
+import { countLoginFailure, countLoginSuccess } from './login-metrics.ts';
 import { forgetLoginTrace, rememberLoginTrace, type LoginTraceCookie } from './login-trace.ts';
 
 export interface LoginRoutesOptions {
@@ -113,6 +114,17 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
   );
 
   app.get('/bff/callback', { schema: { querystring: CallbackQuery } }, async (request, reply) => {
+    try {
+      const done = await finishLogin(request, reply);
+      countLoginSuccess();
+      return done;
+    } catch (error) {
+      countLoginFailure(error);
+      throw error;
+    }
+  });
+
+  async function finishLogin(request: FastifyRequest, reply: FastifyReply) {
     const query = request.query as { code?: string; state?: string; error?: string };
     const { session, pending } = await consumePending(request, query.state);
 
@@ -155,7 +167,7 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
       });
     forgetLoginTrace(reply, loginTrace);
     return reply.header('cache-control', 'no-store').redirect(pending.returnTo, 302);
-  });
+  }
 }
 
 function takePending(
