@@ -2,14 +2,9 @@
  * `npm run health`: each part's readiness, like the original's `make health`. Honours
  * MOCKMART_PORT_OFFSET as `npm start` does, so it checks the copy started with the same offset.
  */
-import { DEFAULT_PORTS, generateSecrets, planParts, type Ports } from './lib/parts.ts';
+import { generateSecrets, localPorts, planParts } from './lib/parts.ts';
 
-const offset = Number(process.env.MOCKMART_PORT_OFFSET ?? 0);
-if (!Number.isInteger(offset))
-  throw new Error(`MOCKMART_PORT_OFFSET="${process.env.MOCKMART_PORT_OFFSET}" is not an integer`);
-const ports = Object.fromEntries(
-  Object.entries(DEFAULT_PORTS).map(([part, port]) => [part, port + offset]),
-) as unknown as Ports;
+const { ports } = localPorts(process.env);
 // Only the URLs are used: the throwaway secrets never leave this process.
 const parts = planParts({ ports, secrets: generateSecrets(), dataRoot: '.data' });
 let failing = 0;

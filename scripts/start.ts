@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DATABASE_SERVICES, DEFAULT_PORTS, REPO_ROOT, type Ports } from './lib/parts.ts';
+import { DATABASE_SERVICES, localPorts, REPO_ROOT } from './lib/parts.ts';
 import { startSystem, type RunningSystem } from './lib/processes.ts';
 import { loadOrCreateLocalSecrets } from './lib/local-secrets.ts';
 import { DEV_USERS } from './lib/dev-users.ts';
@@ -20,10 +20,7 @@ import { ensureServiceDatabases } from './lib/service-databases.ts';
 import { seedPgliteFolders } from './lib/pglite-seed.ts';
 
 const started = Date.now();
-const offset = Number(process.env.MOCKMART_PORT_OFFSET ?? 0);
-const ports = Object.fromEntries(
-  Object.entries(DEFAULT_PORTS).map(([part, port]) => [part, port + offset]),
-) as unknown as Ports;
+const { ports, metricsPorts } = localPorts(process.env);
 const dataRoot = process.env.MOCKMART_DATA_DIR ?? join(REPO_ROOT, '.data');
 const secretsFile = process.env.MOCKMART_SECRETS_FILE ?? join(REPO_ROOT, '.secrets/local.env');
 const { secrets, created } = loadOrCreateLocalSecrets(secretsFile);
@@ -65,7 +62,7 @@ try {
     if (seeded.length > 0) console.log(`Created the embedded databases of ${seeded.join(', ')}.`);
   }
   system = await startSystem(
-    { ports, secrets, dataRoot, databaseUrls },
+    { ports, metricsPorts, secrets, dataRoot, databaseUrls },
     {
       onLine: (part, line) => {
         if (verbose || /"level":(40|50|60)|error|warn/i.test(line)) console.log(`${tag(part)} ${line}`);
@@ -91,7 +88,8 @@ MockMart is running (${((Date.now() - started) / 1000).toFixed(1)} s)
   Shop            ${gateway}
   API docs        ${gateway}/api/docs
   Identity (idp)  ${gateway}/auth/realms/techstore/.well-known/openid-configuration
-  Health          npm run health        Traces   npm run traces
+  Health          npm run health        Traces   npm run traces        Metrics  npm run metrics
+  Demos           npm run scenario      Traffic  npm run traffic -- --users 5 --seconds 30
 
   Demo users (development only)
 ${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd(11)} ${user.description}`).join('\n')}

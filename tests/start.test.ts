@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_PORTS, REPO_ROOT, SECRET_NAMES } from '../scripts/lib/parts.ts';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, REPO_ROOT, SECRET_NAMES } from '../scripts/lib/parts.ts';
 import { loadOrCreateLocalSecrets, readLocalSecrets } from '../scripts/lib/local-secrets.ts';
 
 const folders: string[] = [];
@@ -28,16 +28,17 @@ async function portFree(port: number): Promise<boolean> {
 const EPHEMERAL_PORTS_START = 32_768;
 
 /**
- * An offset that puts all six default ports on free ones, below the ephemeral range: the other
+ * An offset that puts all six default ports (and their metrics ports) on free ones, below the ephemeral range: the other
  * test files bind port 0 and open connections all the time, and a port of theirs taken between
  * this check and the part's own bind made payment crash with EADDRINUSE.
  */
 async function freeOffset(): Promise<number> {
-  const highest = Math.max(...Object.values(DEFAULT_PORTS));
+  const all = [...Object.values(DEFAULT_PORTS), ...Object.values(DEFAULT_METRICS_PORTS)];
+  const highest = Math.max(...all);
   const span = EPHEMERAL_PORTS_START - 20_000 - highest;
   for (let attempt = 0; attempt < 50; attempt++) {
     const offset = 20_000 + Math.floor(Math.random() * span);
-    const free = await Promise.all(Object.values(DEFAULT_PORTS).map((port) => portFree(port + offset)));
+    const free = await Promise.all(all.map((port) => portFree(port + offset)));
     if (free.every(Boolean)) return offset;
   }
   throw new Error('no free port range found');

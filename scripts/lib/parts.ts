@@ -25,6 +25,31 @@ export const DEFAULT_PORTS: Ports = {
   notification: 3009,
 };
 
+/** Each part's Prometheus scrape port under `npm start`: its own port + 1000 (never proxied by the gateway). */
+export const DEFAULT_METRICS_PORTS: Ports = {
+  gateway: 9080,
+  idp: 9081,
+  shopApi: 4001,
+  inventory: 4011,
+  payment: 4010,
+  notification: 4009,
+};
+
+/** The ports of a local copy started with MOCKMART_PORT_OFFSET (npm start, health, metrics, scenarios). */
+export function localPorts(env: Readonly<Record<string, string | undefined>>): {
+  ports: Ports;
+  metricsPorts: Ports;
+} {
+  const offset = Number(env.MOCKMART_PORT_OFFSET ?? 0);
+  if (!Number.isInteger(offset))
+    throw new Error(`MOCKMART_PORT_OFFSET="${env.MOCKMART_PORT_OFFSET}" is not an integer`);
+  const shift = (ports: Ports) =>
+    Object.fromEntries(
+      Object.entries(ports).map(([part, port]) => [part, port + offset]),
+    ) as unknown as Ports;
+  return { ports: shift(DEFAULT_PORTS), metricsPorts: shift(DEFAULT_METRICS_PORTS) };
+}
+
 /**
  * Client secrets of the realm, the gateway's session key and the idp operator's password (master
  * realm `temp-admin`, used by `npm run idp:rotate-keys`): generated, never committed.
@@ -55,6 +80,8 @@ export interface PartSpec {
   env: Record<string, string>;
   url: string;
   readyUrl: string;
+  /** The Prometheus scrape URL, when the plan gives the part a metrics port. */
+  metricsUrl?: string;
 }
 
 /** The parts with a database of their own (PGlite under dataRoot, or one database each on PostgreSQL). */
@@ -63,6 +90,8 @@ export type DatabaseService = (typeof DATABASE_SERVICES)[number];
 
 export interface SystemPlan {
   ports: Ports;
+  /** Each part's Prometheus scrape port (METRICS_PORT); without it the parts expose no metrics endpoint. */
+  metricsPorts?: Ports;
   secrets: Secrets;
   /** Folder for PGlite data, idp keys and traces. */
   dataRoot: string;
@@ -104,7 +133,11 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     KEYCLOAK_RELATIVE_PATH: '/auth',
     ...(plan.poolSize ? { DATABASE_POOL_SIZE: String(plan.poolSize) } : {}),
   };
-  const service = (name: DatabaseService, port: number, env: Record<string, string>): PartSpec => ({
+  const metrics = (part: keyof Ports): Record<string, string> =>
+    plan.metricsPorts ? { METRICS_PORT: String(plan.metricsPorts[part]) } : {};
+  const metricsUrl = (part: keyof Ports) =>
+    plan.metricsPorts ? { metricsUrl: `${at(plan.metricsPorts[part])}/metrics` } : {};
+  const service = (name: DatabaseService, part: keyof Ports, env: Record<string, string>): PartSpec => ({
     name,
     args: [
       ...(plan.databaseUrls?.[name] ? [] : EMBEDDED_DATABASE_FLAGS),
@@ -114,14 +147,16 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     env: {
       ...common,
       OTEL_SERVICE_NAME: name,
-      PORT: String(port),
+      PORT: String(ports[part]),
+      ...metrics(part),
       DATA_DIR: join(plan.dataRoot, name),
       ...(plan.databaseUrls?.[name] ? { DATABASE_URL: plan.databaseUrls[name] } : {}),
       ...env,
       ...plan.extraEnv?.[name],
     },
-    url: at(port),
-    readyUrl: `${at(port)}/health/ready`,
+    url: at(ports[part]),
+    readyUrl: `${at(ports[part])}/health/ready`,
+    ...metricsUrl(part),
   });
 
   return [
@@ -133,6 +168,7 @@ export function planParts(plan: SystemPlan): PartSpec[] {
         LOG_LEVEL: common.LOG_LEVEL,
         TRACES_DIR: common.TRACES_DIR,
         OTEL_SERVICE_NAME: 'idp',
+        ...metrics('idp'),
         IDP_HOST: host,
         IDP_PORT: String(ports.idp),
         IDP_PUBLIC_URL: publicUrl,
@@ -144,18 +180,19 @@ export function planParts(plan: SystemPlan): PartSpec[] {
       },
       url: idpUrl,
       readyUrl: `${idpUrl}/auth/realms/techstore/.well-known/openid-configuration`,
+      ...metricsUrl('idp'),
     },
-    service('inventory', ports.inventory, { KEYCLOAK_CLIENT_ID: 'inventory-service' }),
-    service('payment', ports.payment, { KEYCLOAK_CLIENT_ID: 'payment-service' }),
-    service('notification', ports.notification, { KEYCLOAK_CLIENT_ID: 'notification-service' }),
-    service('shop-api', ports.shopApi, {
+    service('inventory', 'inventory', { KEYCLOAK_CLIENT_ID: 'inventory-service' }),
+    service('payment', 'payment', { KEYCLOAK_CLIENT_ID: 'payment-service' }),
+    service('notification', 'notification', { KEYCLOAK_CLIENT_ID: 'notification-service' }),
+    service('shop-api', 'shopApi', {
       KEYCLOAK_CLIENT_ID: 'shop-api',
       KEYCLOAK_CLIENT_SECRET: secrets.SHOP_API_CLIENT_SECRET,
       INVENTORY_URL: at(ports.inventory),
       PAYMENT_URL: at(ports.payment),
       NOTIFICATION_URL: at(ports.notification),
     }),
-    service('gateway', ports.gateway, {
+    service('gateway', 'gateway', {
       KEYCLOAK_CLIENT_ID: 'gateway',
       KEYCLOAK_CLIENT_SECRET: secrets.GATEWAY_CLIENT_SECRET,
       GATEWAY_PUBLIC_URL: publicUrl,

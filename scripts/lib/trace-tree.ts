@@ -20,28 +20,6 @@ export interface Trace {
   roots: SpanNode[];
 }
 
-/** Parses JSON lines, skipping blank and malformed ones (a half-written last line, say). */
-export function parseSpanLines(text: string): { spans: SpanRecord[]; skipped: number } {
-  const spans: SpanRecord[] = [];
-  let skipped = 0;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const value = JSON.parse(line) as Partial<SpanRecord>;
-      if (
-        typeof value.traceId === 'string' &&
-        typeof value.spanId === 'string' &&
-        typeof value.start === 'number'
-      ) {
-        spans.push(value as SpanRecord);
-      } else skipped++;
-    } catch {
-      skipped++;
-    }
-  }
-  return { spans, skipped };
-}
-
 const byStart = (a: SpanNode, b: SpanNode) => a.span.start - b.span.start;
 
 /** Groups spans by traceId; each trace's roots are the spans without a recorded parent. */
@@ -67,8 +45,13 @@ export function buildTraces(spans: readonly SpanRecord[]): Trace[] {
     }
     for (const node of nodes.values()) node.children.sort(byStart);
     roots.sort(byStart);
-    const start = Math.min(...group.map((span) => span.start));
-    const end = Math.max(...group.map((span) => span.start + span.durationMs));
+    // A loop, not Math.min(...spans): spreading a large trace overflows the call stack.
+    let start = Infinity;
+    let end = -Infinity;
+    for (const span of group) {
+      start = Math.min(start, span.start);
+      end = Math.max(end, span.start + span.durationMs);
+    }
     return {
       traceId,
       start,
@@ -78,11 +61,6 @@ export function buildTraces(spans: readonly SpanRecord[]): Trace[] {
       roots,
     };
   });
-}
-
-/** The most recent traces first. */
-export function latestTraces(traces: readonly Trace[], limit: number): Trace[] {
-  return [...traces].sort((a, b) => b.start - a.start).slice(0, Math.max(0, limit));
 }
 
 /** "GET /api/cart" for server spans named after their route; the path is added when the name lacks it. */

@@ -15,6 +15,8 @@ import { startSystem, type RunningSystem } from '../../scripts/lib/processes.ts'
 export interface TestSystem {
   gatewayUrl: string;
   urls: Record<keyof Ports, string>;
+  /** Each part's Prometheus scrape URL (`/metrics` on a port of its own). */
+  metricsUrls: Record<keyof Ports, string>;
   secrets: Secrets;
   system: RunningSystem;
   /** Everything the processes printed, for a failing test's message. */
@@ -34,15 +36,17 @@ export interface TestSystemOptions {
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
-  const [gateway, idp, shopApi, inventory, payment, notification] = await freePorts(6);
-  const ports: Ports = {
+  const portsOf = ([gateway, idp, shopApi, inventory, payment, notification]: number[]): Ports => ({
     gateway: gateway!,
     idp: idp!,
     shopApi: shopApi!,
     inventory: inventory!,
     payment: payment!,
     notification: notification!,
-  };
+  });
+  const free = await freePorts(12);
+  const ports = portsOf(free.slice(0, 6));
+  const metricsPorts = portsOf(free.slice(6));
   const dataRoot = await mkdtemp(join(tmpdir(), 'mockmart-system-'));
   const secrets = generateSecrets();
   const databases = options.pglite
@@ -55,6 +59,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     system = await startSystem(
       {
         ports,
+        metricsPorts,
         secrets,
         dataRoot,
         databaseUrls: Object.fromEntries(databases.map((db) => [db.service, db.url])),
@@ -102,6 +107,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   return {
     gatewayUrl: urls.gateway,
     urls,
+    metricsUrls: Object.fromEntries(
+      Object.entries(metricsPorts).map(([part, port]) => [part, `http://127.0.0.1:${port}/metrics`]),
+    ) as Record<keyof Ports, string>,
     secrets,
     system,
     logs: (part) => lines.filter((line) => !part || line.startsWith(`${part} |`)).join('\n'),

@@ -1,5 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
+import { trace } from '@opentelemetry/api';
+import { recordServerRequest } from '@mockmart/service-kit/telemetry';
 import type { IdpContext } from './context.ts';
 import { IdpError, OAuthError } from './errors.ts';
 import { authorizeRoutes } from './oidc/authorize-route.ts';
@@ -35,6 +37,21 @@ export async function buildIdpApp(ctx: IdpContext): Promise<FastifyInstance> {
     }),
   });
   await app.register(formbody);
+
+  // As the kit's services do: server spans named after the route template, RED metrics per route.
+  app.addHook('onRequest', async (request) => {
+    const route = request.routeOptions.url;
+    if (route)
+      trace.getActiveSpan()?.updateName(`${request.method} ${route}`).setAttribute('http.route', route);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    recordServerRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
+  });
 
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof OAuthError) {

@@ -1,6 +1,9 @@
+import { metrics, type Counter } from '@opentelemetry/api';
+
 /**
  * Token-request counters per realm, client, grant and requested scope, so tests can assert
  * single-flight from outside (one client-credentials request per scope per token lifetime).
+ * The same requests are counted as the metric `idp.token.requests` (client, grant, outcome).
  */
 export interface TokenRequestCount {
   realm: string;
@@ -15,6 +18,7 @@ export interface TokenRequestCount {
 export class TokenStats {
   readonly #counts = new Map<string, TokenRequestCount>();
   #startedAt = new Date().toISOString();
+  #metric: Counter | undefined;
 
   record(realm: string, clientId: string, grantType: string, ok: boolean, requestedScope = ''): void {
     const scope = requestedScope.split(' ').filter(Boolean).sort().join(' ');
@@ -26,6 +30,10 @@ export class TokenStats {
     }
     entry.requests += 1;
     if (ok) entry.succeeded += 1;
+    this.#metric ??= metrics.getMeter('idp').createCounter('idp.token.requests', {
+      description: 'token-endpoint requests by client, grant and outcome (issued, refused)',
+    });
+    this.#metric.add(1, { client_id: clientId, grant_type: grantType, outcome: ok ? 'issued' : 'refused' });
   }
 
   snapshot(): { since: string; tokenRequests: TokenRequestCount[] } {

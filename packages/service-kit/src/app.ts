@@ -15,6 +15,7 @@ import { OPEN_OBJECT, openObjects } from './lib/open-objects.ts';
 import { rejectNulBytes } from './reject-nul-bytes.ts';
 import { validatorsWithoutBodyCoercion } from './body-validation.ts';
 import { registerJsonBodyParser } from './json-body-parser.ts';
+import { recordServerRequest } from './telemetry/http-metrics.ts';
 
 export interface AppOptions {
   name: string;
@@ -109,6 +110,10 @@ export async function createApp(options: AppOptions) {
   app.addHook('preValidation', rejectNulBytes);
 
   app.addHook('onResponse', async (request, reply) => {
+    // Unmatched paths share one series: a scan of random URLs must not create thousands.
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (!route.startsWith('/health/'))
+      recordServerRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     request.log.info(
       {
         method: request.method,

@@ -52,7 +52,7 @@ test('e-mail addresses, bearer credentials and JWTs are scrubbed by value, howev
   assert.equal(nested.order.shipping.contact.primary, '[redacted-email]');
   assert.equal(nested.order.shipping.contact.notes[0], 'call [redacted-email]\nif late');
   assert.equal(nested.upstream.request.headers.Authorization, 'Bearer [redacted]');
-  assert.equal(nested.callback, 'https://shop.example.com/cb?id_token_hint=[redacted-jwt]');
+  assert.equal(nested.callback, 'https://shop.example.com/cb?id_token_hint=[redacted]');
   assert.equal(nested.msg, 'mail queued for [redacted-email]');
 
   // The pg error keeps what helps debugging (code, table, constraint) and loses the personal data.
@@ -62,4 +62,21 @@ test('e-mail addresses, bearer credentials and JWTs are scrubbed by value, howev
   assert.match(failed?.err.message ?? '', /users_email_key/);
   assert.match(rejected?.err.stack ?? '', /token rejected: \[redacted-jwt\]/);
   assert.equal(prose?.msg, 'missing bearer token; challenge Bearer realm="techstore"');
+});
+
+test('query parameters outside the allow-list are scrubbed from log lines, as from spans', () => {
+  const logs = captureLogs('scrub-test');
+  logs.logger.warn(
+    { upstream: 'http://127.0.0.1:8081/auth/cb?code=AUTHC0DE42&state=ST4TE42&returnTo=/cart' },
+    'callback failed for /bff/callback?session_state=S3SSION42&iss=http%3A%2F%2Fidp',
+  );
+  const text = logs.text();
+  for (const secret of ['AUTHC0DE42', 'ST4TE42', 'S3SSION42'])
+    assert.ok(!text.includes(secret), `leaked ${secret}`);
+  const [line] = logs.lines() as unknown as Array<{ upstream: string; msg: string }>;
+  assert.equal(
+    line?.upstream,
+    'http://127.0.0.1:8081/auth/cb?code=[redacted]&state=[redacted]&returnTo=/cart',
+  );
+  assert.equal(line?.msg, 'callback failed for /bff/callback?session_state=[redacted]&iss=http%3A%2F%2Fidp');
 });

@@ -1,11 +1,13 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { trace } from '@opentelemetry/api';
-import { scrubValues } from './lib/scrub-values.ts';
+import { REDACTED, SECRET_FIELD_NAMES, scrubValues } from './lib/scrub-values.ts';
 
 /**
  * Paths that must never reach a log line: credentials, tokens, cookies and personal data.
- * pino's redaction is path based, so the usual places are listed explicitly; values that slip
- * past them (e-mail addresses, bearer credentials, JWTs anywhere in the line) are scrubbed too.
+ * pino's redaction is path based, so the usual places are listed explicitly (the field names are
+ * the kit's one redaction policy, shared with the span scrubber); values that slip past them
+ * (e-mail addresses, bearer credentials, JWTs, secret query parameters anywhere in the line) are
+ * scrubbed too.
  */
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -14,18 +16,7 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',
-  '*.password',
-  '*.client_secret',
-  '*.clientSecret',
-  '*.secret',
-  '*.token',
-  '*.access_token',
-  '*.refresh_token',
-  '*.id_token',
-  '*.accessToken',
-  '*.refreshToken',
-  '*.idToken',
-  '*.email',
+  ...SECRET_FIELD_NAMES.map((name) => `*.${name}`),
   'email',
   'password',
   'token',
@@ -44,7 +35,7 @@ export function createLogger(settings: LoggerSettings): Logger {
   const options: LoggerOptions = {
     name: settings.name,
     level: settings.level ?? 'info',
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    redact: { paths: REDACTED_PATHS, censor: REDACTED },
     hooks: { streamWrite: scrubValues },
     // Every line carries the active trace, so logs and traces join up.
     mixin() {

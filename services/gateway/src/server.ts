@@ -1,8 +1,12 @@
 import { createLogger, runService } from '@mockmart/service-kit';
+import { acceptTraceContextFromCookie } from '@mockmart/service-kit/telemetry';
 import { buildApp } from './app.ts';
 import { loadGatewayConfig } from './config.ts';
+import { LOGIN_TRACE_COOKIE } from './login/login-trace.ts';
 
 const config = loadGatewayConfig();
+// A sign-in's requests continue the trace /bff/login started (login/login-trace.ts).
+acceptTraceContextFromCookie(LOGIN_TRACE_COOKIE);
 const logger = createLogger({
   name: 'gateway',
   level: config.LOG_LEVEL,

@@ -3,6 +3,7 @@ import { createLogger, runService } from '@mockmart/service-kit';
 import { createAccessTokenVerifier, keycloakEndpoints } from '@mockmart/auth';
 import { loadServiceConfig } from './config.ts';
 import { buildApp } from './app.ts';
+import { observeMails } from './notifications/mail-metrics.ts';
 
 const config = loadServiceConfig();
 // One logger for the bootstrap, the app and the verifier, so token rejection reasons reach the service log.
@@ -20,6 +21,7 @@ await runService({
     const idp = keycloakEndpoints(keycloakOptions(config));
     const verifier = createAccessTokenVerifier({ idp, audience: config.KEYCLOAK_CLIENT_ID, logger });
     const app = await buildApp({ config, db, verifier, logger });
+    observeMails(db);
     // Fail fast when the configured issuer is not what the IdP stamps (problem 1 of the seed article).
     await verifier.checkIssuer();
     return { app };

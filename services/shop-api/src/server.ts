@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import { loadServiceConfig } from './config.ts';
 import { createDownstreamClients } from './downstream/create-clients.ts';
 import { createOutboxDispatcher } from './outbox/dispatcher.ts';
+import { observeOutbox } from './outbox/outbox-metrics.ts';
 import { createRecoveryWorker } from './recovery/recovery-worker.ts';
 
 const config = loadServiceConfig();
@@ -46,6 +47,7 @@ await runService({
       pollMs: config.OUTBOX_POLL_MS,
       maxAttempts: config.OUTBOX_MAX_ATTEMPTS,
     });
+    observeOutbox(db);
     const recovery = createRecoveryWorker({
       db,
       ...downstream,

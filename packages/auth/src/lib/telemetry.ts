@@ -10,6 +10,41 @@ try {
 
 export type SpanAttributes = Record<string, string | number | boolean | undefined>;
 
+/**
+ * The library's metrics, counted through @opentelemetry/api only: a service that registers a
+ * MeterProvider (the kit's telemetry does) exports them; without one they cost nothing.
+ */
+export const AUTH_METRICS = {
+  verifications: {
+    name: 'auth.token.verifications',
+    description: 'access tokens verified, by outcome (accepted, refused, unavailable) and reason',
+  },
+  jwksFetches: { name: 'auth.jwks.fetches', description: 'JWKS fetches, by outcome (success, failure)' },
+  serviceTokenRequests: {
+    name: 'auth.service_token.requests',
+    description: 'client-credentials token requests to the idp, by scope, audience and outcome',
+  },
+  serviceTokenCache: {
+    name: 'auth.service_token.cache',
+    description: 'service-token lookups, by scope, audience and result (hit, miss)',
+  },
+} as const;
+
+type MetricName = keyof typeof AUTH_METRICS;
+const counters = new Map<MetricName, OtelApi.Counter>();
+
+/** Adds one to a counter of {@link AUTH_METRICS}. */
+export function countEvent(metric: MetricName, attributes: SpanAttributes): void {
+  if (!otel) return;
+  let counter = counters.get(metric);
+  if (!counter) {
+    const { name, description } = AUTH_METRICS[metric];
+    counter = otel.metrics.getMeter('@mockmart/auth').createCounter(name, { description });
+    counters.set(metric, counter);
+  }
+  counter.add(1, compact(attributes));
+}
+
 /** Adds attributes and an event to the request's active span (no new span: this is the hot path). */
 export function annotateActiveSpan(event: string, attributes: SpanAttributes): void {
   const span = otel?.trace.getActiveSpan();

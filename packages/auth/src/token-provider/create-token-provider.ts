@@ -2,7 +2,7 @@ import type { CryptoKey, KeyObject } from 'jose';
 import { AuthError, configError } from '../errors.ts';
 import type { AuthLogger } from '../lib/logger.ts';
 import { consoleLogger } from '../lib/logger.ts';
-import { withSpan } from '../lib/telemetry.ts';
+import { countEvent, withSpan } from '../lib/telemetry.ts';
 import type { RetryOptions } from './backoff.ts';
 import { backoffDelay, resolveRetry } from './backoff.ts';
 import { authenticatedFetch } from './fetch-for.ts';
@@ -169,10 +169,16 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
           usableUntil: started + lifetime - Math.min(5_000, lifetime * 0.05),
         };
         stats.tokensIssued++;
+        countEvent('serviceTokenRequests', { ...metricLabels(request), outcome: 'issued' });
         cache.set(key, entry);
         return entry;
       },
-    ).finally(() => pending.delete(key));
+    )
+      .catch((error: unknown) => {
+        countEvent('serviceTokenRequests', { ...metricLabels(request), outcome: 'failed' });
+        throw error;
+      })
+      .finally(() => pending.delete(key));
     pending.set(key, promise);
     return promise;
   }
@@ -183,6 +189,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     const at = now();
     if (entry && at < entry.usableUntil) {
       stats.cacheHits++;
+      countEvent('serviceTokenCache', { ...metricLabels(request), result: 'hit' });
       if (at >= entry.refreshAt && !pending.has(key)) {
         stats.backgroundRefreshes++;
         load(key, request).catch((error: unknown) => {
@@ -198,6 +205,7 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       }
       return entry.token;
     }
+    countEvent('serviceTokenCache', { ...metricLabels(request), result: 'miss' });
     try {
       return (await load(key, request)).token;
     } catch (error) {
@@ -268,4 +276,9 @@ function resolveAuth(options: TokenProviderOptions): ClientAuthentication {
     );
   }
   return { method, clientSecret: options.clientSecret };
+}
+
+/** Scope and audience as metric attributes (bounded: they come from the service's own code). */
+function metricLabels(request: TokenRequest): { scope: string; audience: string } {
+  return { scope: scopeString(request) ?? '', audience: request.audience ?? '' };
 }

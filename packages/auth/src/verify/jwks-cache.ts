@@ -3,7 +3,7 @@ import type { JSONWebKeySet, JWK, JWSHeaderParameters, FlattenedJWSInput } from 
 import { AuthError, invalidToken } from '../errors.ts';
 import { ExpiringLru } from '../lib/lru.ts';
 import type { AuthLogger } from '../lib/logger.ts';
-import { withSpan } from '../lib/telemetry.ts';
+import { countEvent, withSpan } from '../lib/telemetry.ts';
 
 export interface JwksCacheOptions {
   /** How long a fetched set is fresh. Default 10 min. */
@@ -276,10 +276,12 @@ export class JwksCache {
       this.#snapshot = snapshot;
       this.#lastFetchFailed = false;
       this.#unknownKids.clear();
+      countEvent('jwksFetches', { outcome: 'success' });
       this.#logger.debug({ jwksUri: this.#uri, keys: snapshot.kids.size }, 'JWKS fetched');
       return snapshot;
     } catch (error) {
       this.stats.failures++;
+      countEvent('jwksFetches', { outcome: 'failure' });
       this.#lastFailureAt = this.#now();
       this.#lastFetchFailed = true;
       this.#logger.warn(

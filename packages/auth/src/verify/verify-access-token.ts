@@ -4,7 +4,7 @@ import { AuthError, invalidToken } from '../errors.ts';
 import { sha256, tokenIndex } from '../lib/hash.ts';
 import { ExpiringLru } from '../lib/lru.ts';
 import { SeenFilter } from '../lib/seen-filter.ts';
-import { annotateActiveSpan } from '../lib/telemetry.ts';
+import { annotateActiveSpan, countEvent } from '../lib/telemetry.ts';
 import type { Principal } from '../principal/principal.ts';
 import { toPrincipal } from '../principal/principal.ts';
 import type { CheckIssuerOptions, IssuerCheckResult } from './check-issuer.ts';
@@ -117,6 +117,7 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
           // A cached verification stays valid only while its signing key is still published.
           if (jwks.has(found.kid)) {
             counters.cacheHits++;
+            if (!verifyOptions?.introspect) accepted();
             return verifyOptions?.introspect
               ? introspected(token, found.principal)
               : Promise.resolve(found.principal);
@@ -179,6 +180,7 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
         cache.set(index, { principal, kid, digest }, cacheExpiry(payload, options.maxTokenAgeSec));
       }
       if (introspect) await assertActive(token, principal);
+      accepted();
       return principal;
     } catch (error) {
       throw failed(error);
@@ -188,6 +190,7 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
   async function introspected(token: string, principal: Principal): Promise<Principal> {
     try {
       await assertActive(token, principal);
+      accepted();
       return principal;
     } catch (error) {
       throw failed(error);
@@ -251,6 +254,10 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
     const fields = { code: error.code, reason: error.reason, detail: error.detail };
     if (error.status >= 500) logger.warn(fields, 'access token not verified: identity provider unavailable');
     else logger.info(fields, 'access token rejected');
+    countEvent('verifications', {
+      outcome: error.status >= 500 ? 'unavailable' : 'refused',
+      reason: error.reason ?? error.code,
+    });
     annotateActiveSpan('auth.verify.failed', {
       'auth.outcome': 'rejected',
       'auth.code': error.code,
@@ -313,4 +320,8 @@ function countDots(token: string): number {
   let dots = 0;
   for (let i = token.indexOf('.'); i !== -1; i = token.indexOf('.', i + 1)) dots++;
   return dots;
+}
+
+function accepted(): void {
+  countEvent('verifications', { outcome: 'accepted', reason: 'none' });
 }

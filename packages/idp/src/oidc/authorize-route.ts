@@ -1,3 +1,4 @@
+import { countLogin } from '../login-metrics.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { issuerOf, type IdpContext } from '../context.ts';
 import { OAuthError } from '../errors.ts';
@@ -64,6 +65,7 @@ export function authorizeRoutes(app: FastifyInstance, ctx: IdpContext): void {
       if (!realm) return reply;
       const auth = currentAuthSession(ctx, request, realm);
       if (!auth) {
+        countLogin('failure', 'timed_out');
         return reply
           .code(400)
           .headers(LOGIN_HEADERS)
@@ -79,11 +81,16 @@ export function authorizeRoutes(app: FastifyInstance, ctx: IdpContext): void {
       else if (!user.enabled) error = 'Account is disabled, contact your administrator.';
       else if (user.requiredActions.length > 0) error = 'Account is not fully set up.';
       if (error || !user) {
+        countLogin(
+          'failure',
+          !user ? 'invalid_credentials' : !user.enabled ? 'disabled' : 'required_actions',
+        );
         auth.formToken = randomToken();
         return reply
           .headers(LOGIN_HEADERS)
           .send(loginPage({ realmName: realm.name, action: loginAction(ctx, realm, auth), username, error }));
       }
+      countLogin('success', 'none');
       ctx.sessions.authSessions.delete(auth.id);
       clearRealmCookie(ctx, reply, realm.name, 'AUTH_SESSION_ID');
       const session = ctx.sessions.createSession(realm.name, user.id, {

@@ -7,21 +7,35 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { FileSpanExporter } from './file-exporter.ts';
+import { FileSpanExporter, type FileSpanExporterOptions } from './file-exporter.ts';
+import { ScrubSpanProcessor } from './scrub-span-processor.ts';
 
-export { FileSpanExporter, type SpanRecord } from './file-exporter.ts';
+export {
+  FileSpanExporter,
+  TRACE_FILE_DEFAULTS,
+  type FileSpanExporterOptions,
+  type SpanRecord,
+} from './file-exporter.ts';
+export { ScrubSpanProcessor } from './scrub-span-processor.ts';
+export { acceptTraceContextFromCookie, activeTraceParent } from './cookie-trace-context.ts';
+export { startMetrics, type MetricsOptions, type RunningMetrics } from './metrics.ts';
+export { counter, observeGauges, type GaugeReading, type GaugeSpec } from './gauges.ts';
+export { recordServerRequest } from './http-metrics.ts';
 
 export interface TelemetryOptions {
   serviceName: string;
   /** OTLP/HTTP base endpoint; when absent, spans go to `${tracesDir}/${serviceName}.jsonl`. */
   otlpEndpoint?: string;
   tracesDir?: string;
+  /** Size bound of the local trace files (see FileSpanExporter). */
+  traceFiles?: Omit<FileSpanExporterOptions, 'file'>;
   exporter?: SpanExporter;
 }
 
 /**
  * Starts tracing: W3C trace context on every inbound (http) and outbound (http, fetch/undici)
- * call and spans for PostgreSQL queries. Must run before the instrumented modules load, which is
+ * call and spans for PostgreSQL queries. Every span passes the kit's redaction policy before any
+ * exporter sees it (ScrubSpanProcessor). Must run before the instrumented modules load, which is
  * why services start with `--import @mockmart/service-kit/telemetry/register`.
  */
 export function startTelemetry(options: TelemetryOptions): { shutdown(): Promise<void> } {
@@ -29,11 +43,17 @@ export function startTelemetry(options: TelemetryOptions): { shutdown(): Promise
     options.exporter ??
     (options.otlpEndpoint
       ? new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })
-      : new FileSpanExporter(`${options.tracesDir ?? '.data/traces'}/${options.serviceName}.jsonl`));
+      : new FileSpanExporter({
+          ...options.traceFiles,
+          file: `${options.tracesDir ?? '.data/traces'}/${options.serviceName}.jsonl`,
+        }));
 
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
-    spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 })],
+    spanProcessors: [
+      new ScrubSpanProcessor(),
+      new BatchSpanProcessor(exporter, { scheduledDelayMillis: 500 }),
+    ],
   });
   provider.register();
 
@@ -41,7 +61,9 @@ export function startTelemetry(options: TelemetryOptions): { shutdown(): Promise
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => request.url?.startsWith('/health/') ?? false,
+        // Probes and the metrics scrape (its own port, see metrics.ts) would drown real requests.
+        ignoreIncomingRequestHook: (request) =>
+          (request.url?.startsWith('/health/') ?? false) || request.url === '/metrics',
       }),
       new UndiciInstrumentation(),
       new PgInstrumentation(),

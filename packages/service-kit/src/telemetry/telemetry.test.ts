@@ -102,6 +102,44 @@ test(
   },
 );
 
+test(
+  'authorization codes, states and tokens in query strings never reach the trace files, harmless parameters do',
+  { timeout: 60_000 },
+  async (t) => {
+    const tracesDir = mkdtempSync(join(tmpdir(), 'kit-traces-'));
+    const b = startService('b', tracesDir);
+    t.after(() => {
+      b.process.kill('SIGKILL');
+      rmSync(tracesDir, { recursive: true, force: true });
+    });
+    const bUrl = await b.waitFor('listening', 30_000);
+    const a = startService('a', tracesDir, bUrl);
+    t.after(() => a.process.kill('SIGKILL'));
+    const aUrl = await a.waitFor('listening', 30_000);
+
+    const secrets = ['AUTHC0DE4711', 'ST4TE4711', 'N0NCE4711'];
+    const query = `?code=${secrets[0]}&state=${secrets[1]}&nonce=${secrets[2]}&search=laptop`;
+    assert.equal((await fetch(`${aUrl}/hop${query}`)).status, 200);
+    a.process.kill('SIGTERM');
+    b.process.kill('SIGTERM');
+    assert.equal((await a.exited).code, 0);
+    assert.equal((await b.exited).code, 0);
+
+    const spans = readSpans(join(tracesDir, 'a.jsonl')).concat(readSpans(join(tracesDir, 'b.jsonl')));
+    // A's server span, A's fetch to B and B's server span all saw the query.
+    assert.ok(spans.length >= 3, JSON.stringify(spans));
+    const written = JSON.stringify(spans);
+    for (const secret of secrets) assert.ok(!written.includes(secret), `${secret} reached a trace file`);
+    for (const span of spans.filter((span) => span.kind !== SpanKind.INTERNAL)) {
+      const query = Object.values(span.attributes).find((value) => String(value).includes('search=laptop'));
+      assert.ok(query, `span ${span.name} of ${span.service} lost the harmless parameter`);
+      assert.match(String(query), /code=\[redacted\]&state=\[redacted\]&nonce=\[redacted\]/);
+    }
+    const logged = [...a.lines, ...b.lines].join('\n');
+    for (const secret of secrets) assert.ok(!logged.includes(secret), `${secret} reached a log line`);
+  },
+);
+
 // OTLP numbers span kinds from 1 (SPAN_KIND_INTERNAL); the API's SpanKind starts at 0.
 const OTLP_SPAN_KIND_SERVER = 2;
 

@@ -20,3 +20,4 @@ export {
   type ServiceHarnessOptions,
 } from './service-harness.ts';
 export { describeServiceBasics, type BasicsHarness, type ServiceBasicsOptions } from './service-basics.ts';
+export { collectMetrics, type CollectedMetrics } from './metrics.ts';

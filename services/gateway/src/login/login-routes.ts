@@ -1,6 +1,6 @@
 import { randomNonce, randomPKCECodeVerifier, randomState } from 'openid-client';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LoginFailed, LoginStateInvalid } from '../errors.ts';
 import { constantTimeEqual } from '../security/csrf.ts';
 import { perMinute } from '../security/rate-limits.ts';
@@ -10,6 +10,8 @@ import { mergeAnonymousCart } from './cart-merge.ts';
 import { OAuthRefused, type OidcClient } from './oidc-client.ts';
 import { safeReturnTo } from './return-to.ts';
 import { userFromTokens } from './user-profile.ts';
+import { countLoginFailure, countLoginSuccess } from './login-metrics.ts';
+import { forgetLoginTrace, rememberLoginTrace, type LoginTraceCookie } from './login-trace.ts';
 
 export interface LoginRoutesOptions {
   oidc: OidcClient;
@@ -54,6 +56,11 @@ const CallbackQuery = Type.Object(
 export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOptions): Promise<void> {
   const { oidc, sessions, now } = options;
   const origin = options.publicUrl.origin;
+  const loginTrace: LoginTraceCookie = {
+    secure: sessions.cookie.secure,
+    idpPath: new URL(oidc.issuer).pathname.replace(/\/*$/, '/'),
+    maxAgeSeconds: PENDING_LOGIN_MS / 1000,
+  };
 
   /**
    * Takes the pending login matching `state` out of the session and stores that it is gone before
@@ -101,11 +108,23 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
         session = (await sessions.store.reload(session)) ?? (await sessions.ensure(request, reply));
       }
       const url = await oidc.authorizationUrl(pending);
+      rememberLoginTrace(reply, loginTrace);
       return reply.header('cache-control', 'no-store').redirect(url.href, 302);
     },
   );
 
   app.get('/bff/callback', { schema: { querystring: CallbackQuery } }, async (request, reply) => {
+    try {
+      const done = await finishLogin(request, reply);
+      countLoginSuccess();
+      return done;
+    } catch (error) {
+      countLoginFailure(error);
+      throw error;
+    }
+  });
+
+  async function finishLogin(request: FastifyRequest, reply: FastifyReply) {
     const query = request.query as { code?: string; state?: string; error?: string };
     const { session, pending } = await consumePending(request, query.state);
 
@@ -146,8 +165,9 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
         cartId,
         logger: request.log,
       });
+    forgetLoginTrace(reply, loginTrace);
     return reply.header('cache-control', 'no-store').redirect(pending.returnTo, 302);
-  });
+  }
 }
 
 function takePending(

@@ -1,6 +1,7 @@
 import { requireUser } from '@mockmart/auth';
 import { errorFrom } from './checkout-response.ts';
 import { placeOrder } from './place-order.ts';
+import { countCheckoutAnswer, countCheckoutRefusal } from './checkout-metrics.ts';
 import { CheckoutBody, CheckoutHeaders, CheckoutResponse, type OrderView } from './schemas.ts';
 import type { RoutePlugin } from '../lib/fastify.ts';
 import type { SagaDeps } from './order-saga.ts';
@@ -28,7 +29,11 @@ export const checkoutRoutes: RoutePlugin<SagaDeps> = async (app, { deps }) => {
         principal: request.principal,
         body: request.body,
         idempotencyKey: request.headers['idempotency-key'],
+      }).catch((error: unknown) => {
+        countCheckoutRefusal((error as { code?: string }).code ?? 'error');
+        throw error;
       });
+      countCheckoutAnswer(result);
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       if (result.response.kind === 'error') throw errorFrom(result.response);
       const body = result.response.body as { success: true; order: OrderView };

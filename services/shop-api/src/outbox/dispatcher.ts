@@ -3,6 +3,7 @@ import { leaseDue, markDelivered, markFailed, type OutboxRow } from './outbox-re
 import { workerLoop, type WorkerLoop } from '@mockmart/service-kit';
 import type { NotificationClient, NotificationEvent } from '../downstream/notification-client.ts';
 import type { Queryable } from '../lib/db.ts';
+import { inEventTrace } from './trace-context.ts';
 
 export interface DispatcherOptions {
   db: Queryable;
@@ -69,7 +70,9 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
     for (;;) {
       const rows = await leaseDue(options.db, batchSize, leaseMs);
       if (rows.length === 0) return delivered;
-      const results = await Promise.all(rows.map(deliver));
+      const results = await Promise.all(
+        rows.map((row) => inEventTrace(row.trace_parent, row.type, () => deliver(row))),
+      );
       // One write for the whole batch. A crash before it means these events are sent again after
       // their lease: at-least-once, and the receiver deduplicates by eventId.
       const sent = rows.filter((_, i) => results[i]).map((row) => row.id);

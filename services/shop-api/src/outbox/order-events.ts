@@ -1,4 +1,5 @@
 import { enqueue } from './outbox-repository.ts';
+import { activeTraceParent } from '@mockmart/service-kit/telemetry';
 import { toMajor } from '../lib/money.ts';
 import type { NotificationEvent, NotificationType } from '../downstream/notification-client.ts';
 import type { Queryable } from '../lib/db.ts';
@@ -47,5 +48,11 @@ export async function enqueueOrderNotification(
       ...extra,
     },
   };
-  await enqueue(tx, { eventId: event.eventId, type, orderId: order.id, payload: event });
+  await enqueue(tx, {
+    eventId: event.eventId,
+    type,
+    orderId: order.id,
+    payload: event,
+    traceParent: activeTraceParent(),
+  });
 }

@@ -5,6 +5,8 @@ export interface OutboxEvent {
   type: string;
   orderId: number | null;
   payload: unknown;
+  /** W3C traceparent of the request that wrote it (see trace-context.ts). */
+  traceParent?: string;
 }
 
 export interface OutboxRow {
@@ -13,6 +15,7 @@ export interface OutboxRow {
   type: string;
   payload: unknown;
   attempts: number;
+  trace_parent: string | null;
 }
 
 /**
@@ -21,8 +24,9 @@ export interface OutboxRow {
  */
 export async function enqueue(tx: Queryable, event: OutboxEvent): Promise<void> {
   await tx.query(
-    'INSERT INTO outbox (event_id, type, order_id, payload) VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING',
-    [event.eventId, event.type, event.orderId, JSON.stringify(event.payload)],
+    `INSERT INTO outbox (event_id, type, order_id, payload, trace_parent) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (event_id) DO NOTHING`,
+    [event.eventId, event.type, event.orderId, JSON.stringify(event.payload), event.traceParent ?? null],
   );
 }
 
@@ -33,7 +37,7 @@ export async function leaseDue(db: Queryable, limit: number, leaseMs: number): P
       WHERE id IN (SELECT id FROM outbox
                     WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= now()
                     ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-      RETURNING id, event_id, type, payload, attempts`,
+      RETURNING id, event_id, type, payload, attempts, trace_parent`,
     [limit, leaseMs],
   );
   return rows;
