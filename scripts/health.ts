@@ -2,7 +2,7 @@
  * `npm run health`: each part's readiness, like the original's `make health`. Honours
  * MOCKMART_PORT_OFFSET as `npm start` does, so it checks the copy started with the same offset.
  */
-import { DEFAULT_PORTS, generateSecrets, planParts, type Ports } from './lib/parts.ts';
+import { DATABASE_SERVICES, DEFAULT_PORTS, generateSecrets, planParts, type Ports } from './lib/parts.ts';
 
 const offset = Number(process.env.MOCKMART_PORT_OFFSET ?? 0);
 if (!Number.isInteger(offset))
@@ -11,7 +11,11 @@ const ports = Object.fromEntries(
   Object.entries(DEFAULT_PORTS).map(([part, port]) => [part, port + offset]),
 ) as unknown as Ports;
 // Only the URLs are used: the throwaway secrets never leave this process.
-const parts = planParts({ ports, secrets: generateSecrets(), dataRoot: '.data' });
+const databaseUrls = Object.fromEntries(DATABASE_SERVICES.map((service) => [service, ''])) as Record<
+  (typeof DATABASE_SERVICES)[number],
+  string
+>;
+const parts = planParts({ ports, secrets: generateSecrets(), dataRoot: '.data', databaseUrls });
 let failing = 0;
 for (const part of parts) {
   let status: string;

@@ -19,6 +19,7 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { ensureDatabase } from './service-databases.ts';
 
 export interface EmbeddedPostgresOptions {
   /** The cluster's folder (PGDATA); created with initdb when it holds no cluster yet. */
@@ -106,17 +107,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     url,
     pid: child.pid,
     exited,
-    async createDatabase(name) {
-      const client = new pg.Client({ connectionString: url(), connectionTimeoutMillis: 3000 });
-      await client.connect();
-      try {
-        const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-        if (!rowCount) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
-      } finally {
-        await client.end();
-      }
-      return url(name);
-    },
+    createDatabase: (name) => ensureDatabase(url(), name),
     async stop() {
       process.removeListener('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) {

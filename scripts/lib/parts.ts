@@ -25,9 +25,13 @@ export const DEFAULT_PORTS: Ports = {
   notification: 3009,
 };
 
+/** The embedded PostgreSQL server of `npm start` (shifted by MOCKMART_PORT_OFFSET like the rest). */
+export const EMBEDDED_POSTGRES_PORT = 5433;
+
 /**
- * Client secrets of the realm, the gateway's session key and the idp operator's password (master
- * realm `temp-admin`, used by `npm run idp:rotate-keys`): generated, never committed.
+ * Client secrets of the realm, the gateway's session key, the idp operator's password (master
+ * realm `temp-admin`, used by `npm run idp:rotate-keys`) and the embedded PostgreSQL superuser's
+ * password: generated, never committed.
  */
 export const SECRET_NAMES = [
   'GATEWAY_CLIENT_SECRET',
@@ -38,6 +42,7 @@ export const SECRET_NAMES = [
   'ORDER_RECONCILER_CLIENT_SECRET',
   'GATEWAY_SESSION_KEY',
   'IDP_BOOTSTRAP_ADMIN_PASSWORD',
+  'EMBEDDED_POSTGRES_PASSWORD',
 ] as const;
 
 export type Secrets = Record<(typeof SECRET_NAMES)[number], string>;
@@ -57,17 +62,17 @@ export interface PartSpec {
   readyUrl: string;
 }
 
-/** The parts with a database of their own (PGlite under dataRoot, or one database each on PostgreSQL). */
+/** The parts with a database of their own (one each on the PostgreSQL server). */
 export const DATABASE_SERVICES = ['gateway', 'shop-api', 'inventory', 'payment', 'notification'] as const;
 export type DatabaseService = (typeof DATABASE_SERVICES)[number];
 
 export interface SystemPlan {
   ports: Ports;
   secrets: Secrets;
-  /** Folder for PGlite data, idp keys and traces. */
+  /** Folder for the idp's keys and traces. */
   dataRoot: string;
-  /** Per-service PostgreSQL URLs; a service without one uses PGlite under dataRoot. */
-  databaseUrls?: Partial<Record<DatabaseService, string>>;
+  /** Each service's database (DATABASE_URL). */
+  databaseUrls: Record<DatabaseService, string>;
   host?: string;
   nodeEnv?: string;
   logLevel?: string;
@@ -79,17 +84,11 @@ export interface SystemPlan {
 
 const TELEMETRY = ['--import', '@mockmart/service-kit/telemetry/register'];
 
-/**
- * For a service on embedded PGlite: V8 compiles PGlite's PostgreSQL (WASM) with its baseline
- * compiler only. By default it also re-compiles the hot functions with its optimising compiler,
- * which costs ≈1.8 s of CPU per process at start (five services at once on a laptop) and, measured
- * on PGlite's own query loop, buys no speed (bench/pglite-liftoff.bench.ts).
- */
-const EMBEDDED_DATABASE_FLAGS = ['--liftoff-only'];
-
 export function planParts(plan: SystemPlan): PartSpec[] {
   const host = plan.host ?? '127.0.0.1';
   const { ports, secrets } = plan;
+  // The idp reads its clients' secrets; the database password is none of its business.
+  const { EMBEDDED_POSTGRES_PASSWORD: _database, ...idpSecrets } = secrets;
   const at = (port: number) => `http://${host}:${port}`;
   const publicUrl = `http://localhost:${ports.gateway}`;
   const idpUrl = at(ports.idp);
@@ -106,17 +105,12 @@ export function planParts(plan: SystemPlan): PartSpec[] {
   };
   const service = (name: DatabaseService, port: number, env: Record<string, string>): PartSpec => ({
     name,
-    args: [
-      ...(plan.databaseUrls?.[name] ? [] : EMBEDDED_DATABASE_FLAGS),
-      ...TELEMETRY,
-      `services/${name}/src/server.ts`,
-    ],
+    args: [...TELEMETRY, `services/${name}/src/server.ts`],
     env: {
       ...common,
       OTEL_SERVICE_NAME: name,
       PORT: String(port),
-      DATA_DIR: join(plan.dataRoot, name),
-      ...(plan.databaseUrls?.[name] ? { DATABASE_URL: plan.databaseUrls[name] } : {}),
+      DATABASE_URL: plan.databaseUrls[name],
       ...env,
       ...plan.extraEnv?.[name],
     },
@@ -139,7 +133,7 @@ export function planParts(plan: SystemPlan): PartSpec[] {
         IDP_RELATIVE_PATH: '/auth',
         IDP_DATA_DIR: join(plan.dataRoot, 'idp'),
         GATEWAY_PUBLIC_URL: publicUrl,
-        ...secrets,
+        ...idpSecrets,
         ...plan.extraEnv?.idp,
       },
       url: idpUrl,
