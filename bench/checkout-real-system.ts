@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { LOCAL_POSTGRES } from '@mockmart/service-kit/testing';
+import { testPostgresUrl } from '@mockmart/service-kit/testing';
 import { startTestSystem } from '../tests/support/system.ts';
 import {
   makeShoppers,
@@ -84,7 +84,7 @@ export async function runRealSystem(options: {
 
     const databaseUrl = shopApi.spec.env.DATABASE_URL;
     const database = databaseUrl ? new URL(databaseUrl).pathname.slice(1) : undefined;
-    const admin = new pg.Client({ connectionString: LOCAL_POSTGRES });
+    const admin = new pg.Client({ connectionString: testPostgresUrl() });
     await admin.connect();
     try {
       const adminQuery = <Row>(sql: string, params?: unknown[]) =>
@@ -112,7 +112,7 @@ export async function runRealSystem(options: {
       return {
         ...load,
         label: 'real services (separate processes, real idp)',
-        database: database ? 'postgres' : 'pglite',
+        database: 'postgres',
         poolSize: options.poolSize,
         tokenRequests,
         tokenDetail,

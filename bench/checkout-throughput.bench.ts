@@ -59,7 +59,7 @@ async function inProcess(): Promise<ModeResult> {
     return {
       ...load,
       label: 'in-process (shop-api + fakes in this process)',
-      database: h.db.kind,
+      database: 'postgres',
       poolSize: 'kit default (test database)',
       tokenRequests: h.tokens.stats.tokenRequests - before,
       tokenDetail: `issuer saw ${h.issuer.counts.token} in all`,

@@ -8,7 +8,7 @@
  *      (GET /bff/login → idp form → POST credentials → /bff/callback), 8 browsers in parallel.
  * Bounded: about 20 s. Run: node bench/gateway-overhead.bench.ts (SESSION_CACHE_MS=0 to measure without
  * the per-replica session cache, i.e. one PostgreSQL read per request)
- * Database: the local PostgreSQL when reachable (a throwaway database), else in-memory PGlite.
+ * Database: a throwaway database on the tests' PostgreSQL (the local server, or MOCKMART_TEST_POSTGRES_URL).
  */
 import { pino } from 'pino';
 import { createTestDatabase } from '../packages/service-kit/src/testing/index.ts';
@@ -115,7 +115,7 @@ try {
   const loginRate = logins / ((Date.now() - loginStarted) / 1000);
 
   console.log(
-    `gateway overhead (${a.length} direct / ${b.length} via gateway, sequential, keep-alive; database: ${database.url ? 'PostgreSQL' : 'PGlite'})`,
+    `gateway overhead (${a.length} direct / ${b.length} via gateway, sequential, keep-alive; database: PostgreSQL)`,
   );
   console.log(
     `  direct        p50 ${ms(percentile(a, 50))}  p90 ${ms(percentile(a, 90))}  p99 ${ms(percentile(a, 99))}`,

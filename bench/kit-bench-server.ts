@@ -2,7 +2,7 @@
  * The server side of kit-overhead.bench.ts, one process per measurement:
  *   bare   plain Fastify, logger off, one JSON route
  *   kit    createApp (LOG_LEVEL from the environment) with the same route
- *   ready  createApp + PGlite (in memory, or PGDATA_DIR) + a migration + a database readiness check
+ *   ready  createApp + PostgreSQL (DATABASE_URL) + a migration + a database readiness check
  * Prints `PORT <n>` on stderr once listening (stdout carries the service's own logs).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -35,13 +35,7 @@ if (mode === 'bare') {
       'CREATE TABLE products (id int PRIMARY KEY, name text NOT NULL, price int NOT NULL CHECK (price >= 0));\n' +
         "INSERT INTO products VALUES (42, 'Mechanical keyboard', 8999);\n",
     );
-    // DATABASE_URL: a PostgreSQL server; else PGDATA_DIR: a folder kept between runs (a service's
-    // DATA_DIR); else in memory, initdb each time.
-    db = await openDatabase({
-      url: process.env.DATABASE_URL || undefined,
-      dataDir: process.env.PGDATA_DIR || 'memory://',
-      migrationsDir: migrations,
-    });
+    db = await openDatabase({ url: process.env.DATABASE_URL!, migrationsDir: migrations });
   }
   const database = db;
   const app = await createApp({

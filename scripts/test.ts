@@ -2,9 +2,20 @@
  * `npm test`: every *.test.ts of every workspace and of tests/, on Node's own test runner.
  * Files run in parallel (bounded), tests inside a file in order; the closing summary lines are
  * node:test's own (tests / pass / fail).
+ *
+ * Tests make throwaway databases on the local PostgreSQL (127.0.0.1:5432, as in CI). When it does
+ * not answer, one embedded PostgreSQL server runs for the whole run, named to every test process
+ * in MOCKMART_TEST_POSTGRES_URL.
  */
-import { globSync } from 'node:fs';
+import { globSync, mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { LOCAL_POSTGRES } from '@mockmart/service-kit/testing';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-postgres.ts';
+import { freePorts } from './lib/free-ports.ts';
 
 const roots = ['packages', 'services', 'apps', 'tests'];
 const only = process.argv.slice(2);
@@ -13,6 +24,22 @@ const files = (only.length > 0 ? only : roots.map((root) => `${root}/**/*.test.t
   .sort();
 
 console.log(`MockMart tests on Node ${process.version}: ${files.length} files`);
+
+const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test' };
+let embedded: { server: EmbeddedPostgres; folder: string } | undefined;
+if (!process.env.MOCKMART_TEST_POSTGRES_URL && !(await answers(LOCAL_POSTGRES))) {
+  const folder = mkdtempSync(join(tmpdir(), 'mockmart-test-postgres-'));
+  chmodSync(folder, 0o755); // as root the server runs as the postgres user, who must reach it
+  const server = await startEmbeddedPostgres({
+    dataDir: join(folder, 'data'),
+    port: (await freePorts(1))[0]!,
+    password: randomBytes(18).toString('base64url'),
+    throwaway: true,
+  });
+  embedded = { server, folder };
+  env.MOCKMART_TEST_POSTGRES_URL = server.url();
+  console.log('No PostgreSQL at 127.0.0.1:5432: the tests use an embedded server.');
+}
 
 const child = spawn(
   process.execPath,
@@ -23,6 +50,27 @@ const child = spawn(
     '--test-timeout=300000',
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
+  { stdio: 'inherit', env },
 );
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+// Ctrl-C reaches the test processes too; a plain kill of this one is passed on. Either way the
+// embedded server is stopped once they are gone.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+child.on('exit', async (code, signal) => {
+  if (embedded) {
+    await embedded.server.stop();
+    rmSync(embedded.folder, { recursive: true, force: true });
+  }
+  process.exit(code ?? (signal ? 1 : 0));
+});
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -1,19 +1,27 @@
 /** How `npm start` launches each part (scripts/lib/parts.ts), checked without starting anything. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_PORTS, generateSecrets, planParts } from '../scripts/lib/parts.ts';
+import { DATABASE_SERVICES, DEFAULT_PORTS, generateSecrets, planParts } from '../scripts/lib/parts.ts';
 
-const base = { ports: DEFAULT_PORTS, secrets: generateSecrets(), dataRoot: '/tmp/mockmart-data' };
-const argsOf = (plan: Parameters<typeof planParts>[0]) =>
-  new Map(planParts(plan).map((part) => [part.name, part.args]));
+const secrets = generateSecrets();
+const databaseUrls = Object.fromEntries(
+  DATABASE_SERVICES.map((service) => [service, `postgres://127.0.0.1:5433/mockmart_${service}`]),
+) as Record<(typeof DATABASE_SERVICES)[number], string>;
+const parts = new Map(
+  planParts({ ports: DEFAULT_PORTS, secrets, dataRoot: '/tmp/mockmart-data', databaseUrls }).map((part) => [
+    part.name,
+    part,
+  ]),
+);
 
-test('services on embedded PGlite run with --liftoff-only; those on PostgreSQL and the idp do not', () => {
-  const embedded = argsOf(base);
-  for (const service of ['gateway', 'shop-api', 'inventory', 'payment', 'notification'])
-    assert.ok(embedded.get(service)?.includes('--liftoff-only'), service);
-  assert.ok(!embedded.get('idp')?.includes('--liftoff-only'), 'the idp has no database');
+test('each service gets its own database as DATABASE_URL, as in production', () => {
+  for (const service of DATABASE_SERVICES)
+    assert.equal(parts.get(service)?.env.DATABASE_URL, databaseUrls[service], service);
+});
 
-  const mixed = argsOf({ ...base, databaseUrls: { payment: 'postgres://127.0.0.1:5432/mockmart_payment' } });
-  assert.ok(!mixed.get('payment')?.includes('--liftoff-only'), 'payment is on PostgreSQL');
-  assert.ok(mixed.get('inventory')?.includes('--liftoff-only'), 'inventory is still on PGlite');
+test('the idp gets its clients’ secrets but neither a database nor its password', () => {
+  const idp = parts.get('idp')!.env;
+  assert.equal(idp.GATEWAY_CLIENT_SECRET, secrets.GATEWAY_CLIENT_SECRET);
+  assert.equal(idp.DATABASE_URL, undefined);
+  assert.ok(!Object.values(idp).includes(secrets.EMBEDDED_POSTGRES_PASSWORD));
 });

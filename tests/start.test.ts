@@ -1,16 +1,22 @@
 /**
  * `npm start` as a user runs it (scripts/start.ts), on shifted ports and a temporary data folder:
- * it starts every part and prints where to go; a part that crashes stops the whole system loudly;
- * Ctrl-C stops everything cleanly.
+ * it starts the embedded PostgreSQL and every part and prints where to go; a part that crashes
+ * (PostgreSQL included) stops the whole system loudly; Ctrl-C stops everything cleanly.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, REPO_ROOT, SECRET_NAMES } from '../scripts/lib/parts.ts';
+import {
+  DEFAULT_METRICS_PORTS,
+  DEFAULT_PORTS,
+  EMBEDDED_POSTGRES_PORT,
+  REPO_ROOT,
+  SECRET_NAMES,
+} from '../scripts/lib/parts.ts';
 import { loadOrCreateLocalSecrets, readLocalSecrets } from '../scripts/lib/local-secrets.ts';
 
 const folders: string[] = [];
@@ -33,7 +39,11 @@ const EPHEMERAL_PORTS_START = 32_768;
  * this check and the part's own bind made payment crash with EADDRINUSE.
  */
 async function freeOffset(): Promise<number> {
-  const all = [...Object.values(DEFAULT_PORTS), ...Object.values(DEFAULT_METRICS_PORTS)];
+  const all = [
+    ...Object.values(DEFAULT_PORTS),
+    ...Object.values(DEFAULT_METRICS_PORTS),
+    EMBEDDED_POSTGRES_PORT,
+  ];
   const highest = Math.max(...all);
   const span = EPHEMERAL_PORTS_START - 20_000 - highest;
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -55,6 +65,7 @@ interface Started {
 
 async function start(): Promise<Started> {
   const folder = mkdtempSync(join(tmpdir(), 'mockmart-start-'));
+  chmodSync(folder, 0o755); // as root, PostgreSQL runs as the postgres user, who must reach its data
   folders.push(folder);
   const env: Record<string, string | undefined> = {
     ...process.env,
@@ -150,6 +161,7 @@ describe('npm start', { timeout: 400_000 }, () => {
       'inventory',
       'notification',
       'payment',
+      'postgres',
       'shop-api',
     ]);
     assert.match(output(), /MockMart is running \([\d.]+ s\)/);
@@ -164,13 +176,14 @@ describe('npm start', { timeout: 400_000 }, () => {
       assert.ok(value && !output().includes(value), `the value of ${name} was printed`);
 
     // The banner names the relocated data folder and secrets file, not the defaults.
-    assert.ok(output().includes(`PGlite under ${dataDir}/<service>/pgdata`), output());
+    assert.match(output(), /PostgreSQL \d+ \(embedded, pid \d+\) under (\S+), one database per service/);
+    assert.ok(output().includes(`under ${dataDir}/postgres`), output());
     assert.ok(output().includes(`Secrets         ${secretsFile}`), output());
 
     // npm run health with the same MOCKMART_PORT_OFFSET finds every part ready.
     const checked = await health(env);
     assert.equal(checked.code, 0, checked.stdout);
-    for (const name of pids.keys())
+    for (const name of [...pids.keys()].filter((name) => name !== 'postgres'))
       assert.match(checked.stdout, new RegExp(`^${name}\\s+\\S*ready\\S*\\s`, 'm'), checked.stdout);
 
     child.kill('SIGINT');
@@ -183,6 +196,14 @@ describe('npm start', { timeout: 400_000 }, () => {
     process.kill(pids.get('payment')!, 'SIGKILL');
     assert.equal(await exited(child, 30_000), 1);
     assert.match(output(), /payment CRASHED/);
+    for (const [name, pid] of pids) assert.ok(!alive(pid), `${name} (${pid}) still running`);
+  });
+
+  test('a crash of the embedded PostgreSQL is reported like any part’s and stops everything', async () => {
+    const { child, output, pids } = await start();
+    process.kill(pids.get('postgres')!, 'SIGKILL');
+    assert.equal(await exited(child, 30_000), 1);
+    assert.match(output(), /postgres CRASHED/);
     for (const [name, pid] of pids) assert.ok(!alive(pid), `${name} (${pid}) still running`);
   });
 });

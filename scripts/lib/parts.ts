@@ -39,6 +39,7 @@ export const DEFAULT_METRICS_PORTS: Ports = {
 export function localPorts(env: Readonly<Record<string, string | undefined>>): {
   ports: Ports;
   metricsPorts: Ports;
+  postgresPort: number;
 } {
   const offset = Number(env.MOCKMART_PORT_OFFSET ?? 0);
   if (!Number.isInteger(offset))
@@ -47,12 +48,20 @@ export function localPorts(env: Readonly<Record<string, string | undefined>>): {
     Object.fromEntries(
       Object.entries(ports).map(([part, port]) => [part, port + offset]),
     ) as unknown as Ports;
-  return { ports: shift(DEFAULT_PORTS), metricsPorts: shift(DEFAULT_METRICS_PORTS) };
+  return {
+    ports: shift(DEFAULT_PORTS),
+    metricsPorts: shift(DEFAULT_METRICS_PORTS),
+    postgresPort: EMBEDDED_POSTGRES_PORT + offset,
+  };
 }
 
+/** The embedded PostgreSQL server of `npm start` (shifted by MOCKMART_PORT_OFFSET like the rest). */
+export const EMBEDDED_POSTGRES_PORT = 5433;
+
 /**
- * Client secrets of the realm, the gateway's session key and the idp operator's password (master
- * realm `temp-admin`, used by `npm run idp:rotate-keys`): generated, never committed.
+ * Client secrets of the realm, the gateway's session key, the idp operator's password (master
+ * realm `temp-admin`, used by `npm run idp:rotate-keys`) and the embedded PostgreSQL superuser's
+ * password: generated, never committed.
  */
 export const SECRET_NAMES = [
   'GATEWAY_CLIENT_SECRET',
@@ -63,6 +72,7 @@ export const SECRET_NAMES = [
   'ORDER_RECONCILER_CLIENT_SECRET',
   'GATEWAY_SESSION_KEY',
   'IDP_BOOTSTRAP_ADMIN_PASSWORD',
+  'EMBEDDED_POSTGRES_PASSWORD',
 ] as const;
 
 export type Secrets = Record<(typeof SECRET_NAMES)[number], string>;
@@ -84,7 +94,7 @@ export interface PartSpec {
   metricsUrl?: string;
 }
 
-/** The parts with a database of their own (PGlite under dataRoot, or one database each on PostgreSQL). */
+/** The parts with a database of their own (one each on the PostgreSQL server). */
 export const DATABASE_SERVICES = ['gateway', 'shop-api', 'inventory', 'payment', 'notification'] as const;
 export type DatabaseService = (typeof DATABASE_SERVICES)[number];
 
@@ -93,10 +103,10 @@ export interface SystemPlan {
   /** Each part's Prometheus scrape port (METRICS_PORT); without it the parts expose no metrics endpoint. */
   metricsPorts?: Ports;
   secrets: Secrets;
-  /** Folder for PGlite data, idp keys and traces. */
+  /** Folder for the idp's keys and traces. */
   dataRoot: string;
-  /** Per-service PostgreSQL URLs; a service without one uses PGlite under dataRoot. */
-  databaseUrls?: Partial<Record<DatabaseService, string>>;
+  /** Each service's database (DATABASE_URL). */
+  databaseUrls: Record<DatabaseService, string>;
   host?: string;
   nodeEnv?: string;
   logLevel?: string;
@@ -108,17 +118,11 @@ export interface SystemPlan {
 
 const TELEMETRY = ['--import', '@mockmart/service-kit/telemetry/register'];
 
-/**
- * For a service on embedded PGlite: V8 compiles PGlite's PostgreSQL (WASM) with its baseline
- * compiler only. By default it also re-compiles the hot functions with its optimising compiler,
- * which costs ≈1.8 s of CPU per process at start (five services at once on a laptop) and, measured
- * on PGlite's own query loop, buys no speed (bench/pglite-liftoff.bench.ts).
- */
-const EMBEDDED_DATABASE_FLAGS = ['--liftoff-only'];
-
 export function planParts(plan: SystemPlan): PartSpec[] {
   const host = plan.host ?? '127.0.0.1';
   const { ports, secrets } = plan;
+  // The idp reads its clients' secrets; the database password is none of its business.
+  const { EMBEDDED_POSTGRES_PASSWORD: _database, ...idpSecrets } = secrets;
   const at = (port: number) => `http://${host}:${port}`;
   const publicUrl = `http://localhost:${ports.gateway}`;
   const idpUrl = at(ports.idp);
@@ -139,18 +143,13 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     plan.metricsPorts ? { metricsUrl: `${at(plan.metricsPorts[part])}/metrics` } : {};
   const service = (name: DatabaseService, part: keyof Ports, env: Record<string, string>): PartSpec => ({
     name,
-    args: [
-      ...(plan.databaseUrls?.[name] ? [] : EMBEDDED_DATABASE_FLAGS),
-      ...TELEMETRY,
-      `services/${name}/src/server.ts`,
-    ],
+    args: [...TELEMETRY, `services/${name}/src/server.ts`],
     env: {
       ...common,
       OTEL_SERVICE_NAME: name,
       PORT: String(ports[part]),
       ...metrics(part),
-      DATA_DIR: join(plan.dataRoot, name),
-      ...(plan.databaseUrls?.[name] ? { DATABASE_URL: plan.databaseUrls[name] } : {}),
+      DATABASE_URL: plan.databaseUrls[name],
       ...env,
       ...plan.extraEnv?.[name],
     },
@@ -175,7 +174,7 @@ export function planParts(plan: SystemPlan): PartSpec[] {
         IDP_RELATIVE_PATH: '/auth',
         IDP_DATA_DIR: join(plan.dataRoot, 'idp'),
         GATEWAY_PUBLIC_URL: publicUrl,
-        ...secrets,
+        ...idpSecrets,
         ...plan.extraEnv?.idp,
       },
       url: idpUrl,

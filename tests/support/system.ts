@@ -1,16 +1,24 @@
 /**
  * The whole of MockMart as real processes on free loopback ports, for cross-service tests.
- * Each run gets its own data folder, generated secrets and — when the local PostgreSQL answers —
- * one throwaway database per service (PGlite otherwise).
+ * Each run gets its own data folder, generated secrets and one throwaway database per service on
+ * the tests' PostgreSQL (the local server, or the embedded one `npm test` starts).
  */
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createThrowawayDatabase } from '@mockmart/service-kit/testing';
-import { generateSecrets, type Ports, type Secrets, type SystemPlan } from '../../scripts/lib/parts.ts';
+import { createThrowawayDatabase, testPostgresUrl } from '@mockmart/service-kit/testing';
+import {
+  DATABASE_SERVICES,
+  generateSecrets,
+  type Ports,
+  type Secrets,
+  type SystemPlan,
+} from '../../scripts/lib/parts.ts';
 import { startSystem, type RunningSystem } from '../../scripts/lib/processes.ts';
+import { freePorts } from '../../scripts/lib/free-ports.ts';
+
+export { freePorts };
 
 export interface TestSystem {
   gatewayUrl: string;
@@ -31,8 +39,6 @@ export interface TestSystem {
 export interface TestSystemOptions {
   only?: string[];
   extraEnv?: SystemPlan['extraEnv'];
-  /** Use PGlite even when PostgreSQL is reachable. */
-  pglite?: boolean;
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
@@ -49,9 +55,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const metricsPorts = portsOf(free.slice(6));
   const dataRoot = await mkdtemp(join(tmpdir(), 'mockmart-system-'));
   const secrets = generateSecrets();
-  const databases = options.pglite
-    ? []
-    : await throwawayDatabases(['gateway', 'shop-api', 'inventory', 'payment', 'notification']);
+  const databases = await throwawayDatabases();
   const lines: string[] = [];
 
   let system: RunningSystem;
@@ -62,7 +66,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
         metricsPorts,
         secrets,
         dataRoot,
-        databaseUrls: Object.fromEntries(databases.map((db) => [db.service, db.url])),
+        databaseUrls: Object.fromEntries(
+          databases.map((db) => [db.service, db.url]),
+        ) as SystemPlan['databaseUrls'],
         nodeEnv: 'test',
         logLevel: 'info',
         // Several systems run at once in `npm test`, and they share one PostgreSQL (100 connections).
@@ -130,24 +136,16 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   };
 }
 
-async function throwawayDatabases(services: string[]) {
+async function throwawayDatabases() {
   const created = await Promise.all(
-    services.map(async (service) => ({ service, db: await createThrowawayDatabase() })),
+    DATABASE_SERVICES.map(async (service) => ({ service, db: await createThrowawayDatabase() })),
   );
-  return created.flatMap(({ service, db }) => (db ? [{ service, url: db.url, drop: db.drop }] : []));
-}
-
-/** Ports the kernel hands out for port 0, released just before the parts bind them. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      const server = createServer();
-      return new Promise<ReturnType<typeof createServer>>((resolve) =>
-        server.listen(0, '127.0.0.1', () => resolve(server)),
-      );
-    }),
-  );
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
+  const ready = created.flatMap(({ service, db }) => (db ? [{ service, url: db.url, drop: db.drop }] : []));
+  if (ready.length < created.length) {
+    await Promise.all(ready.map((db) => db.drop().catch(() => {})));
+    throw new Error(
+      `no PostgreSQL for the test system at ${testPostgresUrl()}: run the tests through npm test`,
+    );
+  }
+  return ready;
 }

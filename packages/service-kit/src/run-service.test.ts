@@ -1,4 +1,4 @@
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { createApp } from './app.ts';
 import { runService } from './run-service.ts';
 import type { Database } from './db/index.ts';
-import { captureLogs } from './testing/index.ts';
+import { captureLogs, createThrowawayDatabase } from './testing/index.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'run-service-'));
 writeFileSync(
@@ -20,10 +20,17 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 const config = {
   HOST: '127.0.0.1',
   PORT: 0,
+  DATABASE_URL: '',
   DATABASE_POOL_SIZE: 2,
   DATABASE_CONNECT_TIMEOUT_MS: 1000,
-  DATA_DIR: 'memory://',
 };
+let throwaway: Awaited<ReturnType<typeof createThrowawayDatabase>>;
+before(async () => {
+  throwaway = await createThrowawayDatabase();
+  assert.ok(throwaway, 'the tests need PostgreSQL (npm test starts one when none answers)');
+  config.DATABASE_URL = throwaway.url;
+});
+after(() => throwaway?.drop());
 
 describe('runService: the bootstrap every service shares', { timeout: 60_000 }, () => {
   test('serves on a migrated database, and on stop runs the service hooks before closing the pool', async () => {

@@ -8,10 +8,9 @@ type Hook = () => Promise<unknown> | unknown;
 export interface RunServiceConfig {
   HOST: string;
   PORT: number;
-  DATABASE_URL?: string | undefined;
+  DATABASE_URL: string;
   DATABASE_POOL_SIZE: number;
   DATABASE_CONNECT_TIMEOUT_MS: number;
-  DATA_DIR: string;
   NODE_ENV?: string;
   SHUTDOWN_DRAIN_MS?: number | undefined;
 }
@@ -56,13 +55,12 @@ export async function runService<App extends ServableApp>(
   options: RunServiceOptions<App>,
 ): Promise<RunningService<App>> {
   const { config } = options;
-  // Loaded lazily so the "." entry does not pull pg and PGlite into every importer.
+  // Loaded lazily so the "." entry does not pull pg into every importer.
   const { openDatabase } = await import('./db/index.ts');
   const db = await openDatabase({
     url: config.DATABASE_URL,
     poolSize: config.DATABASE_POOL_SIZE,
     connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
-    dataDir: config.DATA_DIR,
     migrationsDir: options.migrationsDir,
     ...(options.logger ? { logger: options.logger } : {}),
   });

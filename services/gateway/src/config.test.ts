@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cookieSecure, loadGatewayConfig } from './config.ts';
+import { INJECTED_DATABASE_URL } from '@mockmart/service-kit/testing';
 import { testEnv } from './testing/test-gateway.ts';
 
 describe('gateway config', { timeout: 5_000 }, () => {
@@ -9,6 +10,7 @@ describe('gateway config', { timeout: 5_000 }, () => {
       KEYCLOAK_CLIENT_SECRET: 's'.repeat(20),
       GATEWAY_SESSION_KEY: 'k'.repeat(40),
       GATEWAY_PORT: '9090',
+      DATABASE_URL: INJECTED_DATABASE_URL,
     });
     assert.equal(config.PORT, 9090);
     assert.equal(config.GATEWAY_PUBLIC_URL, 'http://localhost:8080');

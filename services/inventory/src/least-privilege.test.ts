@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { startIdp, type Idp } from '@mockmart/idp';
 import { createAccessTokenVerifier, keycloakEndpoints } from '@mockmart/auth';
-import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/testing';
+import { createTestDatabase, type TestDatabase, INJECTED_DATABASE_URL } from '@mockmart/service-kit/testing';
 import { loadServiceConfig } from './config.ts';
 import { buildApp } from './app.ts';
 
@@ -45,6 +45,7 @@ describe('least privilege of shop-api scopes at inventory', { timeout: 30_000 },
     database = await createTestDatabase({ migrationsDir: new URL('../migrations/', import.meta.url) });
     const config = loadServiceConfig({
       NODE_ENV: 'test',
+      DATABASE_URL: INJECTED_DATABASE_URL,
       LOG_LEVEL: 'silent',
       KEYCLOAK_PUBLIC_URL: 'http://localhost:8080',
       KEYCLOAK_INTERNAL_URL: idp.url,

@@ -6,6 +6,7 @@ const base = {
   NODE_ENV: 'test',
   KEYCLOAK_PUBLIC_URL: 'http://localhost:8080',
   KEYCLOAK_CLIENT_SECRET: 'config-test-secret-0123456789',
+  DATABASE_URL: 'postgres://127.0.0.1:5432/shop',
 };
 
 test('defaults load: recovery waits well past a live checkout', () => {

@@ -21,12 +21,11 @@ export function serviceConfigSchema(serviceName: string, defaultPort: number) {
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level)),
       { default: 'info', description: 'pino log level' },
     ),
-    DATABASE_URL: Type.Optional(
-      Type.String({
-        pattern: '^postgres(ql)?://',
-        description: 'PostgreSQL connection URL; when unset the service uses embedded PGlite under DATA_DIR',
-      }),
-    ),
+    DATABASE_URL: Type.String({
+      pattern: '^postgres(ql)?://',
+      description:
+        "PostgreSQL connection URL of this service's database (npm start gives each service one on its embedded server)",
+    }),
     DATABASE_POOL_SIZE: Type.Integer({
       default: 5,
       minimum: 1,
@@ -39,10 +38,6 @@ export function serviceConfigSchema(serviceName: string, defaultPort: number) {
       minimum: 100,
       maximum: 120000,
       description: 'how long a query waits for a free pooled connection before the request fails with 503',
-    }),
-    DATA_DIR: Type.String({
-      default: `.data/${serviceName}`,
-      description: 'folder for local data (PGlite, keys)',
     }),
     SHUTDOWN_DRAIN_MS: Type.Optional(
       Type.Integer({

@@ -14,7 +14,11 @@ const schema = Type.Object({
 });
 
 const SECRET_VALUE = 'super-secret-value-0123456789';
-const valid = { KEYCLOAK_PUBLIC_URL: 'http://localhost:8080', KEYCLOAK_CLIENT_SECRET: SECRET_VALUE };
+const valid = {
+  KEYCLOAK_PUBLIC_URL: 'http://localhost:8080',
+  KEYCLOAK_CLIENT_SECRET: SECRET_VALUE,
+  DATABASE_URL: 'postgres://127.0.0.1:5432/inventory',
+};
 
 function configError(run: () => unknown): ConfigError {
   try {
@@ -32,9 +36,8 @@ test('applies defaults, coerces numbers and booleans, and freezes the result', (
   assert.equal(config.PORT, 4000);
   assert.equal(config.FEATURE_ON, true);
   assert.equal(config.HOST, '127.0.0.1');
-  assert.equal(config.DATA_DIR, '.data/inventory');
   assert.equal(config.KEYCLOAK_REALM, 'techstore');
-  assert.equal(config.DATABASE_URL, undefined);
+  assert.equal(config.DATABASE_URL, 'postgres://127.0.0.1:5432/inventory');
   assert.ok(Object.isFrozen(config));
   assert.throws(() => {
     (config as { PORT: number }).PORT = 1;
@@ -111,6 +114,7 @@ test('reads a secret from NAME_FILE, trimmed, and reports an unreadable file', (
   const config = loadConfig(schema, {
     KEYCLOAK_PUBLIC_URL: 'http://localhost:8080',
     KEYCLOAK_CLIENT_SECRET_FILE: file,
+    DATABASE_URL: valid.DATABASE_URL,
   });
   assert.equal(config.KEYCLOAK_CLIENT_SECRET, SECRET_VALUE);
 
@@ -119,6 +123,7 @@ test('reads a secret from NAME_FILE, trimmed, and reports an unreadable file', (
     loadConfig(schema, {
       KEYCLOAK_PUBLIC_URL: 'http://localhost:8080',
       KEYCLOAK_CLIENT_SECRET_FILE: missing,
+      DATABASE_URL: valid.DATABASE_URL,
     }),
   );
   assert.ok(

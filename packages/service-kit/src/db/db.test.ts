@@ -36,104 +36,87 @@ async function tableExists(db: Database, table: string): Promise<boolean> {
   return rows[0]?.found != null;
 }
 
-/** The same behaviours on embedded PGlite and on the real PostgreSQL server. */
-for (const backend of ['pglite', 'postgres'] as const) {
-  describe(`database on ${backend}`, { timeout: 60_000 }, () => {
-    let url: string | undefined;
-    let drops: Array<() => Promise<void>> = [];
-    // PGlite takes about a second to boot, so its tests share one instance reset to empty.
-    let pglite: Database | undefined;
-    const open = async (options: { migrationsDir?: string } = {}) => {
-      if (backend === 'pglite') {
-        pglite ??= await openDatabase({ dataDir: 'memory://' });
-        await pglite.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
-        if (options.migrationsDir) await migrate(pglite, options.migrationsDir);
-        return pglite;
-      }
-      const throwaway = await createThrowawayDatabase();
-      assert.ok(throwaway, 'PostgreSQL at 127.0.0.1:5432 is reachable');
-      url = throwaway.url;
-      const db = await openDatabase({ url, dataDir: 'unused', poolSize: 3, ...options });
-      drops.push(async () => {
-        await db.close().catch(() => {});
-        await throwaway.drop();
-      });
-      return db;
-    };
-    after(async () => {
-      await pglite?.close();
-      for (const drop of drops) await drop();
-      drops = [];
+describe('database', { timeout: 60_000 }, () => {
+  let url: string | undefined;
+  let drops: Array<() => Promise<void>> = [];
+  const open = async (options: { migrationsDir?: string } = {}) => {
+    const throwaway = await createThrowawayDatabase();
+    assert.ok(throwaway, 'the tests need PostgreSQL (npm test starts one when none answers)');
+    url = throwaway.url;
+    const db = await openDatabase({ url, poolSize: 3, ...options });
+    drops.push(async () => {
+      await db.close().catch(() => {});
+      await throwaway.drop();
     });
-
-    test('applies migrations in order, once, and a second run is a no-op', async () => {
-      const db = await open();
-      try {
-        assert.deepEqual(await migrate(db, good), ['001_items.sql', '002_price.sql', '010_price_check.sql']);
-        assert.deepEqual(await migrate(db, new URL(`file://${good}/`)), []);
-        const { rows } = await db.query<{ version: string }>(
-          'SELECT version FROM schema_migrations ORDER BY version',
-        );
-        assert.deepEqual(
-          rows.map((row) => row.version),
-          ['001_items.sql', '002_price.sql', '010_price_check.sql'],
-        );
-        assert.deepEqual((await db.query('SELECT id, name, price FROM items')).rows, [
-          { id: 1, name: 'one', price: 100 },
-        ]);
-        await assert.rejects(db.query('UPDATE items SET price = 0'), /price_positive/);
-      } finally {
-        if (backend === 'postgres') await db.close();
-      }
-    });
-
-    test('a failing migration rolls back entirely and records nothing', async () => {
-      const db = await open();
-      try {
-        await assert.rejects(migrate(db, failing), /missing_table/);
-        assert.equal(await tableExists(db, 'items'), false);
-        assert.equal(await tableExists(db, 'more_items'), false);
-        assert.equal(await tableExists(db, 'schema_migrations'), false);
-        // openDatabase refuses to hand out a half-migrated database.
-        if (backend === 'postgres') {
-          await assert.rejects(
-            openDatabase({ url, dataDir: 'unused', migrationsDir: failing }),
-            /missing_table/,
-          );
-        }
-      } finally {
-        if (backend === 'postgres') await db.close();
-      }
-    });
-
-    test('a transaction rolls back when its work throws, and commits otherwise', async () => {
-      const db = await open({ migrationsDir: good });
-      try {
-        await assert.rejects(
-          db.transaction(async (tx) => {
-            await tx.query('INSERT INTO items (id, name, price) VALUES ($1, $2, $3)', [2, 'two', 5]);
-            throw new Error('changed my mind');
-          }),
-          /changed my mind/,
-        );
-        assert.equal((await db.query('SELECT 1 FROM items WHERE id = 2')).rowCount, 0);
-        const committed = await db.transaction(async (tx) => {
-          const result = await tx.query('INSERT INTO items (id, name, price) VALUES ($1, $2, $3)', [
-            3,
-            'three',
-            5,
-          ]);
-          return result.rowCount;
-        });
-        assert.equal(committed, 1);
-        assert.equal((await db.query('SELECT id FROM items WHERE id > $1', [0])).rowCount, 2);
-        await db.ping();
-      } finally {
-        if (backend === 'postgres') await db.close();
-      }
-    });
+    return db;
+  };
+  after(async () => {
+    for (const drop of drops) await drop();
+    drops = [];
   });
-}
+
+  test('applies migrations in order, once, and a second run is a no-op', async () => {
+    const db = await open();
+    try {
+      assert.deepEqual(await migrate(db, good), ['001_items.sql', '002_price.sql', '010_price_check.sql']);
+      assert.deepEqual(await migrate(db, new URL(`file://${good}/`)), []);
+      const { rows } = await db.query<{ version: string }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
+      assert.deepEqual(
+        rows.map((row) => row.version),
+        ['001_items.sql', '002_price.sql', '010_price_check.sql'],
+      );
+      assert.deepEqual((await db.query('SELECT id, name, price FROM items')).rows, [
+        { id: 1, name: 'one', price: 100 },
+      ]);
+      await assert.rejects(db.query('UPDATE items SET price = 0'), /price_positive/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('a failing migration rolls back entirely and records nothing', async () => {
+    const db = await open();
+    try {
+      await assert.rejects(migrate(db, failing), /missing_table/);
+      assert.equal(await tableExists(db, 'items'), false);
+      assert.equal(await tableExists(db, 'more_items'), false);
+      assert.equal(await tableExists(db, 'schema_migrations'), false);
+      // openDatabase refuses to hand out a half-migrated database.
+      await assert.rejects(openDatabase({ url: url!, migrationsDir: failing }), /missing_table/);
+    } finally {
+      await db.close();
+    }
+  });
+
+  test('a transaction rolls back when its work throws, and commits otherwise', async () => {
+    const db = await open({ migrationsDir: good });
+    try {
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          await tx.query('INSERT INTO items (id, name, price) VALUES ($1, $2, $3)', [2, 'two', 5]);
+          throw new Error('changed my mind');
+        }),
+        /changed my mind/,
+      );
+      assert.equal((await db.query('SELECT 1 FROM items WHERE id = 2')).rowCount, 0);
+      const committed = await db.transaction(async (tx) => {
+        const result = await tx.query('INSERT INTO items (id, name, price) VALUES ($1, $2, $3)', [
+          3,
+          'three',
+          5,
+        ]);
+        return result.rowCount;
+      });
+      assert.equal(committed, 1);
+      assert.equal((await db.query('SELECT id FROM items WHERE id > $1', [0])).rowCount, 2);
+      await db.ping();
+    } finally {
+      await db.close();
+    }
+  });
+});
 
 describe('replicas starting together on one PostgreSQL database', { timeout: 60_000 }, () => {
   let throwaway: Awaited<ReturnType<typeof createThrowawayDatabase>>;
@@ -147,9 +130,7 @@ describe('replicas starting together on one PostgreSQL database', { timeout: 60_
     const applied: string[][] = [];
     const logger = { info: (fields: { applied?: string[] }) => void applied.push(fields.applied ?? []) };
     const replicas = await Promise.all(
-      [1, 2, 3].map(() =>
-        openDatabase({ url: throwaway!.url, dataDir: 'unused', migrationsDir: good, logger, poolSize: 2 }),
-      ),
+      [1, 2, 3].map(() => openDatabase({ url: throwaway!.url, migrationsDir: good, logger, poolSize: 2 })),
     );
     try {
       assert.deepEqual(applied, [['001_items.sql', '002_price.sql', '010_price_check.sql']]);
@@ -163,12 +144,9 @@ describe('replicas starting together on one PostgreSQL database', { timeout: 60_
 
 test('createTestDatabase gives a migrated throwaway database and drops it', { timeout: 60_000 }, async () => {
   const { db, url, drop } = await createTestDatabase({ migrationsDir: good });
-  assert.equal(db.kind, url ? 'postgres' : 'pglite');
   assert.deepEqual((await db.query('SELECT name FROM items')).rows, [{ name: 'one' }]);
   await drop();
-  if (url) {
-    const again = await openDatabase({ url, dataDir: 'unused' });
-    await assert.rejects(again.ping(), /does not exist/);
-    await again.close();
-  }
+  const again = await openDatabase({ url });
+  await assert.rejects(again.ping(), /does not exist/);
+  await again.close();
 });

@@ -1,14 +1,11 @@
 import type { Logger } from 'pino';
 import { openPostgres } from './postgres.ts';
-import { openPglite, pgliteCluster } from './pglite.ts';
 import { migrate } from './migrate.ts';
 import type { Database } from './types.ts';
 
 export interface OpenDatabaseOptions {
-  /** PostgreSQL URL; when absent, embedded PGlite under dataDir. */
-  url?: string | undefined;
-  /** Folder for PGlite's files, or 'memory://'. */
-  dataDir: string;
+  /** PostgreSQL URL: the configured server, or the embedded one `npm start` runs. */
+  url: string;
   migrationsDir?: URL | string;
   logger?: Pick<Logger, 'info'>;
   poolSize?: number;
@@ -17,13 +14,11 @@ export interface OpenDatabaseOptions {
 }
 
 export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
-  const db = options.url
-    ? openPostgres(options.url, { max: options.poolSize, connectTimeoutMs: options.connectTimeoutMs })
-    : await openPglite(options.dataDir);
+  const db = openPostgres(options.url, { max: options.poolSize, connectTimeoutMs: options.connectTimeoutMs });
   if (options.migrationsDir) {
     try {
       const applied = await migrate(db, options.migrationsDir);
-      if (applied.length > 0) options.logger?.info({ applied, database: db.kind }, 'migrations applied');
+      if (applied.length > 0) options.logger?.info({ applied }, 'migrations applied');
     } catch (error) {
       await db.close();
       throw error;
@@ -32,5 +27,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   return db;
 }
 
-export { migrate, pgliteCluster };
+export { migrate };
 export type { Database, Queryable, QueryResult, TransactionOptions, Isolation } from './types.ts';

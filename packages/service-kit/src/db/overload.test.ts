@@ -10,8 +10,7 @@ describe('a database that cannot take more work answers 503, not 500', { timeout
   let db: Database;
   before(async () => {
     server = await createThrowawayDatabase();
-    if (server)
-      db = await openDatabase({ url: server.url, dataDir: 'memory://', poolSize: 1, connectTimeoutMs: 200 });
+    if (server) db = await openDatabase({ url: server.url, poolSize: 1, connectTimeoutMs: 200 });
   });
   after(async () => {
     await db?.close();

@@ -31,7 +31,6 @@ export function openPostgres(
   };
 
   return {
-    kind: 'postgres',
     query: (sql, params) => run(pool, sql, params),
     async exec(sql) {
       await pool.query(sql);

@@ -16,7 +16,6 @@ export interface TransactionOptions {
 }
 
 export interface Database extends Queryable {
-  readonly kind: 'postgres' | 'pglite';
   transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs a multi-statement SQL script (migrations). */
   exec(sql: string): Promise<void>;

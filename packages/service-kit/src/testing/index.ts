@@ -1,7 +1,9 @@
 export {
   createTestDatabase,
   createThrowawayDatabase,
+  INJECTED_DATABASE_URL,
   LOCAL_POSTGRES,
+  testPostgresUrl,
   type TestDatabase,
 } from './test-database.ts';
 export { captureLogs } from './capture-logs.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Database } from '@mockmart/service-kit/db';
-import { captureLogs } from '@mockmart/service-kit/testing';
+import { captureLogs, INJECTED_DATABASE_URL } from '@mockmart/service-kit/testing';
 import { buildApp, type GatewayDeps } from '../app.ts';
 import { loadGatewayConfig } from '../config.ts';
 
@@ -21,6 +21,7 @@ export function testEnv(overrides: Record<string, string>): Record<string, strin
     IDP_URL: 'http://127.0.0.1:9',
     SHOP_API_URL: 'http://127.0.0.1:9',
     UI_DIST_DIR: '/nonexistent-ui-dist',
+    DATABASE_URL: INJECTED_DATABASE_URL,
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { startServiceHarness } from '@mockmart/service-kit/testing';
+import { startServiceHarness, INJECTED_DATABASE_URL } from '@mockmart/service-kit/testing';
 import { createAccessTokenVerifier } from '@mockmart/auth';
 import { startTestIssuer } from '@mockmart/auth/testing';
 import { loadServiceConfig } from '../config.ts';
@@ -11,6 +11,7 @@ export const ALL_ROLES = ['stock:read', 'stock:reserve', 'stock:admin', 'faults:
 export async function startHarness(env: Record<string, string> = {}) {
   const config = loadServiceConfig({
     NODE_ENV: 'test',
+    DATABASE_URL: INJECTED_DATABASE_URL,
     LOG_LEVEL: 'silent',
     KEYCLOAK_PUBLIC_URL: 'http://localhost:8080',
     ...env,

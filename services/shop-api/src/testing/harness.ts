@@ -6,7 +6,7 @@ import {
   type TestIssuer,
   type UserTokenOptions,
 } from '@mockmart/auth/testing';
-import { createTestDatabase } from '@mockmart/service-kit/testing';
+import { createTestDatabase, INJECTED_DATABASE_URL } from '@mockmart/service-kit/testing';
 import { captureLogs } from '@mockmart/service-kit/testing';
 import { buildApp, type ShopApp } from '../app.ts';
 import { loadServiceConfig, type Config } from '../config.ts';
@@ -76,6 +76,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   ]);
   const config = loadServiceConfig({
     NODE_ENV: 'test',
+    DATABASE_URL: INJECTED_DATABASE_URL,
     LOG_LEVEL: 'warn',
     KEYCLOAK_PUBLIC_URL: issuer.url,
     KEYCLOAK_CLIENT_SECRET: issuer.clientSecret('shop-api'),
