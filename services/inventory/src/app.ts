@@ -34,7 +34,8 @@ export async function buildApp({ config, db, verifier, logger }: InventoryDeps) 
     modes: INVENTORY_FAULT_MODES,
   });
   const beforeCall = async (reply: FastifyReply) => {
-    const fault = await faults.take(['slow']);
+    // Stock lookups (the catalog's) are reads: a fault spends itself on reservations only.
+    const fault = await faults.take(['slow'], { read: reply.request.method === 'GET' });
     if (fault) await injectDelay(fault.delayMs ?? DEFAULT_SLOW_MS, undefined, callerGone(reply));
   };
   const simulateOutOfStock = async () => (await faults.take(['out-of-stock'])) !== null;

@@ -43,6 +43,15 @@ const FaultBody = Type.Object(
     ]),
     delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60000 })),
     remaining: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+    // The users a fault is aimed at (their `sub`), and whether catalog and stock reads take it too.
+    userIds: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 128, pattern: '^\\S+$' }), {
+        minItems: 1,
+        maxItems: 20,
+        uniqueItems: true,
+      }),
+    ),
+    includeReads: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
