@@ -37,7 +37,8 @@ export async function buildApp({ config, db, verifier, logger }: InventoryDeps) 
   // Every call: the "slow" fault, then the caller's deadline — work it can no longer wait for is
   // not started (a slow or queued request arriving late does nothing).
   const beforeCall = async (reply: FastifyReply) => {
-    const fault = await faults.take(['slow']);
+    // Stock lookups (the catalog's) are reads: a fault spends itself on reservations only.
+    const fault = await faults.take(['slow'], { read: reply.request.method === 'GET' });
     if (fault) await injectDelay(fault.delayMs ?? DEFAULT_SLOW_MS, undefined, callerGone(reply));
     assertCallerStillWaiting(reply);
   };

@@ -69,7 +69,8 @@ export async function buildApp({ config, db, verifier, logger, mailer }: Notific
     modes: NOTIFICATION_FAULT_MODES,
   });
   const beforeAccept = async (request: FastifyRequest, reply: FastifyReply) => {
-    const fault = await faults.take(['timeout', 'invalid-email']);
+    const recipient = (request.body as { recipient?: { userId?: string } } | undefined)?.recipient;
+    const fault = await faults.take(['timeout', 'invalid-email'], { userId: recipient?.userId });
     if (fault?.mode === 'invalid-email')
       throw new RecipientRejected('The recipient address was rejected (simulated)');
     if (fault?.mode === 'timeout') {
@@ -84,8 +85,8 @@ export async function buildApp({ config, db, verifier, logger, mailer }: Notific
       throw new NotificationTimeout('Simulated timeout');
     }
   };
-  const beforeRender = async () => {
-    const fault = await faults.take(['slow-template']);
+  const beforeRender = async (userId: string) => {
+    const fault = await faults.take(['slow-template'], { userId });
     if (fault) await injectDelay(fault.delayMs ?? DEFAULT_SLOW_TEMPLATE_MS, MAX_FAULT_DELAY_MS);
   };
 

@@ -35,13 +35,18 @@ export async function buildApp({ config, db, verifier, logger }: PaymentDeps) {
     modes: PAYMENT_FAULT_MODES,
   });
   const beforeCall = async (reply: FastifyReply) => {
-    const fault = await faults.take(['down', 'slow']);
+    const customer = (reply.request.body as { customer?: { userId?: string } } | undefined)?.customer;
+    const fault = await faults.take(['down', 'slow'], {
+      read: reply.request.method === 'GET',
+      userId: customer?.userId,
+    });
     if (fault?.mode === 'down') {
       throw new PaymentUnavailable('Simulated outage', { headers: { 'retry-after': '1' } });
     }
     if (fault) await injectDelay(fault.delayMs ?? DEFAULT_SLOW_MS, undefined, callerGone(reply));
   };
-  const simulateDecline = async (tx: Queryable) => (await faults.take(['decline'], tx)) !== null;
+  const simulateDecline = async (tx: Queryable, userId: string) =>
+    (await faults.take(['decline'], { via: tx, userId })) !== null;
 
   await app.register(openApi, {
     title: 'MockMart payment',

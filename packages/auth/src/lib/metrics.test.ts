@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { metrics, type Attributes } from '@opentelemetry/api';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
 import { createAccessTokenVerifier, createTokenProvider } from '../index.ts';
 import { silentLogger, startTestIssuer } from '../testing/index.ts';
 
@@ -17,9 +17,9 @@ async function value(name: string, attributes: Attributes): Promise<number> {
   return resourceMetrics.scopeMetrics
     .flatMap((scope) => scope.metrics)
     .filter((metric) => metric.descriptor.name === name)
-    .flatMap((metric) => metric.dataPoints)
+    .flatMap((metric) => metric.dataPoints as Array<DataPoint<number>>)
     .filter((point) => Object.entries(attributes).every(([key, v]) => point.attributes[key] === v))
-    .reduce((sum, point) => sum + (point.value as number), 0);
+    .reduce((sum, point) => sum + point.value, 0);
 }
 
 /** Runs `action` and returns how much the metric moved. */

@@ -5,6 +5,10 @@ export interface FaultState<Mode extends string> {
   mode: Mode | 'none';
   delayMs: number | null;
   remaining: number | null;
+  /** Only calls on behalf of these users (null: every call). */
+  userIds: string[] | null;
+  /** Whether reads (catalog and stock lookups) take the fault too; by default only the order calls do. */
+  includeReads: boolean;
   updatedBy: string | null;
   updatedAt: string;
 }
@@ -13,6 +17,18 @@ export interface FaultSetting<Mode extends string> {
   mode: Mode | 'none';
   delayMs?: number | undefined;
   remaining?: number | undefined;
+  userIds?: string[] | undefined;
+  includeReads?: boolean | undefined;
+}
+
+/** What a call tells the switch about itself, so a fault aimed at some calls leaves the others alone. */
+export interface FaultCall {
+  /** Inside a transaction, its connection (see `take`). */
+  via?: Queryable;
+  /** The user the call is for (a charge's customer, a mail's recipient), when it has one. */
+  userId?: string | undefined;
+  /** A read (a catalog or stock lookup): untouched, and `remaining` not spent, unless the setting includes reads. */
+  read?: boolean;
 }
 
 /** One application of a fault, taken from the switch (and counted against `remaining`). */
@@ -29,11 +45,13 @@ export interface FaultSwitch<Mode extends string> {
   read(): Promise<FaultState<Mode>>;
   set(setting: FaultSetting<Mode>, updatedBy: string): Promise<FaultState<Mode>>;
   /**
-   * Takes one application of the first active mode among `modes`, or null. In production the
-   * switch is disabled and this never touches the database. Inside a transaction pass its `tx`:
-   * taking a second pool connection while holding one can exhaust the pool under load.
+   * Takes one application of the first active mode among `modes`, or null: only when the switch
+   * aims at this call (its user, and reads only if it includes them), so the calls it does not aim
+   * at never spend `remaining`. In production the switch is disabled and this never touches the
+   * database. Inside a transaction pass its `tx` as `via`: taking a second pool connection while
+   * holding one can exhaust the pool under load.
    */
-  take(modes: readonly Mode[], via?: Queryable): Promise<ActiveFault<Mode> | null>;
+  take(modes: readonly Mode[], call?: FaultCall): Promise<ActiveFault<Mode> | null>;
 }
 
 export interface FaultSwitchOptions<Mode extends string> {
@@ -48,9 +66,13 @@ interface Row {
   mode: string;
   delay_ms: number | null;
   remaining: number | null;
+  user_ids: string[] | null;
+  include_reads: boolean;
   updated_by: string | null;
   updated_at: Date | string;
 }
+
+const COLUMNS = 'mode, delay_ms, remaining, user_ids, include_reads, updated_by, updated_at';
 
 const MODE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
 
@@ -71,6 +93,8 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
       mode: exhausted ? 'none' : (row.mode as Mode | 'none'),
       delayMs: exhausted ? null : row.delay_ms,
       remaining: exhausted ? null : row.remaining,
+      userIds: exhausted ? null : row.user_ids,
+      includeReads: exhausted ? false : row.include_reads,
       updatedBy: row.updated_by,
       updatedAt: new Date(row.updated_at).toISOString(),
     };
@@ -80,33 +104,38 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
     enabled,
     modes,
     async read() {
-      const { rows } = await db.query<Row>(
-        'SELECT mode, delay_ms, remaining, updated_by, updated_at FROM fault_switch',
-      );
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM fault_switch`);
       return toState(rows[0] as Row);
     },
     async set(setting, updatedBy) {
       const none = setting.mode === 'none';
       const { rows } = await db.query<Row>(
-        `UPDATE fault_switch SET mode = $1, delay_ms = $2, remaining = $3, updated_by = $4, updated_at = now()
-         RETURNING mode, delay_ms, remaining, updated_by, updated_at`,
+        `UPDATE fault_switch SET mode = $1, delay_ms = $2, remaining = $3, user_ids = $4, include_reads = $5,
+                updated_by = $6, updated_at = now()
+         RETURNING ${COLUMNS}`,
         [
           setting.mode,
           none ? null : (setting.delayMs ?? null),
           none ? null : (setting.remaining ?? null),
+          none || !setting.userIds?.length ? null : setting.userIds,
+          !none && setting.includeReads === true,
           updatedBy,
         ],
       );
       return toState(rows[0] as Row);
     },
-    async take(wanted, via = db) {
+    async take(wanted, call = {}) {
       if (!enabled || wanted.length === 0) return null;
-      // One conditional UPDATE: concurrent callers never take more applications than `remaining`.
-      const { rows } = await via.query<Row>(
+      // One conditional UPDATE: concurrent callers never take more applications than `remaining`,
+      // and a call the switch does not aim at (another user, a read) matches no row, spending nothing.
+      // A user-aimed fault never applies to a call without a user (NULL = ANY(…) is not true).
+      const { rows } = await (call.via ?? db).query<Row>(
         `UPDATE fault_switch SET remaining = remaining - 1
          WHERE mode = ANY($1::text[]) AND (remaining IS NULL OR remaining > 0)
-         RETURNING mode, delay_ms, remaining, updated_by, updated_at`,
-        [wanted],
+           AND (include_reads OR NOT $2::boolean)
+           AND (user_ids IS NULL OR $3::text = ANY(user_ids))
+         RETURNING ${COLUMNS}`,
+        [wanted, call.read === true, call.userId ?? null],
       );
       const row = rows[0];
       return row ? { mode: row.mode as Mode, delayMs: row.delay_ms } : null;

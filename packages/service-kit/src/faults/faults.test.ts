@@ -53,6 +53,8 @@ describe('fault switch', { timeout: 30_000 }, () => {
         mode: 'slow',
         delayMs: 10,
         remaining: 2,
+        userIds: null,
+        includeReads: false,
         updatedBy: 'shop-api',
         updatedAt: 'x',
       },
@@ -82,6 +84,10 @@ describe('fault switch', { timeout: 30_000 }, () => {
       { mode: 'slow', delayMs: 999_999 },
       { mode: 'slow', remaining: 0 },
       { mode: 'slow', extra: 1 },
+      { mode: 'slow', userIds: [] },
+      { mode: 'slow', userIds: ['a b'] },
+      { mode: 'slow', userIds: Array.from({ length: 21 }, (_, i) => `u${i}`) },
+      { mode: 'slow', includeReads: 'yes' },
     ]) {
       const res = await app.inject({ method: 'PUT', url: '/api/faults', headers: allowed, payload });
       assert.equal(res.statusCode, 400, JSON.stringify(payload));
@@ -103,10 +109,34 @@ describe('fault switch', { timeout: 30_000 }, () => {
         mode: 'none',
         delayMs: null,
         remaining: null,
+        userIds: null,
+        includeReads: false,
         updatedBy: 'test',
         updatedAt: 'x',
       },
     );
+  });
+
+  test('a fault aimed at users applies to their calls only; the others, and calls without a user, spend nothing', async () => {
+    const faults = createFaultSwitch({ db: database.db, enabled: true, modes: MODES });
+    await faults.set({ mode: 'slow', delayMs: 7, remaining: 2, userIds: ['luigi', 'peach'] }, 'test');
+    assert.equal(await faults.take(['slow'], { userId: 'mario' }), null);
+    assert.equal(await faults.take(['slow']), null, 'a call for no user');
+    assert.deepEqual(await faults.take(['slow'], { userId: 'luigi' }), { mode: 'slow', delayMs: 7 });
+    assert.equal((await faults.read()).remaining, 1, "mario's calls spent nothing");
+    assert.deepEqual((await faults.read()).userIds, ['luigi', 'peach']);
+    assert.deepEqual(await faults.take(['slow'], { userId: 'peach' }), { mode: 'slow', delayMs: 7 });
+    assert.equal(await faults.take(['slow'], { userId: 'luigi' }), null, 'the next two calls were taken');
+  });
+
+  test('reads (catalog lookups) neither take a fault nor spend "the next N calls", unless it includes reads', async () => {
+    const faults = createFaultSwitch({ db: database.db, enabled: true, modes: MODES });
+    await faults.set({ mode: 'down', remaining: 1 }, 'test');
+    for (let i = 0; i < 5; i++) assert.equal(await faults.take(['down'], { read: true }), null);
+    assert.ok(await faults.take(['down']), 'the order call still gets it');
+    await faults.set({ mode: 'down', remaining: 1, includeReads: true }, 'test');
+    assert.ok(await faults.take(['down'], { read: true }));
+    assert.equal((await faults.read()).mode, 'none');
   });
 
   test('take only answers for the modes asked for', async () => {

@@ -43,8 +43,8 @@ describe('inventory fault switch', { timeout: 30_000 }, () => {
     assert.equal(state.json().mode, 'none');
   });
 
-  test('slow delays calls by delayMs', async () => {
-    await setFault({ mode: 'slow', delayMs: 300 });
+  test('slow delays calls by delayMs (stock reads too when it includes reads)', async () => {
+    await setFault({ mode: 'slow', delayMs: 300, includeReads: true });
     const started = performance.now();
     const res = await h.app.inject({
       method: 'GET',
@@ -53,6 +53,25 @@ describe('inventory fault switch', { timeout: 30_000 }, () => {
     });
     assert.equal(res.statusCode, 200);
     assert.ok(performance.now() - started >= 290, 'the call was not delayed');
+  });
+
+  test('"the next N calls" are reservations: stock reads (the catalog) pass untouched and spend none', async () => {
+    await setFault({ mode: 'slow', delayMs: 300, remaining: 1 });
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      const read = await h.app.inject({
+        method: 'GET',
+        url: '/api/inventory/stock?productIds=1',
+        headers: h.shop,
+      });
+      assert.equal(read.statusCode, 200);
+      assert.ok(performance.now() - started < 250, 'a stock read was delayed');
+    }
+    const started = performance.now();
+    assert.equal((await reserve('fault-slow-1')).statusCode, 201);
+    assert.ok(performance.now() - started >= 290, 'the reservation was not delayed');
+    const state = await h.app.inject({ method: 'GET', url: '/api/faults', headers: h.shop });
+    assert.equal(state.json().mode, 'none');
   });
 
   test('a mode of another service, or an unknown field, is 400 and changes nothing', async () => {

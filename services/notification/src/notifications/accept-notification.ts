@@ -16,7 +16,8 @@ export interface AcceptDeps {
   /** null: no SMTP configured, the mailbox is the only destination. */
   sender: MailSender | null;
   /** Runs before rendering: the "slow-template" fault. */
-  beforeRender: () => Promise<void>;
+  /** Runs before the mail is rendered (the slow-template fault), for the recipient's user id. */
+  beforeRender: (userId: string) => Promise<void>;
 }
 
 /**
@@ -35,7 +36,7 @@ export async function acceptNotification(
   const known = await findByEvent(deps.db, event.eventId);
   if (known) return deduplicated(known, payloadHash, event.eventId);
 
-  await deps.beforeRender();
+  await deps.beforeRender(event.recipient.userId);
   const rendered = renderMail(event);
   const id = `ntf_${randomUUID()}`;
   const to = event.recipient.email ?? null;

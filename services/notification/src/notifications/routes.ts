@@ -15,7 +15,7 @@ export interface NotificationRoutesOptions {
   /** Runs first on every accepted event: the "timeout" and "invalid-email" faults. */
   beforeAccept: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Runs before rendering: the "slow-template" fault. */
-  beforeRender: () => Promise<void>;
+  beforeRender: (userId: string) => Promise<void>;
 }
 
 export async function notificationRoutes(

@@ -23,7 +23,7 @@ export interface ChargeRequest {
 export interface ChargeDeps {
   db: Database;
   /** True when the "decline" fault applies to this new charge (runs inside the charge's transaction). */
-  simulateDecline: (tx: Queryable) => Promise<boolean>;
+  simulateDecline: (tx: Queryable, userId: string) => Promise<boolean>;
 }
 
 /**
@@ -54,7 +54,7 @@ export async function createCharge(
       const paid = await findSucceededForOrder(tx, request.orderId);
       if (paid) throw alreadyPaid(request.orderId, paid.chargeId);
 
-      const reason: DeclineReason | null = (await deps.simulateDecline(tx))
+      const reason: DeclineReason | null = (await deps.simulateDecline(tx, request.customer.userId))
         ? 'simulated_decline'
         : declineReason(request);
       const charge = await insertCharge(tx, {

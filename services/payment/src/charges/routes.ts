@@ -22,7 +22,7 @@ export interface ChargeRoutesOptions {
   /** Runs before every call: the "down" and "slow" faults. */
   beforeCall: (reply: FastifyReply) => Promise<void>;
   /** True when the "decline" fault applies to a new charge. */
-  simulateDecline: (tx: Queryable) => Promise<boolean>;
+  simulateDecline: (tx: Queryable, userId: string) => Promise<boolean>;
 }
 
 export async function chargeRoutes(fastify: FastifyInstance, options: ChargeRoutesOptions): Promise<void> {

@@ -13,7 +13,7 @@ after(async () => {
 
 const setFault = (payload: object) =>
   h.app.inject({ method: 'PUT', url: '/api/faults', headers: h.shop, payload });
-const charge = (orderId = `order-${randomUUID()}`) =>
+const charge = (orderId = `order-${randomUUID()}`, userId = 'u') =>
   h.app.inject({
     method: 'POST',
     url: '/api/payments/charges',
@@ -23,7 +23,7 @@ const charge = (orderId = `order-${randomUUID()}`) =>
       amount: 1_000,
       currency: 'EUR',
       paymentMethod: 'credit-card',
-      customer: { userId: 'u' },
+      customer: { userId },
     },
   });
 const count = async (orderId: string) =>
@@ -41,6 +41,15 @@ describe('payment fault switch', { timeout: 30_000 }, () => {
     assert.equal(declined.statusCode, 402);
     assert.equal(declined.json().reason, 'simulated_decline');
     assert.equal((await charge()).statusCode, 201);
+  });
+
+  test("a decline aimed at a user declines only that user's charges", async () => {
+    await setFault({ mode: 'decline', remaining: 1, userIds: ['luigi'] });
+    assert.equal((await charge(undefined, 'mario')).statusCode, 201);
+    const declined = await charge(undefined, 'luigi');
+    assert.equal(declined.statusCode, 402);
+    assert.equal(declined.json().reason, 'simulated_decline');
+    assert.equal((await charge(undefined, 'luigi')).statusCode, 201, 'remaining: 1 was spent by luigi alone');
   });
 
   test('down answers 503 with Retry-After and books nothing', async () => {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { requireAdmin } from '../lib/admin-guard.ts';
+import { requireActiveAdmin, requireAdmin } from '../lib/admin-guard.ts';
 import { cancelOrder, type CancelDeps } from './cancel-order.ts';
 import { relay } from './forward.ts';
 import { getOrder, listOrders } from '../checkout/order-queries.ts';
@@ -43,11 +43,23 @@ const FaultBody = Type.Object(
     ]),
     delayMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60000 })),
     remaining: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000 })),
+    // The users a fault is aimed at (their `sub`), and whether catalog and stock reads take it too.
+    userIds: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 128, pattern: '^\\S+$' }), {
+        minItems: 1,
+        maxItems: 20,
+        uniqueItems: true,
+      }),
+    ),
+    includeReads: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 
-/** Everything under /api/admin needs the realm role `admin`. */
+/**
+ * Everything under /api/admin needs the realm role `admin`; the writes (cancel and refund, stock,
+ * fault switches) also a token the idp still reports active (lib/admin-guard.ts).
+ */
 export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
   app.get(
     '/api/admin/orders',
@@ -82,7 +94,7 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
   app.post(
     '/api/admin/orders/:id/cancel',
     {
-      config: { auth: admin },
+      config: { auth: requireActiveAdmin },
       schema: {
         tags: ['admin'],
         security,
@@ -141,7 +153,7 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
   app.put(
     '/api/admin/stock/:productId',
     {
-      config: { auth: admin },
+      config: { auth: requireActiveAdmin },
       schema: {
         tags: ['admin'],
         security,
@@ -226,7 +238,7 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
   app.put(
     '/api/admin/faults/:service',
     {
-      config: { auth: admin },
+      config: { auth: requireActiveAdmin },
       schema: {
         tags: ['admin'],
         security,
