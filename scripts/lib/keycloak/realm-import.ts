@@ -3,7 +3,7 @@
  * same files the idp reads, merged the same way (dev-users.json only outside production), with the
  * generated client secrets and the system's public URL substituted for the `${…}` placeholders.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadRealmFiles, type RealmRep } from '@mockmart/idp';
 import { REPO_ROOT, type Secrets } from '../parts.ts';
 import type { KeycloakAdmin } from './admin.ts';
@@ -24,16 +24,21 @@ export interface RealmImportOptions {
    * tokens when Keycloak runs without a fixed --hostname, as the tests' shared Keycloak does.
    */
   frontendUrl?: string;
-  /** More users (tests' generated shoppers). */
-  extraUsers?: RealmRep['users'];
+  /** Partial realm files merged after the shipped ones (tests' extra clients and users). */
+  extraFiles?: string[];
+  /** More values for the files' `${…}` placeholders. */
+  extraEnv?: Record<string, string>;
 }
 
 /** The realm representation as it is posted: files merged, placeholders substituted. */
 export async function realmRepresentation(options: RealmImportOptions): Promise<RealmRep> {
-  const files = options.devUsers ? [REALM_FILE, DEV_USERS_FILE] : [REALM_FILE];
+  const files = [
+    ...(options.devUsers ? [REALM_FILE, DEV_USERS_FILE] : [REALM_FILE]),
+    ...(options.extraFiles ?? []).map((file) => resolve(REPO_ROOT, file)),
+  ];
   const [realm] = await loadRealmFiles(
     files,
-    { ...options.secrets, GATEWAY_PUBLIC_URL: options.gatewayPublicUrl },
+    { ...options.secrets, GATEWAY_PUBLIC_URL: options.gatewayPublicUrl, ...options.extraEnv },
     { production: !options.devUsers },
   );
   const rep = realm!;
@@ -42,7 +47,6 @@ export async function realmRepresentation(options: RealmImportOptions): Promise<
     // User ids are unique across a Keycloak's realms: a second copy of the realm gets fresh ones.
     for (const user of rep.users ?? []) delete user.id;
   }
-  if (options.extraUsers) rep.users = [...(rep.users ?? []), ...options.extraUsers];
   if (options.frontendUrl)
     (rep as { attributes?: Record<string, string> }).attributes = {
       ...(rep as { attributes?: Record<string, string> }).attributes,
