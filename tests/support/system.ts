@@ -17,7 +17,6 @@ import { startSystem, type RunningSystem } from '../../scripts/lib/processes.ts'
 import { freePorts } from '../../scripts/lib/ports.ts';
 import { keycloakAdmin, type KeycloakAdmin } from '../../scripts/lib/keycloak/admin.ts';
 import { deleteRealm, importRealm } from '../../scripts/lib/keycloak/realm-import.ts';
-import type { RealmRep } from '@mockmart/idp';
 import { sharedKeycloak, type IdentitySide } from './identity-providers.ts';
 
 export { freePorts };
@@ -48,8 +47,13 @@ export interface TestSystemOptions {
   pglite?: boolean;
   /** The embedded idp (default) or the run's shared Keycloak. */
   identity?: IdentitySide;
-  /** More users for the realm (the idp gets them as a realm file through IDP_REALM_FILES). */
-  extraUsers?: RealmRep['users'];
+  /**
+   * Partial realm files (extra clients, users) loaded after the shipped ones on either side: the
+   * idp reads them through IDP_REALM_FILES, Keycloak gets them merged into the realm it imports.
+   */
+  extraRealmFiles?: string[];
+  /** Values for those files' `${…}` placeholders. */
+  realmEnv?: Record<string, string>;
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
@@ -85,7 +89,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
         logLevel: 'info',
         // Several systems run at once in `npm test`, and they share one PostgreSQL (100 connections).
         poolSize: 3,
-        extraEnv: options.extraEnv,
+        extraEnv: withIdpRealmFiles(options),
         ...(keycloak ? { keycloak: { url: keycloak.admin.url, realm } } : {}),
       },
       {
@@ -163,7 +167,8 @@ async function keycloakRealm(gatewayUrl: string, secrets: Secrets, options: Test
     gatewayPublicUrl: gatewayUrl,
     devUsers: true,
     frontendUrl: `${gatewayUrl}/auth`,
-    extraUsers: options.extraUsers,
+    extraFiles: options.extraRealmFiles,
+    extraEnv: options.realmEnv,
   });
   return { admin, realm, remove: () => deleteRealm(admin, realm).catch(() => {}) };
 }
@@ -173,4 +178,18 @@ async function throwawayDatabases(services: string[]) {
     services.map(async (service) => ({ service, db: await createThrowawayDatabase() })),
   );
   return created.flatMap(({ service, db }) => (db ? [{ service, url: db.url, drop: db.drop }] : []));
+}
+
+/** The idp's environment with the extra realm files (and their placeholders' values) added. */
+function withIdpRealmFiles(options: TestSystemOptions): SystemPlan['extraEnv'] {
+  if (!options.extraRealmFiles?.length) return options.extraEnv;
+  const files = [
+    'deploy/keycloak/techstore-realm.json',
+    'deploy/keycloak/dev-users.json',
+    ...options.extraRealmFiles,
+  ];
+  return {
+    ...options.extraEnv,
+    idp: { ...options.realmEnv, IDP_REALM_FILES: files.join(','), ...options.extraEnv?.idp },
+  };
 }
