@@ -19,10 +19,17 @@ export interface IdentityProvider {
   skip: string | false;
 }
 
+/** MOCKMART_IDENTITY=idp or =keycloak runs one side only (while working on it). */
 export function identityProviders(): IdentityProvider[] {
+  const only = process.env.MOCKMART_IDENTITY;
+  const chosen = (side: IdentitySide) => (only && only !== side ? `MOCKMART_IDENTITY=${only}` : false);
   return [
-    { side: 'idp', label: 'the embedded idp', skip: false },
-    { side: 'keycloak', label: `Keycloak ${KEYCLOAK_VERSION}`, skip: keycloakSkipReason() },
+    { side: 'idp', label: 'the embedded idp', skip: chosen('idp') },
+    {
+      side: 'keycloak',
+      label: `Keycloak ${KEYCLOAK_VERSION}`,
+      skip: chosen('keycloak') || keycloakSkipReason(),
+    },
   ];
 }
 
