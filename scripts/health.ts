@@ -1,16 +1,28 @@
 /**
  * `npm run health`: each part's readiness, like the original's `make health`. Honours
- * MOCKMART_PORT_OFFSET as `npm start` does, so it checks the copy started with the same offset.
+ * MOCKMART_PORT_OFFSET and MOCKMART_DATA_DIR as `npm start` does, so it checks the copy started
+ * with the same settings — with Keycloak in the idp's place when it runs `--keycloak`.
  */
-import { DATABASE_SERVICES, generateSecrets, localPorts, planParts } from './lib/parts.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT, planLocalParts } from './lib/parts.ts';
+import { keycloakStateFile } from './lib/keycloak/for-start.ts';
+import { KEYCLOAK_RELATIVE_PATH } from './lib/keycloak/options.ts';
 
-const { ports } = localPorts(process.env);
-// Only the URLs are used: the throwaway secrets never leave this process.
-const databaseUrls = Object.fromEntries(DATABASE_SERVICES.map((service) => [service, ''])) as Record<
-  (typeof DATABASE_SERVICES)[number],
-  string
->;
-const parts = planParts({ ports, secrets: generateSecrets(), dataRoot: '.data', databaseUrls });
+const dataRoot = process.env.MOCKMART_DATA_DIR ?? join(REPO_ROOT, '.data');
+const parts = planLocalParts(process.env, dataRoot).map((part) => ({
+  name: part.name,
+  readyUrl: part.readyUrl,
+}));
+const keycloak = keycloakStateFile(dataRoot);
+if (existsSync(keycloak)) {
+  // npm start -- --keycloak is running: its management port is chosen at start and noted here.
+  const { managementPort } = JSON.parse(readFileSync(keycloak, 'utf8')) as { managementPort: number };
+  parts[0] = {
+    name: 'keycloak',
+    readyUrl: `http://127.0.0.1:${managementPort}${KEYCLOAK_RELATIVE_PATH}/health/ready`,
+  };
+}
 let failing = 0;
 for (const part of parts) {
   let status: string;

@@ -6,7 +6,7 @@
  * requests and logins, sign-ins, checkout outcomes, the outbox and the mails.
  */
 import { parseArgs } from 'node:util';
-import { generateSecrets, localPorts, planParts } from './lib/parts.ts';
+import { planLocalParts } from './lib/parts.ts';
 import { parsePrometheusText, quantile, sumBy, type Sample } from './lib/prometheus-text.ts';
 
 const { values } = parseArgs({
@@ -27,12 +27,7 @@ function targets(): Array<[string, string]> {
       }
       return [target.slice(0, at), target.slice(at + 1)];
     });
-  const { ports, metricsPorts } = localPorts(process.env);
-  // Only the URLs are used: the throwaway secrets never leave this process.
-  return planParts({ ports, metricsPorts, secrets: generateSecrets(), dataRoot: '.data' }).map((part) => [
-    part.name,
-    part.metricsUrl!,
-  ]);
+  return planLocalParts(process.env, '.data').map((part) => [part.name, part.metricsUrl!]);
 }
 
 const scraped = await Promise.all(

@@ -9,6 +9,10 @@
  * A part that crashes (PostgreSQL included) is reported loudly and the whole system is stopped
  * (exit code 1): a half-running shop hides the failure, and restarting the command is one keystroke.
  *
+ * `npm start -- --keycloak` runs real Keycloak (fetched through Maven, built once into the user's
+ * cache folder) instead of the embedded idp, in its own database on the same PostgreSQL server; it
+ * needs a JDK and Maven.
+ *
  * For running a second copy (and for tests of this script): MOCKMART_PORT_OFFSET shifts every
  * port, MOCKMART_DATA_DIR and MOCKMART_SECRETS_FILE move the data folder and the secrets file.
  */
@@ -21,6 +25,8 @@ import { loadOrCreateLocalSecrets } from './lib/local-secrets.ts';
 import { DEV_USERS } from './lib/dev-users.ts';
 import { ensureServiceDatabases } from './lib/service-databases.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-postgres.ts';
+import { planKeycloakForStart } from './lib/keycloak/for-start.ts';
+import { redacted } from './lib/keycloak/database.ts';
 
 const started = Date.now();
 const { ports, metricsPorts, postgresPort } = localPorts(process.env);
@@ -39,13 +45,16 @@ if (!existsSync(join(REPO_ROOT, 'apps/shop-ui/dist/index.html'))) {
 }
 
 const colours = [36, 35, 33, 32, 34, 31, 37];
-const names = ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway', 'postgres'];
+const names = ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway', 'postgres', 'keycloak'];
 const tag = (part: string) =>
   `\x1b[${colours[names.indexOf(part) % colours.length]}m${part.padEnd(12)}\x1b[0m`;
 const verbose = process.argv.includes('--verbose');
+const withKeycloak = process.argv.includes('--keycloak');
+const gateway = `http://localhost:${ports.gateway}`;
 
 let system: RunningSystem | undefined;
 let postgres: EmbeddedPostgres | undefined;
+let keycloak: Awaited<ReturnType<typeof planKeycloakForStart>> | undefined;
 let stopping = false;
 
 async function stopAll(code: number) {
@@ -53,6 +62,7 @@ async function stopAll(code: number) {
   stopping = true;
   console.log('\nStopping MockMart…');
   await system?.stop();
+  keycloak?.cleanUp();
   await postgres?.stop(); // last: the services use it while they drain
   process.exit(code);
 }
@@ -69,9 +79,19 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 try {
-  const databaseUrls = await serviceDatabases();
+  const { server: databaseServer, databaseUrls } = await serviceDatabases();
+  if (withKeycloak)
+    keycloak = await planKeycloakForStart({
+      httpPort: ports.idp,
+      gatewayPublicUrl: gateway,
+      secrets,
+      dataRoot,
+      databaseServer,
+      production: process.env.NODE_ENV === 'production',
+      log: (line) => console.log(line),
+    });
   system = await startSystem(
-    { ports, metricsPorts, secrets, dataRoot, databaseUrls },
+    { ports, metricsPorts, secrets, dataRoot, databaseUrls, keycloak },
     {
       onLine: (part, line) => {
         if (verbose || /"level":(40|50|60)|error|warn/i.test(line)) console.log(`${tag(part)} ${line}`);
@@ -84,20 +104,23 @@ try {
   await stopAll(1);
 }
 
-const gateway = `http://localhost:${ports.gateway}`;
+const identity = keycloak
+  ? `  Identity        Keycloak's login page through ${gateway}/auth; admin console ${keycloak.url}/auth/admin/
+                  (user admin, password KEYCLOAK_BOOTSTRAP_ADMIN_PASSWORD in ${shown(secretsFile)})`
+  : `  Identity (idp)  ${gateway}/auth/realms/techstore/.well-known/openid-configuration`;
 console.log(`
 MockMart is running (${((Date.now() - started) / 1000).toFixed(1)} s)
 
   Shop            ${gateway}
   API docs        ${gateway}/api/docs
-  Identity (idp)  ${gateway}/auth/realms/techstore/.well-known/openid-configuration
+${identity}
   Health          npm run health        Traces   npm run traces        Metrics  npm run metrics
   Demos           npm run scenario      Traffic  npm run traffic -- --users 5 --seconds 30
 
   Demo users (development only)
 ${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd(11)} ${user.description}`).join('\n')}
 
-  Data            ${postgres ? `PostgreSQL ${postgresPort} (embedded, pid ${postgres.pid}) under ${shown(join(dataRoot, 'postgres'))}` : 'PostgreSQL (DATABASE_URL)'}, one database per service; idp keys in ${shown(join(dataRoot, 'idp'))}; traces in ${shown(join(dataRoot, 'traces'))}
+  Data            ${postgres ? `PostgreSQL ${postgresPort} (embedded, pid ${postgres.pid}) under ${shown(join(dataRoot, 'postgres'))}` : `PostgreSQL ${redacted(process.env.DATABASE_URL ?? '')} (DATABASE_URL)`}, one database per service${keycloak ? ' and Keycloak\'s (keycloak)' : ''}; idp keys in ${shown(join(dataRoot, 'idp'))}; traces in ${shown(join(dataRoot, 'traces'))}
   Secrets         ${shown(secretsFile)} (generated, untracked; the idp operator temp-admin's password is there, for npm run idp:rotate-keys)
 
   Processes       ${[
@@ -115,7 +138,10 @@ function shown(path: string): string {
 }
 
 /** One PostgreSQL server, one database per service: DATABASE_URL names the server, else the embedded one. */
-async function serviceDatabases(): Promise<Record<DatabaseService, string>> {
+async function serviceDatabases(): Promise<{
+  server: string;
+  databaseUrls: Record<DatabaseService, string>;
+}> {
   let server = process.env.DATABASE_URL;
   if (!server) {
     const first = !existsSync(join(dataRoot, 'postgres', 'PG_VERSION'));
@@ -135,5 +161,9 @@ async function serviceDatabases(): Promise<Record<DatabaseService, string>> {
     void postgres.exited.then(({ code, signal }) => crashed('postgres', code, signal));
     server = postgres.url();
   }
-  return (await ensureServiceDatabases(server, [...DATABASE_SERVICES])) as Record<DatabaseService, string>;
+  const databaseUrls = (await ensureServiceDatabases(server, [...DATABASE_SERVICES])) as Record<
+    DatabaseService,
+    string
+  >;
+  return { server, databaseUrls };
 }

@@ -6,6 +6,11 @@
  * Tests make throwaway databases on the local PostgreSQL (127.0.0.1:5432, as in CI). When it does
  * not answer, one embedded PostgreSQL server runs for the whole run, named to every test process
  * in MOCKMART_TEST_POSTGRES_URL.
+ *
+ * When a cross-service or browser suite is among the files, one real Keycloak is started first
+ * and shared by them all (each suite imports its own realm): those suites run against the
+ * embedded idp and against Keycloak. Without a JDK or Maven the Keycloak side is skipped
+ * with the reason (a failure when CI=true); MOCKMART_KEYCLOAK=skip skips it on purpose.
  */
 import { globSync, mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -16,6 +21,7 @@ import pg from 'pg';
 import { LOCAL_POSTGRES } from '@mockmart/service-kit/testing';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { freePorts } from './lib/free-ports.ts';
+import { startSharedKeycloak, type SharedKeycloak } from './lib/keycloak/shared-for-tests.ts';
 
 const roots = ['packages', 'services', 'apps', 'tests'];
 const only = process.argv.slice(2);
@@ -41,6 +47,29 @@ if (!process.env.MOCKMART_TEST_POSTGRES_URL && !(await answers(LOCAL_POSTGRES)))
   console.log('No PostgreSQL at 127.0.0.1:5432: the tests use an embedded server.');
 }
 
+const needsKeycloak = files.some((file) => /(^|\/)tests\/(system|e2e|keycloak)/.test(file));
+let keycloak: SharedKeycloak | undefined;
+if (needsKeycloak && process.env.MOCKMART_KEYCLOAK === 'skip' && process.env.CI !== 'true') {
+  keycloak = { env: { MOCKMART_KEYCLOAK_SKIPPED: 'MOCKMART_KEYCLOAK=skip' }, stop: async () => {} };
+} else if (needsKeycloak) {
+  try {
+    keycloak = await startSharedKeycloak(env.MOCKMART_TEST_POSTGRES_URL ?? LOCAL_POSTGRES, (line) =>
+      console.log(line),
+    );
+  } catch (error) {
+    console.error(
+      `Keycloak could not start, so the suites cannot run against it:\n${(error as Error).message}`,
+    );
+    await embedded?.server.stop();
+    process.exit(1);
+  }
+}
+if (keycloak?.env.MOCKMART_KEYCLOAK_SKIPPED)
+  console.log(
+    `SKIPPING the Keycloak side of the system and browser suites: ${keycloak.env.MOCKMART_KEYCLOAK_SKIPPED}. ` +
+      'Install a JDK (17, 21 or 25) and Maven to run them.',
+  );
+
 const child = spawn(
   process.execPath,
   [
@@ -50,12 +79,13 @@ const child = spawn(
     '--test-timeout=300000',
     ...files,
   ],
-  { stdio: 'inherit', env },
+  { stdio: 'inherit', env: { ...env, ...keycloak?.env } },
 );
-// Ctrl-C reaches the test processes too; a plain kill of this one is passed on. Either way the
-// embedded server is stopped once they are gone.
+// Ctrl-C reaches the test processes too; a plain kill of this one is passed on. Either way
+// Keycloak (its own process group) and the embedded server are stopped once they are gone.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 child.on('exit', async (code, signal) => {
+  await keycloak?.stop();
   if (embedded) {
     await embedded.server.stop();
     rmSync(embedded.folder, { recursive: true, force: true });
