@@ -156,7 +156,7 @@ export function allOf(...guards: Guard[]): Guard {
 
 /**
  * Same guard, but the token must also be confirmed active by the IdP (RFC 7662), for routes where a
- * revoked token must stop working before it expires (payments, refunds).
+ * revoked token must stop working before it expires (shop-api's admin writes: refunds, stock, prices).
  */
 export function withIntrospection(inner: Guard): Guard {
   return Object.freeze({ ...inner, description: `${inner.description}+introspection`, introspect: true });
