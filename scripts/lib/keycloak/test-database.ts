@@ -25,7 +25,7 @@ export async function keycloakTestDatabase(
   install: KeycloakInstall,
   log: (line: string) => void,
 ): Promise<KeycloakTestDatabase | undefined> {
-  const server = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 1500 });
+  const server = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
   try {
     await server.connect();
   } catch {
@@ -47,7 +47,7 @@ export async function keycloakTestDatabase(
       url: databaseUrl(serverUrl, name),
       admin,
       async drop() {
-        const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 1500 });
+        const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
         await client.connect();
         try {
           await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -64,7 +64,7 @@ export async function keycloakTestDatabase(
 async function readTemplateAdmin(serverUrl: string, template: string) {
   const client = new pg.Client({
     connectionString: databaseUrl(serverUrl, template),
-    connectionTimeoutMillis: 1500,
+    connectionTimeoutMillis: 10_000,
   });
   try {
     await client.connect();
