@@ -68,8 +68,10 @@ async function readTemplateAdmin(serverUrl: string, template: string) {
   });
   try {
     await client.connect();
-  } catch {
-    return undefined; // no template yet
+  } catch (error) {
+    // Only a missing database means "no template yet"; anything else (a slow server) is an error.
+    if ((error as { code?: string }).code === '3D000') return undefined;
+    throw error;
   }
   try {
     const { rows } = await client.query<KeycloakAdminCredentials>(
