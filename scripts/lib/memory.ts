@@ -8,7 +8,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 export function memoryOf(pid: number): { rss: number; pss: number } {
   try {
     const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) / 1024;
+    const field = (name: string) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? 0) / 1024;
     return { rss: field('Rss'), pss: field('Pss') };
   } catch {
     return { rss: 0, pss: 0 };
