@@ -7,6 +7,7 @@ import { perMinute } from '../security/rate-limits.ts';
 import type { SessionContext } from '../session/session-context.ts';
 import type { TokenRefresher } from '../session/token-refresh.ts';
 import { isAuthenticated, type Session } from '../session/types.ts';
+import { createCatalogCache } from './catalog-cache.ts';
 import {
   canonicalProxyPath,
   cleanApiResponseHeaders,
@@ -93,8 +94,10 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     decisions.set(request, { bearer, session });
   });
 
+  const catalogCache = createCatalogCache();
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const decision = decisions.get(request) ?? { bearer: false, session: undefined };
+    if (decision.catalog && catalogCache.serve(request, reply)) return reply;
     const extra: Record<string, string> = forwardedHeaders(request, options.publicUrl);
     if (!decision.bearer && !decision.catalog) {
       let session = decision.session;
@@ -131,6 +134,17 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
       },
       rewriteHeaders: (headers) => cleanApiResponseHeaders(headers),
       onError: upstreamErrorHandler('shop-api'),
+      ...(decision.catalog && request.method === 'GET'
+        ? {
+            onResponse: async (_request, catalogReply, response) => {
+              const chunks: Buffer[] = [];
+              for await (const chunk of response.stream) chunks.push(chunk as Buffer);
+              const body = Buffer.concat(chunks);
+              catalogCache.store(request.url, response.statusCode, catalogReply.getHeaders(), body);
+              catalogReply.send(body);
+            },
+          }
+        : {}),
     });
   };
 
