@@ -2,7 +2,9 @@ import { authPlugin } from '@mockmart/auth/fastify';
 import { createApp, type Logger } from '@mockmart/service-kit';
 import { adminRoutes } from './admin/routes.ts';
 import { cartRoutes } from './cart/routes.ts';
+import { createProductCache } from './catalog/product-cache.ts';
 import { catalogRoutes } from './catalog/routes.ts';
+import { createStockCache, invalidatingStockCache } from './catalog/stock-cache.ts';
 import { checkoutRoutes } from './checkout/routes.ts';
 import { registerOpenApi } from './docs/openapi.ts';
 import { ordersRoutes } from './orders/routes.ts';
@@ -41,16 +43,31 @@ export async function buildApp(deps: AppDependencies) {
   await registerOpenApi(app as unknown as FastifyInstance);
   await app.register(authPlugin, { verifier: deps.verifier });
 
+  const onStockError = (error: unknown) =>
+    log.warn({ err: error }, 'inventory unavailable: showing availability unknown');
+  const stock = createStockCache({
+    inventory: deps.inventory,
+    maxAgeMs: config.CATALOG_STOCK_MAX_AGE_MS,
+    timeoutMs: config.CATALOG_STOCK_TIMEOUT_MS,
+    onError: onStockError,
+  });
+  // Checkout, recovery through this app, and admin stock edits all go through this client.
+  const inventory = invalidatingStockCache(deps.inventory, stock);
+  const products = await createProductCache(db);
+  app.addHook('onClose', () => products.close());
   const catalog = {
     db,
-    inventory: deps.inventory,
+    inventory,
     stockTimeoutMs: config.CATALOG_STOCK_TIMEOUT_MS,
-    onStockError: (error: unknown) =>
-      log.warn({ err: error }, 'inventory unavailable: showing availability unknown'),
+    onStockError,
+    products,
+    stock,
   };
-  const compensation = { inventory: deps.inventory, payment: deps.payment, log };
+  const compensation = { inventory, payment: deps.payment, log };
 
-  await app.register(catalogRoutes, { deps: catalog });
+  await app.register(catalogRoutes, {
+    deps: { ...catalog, stockMaxAgeMs: config.CATALOG_STOCK_MAX_AGE_MS },
+  });
   await app.register(cartRoutes, { deps: { ...catalog, verifier: deps.verifier } });
   await app.register(checkoutRoutes, {
     deps: {

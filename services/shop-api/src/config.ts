@@ -55,6 +55,13 @@ export const configSchema = Type.Object({
     maximum: 10000,
     description: 'how long the catalog waits for inventory before showing availability "unknown"',
   }),
+  CATALOG_STOCK_MAX_AGE_MS: Type.Integer({
+    default: 1000,
+    minimum: 0,
+    maximum: 60000,
+    description:
+      'the catalog shows availability at most this old (one inventory call serves every reader meanwhile); a change made through this replica shows at once',
+  }),
   CHECKOUT_DEADLINE_MS: Type.Integer({
     default: 10000,
     minimum: 500,

@@ -28,4 +28,5 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 export { migrate };
+export type { ListenHandlers, Listener } from './listen.ts';
 export type { Database, Queryable, QueryResult, TransactionOptions, Isolation } from './types.ts';

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { listen } from './listen.ts';
 import type { Database, QueryResult, Queryable, TransactionOptions } from './types.ts';
 
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -56,6 +57,7 @@ export function openPostgres(
         }
       }
     },
+    listen: (channel, handlers) => listen(url, channel, handlers),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -1,3 +1,5 @@
+import type { ListenHandlers, Listener } from './listen.ts';
+
 export interface QueryResult<Row> {
   rows: Row[];
   rowCount: number;
@@ -19,6 +21,8 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs a multi-statement SQL script (migrations). */
   exec(sql: string): Promise<void>;
+  /** Follows NOTIFY on a channel over a dedicated connection (e.g. to invalidate a cache). */
+  listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -316,6 +316,33 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
     assert.equal(still.json().authenticated, true);
   });
 
+  test('catalog reads touch no session: no token attached, no refresh even when one is due, the cookie left alone', async () => {
+    const { cookie } = await signIn();
+    clock += 301_000; // the access token is expired and the idp unreachable: any session work would 503
+    try {
+      for (const url of ['/api/products?category=audio', '/api/products/7', '/api/categories']) {
+        const response = await gateway.app.inject({ method: 'GET', url, headers: { cookie } });
+        assert.equal(response.statusCode, 200, url);
+        const seen = echoed(response.body);
+        assert.equal(seen.url, url);
+        assert.equal(seen.headers.authorization, undefined, `${url}: no token for a public read`);
+        assert.equal(seen.headers.cookie, undefined);
+        assert.equal(response.headers['set-cookie'], undefined, `${url}: the session is not touched`);
+      }
+      // Not a catalog read: the session is used as before.
+      const orders = await gateway.app.inject({ method: 'GET', url: '/api/orders', headers: { cookie } });
+      assert.equal(orders.statusCode, 503);
+      const notCatalog = await gateway.app.inject({
+        method: 'GET',
+        url: '/api/products-export',
+        headers: { cookie },
+      });
+      assert.equal(notCatalog.statusCode, 503, 'only the exact catalog paths skip the session');
+    } finally {
+      clock -= 301_000;
+    }
+  });
+
   test('a down upstream is 502 GW_UPSTREAM_UNAVAILABLE without internals', async () => {
     const { app } = await buildTestGateway(database.db, { SHOP_API_URL: 'http://127.0.0.1:9' });
     try {

@@ -7,6 +7,7 @@ import { perMinute } from '../security/rate-limits.ts';
 import type { SessionContext } from '../session/session-context.ts';
 import type { TokenRefresher } from '../session/token-refresh.ts';
 import { isAuthenticated, type Session } from '../session/types.ts';
+import { createCatalogCache } from './catalog-cache.ts';
 import {
   canonicalProxyPath,
   cleanApiResponseHeaders,
@@ -34,7 +35,12 @@ const BEARER = /^Bearer +[A-Za-z0-9\-._~+/]+=* *$/i;
 interface Decision {
   bearer: boolean;
   session: Session | undefined;
+  /** A catalog read: public in shop-api and the same for everyone, so no session is touched. */
+  catalog?: boolean;
 }
+
+// shop-api's public catalog reads (GET/HEAD /api/products, /api/products/:id, /api/categories).
+const CATALOG_READ = /^\/api\/(?:products(?:\/[^/?]*)?|categories)(?:\?|$)/;
 const decisions = new WeakMap<FastifyRequest, Decision>();
 /** Anonymous sessions whose cart this request writes to: kept long when shop-api accepts it. */
 const cartWrites = new WeakMap<FastifyRequest, Session>();
@@ -47,6 +53,8 @@ const cartWrites = new WeakMap<FastifyRequest, Session>();
  *   expiry); the browser never holds it. State-changing calls must be same-origin and, when signed
  *   in, carry the session's X-CSRF-Token.
  * - Anonymous cart calls get a random cart id kept in the session, sent as X-Cart-Id.
+ * - Catalog reads are public and the same for everyone: no session is read (no cookie decryption,
+ *   no database round trip) and no token attached, so they cost the gateway almost nothing.
  * - Cookies and the CSRF header never reach shop-api; upstream Set-Cookie never reaches the browser.
  */
 export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): Promise<void> {
@@ -70,6 +78,14 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     const authorization = request.headers.authorization;
     const bearer = typeof authorization === 'string' && BEARER.test(authorization);
     if (!bearer) delete request.headers.authorization; // Basic, malformed…: never forwarded
+    if (
+      !bearer &&
+      (request.method === 'GET' || request.method === 'HEAD') &&
+      CATALOG_READ.test(request.url)
+    ) {
+      decisions.set(request, { bearer, session: undefined, catalog: true });
+      return;
+    }
     let session: Session | undefined;
     if (!bearer) {
       session = await sessions.current(request);
@@ -88,10 +104,12 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     return payload;
   });
 
+  const catalogCache = createCatalogCache();
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const decision = decisions.get(request) ?? { bearer: false, session: undefined };
+    if (decision.catalog && catalogCache.serve(request, reply)) return reply;
     const extra: Record<string, string> = forwardedHeaders(request, options.publicUrl);
-    if (!decision.bearer) {
+    if (!decision.bearer && !decision.catalog) {
       let session = decision.session;
       if (isAuthenticated(session)) {
         session = await refresher.ensureFresh(session);
@@ -128,6 +146,17 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
       },
       rewriteHeaders: (headers) => cleanApiResponseHeaders(headers),
       onError: upstreamErrorHandler('shop-api'),
+      ...(decision.catalog && request.method === 'GET'
+        ? {
+            onResponse: async (_request, catalogReply, response) => {
+              const chunks: Buffer[] = [];
+              for await (const chunk of response.stream) chunks.push(chunk as Buffer);
+              const body = Buffer.concat(chunks);
+              catalogCache.store(request.url, response.statusCode, catalogReply.getHeaders(), body);
+              catalogReply.send(body);
+            },
+          }
+        : {}),
     });
   };
 

@@ -1,10 +1,11 @@
-import { fetchAvailability } from './availability.ts';
-import { findProduct, findProducts, listCategorySlugs } from './products-repository.ts';
+import { filterProducts } from './product-filter.ts';
 import { toProduct } from './product-view.ts';
 import { ProductNotFound } from '../errors.ts';
 import { pagingFrom, toPage, type Page } from '../lib/pagination.ts';
 import type { InventoryClient } from '../downstream/inventory-client.ts';
 import type { Queryable } from '../lib/db.ts';
+import type { ProductCache } from './product-cache.ts';
+import type { StockCache } from './stock-cache.ts';
 import type { ListProductsQuery, Product } from './schemas.ts';
 
 export interface CatalogDeps {
@@ -12,36 +13,34 @@ export interface CatalogDeps {
   inventory: InventoryClient;
   stockTimeoutMs: number;
   onStockError: (error: unknown) => void;
+  /** The catalog in memory, and availability at most CATALOG_STOCK_MAX_AGE_MS old. */
+  products: ProductCache;
+  stock: StockCache;
 }
 
-/** Products filtered and sorted like the original, with live availability from inventory. */
+/** Products filtered and sorted like the original, with availability from inventory. */
 export async function listProducts(
   deps: CatalogDeps,
   query: ListProductsQuery,
 ): Promise<Product[] | Page<Product>> {
   const paging = pagingFrom(query);
-  const { rows, total } = await findProducts(deps.db, {
+  const [catalog, stock] = await Promise.all([deps.products.snapshot(), deps.stock.levels()]);
+  const { rows, total } = filterProducts(catalog.products, {
     ...query,
     limit: paging?.limit,
     offset: paging?.offset,
   });
-  const stock = await fetchAvailability(
-    deps.inventory,
-    rows.map((r) => r.id),
-    deps.stockTimeoutMs,
-    deps.onStockError,
-  );
   const products = rows.map((row) => toProduct(row, stock.get(row.id)));
   return paging ? toPage(products, total, paging) : products;
 }
 
 export async function getProduct(deps: CatalogDeps, id: number): Promise<Product> {
-  const row = await findProduct(deps.db, id);
+  const [catalog, stock] = await Promise.all([deps.products.snapshot(), deps.stock.levels()]);
+  const row = catalog.byId.get(id);
   if (!row) throw new ProductNotFound(`No product with id ${id}`);
-  const stock = await fetchAvailability(deps.inventory, [id], deps.stockTimeoutMs, deps.onStockError);
   return toProduct(row, stock.get(id));
 }
 
-export async function listCategories(deps: Pick<CatalogDeps, 'db'>): Promise<string[]> {
-  return listCategorySlugs(deps.db);
+export async function listCategories(deps: Pick<CatalogDeps, 'products'>): Promise<string[]> {
+  return (await deps.products.snapshot()).categories;
 }

@@ -54,7 +54,7 @@ function rethrowNameRace(error: unknown, name: string): never {
 export async function createProduct(deps: ManageDeps, body: CreateProductBody): Promise<Product> {
   const minor = priceMinor(body.price);
   try {
-    return await deps.db.transaction(async (tx) => {
+    const created = await deps.db.transaction(async (tx) => {
       await checkNameAndCategory(tx, body.name, body.category);
       const id = await insertProduct(tx, {
         name: body.name.trim(),
@@ -69,6 +69,8 @@ export async function createProduct(deps: ManageDeps, body: CreateProductBody): 
       const row = (await findProduct(tx, id)) as ProductRow;
       return toProduct(row, available);
     });
+    deps.products.invalidate(); // this replica reads its own write; the others hear NOTIFY
+    return created;
   } catch (error) {
     rethrowNameRace(error, body.name);
   }
@@ -94,6 +96,7 @@ export async function changeProduct(deps: ManageDeps, id: number, body: UpdatePr
         ? undefined
         : await deps.inventory.setStock(id, body.stock, body.expectedStock);
     });
+    deps.products.invalidate();
     if (stock) {
       const row = (await findProduct(deps.db, id)) as ProductRow;
       return { ...toProduct(row, undefined), ...describeStock(stock.available) };
@@ -108,5 +111,6 @@ export async function changeProduct(deps: ManageDeps, id: number, body: UpdatePr
 export async function removeProduct(deps: ManageDeps, id: number): Promise<Product> {
   const product = await getProduct(deps, id);
   if (!(await deleteProduct(deps.db, id))) throw new ProductNotFound(`No product with id ${id}`);
+  deps.products.invalidate();
   return product;
 }

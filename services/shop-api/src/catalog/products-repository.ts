@@ -24,49 +24,9 @@ export interface ProductFilter {
 const SELECT = `SELECT p.id, p.name, p.description, p.category, c.icon, p.price_minor, p.currency, p.image
                   FROM products p JOIN categories c ON c.slug = p.category`;
 
-const ORDER: Record<ProductSort | 'default', string> = {
-  'price-asc': 'p.price_minor ASC, p.id ASC',
-  'price-desc': 'p.price_minor DESC, p.id ASC',
-  name: 'lower(p.name) ASC, p.id ASC',
-  default: 'p.id ASC',
-};
-
-/** LIKE metacharacters in user input are matched literally. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-export async function findProducts(
-  db: Queryable,
-  filter: ProductFilter,
-): Promise<{ rows: ProductRow[]; total: number }> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (filter.category !== undefined) {
-    params.push(filter.category);
-    where.push(`p.category = $${params.length}`);
-  }
-  if (filter.search !== undefined && filter.search !== '') {
-    params.push(likePattern(filter.search));
-    where.push(`(p.name ILIKE $${params.length} OR p.description ILIKE $${params.length})`);
-  }
-  const whereSql = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-  const order = ORDER[filter.sort ?? 'default'];
-  let paging = '';
-  if (filter.limit !== undefined) {
-    params.push(filter.limit, filter.offset ?? 0);
-    paging = `LIMIT $${params.length - 1} OFFSET $${params.length}`;
-  }
-  const [{ rows }, count] = await Promise.all([
-    db.query<ProductRow>(`${SELECT} ${whereSql} ORDER BY ${order} ${paging}`, params),
-    filter.limit === undefined
-      ? undefined
-      : db.query<{ total: number }>(
-          `SELECT count(*)::int AS total FROM products p ${whereSql}`,
-          params.slice(0, params.length - 2),
-        ),
-  ]);
-  return { rows, total: count?.rows[0]?.total ?? rows.length };
+export async function listAllProducts(db: Queryable): Promise<ProductRow[]> {
+  const { rows } = await db.query<ProductRow>(`${SELECT} ORDER BY p.id`);
+  return rows;
 }
 
 export async function findProduct(db: Queryable, id: number): Promise<ProductRow | undefined> {

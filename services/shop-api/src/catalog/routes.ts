@@ -11,13 +11,16 @@ import {
   UpdateProductBody,
 } from './schemas.ts';
 import { pageSchema } from '../lib/pagination.ts';
+import { catalogHttpCaching } from './http-caching.ts';
+import type { FastifyInstance } from 'fastify';
 import type { RoutePlugin } from '../lib/fastify.ts';
 
 const tags = ['catalog'];
 const adminSecurity: Array<Record<string, string[]>> = [{ bearer: [] }];
 
 /** Catalog reads are public; product administration needs the realm role `admin` and a token still active. */
-export const catalogRoutes: RoutePlugin<ManageDeps> = async (app, { deps }) => {
+export const catalogRoutes: RoutePlugin<ManageDeps & { stockMaxAgeMs: number }> = async (app, { deps }) => {
+  catalogHttpCaching(app as unknown as FastifyInstance, { maxAgeMs: deps.stockMaxAgeMs });
   app.get(
     '/api/products',
     {

@@ -6,6 +6,7 @@ import {
   type TestIssuer,
   type UserTokenOptions,
 } from '@mockmart/auth/testing';
+import { openDatabase } from '@mockmart/service-kit/db';
 import { createTestDatabase, INJECTED_DATABASE_URL } from '@mockmart/service-kit/testing';
 import { captureLogs } from '@mockmart/service-kit/testing';
 import { buildApp, type ShopApp } from '../app.ts';
@@ -39,6 +40,11 @@ export interface Harness {
   /** A user token for shop-api; `can-checkout` unless realmRoles says otherwise. */
   userToken(username: string, options?: UserTokenOptions): Promise<string>;
   adminToken(): Promise<string>;
+  /**
+   * A second shop-api on the same database (its own pool and listener) and the same fakes, as a
+   * second replica behind a load balancer would be; closed with the harness.
+   */
+  replica(env?: Record<string, string>): Promise<ShopApp>;
   close(): Promise<void>;
 }
 
@@ -75,7 +81,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     startFakeNotification(verifierFor('notification-service')),
     createTestDatabase({ migrationsDir }),
   ]);
-  const config = loadServiceConfig({
+  const configEnv = {
     NODE_ENV: 'test',
     DATABASE_URL: INJECTED_DATABASE_URL,
     LOG_LEVEL: 'warn',
@@ -86,11 +92,14 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     NOTIFICATION_URL: notification.url,
     DOWNSTREAM_TIMEOUT_MS: '1000',
     CATALOG_STOCK_TIMEOUT_MS: '400',
+    // Tests change stock in the fake inventory directly and expect to see it: no staleness here.
+    CATALOG_STOCK_MAX_AGE_MS: '0',
     CHECKOUT_DEADLINE_MS: '4000',
     // Above CHECKOUT_DEADLINE_MS + DOWNSTREAM_TIMEOUT_MS, as the config requires; tests age orders.
     RECOVERY_STUCK_AFTER_MS: '6000',
     ...env,
-  });
+  };
+  const config = loadServiceConfig(configEnv);
   const tokens = createTokenProvider({
     tokenEndpoint: issuer.idp.tokenEndpoint,
     clientId: 'shop-api',
@@ -105,6 +114,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     fetchFor: (scope) => tokens.fetchFor({ scope }),
   });
   const logs = captureLogs('shop-api', 'warn');
+  const replicas: ShopApp[] = [];
   const db = database.db;
   const app = await buildApp({
     config,
@@ -152,8 +162,23 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         realmRoles: ['user', 'admin', 'can-checkout'],
         audience: 'shop-api',
       }),
+    async replica(extra = {}) {
+      const replicaDb = await openDatabase({ url: database.url });
+      const replica = await buildApp({
+        config: loadServiceConfig({ ...configEnv, ...extra }),
+        db: replicaDb,
+        verifier: verifierFor('shop-api'),
+        ...downstream,
+        logger: logs.logger,
+      });
+      replica.addHook('onClose', () => replicaDb.close());
+      replicas.push(replica);
+      await replica.ready();
+      return replica;
+    },
     async close() {
       await Promise.all([dispatcher.stop(), recovery.stop()]);
+      await Promise.all(replicas.map((replica) => replica.close()));
       await app.close();
       await Promise.all([inventory.close(), payment.close(), notification.close(), issuer.close()]);
       await database.drop();

@@ -1,0 +1,196 @@
+/**
+ * `node bench/read-path.bench.ts`: MockMart through its gateway against a shop API in the original's
+ * design (bench/reference-server.ts), in one run, sides interleaved, over loopback with autocannon:
+ *
+ *   catalog   GET /api/products, anonymous         target: ≥ 3× the reference's rps, p99 ≤ ⅓ of its
+ *   profile   GET /api/user/profile, Bearer        target: ≥ 2× its rps
+ *   orders    GET /api/orders (24 orders), Bearer  target: ≥ 2× its rps
+ *
+ * MockMart runs as real processes (idp, gateway, shop-api, inventory, payment, notification) on
+ * throwaway databases of the tests' PostgreSQL. Bearer requests pass the gateway untouched (the
+ * route scripts and API clients take). Also printed: CPU per request of each process, and RSS
+ * (and PSS, which shares out pages the processes have in common) per process at rest and after
+ * the load.
+ *
+ *   node bench/read-path.bench.ts [--seconds 5] [--rounds 2] [--connections 50]
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { startTestSystem } from '../tests/support/system.ts';
+import { memoryOf } from '../scripts/lib/memory.ts';
+import { cpuMsOf } from '../scripts/lib/cpu.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const seconds = Math.min(Math.max(Number(values.seconds), 2), 20);
+const rounds = Math.min(Math.max(Number(values.rounds), 1), 5);
+const connections = Math.min(Math.max(Number(values.connections), 1), 200);
+
+const system = await startTestSystem({
+  only: ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway'],
+});
+const gatewayPort = new URL(system.gatewayUrl).port;
+const mockmart = `http://127.0.0.1:${gatewayPort}`;
+const issuer = `${system.gatewayUrl}/auth/realms/techstore`;
+const reference = spawn(
+  process.execPath,
+  [
+    fileURLToPath(new URL('./reference-server.ts', import.meta.url)),
+    `${system.urls.idp}/auth/realms/techstore/protocol/openid-connect/certs`,
+    issuer,
+  ],
+  { stdio: ['ignore', 'ignore', 'pipe'] },
+);
+const referenceUrl = await new Promise<string>((resolve, reject) => {
+  reference.stderr!.pipe(process.stderr);
+  reference.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    const port = /PORT (\d+)/.exec(chunk)?.[1];
+    if (port) resolve(`http://127.0.0.1:${port}`);
+  });
+  reference.once('exit', () => reject(new Error('the reference server exited')));
+}).catch(async (error: unknown) => {
+  await system.stop();
+  throw error;
+});
+
+try {
+  const token = await system.userToken('mario', 'mario123');
+  const auth = { authorization: `Bearer ${token}` };
+  await placeOrders(24, auth);
+
+  const pids = new Map<string, number>([['reference', reference.pid!]]);
+  for (const [name, part] of system.system.parts) pids.set(name, part.child.pid!);
+  const atRest = new Map([...pids].map(([name, pid]) => [name, memoryOf(pid)]));
+
+  const scenarios = [
+    { name: 'catalog', path: '/api/products', headers: {} },
+    { name: 'profile', path: '/api/user/profile', headers: auth },
+    { name: 'orders', path: '/api/orders', headers: auth },
+  ];
+  console.log(
+    `\nread path: MockMart via the gateway vs the original's design; ${connections} connections, ` +
+      `${rounds} × ${seconds} s per side, interleaved (Node ${process.version})\n`,
+  );
+  console.log(
+    `${'scenario'.padEnd(9)}${'side'.padEnd(11)}${'rps'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}` +
+      `   CPU ms per request by process`,
+  );
+  for (const scenario of scenarios) {
+    const results: Record<'reference' | 'mockmart', Result[]> = { reference: [], mockmart: [] };
+    for (const side of ['reference', 'mockmart'] as const) await load(side, scenario, 1); // warm-up
+    for (let round = 0; round < rounds; round++)
+      for (const side of ['reference', 'mockmart'] as const)
+        results[side].push(await load(side, scenario, seconds));
+    const ref = best(results.reference);
+    const ours = best(results.mockmart);
+    for (const [side, result] of [
+      ['reference', ref],
+      ['mockmart', ours],
+    ] as const)
+      console.log(
+        `${scenario.name.padEnd(9)}${side.padEnd(11)}${result.rps.toFixed(0).padStart(8)}${String(result.p50).padStart(8)}` +
+          `${String(result.p99).padStart(8)}   ${result.cpu}`,
+      );
+    console.log(
+      `${''.padEnd(9)}${'ratio'.padEnd(11)}${`${(ours.rps / ref.rps).toFixed(2)}×`.padStart(8)}${''.padStart(8)}` +
+        `${`${(ours.p99 / Math.max(ref.p99, 1)).toFixed(2)}×`.padStart(8)}\n`,
+    );
+  }
+
+  const afterLoad = new Map([...pids].map(([name, pid]) => [name, memoryOf(pid)]));
+  console.log('memory (MiB)      RSS at rest  after load   PSS at rest  after load');
+  const total = { rss: [0, 0], pss: [0, 0] };
+  for (const name of pids.keys()) {
+    const rest = atRest.get(name)!;
+    const loaded = afterLoad.get(name)!;
+    if (name !== 'reference') {
+      total.rss[0]! += rest.rss;
+      total.rss[1]! += loaded.rss;
+      total.pss[0]! += rest.pss;
+      total.pss[1]! += loaded.pss;
+    }
+    console.log(
+      `${name.padEnd(16)}${rest.rss.toFixed(0).padStart(12)}${loaded.rss.toFixed(0).padStart(12)}` +
+        `${rest.pss.toFixed(0).padStart(14)}${loaded.pss.toFixed(0).padStart(12)}`,
+    );
+  }
+  console.log(
+    `${'MockMart (node)'.padEnd(16)}${total.rss[0]!.toFixed(0).padStart(12)}${total.rss[1]!.toFixed(0).padStart(12)}` +
+      `${total.pss[0]!.toFixed(0).padStart(14)}${total.pss[1]!.toFixed(0).padStart(12)}`,
+  );
+  console.log(
+    "(PostgreSQL here is the tests' shared server, not counted; see bench/README.md for npm start's.)",
+  );
+
+  interface Result {
+    rps: number;
+    p50: number;
+    p99: number;
+    cpu: string;
+  }
+
+  async function load(
+    side: 'reference' | 'mockmart',
+    scenario: { path: string; headers: Record<string, string> },
+    duration: number,
+  ): Promise<Result> {
+    const watched = side === 'reference' ? ['reference'] : ['gateway', 'shop-api', 'inventory'];
+    const before = watched.map((name) => cpuMsOf(pids.get(name)!));
+    const result = await autocannon({
+      url: `${side === 'reference' ? referenceUrl : mockmart}${scenario.path}`,
+      headers: scenario.headers,
+      connections,
+      duration,
+    });
+    const requests = Math.max(1, result.requests.total);
+    const cpu = watched
+      .map((name, index) => `${name} ${((cpuMsOf(pids.get(name)!) - before[index]!) / requests).toFixed(2)}`)
+      .join(', ');
+    if (result.non2xx > 0) throw new Error(`${side} ${scenario.path}: ${result.non2xx} answers were not 2xx`);
+    return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpu };
+  }
+} finally {
+  reference.kill();
+  await system.stop();
+}
+
+/** The round with the best throughput: a busy machine only ever makes a side slower. */
+function best<T extends { rps: number }>(results: T[]): T {
+  return results.reduce((a, b) => (b.rps > a.rps ? b : a));
+}
+
+async function placeOrders(count: number, auth: Record<string, string>) {
+  const shop = system.urls.shopApi; // straight to shop-api: the gateway rate-limits checkouts
+  for (let order = 0; order < count; order++) {
+    const headers = { ...auth, 'content-type': 'application/json' };
+    const added = await fetch(`${shop}/api/cart`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ productId: 2, quantity: 2 }),
+    });
+    if (!added.ok) throw new Error(`cart: ${added.status} ${await added.text()}`);
+    const placed = await fetch(`${shop}/api/checkout`, {
+      method: 'POST',
+      headers: { ...headers, 'idempotency-key': `read-path-bench-${order}` },
+      body: JSON.stringify({
+        shippingAddress: {
+          firstName: 'Mario',
+          lastName: 'Rossi',
+          address: 'Via Roma 1',
+          city: 'Milano',
+          zipCode: '20100',
+          phone: '+39 333 1234567',
+        },
+        paymentMethod: 'credit-card',
+      }),
+    });
+    if (placed.status !== 201) throw new Error(`checkout: ${placed.status} ${await placed.text()}`);
+  }
+}

@@ -1,0 +1,62 @@
+import pg from 'pg';
+
+export interface ListenHandlers {
+  /** A NOTIFY on the channel (delivered after the notifying transaction committed). */
+  onNotify(payload: string): void;
+  /**
+   * The listening connection is up (true) or lost (false). Notifications sent while it was down
+   * are lost, so a cache built on them must not be trusted between false and the next true.
+   */
+  onListening(listening: boolean): void;
+}
+
+export interface Listener {
+  close(): Promise<void>;
+}
+
+/**
+ * LISTEN on a dedicated connection (a pooled one cannot hold a LISTEN), reconnecting with backoff
+ * when it drops. Resolves once the first LISTEN succeeded or failed: a first failure is reported
+ * through onListening(false) and retried like any later one.
+ */
+export async function listen(url: string, channel: string, handlers: ListenHandlers): Promise<Listener> {
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let delayMs = 100;
+
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    client = next;
+    const lost = () => {
+      if (client !== next || closed) return;
+      client = undefined;
+      handlers.onListening(false);
+      next.end().catch(() => {});
+      retry = setTimeout(() => void connect(), delayMs);
+      delayMs = Math.min(delayMs * 2, 5000);
+    };
+    next.on('error', lost);
+    next.on('end', lost);
+    next.on('notification', (message) => {
+      if (message.channel === channel) handlers.onNotify(message.payload ?? '');
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
+      delayMs = 100;
+      handlers.onListening(true);
+    } catch {
+      lost();
+    }
+  };
+
+  await connect();
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      await client?.end().catch(() => {});
+    },
+  };
+}

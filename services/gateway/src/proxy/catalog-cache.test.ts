@@ -1,0 +1,72 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import Fastify from 'fastify';
+import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/testing';
+import { buildTestGateway } from '../testing/test-gateway.ts';
+
+const MIGRATIONS = new URL('../../migrations/', import.meta.url);
+
+describe('the gateway keeps public catalog answers as a shared HTTP cache would', { timeout: 60_000 }, () => {
+  let database: TestDatabase;
+  let gateway: Awaited<ReturnType<typeof buildTestGateway>>;
+  const upstream = Fastify();
+  let calls = 0;
+  let version = 1;
+
+  before(async () => {
+    upstream.get('/api/products', async (request, reply) => {
+      calls++;
+      const marked = (request.query as { cache?: string }).cache !== 'no';
+      if (marked) reply.header('cache-control', 'public, max-age=1').header('etag', `"v${version}"`);
+      return [{ id: 1, version }];
+    });
+    upstream.get('/api/orders', async (_request, reply) => {
+      calls++;
+      reply.header('cache-control', 'public, max-age=1').header('etag', '"orders"');
+      return [];
+    });
+    await upstream.listen({ host: '127.0.0.1', port: 0 });
+    database = await createTestDatabase({ migrationsDir: MIGRATIONS });
+    const { port } = upstream.server.address() as { port: number };
+    gateway = await buildTestGateway(database.db, { SHOP_API_URL: `http://127.0.0.1:${port}` });
+  });
+  after(async () => {
+    await gateway?.app.close();
+    await upstream.close();
+    await database?.drop();
+  });
+
+  test('a public 200 is served from memory for its max-age; If-None-Match gets 304; then it is asked again', async () => {
+    calls = 0;
+    const first = await gateway.app.inject({ url: '/api/products' });
+    assert.deepEqual(first.json(), [{ id: 1, version: 1 }]);
+    version = 2;
+    const second = await gateway.app.inject({
+      url: '/api/products',
+      headers: { cookie: 'mockmart_session=x' },
+    });
+    assert.deepEqual(second.json(), [{ id: 1, version: 1 }], 'within max-age: the kept answer');
+    assert.equal(second.headers.etag, '"v1"');
+    assert.equal(second.headers['cache-control'], 'public, max-age=1');
+    const revalidated = await gateway.app.inject({
+      url: '/api/products',
+      headers: { 'if-none-match': '"v1"' },
+    });
+    assert.equal(revalidated.statusCode, 304);
+    assert.equal(calls, 1, 'shop-api was asked once');
+    // After max-age the next read goes to shop-api again.
+    await new Promise((resolve) => setTimeout(resolve, 1010));
+    assert.deepEqual((await gateway.app.inject({ url: '/api/products' })).json(), [{ id: 1, version: 2 }]);
+    assert.equal(calls, 2);
+  });
+
+  test('answers not marked public, other paths and Bearer requests are never kept', async () => {
+    calls = 0;
+    for (let i = 0; i < 2; i++) {
+      await gateway.app.inject({ url: '/api/products?cache=no' });
+      await gateway.app.inject({ url: '/api/products', headers: { authorization: 'Bearer abc.def.ghi' } });
+      await gateway.app.inject({ url: '/api/orders' }); // marked public, but not a catalog read
+    }
+    assert.equal(calls, 6);
+  });
+});

@@ -1,0 +1,64 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+interface Entry {
+  expiresAt: number;
+  body: Buffer;
+  headers: { 'content-type': string; etag: string; 'cache-control': string };
+}
+
+/** Distinct catalog URLs kept (the query string is the visitor's): the oldest goes first. */
+const MAX_ENTRIES = 256;
+
+/**
+ * A shared HTTP cache for shop-api's anonymous catalog answers, as a CDN in front of it would be:
+ * a 200 marked `Cache-Control: public, max-age=N` with an ETag is kept N seconds and served
+ * without calling shop-api; If-None-Match against it gets 304. Shown stock may then lag by
+ * shop-api's own bound plus N.
+ */
+export function createCatalogCache(now: () => number = Date.now) {
+  const entries = new Map<string, Entry>();
+  return {
+    /** Answers from the cache; false when there is nothing fresh for this URL. */
+    serve(request: FastifyRequest, reply: FastifyReply): boolean {
+      const entry = entries.get(request.url);
+      if (!entry) return false;
+      if (entry.expiresAt <= now()) {
+        entries.delete(request.url);
+        return false;
+      }
+      reply.headers(entry.headers);
+      const tags = request.headers['if-none-match'];
+      if (tags && tags.split(',').some((tag) => tag.trim().replace(/^W\//, '') === entry.headers.etag)) {
+        reply.code(304).send();
+      } else {
+        reply.send(entry.body);
+      }
+      return true;
+    },
+    /** Keeps an upstream answer when it is a cacheable 200. */
+    store(url: string, status: number, headers: Record<string, unknown>, body: Buffer): void {
+      const cacheControl = String(headers['cache-control'] ?? '');
+      const maxAge = Number(/(?:^|,)\s*max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0);
+      const etag = headers.etag;
+      if (
+        status !== 200 ||
+        !/(?:^|,)\s*public\b/.test(cacheControl) ||
+        maxAge <= 0 ||
+        typeof etag !== 'string'
+      )
+        return;
+      if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+      entries.set(url, {
+        expiresAt: now() + maxAge * 1000,
+        body,
+        headers: {
+          'content-type': String(headers['content-type'] ?? 'application/json'),
+          etag,
+          'cache-control': cacheControl,
+        },
+      });
+    },
+  };
+}
+
+export type CatalogCache = ReturnType<typeof createCatalogCache>;

@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Anonymous catalog answers are the same for everyone: a strong ETag (a hash of the exact body)
+ * lets a client or cache revalidate with If-None-Match and get 304 without the body, and a short
+ * max-age (the stock staleness, whole seconds) lets it skip even that for a moment.
+ */
+export function catalogHttpCaching(app: FastifyInstance, options: { maxAgeMs: number }): void {
+  const cacheControl = `public, max-age=${Math.floor(options.maxAgeMs / 1000)}`;
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return payload;
+    if (reply.statusCode !== 200 || request.headers.authorization || typeof payload !== 'string')
+      return payload;
+    const etag = `"${createHash('sha256').update(payload).digest('base64url')}"`;
+    reply.header('etag', etag).header('cache-control', cacheControl);
+    if (matches(request.headers['if-none-match'], etag)) {
+      reply.code(304);
+      return null;
+    }
+    return payload;
+  });
+}
+
+/** RFC 9110 §13.1.2: a list of entity tags or `*`; weak comparison is what If-None-Match uses. */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === etag);
+}

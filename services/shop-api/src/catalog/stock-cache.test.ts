@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createStockCache } from './stock-cache.ts';
+import type { StockLevel } from '../downstream/inventory-client.ts';
+
+/** An inventory whose answers the test releases by hand, and a clock the test moves. */
+function setup(maxAgeMs = 1000) {
+  const calls: Array<{ resolve: (items: StockLevel[]) => void; reject: (error: Error) => void }> = [];
+  let clock = 0;
+  const errors: unknown[] = [];
+  const cache = createStockCache({
+    inventory: {
+      getStock: () => new Promise((resolve, reject) => calls.push({ resolve, reject })),
+    },
+    maxAgeMs,
+    timeoutMs: 500,
+    onError: (error) => errors.push(error),
+    now: () => clock,
+  });
+  const level = (productId: number, available: number): StockLevel => ({
+    productId,
+    onHand: available,
+    reserved: 0,
+    available,
+  });
+  return { cache, calls, errors, level, advance: (ms: number) => (clock += ms) };
+}
+
+describe('the catalog stock cache', { timeout: 5_000 }, () => {
+  test('concurrent readers share one call to inventory', async () => {
+    const { cache, calls, level } = setup();
+    const readers = Array.from({ length: 50 }, () => cache.levels());
+    assert.equal(calls.length, 1);
+    calls[0]!.resolve([level(1, 7)]);
+    for (const levels of await Promise.all(readers)) assert.equal(levels.get(1), 7);
+  });
+
+  test('serves from memory for maxAgeMs after the fetch started, then fetches again', async () => {
+    const { cache, calls, level, advance } = setup(1000);
+    const first = cache.levels();
+    advance(200); // the fetch takes 200 ms: its age counts from its start
+    calls[0]!.resolve([level(1, 7)]);
+    await first;
+    advance(800);
+    assert.equal((await cache.levels()).get(1), 7);
+    assert.equal(calls.length, 1, 'still within 1000 ms of the fetch start');
+    advance(1);
+    const next = cache.levels();
+    assert.equal(calls.length, 2, 'older than maxAgeMs: fetched again');
+    calls[1]!.resolve([level(1, 3)]);
+    assert.equal((await next).get(1), 3);
+  });
+
+  test('after invalidate, no reader gets an answer that may predate the change', async () => {
+    const { cache, calls, level } = setup();
+    const before = cache.levels(); // started before the change
+    cache.invalidate();
+    const after = cache.levels();
+    assert.equal(calls.length, 2, 'a reader after the change does not join the older call');
+    calls[0]!.resolve([level(1, 7)]);
+    calls[1]!.resolve([level(1, 6)]);
+    assert.equal((await before).get(1), 7);
+    assert.equal((await after).get(1), 6);
+    assert.equal((await cache.levels()).get(1), 6, 'the older answer was not kept');
+    assert.equal(calls.length, 2);
+  });
+
+  test('a failure shows availability unknown and is not cached', async () => {
+    const { cache, calls, errors, level } = setup();
+    const failed = cache.levels();
+    calls[0]!.reject(new Error('inventory down'));
+    assert.equal((await failed).size, 0);
+    assert.equal(errors.length, 1);
+    const retried = cache.levels();
+    assert.equal(calls.length, 2, 'the next reader asks again');
+    calls[1]!.resolve([level(1, 7)]);
+    assert.equal((await retried).get(1), 7);
+  });
+});

@@ -1,0 +1,92 @@
+import type { InventoryClient } from '../downstream/inventory-client.ts';
+
+export interface StockCache {
+  /**
+   * Available units per product id, from a fetch that started at most maxAgeMs ago: concurrent
+   * readers share one call to inventory. Empty (availability "unknown") when inventory did not
+   * answer within the timeout; a failure is never cached.
+   */
+  levels(): Promise<Map<number, number>>;
+  /** After a stock change made through this replica: the next read fetches again. */
+  invalidate(): void;
+}
+
+export interface StockCacheOptions {
+  inventory: Pick<InventoryClient, 'getStock'>;
+  maxAgeMs: number;
+  timeoutMs: number;
+  onError: (error: unknown) => void;
+  now?: () => number;
+}
+
+/**
+ * The catalog's view of inventory. Every product page needs the stock of a few products, and a
+ * call to inventory per page view was most of a catalog request's cost; the catalog is small,
+ * so one call fetches all of it and serves every reader for maxAgeMs. The staleness bound is
+ * counted from when the fetch started, so what it returns is never older than that.
+ */
+export function createStockCache(options: StockCacheOptions): StockCache {
+  const now = options.now ?? Date.now;
+  let fresh: { startedAt: number; levels: Map<number, number> } | undefined;
+  let inFlight: { startedAt: number; promise: Promise<Map<number, number>> } | undefined;
+  let generation = 0;
+
+  const fetchAll = (startedAt: number): Promise<Map<number, number>> => {
+    const fetchedFor = generation;
+    const promise = options.inventory
+      .getStock(undefined, { deadline: startedAt + options.timeoutMs })
+      .then(
+        (items) => {
+          const levels = new Map(items.map((item) => [item.productId, item.available]));
+          // A stock change made meanwhile (invalidate) may not be in this answer: not kept.
+          if (fetchedFor === generation) fresh = { startedAt, levels };
+          return levels;
+        },
+        (error: unknown) => {
+          options.onError(error);
+          return new Map<number, number>();
+        },
+      )
+      .finally(() => {
+        if (inFlight?.promise === promise) inFlight = undefined;
+      });
+    inFlight = { startedAt, promise };
+    return promise;
+  };
+
+  return {
+    levels() {
+      const at = now();
+      if (fresh && at - fresh.startedAt <= options.maxAgeMs) return Promise.resolve(fresh.levels);
+      if (inFlight && at - inFlight.startedAt <= options.maxAgeMs) return inFlight.promise;
+      return fetchAll(at);
+    },
+    invalidate() {
+      generation++;
+      fresh = undefined;
+      inFlight = undefined;
+    },
+  };
+}
+
+/**
+ * The inventory client with every stock-changing call invalidating the cache once it returned
+ * (or failed: it may have applied), so this replica reads its own writes at once.
+ */
+export function invalidatingStockCache(inventory: InventoryClient, cache: StockCache): InventoryClient {
+  const after =
+    <Args extends unknown[], Result>(call: (...args: Args) => Promise<Result>) =>
+    (...args: Args) =>
+      call(...args).finally(() => cache.invalidate());
+  return {
+    ...inventory,
+    reserve: after(inventory.reserve.bind(inventory)),
+    commit: after(inventory.commit.bind(inventory)),
+    release: after(inventory.release.bind(inventory)),
+    setStock: after(inventory.setStock.bind(inventory)),
+    admin: {
+      ...inventory.admin,
+      request: after(inventory.admin.request.bind(inventory.admin)),
+    },
+  };
+}
