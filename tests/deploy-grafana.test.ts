@@ -146,7 +146,7 @@ test('panels use provisioned data sources, and the Tempo searches use span attri
       assert.ok(t.query, `${panel.title}: a Tempo panel needs a TraceQL query`);
       for (const [, attribute] of t.query.matchAll(/span\.([a-z_.]+)/g))
         assert.ok(
-          sources.includes(`'${attribute}'`) || attribute.startsWith('http.'),
+          sources.includes(`'${attribute}'`) || Boolean(attribute?.startsWith('http.')),
           `${panel.title}: span attribute ${attribute} is never set`,
         );
     }
