@@ -120,7 +120,7 @@ ${identity}
   Demo users (development only)
 ${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd(11)} ${user.description}`).join('\n')}
 
-  Data            ${postgres ? `PostgreSQL ${postgresPort} (embedded, pid ${postgres.pid}) under ${shown(join(dataRoot, 'postgres'))}` : `PostgreSQL ${redacted(process.env.DATABASE_URL ?? '')} (DATABASE_URL)`}, one database per service${keycloak ? ' and Keycloak\'s (keycloak)' : ''}; idp keys in ${shown(join(dataRoot, 'idp'))}; traces in ${shown(join(dataRoot, 'traces'))}
+  Data            ${postgres ? `PostgreSQL ${postgresPort} (embedded, pid ${postgres.pid}) under ${shown(join(dataRoot, 'postgres'))}` : `PostgreSQL ${redacted(process.env.DATABASE_URL ?? '')} (DATABASE_URL)`}, one database per service${keycloak ? " and Keycloak's (keycloak)" : ''}; idp keys in ${shown(join(dataRoot, 'idp'))}; traces in ${shown(join(dataRoot, 'traces'))}
   Secrets         ${shown(secretsFile)} (generated, untracked; the idp operator temp-admin's password is there, for npm run idp:rotate-keys)
 
   Processes       ${[
