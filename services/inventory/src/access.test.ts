@@ -29,6 +29,7 @@ describe('who may call inventory', { timeout: 60_000 }, () => {
       },
       { method: 'POST', url: '/api/inventory/reservations/matrix/commit', role: 'stock:reserve' },
       { method: 'POST', url: '/api/inventory/reservations/matrix/release', role: 'stock:reserve' },
+      { method: 'POST', url: '/api/inventory/reservations/matrix/reverse', role: 'stock:reserve' },
       { method: 'PUT', url: '/api/inventory/stock/1', payload: { onHand: 15 }, role: 'stock:admin' },
       { method: 'GET', url: '/api/faults', role: 'faults:manage' },
       { method: 'PUT', url: '/api/faults', payload: { mode: 'none' }, role: 'faults:manage' },

@@ -10,6 +10,7 @@ import { inventoryAccess } from './access.ts';
 import { stockRoutes } from './stock/routes.ts';
 import { reservationRoutes } from './reservations/routes.ts';
 import { DEFAULT_SLOW_MS, INVENTORY_FAULT_MODES } from './faults/modes.ts';
+import { assertCallerStillWaiting } from './lib/caller-deadline.ts';
 
 export interface InventoryDeps {
   config: Config;
@@ -33,9 +34,12 @@ export async function buildApp({ config, db, verifier, logger }: InventoryDeps) 
     enabled: config.NODE_ENV !== 'production',
     modes: INVENTORY_FAULT_MODES,
   });
+  // Every call: the "slow" fault, then the caller's deadline — work it can no longer wait for is
+  // not started (a slow or queued request arriving late does nothing).
   const beforeCall = async (reply: FastifyReply) => {
     const fault = await faults.take(['slow']);
     if (fault) await injectDelay(fault.delayMs ?? DEFAULT_SLOW_MS, undefined, callerGone(reply));
+    assertCallerStillWaiting(reply);
   };
   const simulateOutOfStock = async () => (await faults.take(['out-of-stock'])) !== null;
 

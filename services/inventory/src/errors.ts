@@ -15,6 +15,21 @@ export const ReservationCommitted = defineError(
   409,
   'Reservation is already committed and cannot be released',
 );
+export const ReservationReversed = defineError(
+  'INV_RESERVATION_REVERSED',
+  409,
+  'Reservation was committed and then reversed',
+);
+export const ReservationNotCommitted = defineError(
+  'INV_RESERVATION_NOT_COMMITTED',
+  409,
+  'Only a committed reservation can be reversed',
+);
+export const DeadlineExceeded = defineError(
+  'INV_DEADLINE_EXCEEDED',
+  504,
+  "The caller's deadline passed before the work could start",
+);
 export const DuplicateProduct = defineError('INV_DUPLICATE_PRODUCT', 400, 'A product appears more than once');
 export const StockBelowReserved = defineError(
   'INV_STOCK_BELOW_RESERVED',

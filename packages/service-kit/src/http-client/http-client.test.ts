@@ -212,7 +212,7 @@ describe('http client against a real server', { timeout: 15_000 }, () => {
     assert.equal(seen.length, 2);
   });
 
-  test('a deadline stops retries and travels as x-request-deadline', async () => {
+  test("a deadline stops retries and travels as x-request-deadline, each attempt's budget as x-request-timeout-ms", async () => {
     let clock = 1_000_000;
     const delays: number[] = [];
     steps = [json(503, {})];
@@ -234,6 +234,11 @@ describe('http client against a real server', { timeout: 15_000 }, () => {
     assert.equal(seen.length, 2);
     assert.deepEqual(delays, [99]);
     for (const request of seen) assert.equal(request.headers['x-request-deadline'], String(deadline));
+    // Each attempt says how long it waits: the per-attempt timeout, cut to what the deadline leaves.
+    assert.deepEqual(
+      seen.map((request) => request.headers['x-request-timeout-ms']),
+      ['250', '151'],
+    );
 
     seen = [];
     await unavailable(http.request({ method: 'GET', path: '/x', deadline: clock - 1 }));

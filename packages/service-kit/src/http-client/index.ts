@@ -83,6 +83,9 @@ export function createHttpClient(options: HttpClientOptions) {
       if (req.body !== undefined) headers['content-type'] = 'application/json';
       if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
       if (req.deadline !== undefined) headers['x-request-deadline'] = String(req.deadline);
+      // How long this attempt waits, relative (no clock shared with the server needed): the server
+      // can skip work whose answer nobody would receive.
+      headers['x-request-timeout-ms'] = String(remaining);
       const signal = req.signal
         ? AbortSignal.any([req.signal, AbortSignal.timeout(remaining)])
         : AbortSignal.timeout(remaining);

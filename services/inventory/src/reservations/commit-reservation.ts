@@ -1,5 +1,10 @@
 import type { Database } from '@mockmart/service-kit/db';
-import { ReservationExpired, ReservationNotFound, ReservationReleased } from '../errors.ts';
+import {
+  ReservationExpired,
+  ReservationNotFound,
+  ReservationReleased,
+  ReservationReversed,
+} from '../errors.ts';
 import { consumeUnits, unholdUnits } from '../stock/stock-repository.ts';
 import {
   findItems,
@@ -10,8 +15,9 @@ import {
 } from './reservations-repository.ts';
 
 /**
- * Turns a hold into a sale: the units leave the shelf. Idempotent (committing twice is a no-op);
- * a released or expired reservation cannot be committed. A hold found past its expiry is expired
+ * Turns a hold into a sale: the units leave the shelf. Idempotent (committing twice is a no-op and
+ * answers the committed reservation); a released, expired or reversed reservation cannot be
+ * committed, and the refusal names the reservation's real status (`status` in the problem). A hold found past its expiry is expired
  * right here, before the sweeper gets to it, so a late commit never sells units already given back.
  */
 export async function commitReservation(db: Database, orderId: string): Promise<Reservation> {
@@ -31,8 +37,12 @@ export async function commitReservation(db: Database, orderId: string): Promise<
   });
 
   if (outcome === 'not-found') throw new ReservationNotFound(`No reservation for order ${orderId}`);
+  const state = { extensions: { orderId, status: outcome } };
   if (outcome === 'released')
-    throw new ReservationReleased(`The reservation of order ${orderId} was released`);
-  if (outcome === 'expired') throw new ReservationExpired(`The reservation of order ${orderId} has expired`);
+    throw new ReservationReleased(`The reservation of order ${orderId} was released`, state);
+  if (outcome === 'expired')
+    throw new ReservationExpired(`The reservation of order ${orderId} has expired`, state);
+  if (outcome === 'reversed')
+    throw new ReservationReversed(`The sale of order ${orderId} was reversed`, state);
   return (await findReservation(db, orderId)) as Reservation;
 }

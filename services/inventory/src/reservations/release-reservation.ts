@@ -14,7 +14,9 @@ import {
  * Gives a hold back (saga compensation). Idempotent: releasing a released or expired reservation
  * changes nothing. For an unknown order it records an empty "released" tombstone, so a reserve
  * request for that order that arrives late (after its compensation) can never hold stock.
- * A committed reservation is a sale: undoing it is a stock adjustment, not a release.
+ * A committed reservation is a sale: releasing it is refused with its real status (409
+ * `INV_RESERVATION_COMMITTED`, `status: 'committed'`), never answered "ok" — undoing a sale is
+ * the explicit reverse (reverse-reservation.ts). A reversed one answers its status as it is.
  */
 export async function releaseReservation(
   db: Database,
@@ -31,6 +33,9 @@ export async function releaseReservation(
     }
     return false;
   });
-  if (committed) throw new ReservationCommitted(`The reservation of order ${orderId} is already committed`);
+  if (committed)
+    throw new ReservationCommitted(`The reservation of order ${orderId} is already committed`, {
+      extensions: { orderId, status: 'committed' },
+    });
   return (await findReservation(db, orderId)) as Reservation;
 }

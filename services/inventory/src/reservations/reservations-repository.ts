@@ -1,6 +1,6 @@
 import type { Queryable } from '@mockmart/service-kit/db';
 
-export type ReservationStatus = 'held' | 'committed' | 'released' | 'expired';
+export type ReservationStatus = 'held' | 'committed' | 'released' | 'expired' | 'reversed';
 
 export interface ReservationItem {
   productId: number;

@@ -6,6 +6,7 @@ import { ReservationNotFound } from '../errors.ts';
 import { commitReservation } from './commit-reservation.ts';
 import { releaseReservation } from './release-reservation.ts';
 import { reserveStock } from './reserve-stock.ts';
+import { reverseReservation } from './reverse-reservation.ts';
 import { findReservation } from './reservations-repository.ts';
 import { orderParamsSchema, reservationSchema, reserveBodySchema } from './schemas.ts';
 
@@ -13,7 +14,7 @@ export interface ReservationRoutesOptions {
   db: Database;
   access: InventoryAccess;
   defaultTtlSeconds: number;
-  /** Runs before every call: the "slow" fault. */
+  /** Runs before every call: the "slow" fault, then refuses work the caller's deadline leaves no time for. */
   beforeCall: (reply: FastifyReply) => Promise<void>;
   /** True when the "out-of-stock" fault applies to this reservation. */
   simulateOutOfStock: () => Promise<boolean>;
@@ -83,6 +84,20 @@ export async function reservationRoutes(
     async (request, reply) => {
       await beforeCall(reply);
       return releaseReservation(db, request.params.orderId, request.principal?.clientId ?? 'unknown');
+    },
+  );
+
+  // Undoes a sale (the compensation of commit) for an order that failed after taking the stock.
+  // Same role as commit and release: it only ever gives stock back, for the caller's own saga.
+  app.post(
+    '/api/inventory/reservations/:orderId/reverse',
+    {
+      config: { auth: access.reserve },
+      schema: { tags, params: orderParamsSchema, response: { 200: reservationSchema } },
+    },
+    async (request, reply) => {
+      await beforeCall(reply);
+      return reverseReservation(db, request.params.orderId);
     },
   );
 }

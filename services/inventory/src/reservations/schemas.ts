@@ -27,6 +27,7 @@ export const reservationSchema = Type.Object({
     Type.Literal('committed'),
     Type.Literal('released'),
     Type.Literal('expired'),
+    Type.Literal('reversed'),
   ]),
   expiresAt: Type.String({ format: 'date-time' }),
   items: Type.Array(Type.Object({ productId: Type.Integer(), quantity: Type.Integer() })),

@@ -103,6 +103,14 @@ export async function consumeUnits(tx: Queryable, productId: number, quantity: n
   );
 }
 
+/** Puts sold units back on the shelf (a reversed sale). */
+export async function restockUnits(tx: Queryable, productId: number, quantity: number): Promise<void> {
+  await tx.query('UPDATE stock SET on_hand = on_hand + $2, updated_at = now() WHERE product_id = $1', [
+    productId,
+    quantity,
+  ]);
+}
+
 export async function availableUnits(tx: Queryable, productId: number): Promise<number> {
   const { rows } = await tx.query<StockRow>(
     'SELECT product_id, on_hand, reserved FROM stock WHERE product_id = $1',

@@ -1,5 +1,22 @@
 import type { Queryable } from '@mockmart/service-kit/db';
 
+/**
+ * What a charge amounts to now, refunds included — the only thing a caller deciding whether an
+ * order is paid may read. `status` alone says how the charge attempt ended ('succeeded' stays
+ * 'succeeded' after a full refund).
+ */
+export type NetState = 'captured' | 'partially_refunded' | 'refunded' | 'declined';
+
+export function netStateOf(charge: {
+  status: 'succeeded' | 'declined';
+  amount: number;
+  refundedAmount: number;
+}): NetState {
+  if (charge.status === 'declined') return 'declined';
+  if (charge.refundedAmount === 0) return 'captured';
+  return charge.refundedAmount >= charge.amount ? 'refunded' : 'partially_refunded';
+}
+
 export interface Charge {
   chargeId: string;
   orderId: string;
@@ -9,6 +26,7 @@ export interface Charge {
   paymentMethod: string;
   declineReason: string | null;
   refundedAmount: number;
+  netState: NetState;
   createdAt: string;
 }
 
@@ -32,18 +50,26 @@ interface ChargeRow {
 const COLUMNS =
   'charge_id, order_id, status, amount, currency, payment_method, decline_reason, refunded_amount, created_at, request_hash';
 
-const toCharge = (row: ChargeRow): StoredCharge => ({
-  chargeId: row.charge_id,
-  orderId: row.order_id,
-  status: row.status,
-  amount: Number(row.amount),
-  currency: row.currency,
-  paymentMethod: row.payment_method,
-  declineReason: row.decline_reason,
-  refundedAmount: Number(row.refunded_amount),
-  createdAt: new Date(row.created_at).toISOString(),
-  requestHash: row.request_hash,
-});
+const toCharge = (row: ChargeRow): StoredCharge => {
+  const money = {
+    status: row.status,
+    amount: Number(row.amount),
+    refundedAmount: Number(row.refunded_amount),
+  };
+  return {
+    chargeId: row.charge_id,
+    orderId: row.order_id,
+    status: row.status,
+    amount: money.amount,
+    currency: row.currency,
+    paymentMethod: row.payment_method,
+    declineReason: row.decline_reason,
+    refundedAmount: money.refundedAmount,
+    netState: netStateOf(money),
+    createdAt: new Date(row.created_at).toISOString(),
+    requestHash: row.request_hash,
+  };
+};
 
 /** Public view: the request hash stays inside. */
 export function publicCharge(charge: StoredCharge): Charge {
@@ -74,7 +100,7 @@ export async function findSucceededForOrder(tx: Queryable, orderId: string): Pro
 
 export async function insertCharge(
   tx: Queryable,
-  charge: Omit<StoredCharge, 'refundedAmount' | 'createdAt'> & {
+  charge: Omit<StoredCharge, 'refundedAmount' | 'netState' | 'createdAt'> & {
     clientId: string;
     idempotencyKey: string;
     customerUserId: string;

@@ -83,8 +83,12 @@ export async function chargeRoutes(fastify: FastifyInstance, options: ChargeRout
         orderId: request.body.orderId,
       });
       return outcome.status === 'voided'
-        ? outcome
-        : { status: 'charged' as const, charge: publicCharge(outcome.charge) };
+        ? { status: 'voided' as const, netState: 'voided' as const }
+        : {
+            status: 'charged' as const,
+            netState: outcome.charge.netState,
+            charge: publicCharge(outcome.charge),
+          };
     },
   );
 

@@ -40,6 +40,15 @@ export const chargeSchema = Type.Object({
   paymentMethod: Type.String(),
   declineReason: Type.Union([Type.String(), Type.Null()]),
   refundedAmount: Type.Integer(),
+  netState: Type.Union(
+    [
+      Type.Literal('captured'),
+      Type.Literal('partially_refunded'),
+      Type.Literal('refunded'),
+      Type.Literal('declined'),
+    ],
+    { description: 'what the charge amounts to now, refunds included' },
+  ),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
@@ -55,5 +64,13 @@ export const voidBodySchema = strictObject({ orderId: orderIdSchema });
 
 export const voidResultSchema = Type.Object({
   status: Type.Union([Type.Literal('voided'), Type.Literal('charged')]),
+  /** The settled request's net outcome in one word: 'voided' (never charged) or the charge's netState. */
+  netState: Type.Union([
+    Type.Literal('voided'),
+    Type.Literal('captured'),
+    Type.Literal('partially_refunded'),
+    Type.Literal('refunded'),
+    Type.Literal('declined'),
+  ]),
   charge: Type.Optional(chargeSchema),
 });

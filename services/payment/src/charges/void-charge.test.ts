@@ -27,7 +27,7 @@ describe('voiding a charge request whose fate the caller lost', { timeout: 30_00
     const key = `${orderId}-charge`;
     const voided = await post('/api/payments/charges/void', key, { orderId });
     assert.equal(voided.statusCode, 200);
-    assert.deepEqual(voided.json(), { status: 'voided' });
+    assert.deepEqual(voided.json(), { status: 'voided', netState: 'voided' });
 
     const late = await post('/api/payments/charges', key, body(orderId));
     assert.equal(late.statusCode, 409);
@@ -45,6 +45,7 @@ describe('voiding a charge request whose fate the caller lost', { timeout: 30_00
     assert.equal(settled.json().status, 'charged');
     assert.equal(settled.json().charge.chargeId, charged.json().chargeId);
     assert.equal(settled.json().charge.status, 'succeeded');
+    assert.equal(settled.json().netState, 'captured');
     const replay = await post('/api/payments/charges', key, body(orderId));
     assert.equal(replay.statusCode, 201, 'a charged key is not voided');
 
@@ -57,6 +58,42 @@ describe('voiding a charge request whose fate the caller lost', { timeout: 30_00
       orderId: declinedOrder,
     });
     assert.equal(declined.json().charge.status, 'declined');
+    assert.equal(declined.json().netState, 'declined');
+  });
+
+  test('a refunded charge is answered as refunded (partially, then fully), never as simply succeeded', async () => {
+    const orderId = `order-${randomUUID()}`;
+    const key = `${orderId}-charge`;
+    const { chargeId } = (await post('/api/payments/charges', key, body(orderId))).json();
+    const refund = (amount?: number) =>
+      post(`/api/payments/charges/${chargeId}/refunds`, randomUUID(), {
+        reason: 'order failed',
+        ...(amount ? { amount } : {}),
+      });
+    const settle = async () => (await post('/api/payments/charges/void', key, { orderId })).json();
+
+    assert.equal((await refund(2_000)).statusCode, 201);
+    const partly = await settle();
+    assert.equal(partly.status, 'charged');
+    assert.equal(partly.netState, 'partially_refunded');
+    assert.equal(partly.charge.netState, 'partially_refunded');
+    assert.equal(partly.charge.refundedAmount, 2_000);
+
+    assert.equal((await refund()).statusCode, 201);
+    const fully = await settle();
+    assert.equal(fully.netState, 'refunded');
+    assert.equal(fully.charge.status, 'succeeded', 'status stays how the attempt ended');
+    assert.equal(fully.charge.refundedAmount, 12_000);
+
+    // The list and a replay of the charge tell the same net state.
+    const list = await h.app.inject({
+      method: 'GET',
+      url: `/api/payments/charges?orderId=${orderId}`,
+      headers: h.shop,
+    });
+    assert.equal(list.json().items[0].netState, 'refunded');
+    const replay = await post('/api/payments/charges', key, body(orderId));
+    assert.equal(replay.json().netState, 'refunded');
   });
 
   test('a void racing the charge it settles: exactly one of them wins, never both', async () => {
