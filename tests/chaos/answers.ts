@@ -1,8 +1,9 @@
 /**
  * What a shopper's client saw for a checkout: every answer (or lost answer) per Idempotency-Key.
- * An answer is an outcome when it is the checkout's stored result — 201, or a problem with one of
- * the checkout outcome codes; anything else (connection lost, 409 still in progress, a 5xx of a
- * process going down) says nothing about the order yet.
+ * An answer is an outcome when it tells how the order ended — 201, or a problem with one of the
+ * checkout outcome codes that is not provisional; anything else (connection lost, 409 still in
+ * progress, a 5xx of a process going down, a 503 naming an order not settled yet) says nothing
+ * about the order's end.
  */
 import type { PlannedCheckout } from './plan.ts';
 
@@ -22,6 +23,8 @@ export interface ObservedAnswer {
   status: number | 'aborted' | 'network-error';
   code?: string;
   orderId?: number;
+  /** The order's status as the answer tells it (`order.status` of a 201, `orderStatus` of a problem). */
+  orderStatus?: string;
   /** The body without what differs per request (trace id, instance), keys sorted: equal answers compare equal. */
   fingerprint?: string;
 }
@@ -36,8 +39,21 @@ export interface KeyObservation {
   answers: ObservedAnswer[];
 }
 
+/** Statuses an order ends in (services/shop-api/migrations/004_orders.sql). */
+export const FINAL_STATUSES: readonly string[] = ['confirmed', 'failed', 'cancelled', 'refunded'];
+
 export function isOutcome(answer: ObservedAnswer): boolean {
-  return answer.status === 201 || (OUTCOME_CODES as readonly string[]).includes(answer.code ?? '');
+  if (answer.status === 201) return true;
+  return (OUTCOME_CODES as readonly string[]).includes(answer.code ?? '') && !isProvisional(answer);
+}
+
+/**
+ * A 503 given before its order was settled: it names a status in flight, or names the order but
+ * not its status (a checkout interrupted mid-way). A replay later tells the outcome.
+ */
+function isProvisional(answer: ObservedAnswer): boolean {
+  if (answer.orderStatus !== undefined) return !FINAL_STATUSES.includes(answer.orderStatus);
+  return answer.code === 'SHOP_DEPENDENCY_UNAVAILABLE' && answer.orderId !== undefined;
 }
 
 /** Turns an HTTP answer of POST /api/checkout into an observation. */
@@ -48,8 +64,9 @@ export function observe(
   body: unknown,
 ): ObservedAnswer {
   const object = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const order = object.order as { id?: unknown } | undefined;
+  const order = object.order as { id?: unknown; status?: unknown } | undefined;
   const orderId = status === 201 ? order?.id : object.orderId;
+  const orderStatus = status === 201 ? order?.status : object.orderStatus;
   const { instance: _instance, traceId: _traceId, ...stable } = object;
   return {
     at,
@@ -57,6 +74,7 @@ export function observe(
     status,
     ...(typeof object.code === 'string' ? { code: object.code } : {}),
     ...(typeof orderId === 'number' ? { orderId } : {}),
+    ...(typeof orderStatus === 'string' ? { orderStatus } : {}),
     fingerprint: `${status} ${canonical(stable)}`,
   };
 }

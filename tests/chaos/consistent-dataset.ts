@@ -57,7 +57,11 @@ export const ORDERS: Order[] = [
     lines: [{ productId: 5, name: 'Webcam HD Pro', quantity: 1, price: 7999 }],
     charge: 'refunded',
     reservation: 'released',
-    answer: { status: 503, code: 'SHOP_DEPENDENCY_UNAVAILABLE' },
+    answer: {
+      status: 503,
+      code: 'SHOP_DEPENDENCY_UNAVAILABLE',
+      extra: { orderStatus: 'failed', reason: 'inventory_unavailable' },
+    },
   },
   {
     id: 5,

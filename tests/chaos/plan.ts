@@ -12,6 +12,9 @@ export const PRODUCT_IDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 /** Cart lines hold at most 99 of one product: stock stays below it so 99 is always over-stock. */
 const MAX_STOCK = 90;
 const OVER_STOCK_QUANTITY = 99;
+/** Mean pause of a shopper between two checkouts: with ≈2 s per checkout, a shopper's 4–8 checkouts
+ * span about a minute, so faults hit a running shop and there are calm stretches between them. */
+const MEAN_PAUSE_MS = 6000;
 
 export type ClientBehaviour =
   /** One request, one answer. */
@@ -38,6 +41,8 @@ export interface PlannedCheckout {
   copies: number;
   /** give-up: when the client aborts. */
   giveUpAfterMs: number;
+  /** The shopper's pause before this checkout: spreads the traffic over the fault timeline. */
+  pauseMs: number;
 }
 
 export type KilledPart = 'shop-api' | 'payment' | 'inventory';
@@ -121,6 +126,7 @@ function planCheckout(random: Random, index: number, shopper: number): PlannedCh
         : random.pick(['credit-card', 'paypal', 'bank-transfer'] as const),
     copies: behaviour === 'duplicate' ? random.int(2, 4) : 1,
     giveUpAfterMs: behaviour === 'give-up' ? random.int(50, 2500) : 0,
+    pauseMs: random.int(0, 2 * MEAN_PAUSE_MS),
   };
 }
 

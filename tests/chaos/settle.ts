@@ -5,6 +5,7 @@
  * invariants then name what is left).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { FINAL_STATUSES } from './answers.ts';
 import type { ServiceReaders } from './dataset.ts';
 
 export interface Unsettled {
@@ -17,9 +18,10 @@ export interface Unsettled {
 export async function unsettled(dbs: ServiceReaders): Promise<Unsettled> {
   const [shop, inventory] = await Promise.all([
     dbs.shop.query<{ in_flight: number; compensating: number; outbox: number }>(
-      `SELECT (SELECT count(*) FROM orders WHERE status IN ('pending', 'reserved', 'paid'))::int AS in_flight,
+      `SELECT (SELECT count(*) FROM orders WHERE status <> ALL($1::text[]))::int AS in_flight,
               (SELECT count(*) FROM orders WHERE compensation_pending)::int AS compensating,
               (SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL)::int AS outbox`,
+      [FINAL_STATUSES],
     ),
     dbs.inventory.query<{ held: number }>(
       `SELECT count(*)::int AS held FROM reservations WHERE status = 'held'`,

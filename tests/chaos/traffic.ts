@@ -38,6 +38,7 @@ export async function runTraffic(context: TrafficContext): Promise<KeyObservatio
   await Promise.all(
     context.shoppers.map(async (shopper, s) => {
       for (const checkout of context.plan.traffic.filter((c) => c.shopper === s)) {
+        await sleep(checkout.pauseMs);
         context.onStart(checkout.index);
         observations.push(await placeCheckout(context, shopper, checkout));
       }

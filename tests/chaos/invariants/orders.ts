@@ -1,5 +1,6 @@
+import { FINAL_STATUSES } from '../answers.ts';
 import type { Dataset } from '../dataset.ts';
-import { FINAL_STATUSES, type Violation } from './violation.ts';
+import type { Violation } from './violation.ts';
 
 /** Every order is final: no status in flight, no compensation left for later. */
 export function checkOrdersFinal(data: Dataset): Violation[] {

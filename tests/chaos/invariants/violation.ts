@@ -7,8 +7,6 @@ export interface Violation {
   detail: string;
 }
 
-export const FINAL_STATUSES = ['confirmed', 'failed', 'cancelled', 'refunded'];
-
 /** Rows grouped by a key, for "the charges of order 17" style lookups. */
 export function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
