@@ -40,6 +40,12 @@ async function listen(options: Partial<AppOptions> = {}) {
   app.get('/masked', async () => {
     throw new AppError('KIT_INTERNAL', 500, 'Internal error', `connect ECONNREFUSED ${LEAK}`);
   });
+  app.get('/masked-with-order', async () => {
+    throw new AppError('SHOP_X', 503, 'Unavailable', `inventory at ${LEAK} timed out`, {
+      extensions: { upstream: LEAK },
+      exposed: { orderId: 42, orderStatus: 'paid' },
+    });
+  });
   app.post('/login', async (request) => {
     request.log.info({ headers: request.headers, body: request.body }, 'login attempt');
     return { ok: true };
@@ -86,6 +92,18 @@ describe('createApp errors are problem+json and never leak', { timeout: 10_000 }
     assert.equal(response.status, 500);
     const { text } = await problemOf(response);
     assert.ok(!text.includes('ECONNREFUSED'));
+  });
+
+  test('a 5xx shows the fields its error exposes (ids, states) and still masks detail and extensions', async () => {
+    const response = await fetch(`${server.base}/masked-with-order`);
+    assert.equal(response.status, 503);
+    const { text, body } = await problemOf(response);
+    assert.equal(body.orderId, 42);
+    assert.equal(body.orderStatus, 'paid');
+    assert.equal(body.status, 503);
+    assert.equal(body.detail, undefined);
+    assert.equal(body.upstream, undefined);
+    assert.ok(!text.includes(LEAK));
   });
 
   test('an AppError keeps its code, status, detail, extensions and headers', async () => {

@@ -11,6 +11,12 @@ export class AppError extends Error {
   readonly status: number;
   readonly title: string;
   readonly extensions: Record<string, unknown>;
+  /**
+   * Extension fields shown even on a 5xx, whose details and `extensions` are masked: only ids and
+   * states the thrower vouches for (e.g. `{ orderId, status }` of an order the request created),
+   * never internals.
+   */
+  readonly exposed: Record<string, unknown>;
   readonly headers: Record<string, string>;
 
   constructor(
@@ -18,7 +24,12 @@ export class AppError extends Error {
     status: number,
     title: string,
     detail?: string,
-    options: { extensions?: Record<string, unknown>; headers?: Record<string, string>; cause?: unknown } = {},
+    options: {
+      extensions?: Record<string, unknown>;
+      exposed?: Record<string, unknown>;
+      headers?: Record<string, string>;
+      cause?: unknown;
+    } = {},
   ) {
     super(detail ?? title, { cause: options.cause });
     this.name = 'AppError';
@@ -26,6 +37,7 @@ export class AppError extends Error {
     this.status = status;
     this.title = title;
     this.extensions = options.extensions ?? {};
+    this.exposed = options.exposed ?? {};
     this.headers = options.headers ?? {};
   }
 }

@@ -26,6 +26,9 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
     instance: request.url.split('?')[0],
     traceId: trace.getActiveSpan()?.spanContext().traceId ?? request.id,
     ...(masked ? {} : error.extensions),
+    // What the error marked safe for any status: ids and states, so a client can learn what became
+    // of what it asked for even from a 503.
+    ...error.exposed,
   };
   for (const [name, value] of Object.entries(error.headers)) void reply.header(name, value);
   return reply.status(error.status).type('application/problem+json').send(body);

@@ -58,6 +58,7 @@ export async function buildApp(deps: AppDependencies) {
       db,
       reservationTtlSeconds: config.RESERVATION_TTL_SECONDS,
       checkoutDeadlineMs: config.CHECKOUT_DEADLINE_MS,
+      downstreamTimeoutMs: config.DOWNSTREAM_TIMEOUT_MS,
       onOutboxWrite: deps.onOutboxWrite,
     },
   });

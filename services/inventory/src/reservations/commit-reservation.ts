@@ -17,7 +17,7 @@ import {
 /**
  * Turns a hold into a sale: the units leave the shelf. Idempotent (committing twice is a no-op and
  * answers the committed reservation); a released, expired or reversed reservation cannot be
- * committed, and the refusal names the reservation's real status (`status` in the problem). A hold found past its expiry is expired
+ * committed, and the refusal names the reservation's real status (`reservationStatus` in the problem). A hold found past its expiry is expired
  * right here, before the sweeper gets to it, so a late commit never sells units already given back.
  */
 export async function commitReservation(db: Database, orderId: string): Promise<Reservation> {
@@ -37,7 +37,7 @@ export async function commitReservation(db: Database, orderId: string): Promise<
   });
 
   if (outcome === 'not-found') throw new ReservationNotFound(`No reservation for order ${orderId}`);
-  const state = { extensions: { orderId, status: outcome } };
+  const state = { extensions: { orderId, reservationStatus: outcome } };
   if (outcome === 'released')
     throw new ReservationReleased(`The reservation of order ${orderId} was released`, state);
   if (outcome === 'expired')

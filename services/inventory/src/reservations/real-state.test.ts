@@ -71,7 +71,7 @@ describe('commit, release and reverse report the reservation as it really is', {
     const res = await call(orderId, 'release');
     assert.equal(res.statusCode, 409);
     assert.equal(res.json().code, 'INV_RESERVATION_COMMITTED');
-    assert.equal(res.json().status, 'committed');
+    assert.equal(res.json().reservationStatus, 'committed');
     assert.deepEqual(await stock(), before);
   });
 
@@ -81,7 +81,7 @@ describe('commit, release and reverse report the reservation as it really is', {
     const res = await call(orderId, 'commit');
     assert.equal(res.statusCode, 409);
     assert.equal(res.json().code, 'INV_RESERVATION_RELEASED');
-    assert.equal(res.json().status, 'released');
+    assert.equal(res.json().reservationStatus, 'released');
   });
 
   test('reverse puts a committed sale back on the shelf once, however often it is sent', async () => {
@@ -101,7 +101,7 @@ describe('commit, release and reverse report the reservation as it really is', {
     const commit = await call(orderId, 'commit');
     assert.equal(commit.statusCode, 409);
     assert.equal(commit.json().code, 'INV_RESERVATION_REVERSED');
-    assert.equal(commit.json().status, 'reversed');
+    assert.equal(commit.json().reservationStatus, 'reversed');
     const release = await call(orderId, 'release');
     assert.equal(release.statusCode, 200);
     assert.equal(release.json().status, 'reversed');
@@ -114,10 +114,10 @@ describe('commit, release and reverse report the reservation as it really is', {
     const res = await call(orderId, 'reverse');
     assert.equal(res.statusCode, 409);
     assert.equal(res.json().code, 'INV_RESERVATION_NOT_COMMITTED');
-    assert.equal(res.json().status, 'held');
+    assert.equal(res.json().reservationStatus, 'held');
     assert.deepEqual(await stock(), before);
     await call(orderId, 'release');
-    assert.equal((await call(orderId, 'reverse')).json().status, 'released');
+    assert.equal((await call(orderId, 'reverse')).json().reservationStatus, 'released');
     assert.equal((await call('never-reserved', 'reverse')).statusCode, 404);
   });
 });

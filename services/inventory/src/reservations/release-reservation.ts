@@ -15,7 +15,7 @@ import {
  * changes nothing. For an unknown order it records an empty "released" tombstone, so a reserve
  * request for that order that arrives late (after its compensation) can never hold stock.
  * A committed reservation is a sale: releasing it is refused with its real status (409
- * `INV_RESERVATION_COMMITTED`, `status: 'committed'`), never answered "ok" — undoing a sale is
+ * `INV_RESERVATION_COMMITTED`, `reservationStatus: 'committed'`), never answered "ok" — undoing a sale is
  * the explicit reverse (reverse-reservation.ts). A reversed one answers its status as it is.
  */
 export async function releaseReservation(
@@ -35,7 +35,7 @@ export async function releaseReservation(
   });
   if (committed)
     throw new ReservationCommitted(`The reservation of order ${orderId} is already committed`, {
-      extensions: { orderId, status: 'committed' },
+      extensions: { orderId, reservationStatus: 'committed' },
     });
   return (await findReservation(db, orderId)) as Reservation;
 }

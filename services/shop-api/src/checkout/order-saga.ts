@@ -1,5 +1,9 @@
 import { compensate, type CompensationDeps } from './compensate-order.ts';
+import { commitReservation } from './commit-reservation.ts';
 import { advance, settle, type Outcome, type Settled } from './order-transitions.ts';
+import { answerFor } from './checkout-response.ts';
+import { storeResponse } from './idempotency-repository.ts';
+import { toOrderView } from './order-view.ts';
 import { orderRef } from '../outbox/order-events.ts';
 import type { CartLine } from '../cart/manage-cart.ts';
 import type { CartOwner } from '../cart/cart-owner.ts';
@@ -11,6 +15,8 @@ export interface SagaDeps extends CompensationDeps {
   db: Database;
   reservationTtlSeconds: number;
   checkoutDeadlineMs: number;
+  /** One downstream attempt: the time given to ask inventory about a commit whose answer was lost. */
+  downstreamTimeoutMs: number;
   /** Nudges the outbox dispatcher after a final state (and its notification) was committed. */
   onOutboxWrite?: (() => void) | undefined;
 }
@@ -22,19 +28,23 @@ export interface SagaInput {
 }
 
 /**
- * Reserve → charge → confirm, for an order already written as pending. Every way out is a final
- * state: confirmed, or failed with its reason after compensation (release, refund). What could not
- * be compensated now is flagged and finished by the recovery worker.
+ * Reserve → charge → commit → confirm, for an order already written as pending. Every way out is
+ * a final state — confirmed, or failed with its reason after compensation (release, reverse,
+ * refund) — except one: a commit whose answer was lost and that inventory could not be asked about
+ * in time. That order is left `paid` for the recovery worker (which asks inventory later and
+ * confirms or undoes it) and the client is told so, with the order's id and status.
  *
- * Writes, and why each is there (the recovery worker settles an in-flight order from downstream
- * facts looked up by order id — reservation and charges — so it needs the pending row and nothing
- * more to finish or undo any step):
+ * Writes, and why each is there (the recovery worker settles an order from downstream facts looked
+ * up by order id — reservation and charge — so it needs these rows and nothing more):
  * - `pending` (create-order.ts): the order exists before any remote call;
- * - `reserved`, one statement, before the charge — the pivot: the durable mark that stock is held
- *   and money may now move, which also restarts the "stuck after" clock of recovery and admin cancel;
+ * - `reserved`, before the charge — the pivot: the durable mark that stock is held and money may
+ *   now move, which also restarts the "stuck after" clock of recovery and admin cancel;
+ * - `refunding`, before any refund is asked for: the durable intent to fail the order and give
+ *   the money back, so a crash after the refund is finished that way (never confirmed);
+ * - `paid` with the charge id, only when the commit is in doubt (see above);
  * - the final state in one transaction with the outbox row and the stored Idempotency-Key answer.
- *   `paid` is not written on its own: the charge is found at payment by order id, and the step is
- *   recorded in the history (with its time) by the final transaction.
+ *   Otherwise `paid` is not written on its own: the charge is found at payment by order id, and the
+ *   step is recorded in the history (with its time) by the transaction that follows it.
  */
 export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput): Promise<Settled> {
   const deadline = Date.now() + deps.checkoutDeadlineMs;
@@ -44,30 +54,32 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
   const finish = (from: OrderStatus, outcome: Outcome) =>
     settle(deps.db, order, [from], outcome, { passed, storeAnswer: true });
 
-  const giveUp = async (
+  /** Fails an order whose stock and perhaps money moved: intent first, then undo, then `failed`. */
+  const failAndRefund = async (
     from: OrderStatus,
     reason: string,
     error: unknown,
     charge: { chargeId?: string; chargeMayExist?: boolean },
   ) => {
     if (error) deps.log.warn({ orderId: order.id, reason, err: error }, 'checkout step failed; compensating');
+    await advance(deps.db, order, [from], 'refunding', {
+      reason,
+      passed: passed.splice(0),
+      ...(charge.chargeId ? { chargeId: charge.chargeId } : {}),
+    });
     const done = await compensate(deps, order, charge);
     // A charge whose outcome we never saw may still land later: keep the order on the recovery
     // worker's list so it re-checks payment once more after the dust settles.
     const pending = !done.complete || charge.chargeMayExist === true;
-    return finish(from, {
+    return finish('refunding', {
       status: 'failed',
       reason,
-      patch: {
-        compensationPending: pending,
-        ...(charge.chargeId ? { chargeId: charge.chargeId } : {}),
-        ...(done.refundId ? { refundId: done.refundId } : {}),
-      },
+      patch: { compensationPending: pending, ...(done.refundId ? { refundId: done.refundId } : {}) },
       restore,
     });
   };
 
-  // 1. Reserve the stock (nothing is held when inventory refuses).
+  // 1. Reserve the stock (nothing is held when inventory refuses; nothing was paid yet).
   let reservation;
   try {
     reservation = await deps.inventory.reserve(
@@ -77,10 +89,11 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
       deadline,
     );
   } catch (error) {
-    return giveUp('pending', 'inventory_unavailable', error, {});
+    deps.log.warn({ orderId: order.id, err: error }, 'reservation failed; releasing');
+    return failWithoutMoney('inventory_unavailable');
   }
   if (!reservation.ok) {
-    if (reservation.reason === 'conflict') return giveUp('pending', 'reservation_conflict', undefined, {});
+    if (reservation.reason === 'conflict') return failWithoutMoney('reservation_conflict');
     return finish('pending', {
       status: 'failed',
       reason: 'out_of_stock',
@@ -105,7 +118,7 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
       deadline,
     );
   } catch (error) {
-    return giveUp('reserved', 'payment_unavailable', error, { chargeMayExist: true });
+    return failAndRefund('reserved', 'payment_unavailable', error, { chargeMayExist: true });
   }
   if (!charge.ok) {
     const released = await compensate(deps, order, {});
@@ -120,15 +133,39 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
   passed.push({ status: 'paid', at: new Date() });
 
   // 3. Commit the reservation and confirm; the confirmation mail goes through the outbox.
-  let committed;
-  try {
-    committed = await deps.inventory.commit(ref, deadline);
-  } catch (error) {
-    return giveUp('reserved', 'inventory_unavailable', error, { chargeId: charge.chargeId });
-  }
+  const committed = await commitReservation(deps.inventory, ref, deadline, deps.downstreamTimeoutMs);
+  if (committed === 'committed')
+    return finish('reserved', { status: 'confirmed', chargeId: charge.chargeId });
   if (committed === 'gone')
-    return giveUp('reserved', 'reservation_expired', undefined, { chargeId: charge.chargeId });
-  return finish('reserved', { status: 'confirmed', chargeId: charge.chargeId });
+    return failAndRefund('reserved', 'reservation_expired', undefined, { chargeId: charge.chargeId });
+  return leaveInDoubt(charge.chargeId);
+
+  async function failWithoutMoney(reason: string): Promise<Settled> {
+    const done = await compensate(deps, order, {});
+    return finish('pending', {
+      status: 'failed',
+      reason,
+      patch: { compensationPending: !done.complete },
+      restore,
+    });
+  }
+
+  /**
+   * Paid, and inventory could not say in time whether it committed: neither confirm (the stock may
+   * not be ours) nor refund (it may be, and the customer paid for it). `paid` with the charge id is
+   * written for the recovery worker, which asks inventory later and finishes the order; the
+   * provisional answer stored for the key is replaced by the final one then.
+   */
+  async function leaveInDoubt(chargeId: string): Promise<Settled> {
+    deps.log.warn({ orderId: order.id }, 'commit in doubt; the recovery worker will settle the order');
+    return deps.db.transaction(async (tx) => {
+      const updated = await advance(tx, order, ['reserved'], 'paid', { chargeId, passed: passed.splice(0) });
+      const view = await toOrderView(tx, updated);
+      const answer = answerFor(view);
+      await storeResponse(tx, order.id, answer.status, answer.response);
+      return { order: updated, view, answer };
+    });
+  }
 }
 
 async function named(

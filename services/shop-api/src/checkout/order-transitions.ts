@@ -16,15 +16,20 @@ export class OrderMovedConcurrently extends Error {
   }
 }
 
-/** A plain step (pending → reserved): one statement, no notification. */
+/**
+ * A plain step (pending → reserved, → refunding, → paid): one statement, no notification; `passed`
+ * steps go into the history before it. Returns the updated row.
+ */
 export async function advance(
   db: Queryable,
   order: OrderRow,
   from: readonly OrderStatus[],
   to: OrderStatus,
-  patch: TransitionPatch = {},
-): Promise<void> {
-  if (!(await transition(db, order.id, from, to, patch))) throw new OrderMovedConcurrently(order.id, to);
+  { passed = [], ...patch }: TransitionPatch & { passed?: readonly PassedStep[] } = {},
+): Promise<OrderRow> {
+  const updated = await transition(db, order.id, from, to, patch, passed);
+  if (!updated) throw new OrderMovedConcurrently(order.id, to);
+  return updated;
 }
 
 export interface Ending {

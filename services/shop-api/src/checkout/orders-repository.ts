@@ -54,7 +54,10 @@ export interface NewOrder {
   items: { productId: number; productName: string; quantity: number; unitPriceMinor: number }[];
 }
 
+/** On the way to confirmed: recovery may still confirm these. */
 export const IN_FLIGHT: readonly OrderStatus[] = ['pending', 'reserved', 'paid'];
+/** Not final yet: in flight, or failing with its refund under way (never confirmed from there). */
+export const UNSETTLED: readonly OrderStatus[] = [...IN_FLIGHT, 'refunding'];
 
 /**
  * Writes the order, its items and its first history row in one statement (one round trip inside
@@ -249,7 +252,7 @@ export async function leaseUnsettled(
     `UPDATE orders SET recovery_lease_until = now() + make_interval(secs => $2 / 1000.0)
       WHERE id IN (
         SELECT id FROM orders
-         WHERE (status IN ('pending', 'reserved', 'paid') OR compensation_pending)
+         WHERE (status IN ('pending', 'reserved', 'paid', 'refunding') OR compensation_pending)
            AND updated_at < now() - make_interval(secs => $1 / 1000.0)
            AND (recovery_lease_until IS NULL OR recovery_lease_until < now())
          ORDER BY updated_at

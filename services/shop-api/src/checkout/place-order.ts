@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { userCart } from '../cart/cart-owner.ts';
-import { IdempotencyInProgress, IdempotencyMismatch } from '../errors.ts';
+import { DependencyUnavailable, IdempotencyInProgress, IdempotencyMismatch } from '../errors.ts';
 import { requestFingerprint } from '@mockmart/service-kit';
 import { assertMayCheckout } from './checkout-permission.ts';
-import type { CheckoutAnswer } from './checkout-response.ts';
+import { answerFor, isProvisional, type CheckoutAnswer } from './checkout-response.ts';
 import { createPendingOrder, type Shopper } from './create-order.ts';
-import { readKey, type IdempotencyRecord } from './idempotency-repository.ts';
+import { readKey, storeResponse, type IdempotencyRecord } from './idempotency-repository.ts';
 import { runSaga, type SagaDeps } from './order-saga.ts';
+import { findOrder } from './orders-repository.ts';
+import { toOrderView } from './order-view.ts';
 import type { Principal } from '@mockmart/auth';
 import type { CheckoutBody } from './schemas.ts';
 
@@ -24,7 +26,10 @@ export type PlaceOrderResult = CheckoutAnswer & { replayed: boolean };
  * 2. the cart becomes a pending order in one transaction (the key, if any, is claimed there too);
  * 3. the saga reserves, charges and confirms — or compensates and fails with a reason;
  * 4. the answer is stored for the Idempotency-Key (in the saga's final transaction), so a retry
- *    gets the same answer and no second order.
+ *    gets the same answer and no second order — or, while the order is not settled (its answer was
+ *    provisional), the order's current state.
+ * Once the order exists every answer names it: an unexpected failure mid-saga is a 503 with the
+ * order's id and status (the order stays for the recovery worker).
  */
 export async function placeOrder(deps: SagaDeps, input: PlaceOrderInput): Promise<PlaceOrderResult> {
   assertMayCheckout(input.principal);
@@ -37,9 +42,25 @@ export async function placeOrder(deps: SagaDeps, input: PlaceOrderInput): Promis
   if (created.kind === 'existing') return replay(deps, shopper.userId, idempotency!, created.record);
 
   // The saga's final transaction also stores this answer for the key (if any).
-  const { answer } = await runSaga(deps, { order: created.order, lines: created.lines, cart: shopper.cart });
+  let answer: CheckoutAnswer;
+  try {
+    ({ answer } = await runSaga(deps, { order: created.order, lines: created.lines, cart: shopper.cart }));
+  } catch (error) {
+    throw await interrupted(deps, created.order.id, error);
+  }
   deps.onOutboxWrite?.();
   return { ...answer, replayed: false };
+}
+
+/** A saga that stopped on an unexpected error (e.g. the database): name the order and its status. */
+async function interrupted(deps: SagaDeps, orderId: number, error: unknown) {
+  deps.log.warn({ orderId, err: error }, 'checkout interrupted; the recovery worker will settle the order');
+  const order = await findOrder(deps.db, orderId).catch(() => undefined);
+  return new DependencyUnavailable(`Order ${orderId} was interrupted; it will be settled`, {
+    exposed: { orderId, ...(order ? { orderStatus: order.status } : {}) },
+    headers: { 'retry-after': '5' },
+    cause: error,
+  });
 }
 
 function shopperOf(principal: Principal): Shopper {
@@ -78,6 +99,15 @@ async function replay(
     }
     await sleep(REPLAY_POLL_MS);
     record = await readKey(deps.db, userId, idempotency.key);
+  }
+  if (isProvisional(record.response_body) && record.order_id !== null) {
+    // Answered before its order was settled: tell the order as it is now (and keep it once final).
+    const order = await findOrder(deps.db, record.order_id);
+    if (order) {
+      const now = answerFor(await toOrderView(deps.db, order));
+      if (!isProvisional(now.response)) await storeResponse(deps.db, order.id, now.status, now.response);
+      return { ...now, replayed: true };
+    }
   }
   return { status: record.response_status, response: record.response_body, replayed: true };
 }

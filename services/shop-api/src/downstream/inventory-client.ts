@@ -24,7 +24,10 @@ export type ReserveResult =
   | { ok: false; reason: 'insufficient_stock'; unavailable: Unavailable[] }
   | { ok: false; reason: 'conflict' };
 
-export type ReservationStatus = 'held' | 'committed' | 'released' | 'expired';
+export type ReservationStatus = 'held' | 'committed' | 'released' | 'expired' | 'reversed';
+
+/** What inventory says it holds for an order after a release or reverse; 'none' when it has nothing. */
+export type StockState = ReservationStatus | 'none';
 
 /** Typed client of the inventory contract (CONTRIBUTING.md "inventory"). Throws when unreachable. */
 export interface InventoryClient {
@@ -35,10 +38,16 @@ export interface InventoryClient {
     ttlSeconds: number,
     deadline?: number,
   ): Promise<ReserveResult>;
-  getReservation(orderId: string): Promise<{ status: ReservationStatus } | undefined>;
-  /** 'gone' when the hold was released or expired before we could commit it. */
+  getReservation(orderId: string, deadline?: number): Promise<{ status: ReservationStatus } | undefined>;
+  /**
+   * 'gone' when the hold was released, expired or reversed before we could commit it. Throws when
+   * no answer came: the commit is then in doubt (inventory may have done it) — ask, never assume.
+   */
   commit(orderId: string, deadline?: number): Promise<'committed' | 'gone'>;
-  release(orderId: string, deadline?: number): Promise<void>;
+  /** Gives a hold back; answers the reservation's real state ('committed': the sale stands). */
+  release(orderId: string, deadline?: number): Promise<StockState>;
+  /** Undoes a committed sale (units back on the shelf); answers the real state ('reversed' when done). */
+  reverse(orderId: string, deadline?: number): Promise<StockState>;
   /**
    * Admin adjustment of on-hand stock (creates the stock row for a new product); uses `admin`.
    * With `expectedOnHand` it applies only if inventory still has that figure (else SHOP_STOCK_CHANGED).
@@ -91,10 +100,11 @@ export function createInventoryClient(
       if (res.status === 409) return { ok: false, reason: 'conflict' };
       throw unexpectedResponse('inventory', 'POST reservation', res.status, res.body);
     },
-    async getReservation(orderId) {
+    async getReservation(orderId, deadline) {
       const res = await http.request({
         method: 'GET',
         path: `${base}/reservations/${encodeURIComponent(orderId)}`,
+        deadline,
       });
       if (res.status === 404) return undefined;
       if (!isSuccess(res.status))
@@ -119,9 +129,25 @@ export function createInventoryClient(
         idempotencyKey: `order-${orderId}-release`,
         deadline,
       });
-      // Release after commit is refused (409): the stock has left; nothing to give back.
-      if (isSuccess(res.status) || res.status === 404 || res.status === 409) return;
+      if (isSuccess(res.status)) return (res.body as { status: ReservationStatus }).status;
+      if (res.status === 404) return 'none';
+      // A committed reservation is not released: the sale stands until it is reversed.
+      if (res.status === 409 && problemCode(res.body) === 'INV_RESERVATION_COMMITTED') return 'committed';
       throw unexpectedResponse('inventory', 'POST release', res.status, res.body);
+    },
+    async reverse(orderId, deadline) {
+      const res = await http.request({
+        method: 'POST',
+        path: `${base}/reservations/${encodeURIComponent(orderId)}/reverse`,
+        idempotencyKey: `order-${orderId}-reverse`,
+        deadline,
+      });
+      if (isSuccess(res.status)) return (res.body as { status: ReservationStatus }).status;
+      if (res.status === 404) return 'none';
+      const real = (res.body as { reservationStatus?: ReservationStatus } | undefined)?.reservationStatus;
+      if (res.status === 409 && problemCode(res.body) === 'INV_RESERVATION_NOT_COMMITTED' && real)
+        return real;
+      throw unexpectedResponse('inventory', 'POST reverse', res.status, res.body);
     },
     async setStock(productId, onHand, expectedOnHand) {
       const res = await admin.request({

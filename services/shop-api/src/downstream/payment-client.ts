@@ -8,20 +8,29 @@ export interface ChargeRequest {
   customer: { userId: string; email?: string };
 }
 
+/** What a charge amounts to now, refunds included (payment's `netState`). */
+export type NetState = 'captured' | 'partially_refunded' | 'refunded' | 'declined';
+
 export interface Charge {
   chargeId: string;
   orderId: string;
   status: string;
+  netState: NetState;
   amount: number;
   currency: string;
   refundedAmount?: number;
 }
 
+/** Whether some of the charge's money is still with us (a failing order must give it back). */
+export function keepsMoney(state: NetState): boolean {
+  return state === 'captured' || state === 'partially_refunded';
+}
+
 export type ChargeResult = { ok: true; chargeId: string } | { ok: false; reason: string; chargeId?: string };
 
-/** What became of a charge request, once settled: it was made (with its outcome) or it never will be. */
+/** What became of a charge request, once settled: it was made (with its net state now) or it never will be. */
 export type SettledCharge =
-  { status: 'charged'; chargeId: string; succeeded: boolean } | { status: 'voided' };
+  { status: 'charged'; chargeId: string; netState: NetState } | { status: 'voided' };
 
 /** Typed client of the payment contract (CONTRIBUTING.md "payment"). Throws when unreachable. */
 export interface PaymentClient {
@@ -34,7 +43,7 @@ export interface PaymentClient {
     reason: string,
     idempotencyKey: string,
     deadline?: number,
-  ): Promise<{ refundId: string }>;
+  ): Promise<{ refundId: string | undefined }>;
   /** Raw pass-through with the checkout token (payments:charge, payments:refund, payments:read). */
   http: DownstreamHttp;
   /** The same service with a `scope=payment-faults` token (faults:manage only). */
@@ -57,7 +66,13 @@ export function createPaymentClient(
         idempotencyKey,
         deadline,
       });
-      if (isSuccess(res.status)) return { ok: true, chargeId: (res.body as { chargeId: string }).chargeId };
+      if (isSuccess(res.status)) {
+        const charge = res.body as { chargeId: string; netState?: NetState };
+        // A replay finds the charge as it is now: money already given back is no payment.
+        if (charge.netState !== undefined && charge.netState !== 'captured')
+          return { ok: false, reason: charge.netState, chargeId: charge.chargeId };
+        return { ok: true, chargeId: charge.chargeId };
+      }
       if (res.status === 402) {
         const body = res.body as { reason?: string; chargeId?: string };
         return {
@@ -88,10 +103,10 @@ export function createPaymentClient(
       if (!isSuccess(res.status)) throw unexpectedResponse('payment', 'POST void', res.status, res.body);
       const body = res.body as {
         status: 'voided' | 'charged';
-        charge?: { chargeId: string; status: string };
+        charge?: { chargeId: string; netState: NetState };
       };
       return body.status === 'charged' && body.charge
-        ? { status: 'charged', chargeId: body.charge.chargeId, succeeded: body.charge.status === 'succeeded' }
+        ? { status: 'charged', chargeId: body.charge.chargeId, netState: body.charge.netState }
         : { status: 'voided' };
     },
     async refund(chargeId, reason, idempotencyKey, deadline) {
@@ -103,6 +118,9 @@ export function createPaymentClient(
         deadline,
       });
       if (isSuccess(res.status)) return { refundId: (res.body as { refundId: string }).refundId };
+      // Refunded in full already (e.g. under another key): the money is back, which is all we want.
+      if (res.status === 409 && problemCode(res.body) === 'PAY_ALREADY_REFUNDED')
+        return { refundId: undefined };
       throw unexpectedResponse('payment', 'POST refund', res.status, res.body);
     },
   };

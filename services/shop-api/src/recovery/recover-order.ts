@@ -1,12 +1,12 @@
 import { answerFor } from '../checkout/checkout-response.ts';
 import { compensate, type CompensationDeps } from '../checkout/compensate-order.ts';
 import { storeResponse } from '../checkout/idempotency-repository.ts';
-import { confirm, end } from '../checkout/order-transitions.ts';
+import { advance, confirm, end } from '../checkout/order-transitions.ts';
 import { toOrderView } from '../checkout/order-view.ts';
 import { IN_FLIGHT, settleCompensation, type OrderRow } from '../checkout/orders-repository.ts';
 import { orderRef } from '../outbox/order-events.ts';
 import type { Database } from '../lib/db.ts';
-import { settleCharge } from './settle-charge.ts';
+import { chargeToRefund, settleCharge } from './settle-charge.ts';
 
 export interface RecoveryDeps extends CompensationDeps {
   db: Database;
@@ -16,15 +16,20 @@ export type RecoveryOutcome = 'confirmed' | 'failed' | 'compensated' | 'still-pe
 
 /**
  * Finishes an order a crashed or interrupted checkout left behind, from the facts downstream
- * (reservation status, the charge's settled outcome) rather than from what we believe happened:
- * - charged and stock still held or committed → commit and confirm (the customer paid: complete it);
- * - anything else → release, refund any successful charge, fail with the reason.
+ * (reservation status, the charge's settled net state) rather than from what we believe happened:
+ * - charge captured in full and stock held or committed → commit and confirm (the customer paid);
+ * - anything else → the order fails: its intent (`refunding`) is written first, then the stock is
+ *   given back (released, or the sale reversed if inventory committed it), whatever is left of the
+ *   charge refunded, and the order failed with its reason. A refunded or voided charge never
+ *   confirms an order, whatever inventory did.
+ * - `refunding` (the checkout or an earlier pass decided to fail it and crashed): finished that way.
  * A failed order with compensation pending gets its release/refund retried.
  * Once a charge may have been sent (the order got past `pending`), its outcome is settled by
  * asking payment to settle its key (see settle-charge.ts), never guessed from a listing.
  * Every call it makes is idempotent, so running it twice (or on two replicas) is harmless.
  */
 export async function recoverOrder(deps: RecoveryDeps, order: OrderRow): Promise<RecoveryOutcome> {
+  if (order.status === 'refunding') return finishFailing(deps, order);
   if (!IN_FLIGHT.includes(order.status)) {
     // A failed order whose charge outcome was unknown: settle it first, so a charge that lands
     // after this pass cannot escape the refund.
@@ -33,7 +38,7 @@ export async function recoverOrder(deps: RecoveryDeps, order: OrderRow): Promise
         ? await settleCharge(deps.payment, order)
         : undefined;
     const done = await compensate(deps, order, {
-      chargeId: order.charge_id ?? (settled?.outcome === 'succeeded' ? settled.chargeId : null),
+      chargeId: order.charge_id ?? chargeToRefund(settled),
       chargeMayExist: true,
       releaseStock: order.status !== 'refunded',
     });
@@ -48,34 +53,64 @@ export async function recoverOrder(deps: RecoveryDeps, order: OrderRow): Promise
     deps.inventory.getReservation(ref),
     order.status === 'pending' ? Promise.resolve(undefined) : settleCharge(deps.payment, order),
   ]);
-  const charge = settled?.outcome === 'succeeded' ? settled : undefined;
 
-  let final: OrderRow;
-  if (charge && (reservation?.status === 'held' || reservation?.status === 'committed')) {
-    const committed = reservation.status === 'committed' ? 'committed' : await deps.inventory.commit(ref);
-    if (committed === 'committed') {
-      final = await confirm(deps.db, order, IN_FLIGHT, charge.chargeId);
-      await storeResponse(deps.db, order.id, ...answerParts(await toOrderView(deps.db, final)));
+  if (settled?.outcome === 'kept') {
+    const stock =
+      reservation?.status === 'held' ? await deps.inventory.commit(ref) : (reservation?.status ?? 'gone');
+    if (stock === 'committed') {
+      const final = await confirm(deps.db, order, IN_FLIGHT, settled.chargeId);
+      await storeAnswer(deps.db, final);
       return 'confirmed';
     }
   }
-  const undone = await compensate(deps, order, { chargeId: charge?.chargeId ?? null, chargeMayExist: true });
-  final = await end(deps.db, order, IN_FLIGHT, {
-    status: 'failed',
-    reason: charge ? 'reservation_expired' : 'abandoned',
+  const chargeId = chargeToRefund(settled);
+  if (chargeId === null) {
+    // Nothing was paid: give the stock back and fail.
+    const undone = await compensate(deps, order, {});
+    const final = await end(deps.db, order, IN_FLIGHT, {
+      status: 'failed',
+      reason: 'abandoned',
+      detail: `recovered from ${order.status}`,
+      patch: { compensationPending: !undone.complete },
+    });
+    await storeAnswer(deps.db, final);
+    return 'failed';
+  }
+  const reason = settled?.outcome === 'kept' ? 'reservation_expired' : 'payment_refunded';
+  const failing = await advance(deps.db, order, IN_FLIGHT, 'refunding', {
+    reason,
     detail: `recovered from ${order.status}`,
-    patch: {
-      compensationPending: !undone.complete,
-      ...(undone.refundId ? { refundId: undone.refundId } : {}),
-    },
+    chargeId,
   });
-  await storeResponse(deps.db, order.id, ...answerParts(await toOrderView(deps.db, final)));
+  return finishFailing(deps, failing);
+}
+
+/**
+ * An order in `refunding`: give the stock back (release, or reverse a committed sale) and refund
+ * what is left of its charge, then fail it. Until both are done it stays `refunding` — never
+ * confirmed — and the next pass tries again.
+ */
+async function finishFailing(deps: RecoveryDeps, order: OrderRow): Promise<RecoveryOutcome> {
+  // Settle the key first: a charge request still on its way can then never land afterwards.
+  const settled = await settleCharge(deps.payment, order);
+  const undone = await compensate(deps, order, {
+    chargeId: order.charge_id ?? chargeToRefund(settled),
+    chargeMayExist: true,
+  });
+  if (!undone.complete) return 'still-pending';
+  const final = await end(deps.db, order, ['refunding'], {
+    status: 'failed',
+    reason: order.status_reason ?? 'abandoned',
+    detail: order.status_detail,
+    patch: { compensationPending: false, ...(undone.refundId ? { refundId: undone.refundId } : {}) },
+  });
+  await storeAnswer(deps.db, final);
   return 'failed';
 }
 
-function answerParts(view: Parameters<typeof answerFor>[0]) {
-  const answer = answerFor(view);
-  return [answer.status, answer.response] as const;
+async function storeAnswer(db: Database, order: OrderRow): Promise<void> {
+  const answer = answerFor(await toOrderView(db, order));
+  await storeResponse(db, order.id, answer.status, answer.response);
 }
 
 /** Whether the order ever got to the charge step (it was `reserved` at some point). */

@@ -10,7 +10,11 @@ describe('recovery worker', { timeout: 60_000 }, () => {
   after(async () => h?.close());
 
   /** A pending order as a crashed checkout leaves it (cart consumed, nothing else), made old. */
-  async function stuckOrder(username: string, status: 'pending' | 'reserved' | 'paid', key?: string) {
+  async function stuckOrder(
+    username: string,
+    status: 'pending' | 'reserved' | 'paid' | 'refunding',
+    key?: string,
+  ) {
     const token = await h.userToken(username);
     await h.app.inject({
       method: 'POST',
@@ -157,5 +161,76 @@ describe('recovery worker', { timeout: 60_000 }, () => {
     const counts = await h.recovery.runOnce();
     assert.equal(counts.compensated, 1);
     assert.equal(h.payment.charges.find((c) => c.orderId === String(id))?.status, 'refunded');
+  });
+
+  test('reserved, its charge refunded and its stock committed (a crash after the refund) → never confirmed: the sale is reversed and the order fails', async () => {
+    const id = await stuckOrder('crash8', 'reserved', 'k-recover-8');
+    await reserve(id);
+    const before = h.inventory.stock.get(3)!.onHand;
+    const { chargeId } = (await charge(id)) as { chargeId: string };
+    await h.downstream.inventory.commit(String(id));
+    await h.downstream.payment.refund(chargeId, 'order failed', `order-${id}-refund-${chargeId}`);
+    const refundsBefore = h.payment.refunds.length;
+
+    const counts = await h.recovery.runOnce();
+    assert.equal(counts.failed, 1);
+    const o = await order(id);
+    assert.equal(o.status, 'failed');
+    assert.equal(o.status_reason, 'payment_refunded');
+    assert.equal(h.inventory.reservations.get(String(id))?.status, 'reversed');
+    assert.equal(h.inventory.stock.get(3)!.onHand, before, 'the stock is back on the shelf');
+    assert.equal(h.payment.refunds.length, refundsBefore, 'nothing refunded twice');
+    const mails = await h.db.query<{ event_id: string }>('SELECT event_id FROM outbox WHERE order_id = $1', [
+      id,
+    ]);
+    assert.deepEqual(
+      mails.rows.map((r) => r.event_id),
+      [`order-${id}-failed`],
+    );
+    const history = await h.db.query<{ status: string }>(
+      'SELECT status FROM order_status_history WHERE order_id = $1 ORDER BY id',
+      [id],
+    );
+    assert.deepEqual(
+      history.rows.map((r) => r.status),
+      ['refunding', 'failed'],
+    );
+    const key = await h.db.query<{ response_status: number; response_body: { extensions: object } }>(
+      'SELECT response_status, response_body FROM idempotency_keys WHERE order_id = $1',
+      [id],
+    );
+    assert.equal(key.rows[0]!.response_status, 503);
+    assert.deepEqual(key.rows[0]!.response_body.extensions, {
+      orderId: id,
+      orderStatus: 'failed',
+      reason: 'payment_refunded',
+    });
+  });
+
+  test('refunding (the intent was written, then the process died) → the refund is finished and the order fails, never confirmed', async () => {
+    // The refund was not sent yet.
+    const notYet = await stuckOrder('crash9', 'refunding');
+    await h.db.query("UPDATE orders SET status_reason = 'reservation_expired' WHERE id = $1", [notYet]);
+    await reserve(notYet);
+    await charge(notYet);
+    // The refund was booked, the final write was not.
+    const booked = await stuckOrder('crash10', 'refunding');
+    await h.db.query("UPDATE orders SET status_reason = 'reservation_expired' WHERE id = $1", [booked]);
+    await reserve(booked);
+    const { chargeId } = (await charge(booked)) as { chargeId: string };
+    await h.downstream.payment.refund(chargeId, 'order failed', `order-${booked}-refund-${chargeId}`);
+    const refundsBefore = h.payment.refunds.length;
+
+    const counts = await h.recovery.runOnce();
+    assert.equal(counts.failed, 2);
+    for (const id of [notYet, booked]) {
+      const o = await order(id);
+      assert.equal(o.status, 'failed');
+      assert.equal(o.status_reason, 'reservation_expired');
+      assert.equal(o.compensation_pending, false);
+      assert.equal(h.payment.charges.find((c) => c.orderId === String(id))?.status, 'refunded');
+      assert.equal(h.inventory.reservations.get(String(id))?.status, 'released');
+    }
+    assert.equal(h.payment.refunds.length, refundsBefore + 1, 'only the missing refund was booked');
   });
 });

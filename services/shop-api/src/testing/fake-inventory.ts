@@ -9,12 +9,18 @@ export interface FakeInventory {
   reservations: Map<
     string,
     {
-      status: 'held' | 'committed' | 'released' | 'expired';
+      status: 'held' | 'committed' | 'released' | 'expired' | 'reversed';
       items: { productId: number; quantity: number }[];
     }
   >;
   /** Per operation: 'down' answers 503, 'slow' waits delayMs first. */
-  faults: Partial<Record<'stock' | 'reserve' | 'get' | 'commit' | 'release' | 'adjust', 'down' | 'slow'>>;
+  /** 'lost-answer': does the work, then answers 503 (the caller cannot know it was done). */
+  faults: Partial<
+    Record<
+      'stock' | 'reserve' | 'get' | 'commit' | 'release' | 'reverse' | 'adjust',
+      'down' | 'slow' | 'lost-answer'
+    >
+  >;
   delayMs: number;
   calls: Record<string, number>;
   close(): Promise<void>;
@@ -103,8 +109,8 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
     async (request, reply) => {
       if (await fault('commit', reply)) return reply;
       const r = state.reservations.get((request.params as { orderId: string }).orderId);
-      if (!r || r.status === 'released' || r.status === 'expired')
-        return reply.code(409).send({ code: 'INV_RESERVATION_GONE' });
+      if (!r || (r.status !== 'held' && r.status !== 'committed'))
+        return reply.code(409).send({ code: 'INV_RESERVATION_GONE', reservationStatus: r?.status });
       if (r.status === 'held') {
         for (const i of r.items) {
           const s = state.stock.get(i.productId)!;
@@ -113,6 +119,7 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
         }
         r.status = 'committed';
       }
+      if (state.faults.commit === 'lost-answer') return reply.code(503).send({ code: 'INV_DOWN' });
       return { status: 'committed' };
     },
   );
@@ -122,12 +129,29 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
     async (request, reply) => {
       if (await fault('release', reply)) return reply;
       const r = state.reservations.get((request.params as { orderId: string }).orderId);
-      if (r?.status === 'committed') return reply.code(409).send({ code: 'INV_RESERVATION_COMMITTED' });
+      if (r?.status === 'committed')
+        return reply.code(409).send({ code: 'INV_RESERVATION_COMMITTED', reservationStatus: 'committed' });
       if (r?.status === 'held') {
         for (const i of r.items) state.stock.get(i.productId)!.reserved -= i.quantity;
         r.status = 'released';
       }
-      return { status: 'released' };
+      return { status: r?.status ?? 'released' };
+    },
+  );
+  app.post(
+    '/api/inventory/reservations/:orderId/reverse',
+    { config: { auth: role('stock:reserve') } },
+    async (request, reply) => {
+      if (await fault('reverse', reply)) return reply;
+      const r = state.reservations.get((request.params as { orderId: string }).orderId);
+      if (!r) return reply.code(404).send({ code: 'INV_RESERVATION_NOT_FOUND' });
+      if (r.status === 'committed') {
+        for (const i of r.items) state.stock.get(i.productId)!.onHand += i.quantity;
+        r.status = 'reversed';
+      }
+      if (r.status !== 'reversed')
+        return reply.code(409).send({ code: 'INV_RESERVATION_NOT_COMMITTED', reservationStatus: r.status });
+      return { status: 'reversed' };
     },
   );
   app.put(

@@ -30,6 +30,13 @@ export interface FakePayment {
 
 const role = (r: string) => requireServiceAccount({ clientRoles: { 'payment-service': [r] } });
 
+/** A charge as payment answers it: `status` is how the attempt ended, `netState` what it is now. */
+const view = (charge: FakeCharge) => ({
+  ...charge,
+  status: charge.status === 'refunded' ? 'succeeded' : charge.status,
+  netState: charge.status === 'succeeded' ? 'captured' : charge.status,
+});
+
 export async function startFakePayment(verifier: AccessTokenVerifier): Promise<FakePayment> {
   const app = Fastify();
   const state: Omit<FakePayment, 'url' | 'close'> = {
@@ -52,10 +59,9 @@ export async function startFakePayment(verifier: AccessTokenVerifier): Promise<F
     const hash = JSON.stringify(body);
     const seen = byKey.get(key);
     if (state.faults.charge === 'lost-answer' && seen) return reply.code(503).send({ code: 'PAY_DOWN' });
+    if (seen && seen.hash !== hash) return reply.code(422).send({ code: 'PAY_IDEMPOTENCY_MISMATCH' });
     if (seen)
-      return seen.hash === hash
-        ? reply.code(seen.status).send(seen.body)
-        : reply.code(422).send({ code: 'PAY_IDEMPOTENCY_MISMATCH' });
+      return reply.code(seen.status).send(seen.status === 201 ? view(seen.body as FakeCharge) : seen.body);
     if (state.voided.has(key)) return reply.code(409).send({ code: 'PAY_CHARGE_VOIDED' });
     const chargeId = `ch_${state.charges.length + 1}`;
     const declined = body.paymentMethod === 'test-decline';
@@ -77,7 +83,7 @@ export async function startFakePayment(verifier: AccessTokenVerifier): Promise<F
       delete state.faults.charge;
       return reply.code(503).send({ code: 'PAY_DOWN' });
     }
-    return reply.code(answer.status).send(answer.body);
+    return reply.code(answer.status).send(declined ? answer.body : view(charge));
   });
   app.post(
     '/api/payments/charges/void',
@@ -89,17 +95,18 @@ export async function startFakePayment(verifier: AccessTokenVerifier): Promise<F
       const seen = byKey.get(key);
       if (!seen) {
         state.voided.add(key);
-        return { status: 'voided' };
+        return { status: 'voided', netState: 'voided' };
       }
       const chargeId = (seen.body as { chargeId: string }).chargeId;
-      return { status: 'charged', charge: state.charges.find((c) => c.chargeId === chargeId) };
+      const charge = view(state.charges.find((c) => c.chargeId === chargeId)!);
+      return { status: 'charged', netState: charge.netState, charge };
     },
   );
   app.get('/api/payments/charges', { config: { auth: role('payments:read') } }, async (request, reply) => {
     state.calls.list = (state.calls.list ?? 0) + 1;
     if (state.faults.list === 'down') return reply.code(503).send({ code: 'PAY_DOWN' });
     const orderId = (request.query as { orderId?: string }).orderId;
-    return { items: state.charges.filter((c) => c.orderId === orderId) };
+    return { items: state.charges.filter((c) => c.orderId === orderId).map(view) };
   });
   app.post(
     '/api/payments/charges/:chargeId/refunds',
@@ -114,6 +121,7 @@ export async function startFakePayment(verifier: AccessTokenVerifier): Promise<F
         return reply.code(201).send({ refundId: existing.refundId, chargeId, status: 'succeeded' });
       const charge = state.charges.find((c) => c.chargeId === chargeId);
       if (!charge) return reply.code(404).send({ code: 'PAY_CHARGE_NOT_FOUND' });
+      if (charge.status === 'refunded') return reply.code(409).send({ code: 'PAY_ALREADY_REFUNDED' });
       charge.status = 'refunded';
       const refund = { refundId: `re_${state.refunds.length + 1}`, chargeId, key };
       state.refunds.push(refund);
