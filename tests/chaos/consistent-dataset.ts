@@ -217,7 +217,15 @@ export function consistentObservations(): KeyObservation[] {
   }));
 }
 
-/** The problem body of a checkout answer for order `id` (for corrupting observations). */
-export function problem(status: number, code: string, orderId?: number): unknown {
-  return { type: 'about:blank', title: 'x', status, code, ...(orderId ? { orderId } : {}), traceId: 'other' };
+/** A checkout's problem body naming (or not) an order and its status. */
+export function problem(status: number, code: string, orderId?: number, orderStatus?: string): unknown {
+  return {
+    type: 'about:blank',
+    title: 'x',
+    status,
+    code,
+    ...(orderId ? { orderId } : {}),
+    ...(orderStatus ? { orderStatus } : {}),
+    traceId: 'other',
+  };
 }

@@ -277,7 +277,10 @@ describe('chaos invariants checker', { timeout: 120_000 }, () => {
       name: 'a replay that differs from the first answer',
       corruption: {},
       observations: (seen) => {
-        seen[0]!.answers[1] = observe(30, 'final', 503, problem(503, 'SHOP_DEPENDENCY_UNAVAILABLE', 1));
+        seen[0]!.answers.pop();
+        seen[0]!.answers.push(
+          observe(30, 'final', 503, problem(503, 'SHOP_DEPENDENCY_UNAVAILABLE', 1, 'failed')),
+        );
       },
       expect: [
         ['replay-differs', 'key key-1'],
@@ -288,7 +291,7 @@ describe('chaos invariants checker', { timeout: 120_000 }, () => {
       name: 'answers of one key naming two orders',
       corruption: {},
       observations: (seen) => {
-        seen[1]!.answers.push(observe(15, 'retry', 409, problem(409, 'SHOP_OUT_OF_STOCK', 5)));
+        seen[1]!.answers.push(observe(15, 'retry', 409, problem(409, 'SHOP_OUT_OF_STOCK', 5, 'failed')));
       },
       expect: [['key-with-two-orders', 'key key-2']],
     },
