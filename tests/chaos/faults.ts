@@ -48,21 +48,15 @@ async function apply({ lane, action }: PlannedFault, context: FaultContext): Pro
     context.record({ at: context.clock(), progress: context.progress(), lane, what });
   note(describeFault(action));
   switch (action.kind) {
-    case 'kill': {
-      const part = context.system.system.part(action.part);
-      part.child.kill('SIGKILL');
-      await part.exited;
-      note(`${action.part} killed`);
-      await sleep(action.downMs);
-      await part.restart();
-      note(`${action.part} ready again`);
-      return;
-    }
+    case 'kill':
     case 'stop': {
       const part = context.system.system.part(action.part);
-      await part.stop();
-      note(`${action.part} stopped`);
-      await sleep(action.holdMs);
+      if (action.kind === 'kill') {
+        part.child.kill('SIGKILL');
+        await part.exited;
+      } else await part.stop();
+      note(`${action.part} ${action.kind === 'kill' ? 'killed' : 'stopped'}`);
+      await sleep(action.downMs);
       await part.restart();
       note(`${action.part} ready again`);
       return;

@@ -50,8 +50,8 @@ export type KilledPart = 'shop-api' | 'payment' | 'inventory';
 export type FaultAction =
   /** SIGKILL, stay down for downMs, then start again (and wait until ready). */
   | { kind: 'kill'; part: KilledPart; downMs: number }
-  /** Graceful stop of notification for holdMs, then start again. */
-  | { kind: 'stop'; part: 'notification'; holdMs: number }
+  /** Graceful stop of notification for downMs, then start again. */
+  | { kind: 'stop'; part: 'notification'; downMs: number }
   /** A fault switch on for holdMs, then off. */
   | {
       kind: 'switch';
@@ -152,12 +152,12 @@ function planFaults(random: Random, checkouts: number): PlannedFault[] {
     {
       atCheckout: at(),
       lane: 'notification',
-      action: { kind: 'stop', part: 'notification', holdMs: random.int(2000, 8000) },
+      action: { kind: 'stop', part: 'notification', downMs: random.int(2000, 8000) },
     },
     {
       atCheckout: at(),
       lane: 'notification',
-      action: { kind: 'stop', part: 'notification', holdMs: random.int(2000, 8000) },
+      action: { kind: 'stop', part: 'notification', downMs: random.int(2000, 8000) },
     },
     {
       atCheckout: at(),
@@ -196,7 +196,7 @@ export function describeFault(action: FaultAction): string {
     case 'kill':
       return `SIGKILL ${action.part}, restart after ${action.downMs} ms`;
     case 'stop':
-      return `stop ${action.part} for ${action.holdMs} ms`;
+      return `stop ${action.part} for ${action.downMs} ms`;
     case 'switch':
       return `${action.service} ${action.mode}${action.delayMs ? ` ${action.delayMs} ms` : ''} for ${action.holdMs} ms`;
   }
