@@ -3,7 +3,8 @@
  *
  * Starts MockMart as real processes, runs the seeded traffic and fault timeline (plan.ts), waits
  * for recovery, checks the invariants in the services' databases and prints the report. Exits 1 on
- * any violation, 2 on bad arguments. The same seed gives the same plan; timings differ per machine.
+ * any violation, 2 on bad arguments, 3 when the run itself could not be carried out (a part that
+ * never got ready, …). The same seed gives the same plan; timings differ per machine.
  */
 import { parseArgs } from 'node:util';
 import { formatReport } from './report.ts';
@@ -41,6 +42,11 @@ try {
   console.error((error as Error).message);
   process.exit(2);
 }
-const result = await runChaos({ ...parsed, log: (line) => console.error(`[chaos] ${line}`) });
-console.log(formatReport(result, { verbose: parsed.verbose }));
-process.exitCode = result.violations.length === 0 ? 0 : 1;
+try {
+  const result = await runChaos({ ...parsed, log: (line) => console.error(`[chaos] ${line}`) });
+  console.log(formatReport(result, { verbose: parsed.verbose }));
+  process.exitCode = result.violations.length === 0 ? 0 : 1;
+} catch (error) {
+  console.error(`chaos run of seed ${parsed.seed} could not be carried out:`, error);
+  process.exitCode = 3;
+}

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describeFault, type FaultAction, type PlannedFault } from './plan.ts';
 import type { ShopClient } from '../system/support/shop-client.ts';
 import type { TestSystem } from '../support/system.ts';
+import type { RunningPart } from '../../scripts/lib/processes.ts';
 
 export interface TimelineEntry {
   /** ms since the run started. */
@@ -57,7 +58,7 @@ async function apply({ lane, action }: PlannedFault, context: FaultContext): Pro
       } else await part.stop();
       note(`${action.part} ${action.kind === 'kill' ? 'killed' : 'stopped'}`);
       await sleep(action.downMs);
-      await part.restart();
+      await restart(part, note);
       note(`${action.part} ready again`);
       return;
     }
@@ -68,6 +69,20 @@ async function apply({ lane, action }: PlannedFault, context: FaultContext): Pro
       await setSwitch(context, { service: action.service, mode: 'none' });
       note(`${action.service} switch off`);
       return;
+    }
+  }
+}
+
+/** Restart attempts: a part that is slow to get ready on a busy machine is killed and started again. */
+const RESTART_ATTEMPTS = 3;
+
+async function restart(part: RunningPart, note: (what: string) => void): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await part.restart();
+    } catch (error) {
+      if (attempt === RESTART_ATTEMPTS) throw error;
+      note(`${part.spec.name} not ready (${(error as Error).message}); starting it again`);
     }
   }
 }
@@ -96,7 +111,10 @@ async function setSwitch(context: FaultContext, { service, mode, delayMs }: Swit
 /** After the timeline: every switch off and every part running, whatever happened on the way. */
 export async function endFaults(context: FaultContext): Promise<void> {
   for (const part of context.system.system.parts.values()) {
-    if (part.child.exitCode !== null || part.child.signalCode !== null) await part.restart();
+    if (part.child.exitCode !== null || part.child.signalCode !== null)
+      await restart(part, (what) =>
+        context.record({ at: context.clock(), progress: context.progress(), lane: part.spec.name, what }),
+      );
   }
   for (const service of ['payment', 'inventory'] as const)
     await setSwitch(context, { service, mode: 'none' });
