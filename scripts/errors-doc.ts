@@ -18,6 +18,14 @@ declared with \`defineError\`; the auth library's statuses are listed in \`packa
 and the identity provider answers Keycloak's OAuth error bodies (\`invalid_grant\`, …) on its
 protocol endpoints.
 
+A 5xx body is masked: \`type\`, \`title\`, \`status\`, \`code\`, \`instance\`, \`traceId\` and nothing
+else — except the fields an error marks safe to show (\`exposed\`): a checkout's 503
+\`SHOP_DEPENDENCY_UNAVAILABLE\` answered once its order exists names it with \`orderId\`,
+\`orderStatus\` (and \`reason\` when it failed). Replaying its \`Idempotency-Key\` answers the order's
+current state while it is not settled (\`orderStatus\` \`pending\`, \`reserved\`, \`paid\`,
+\`refunding\`), then its final answer (see \`services/shop-api/README.md\`, "Answers that say what
+happened").
+
 | code | status | title | where |
 |---|---|---|---|
 ${rows.join('\n')}

@@ -31,6 +31,8 @@ const PRODUCT = { sale: 7, decline: 4, mail: 9, idempotency: 10, crash: 2 };
 const SALE_STOCK = 50;
 const SALE_SHOPPERS = 200;
 const IN_FLIGHT = ['pending', 'reserved', 'paid'];
+/** Not final yet: in flight, or failing with its refund under way. */
+const UNSETTLED = [...IN_FLIGHT, 'refunding'];
 
 const pgUp = await postgresReachable();
 
@@ -537,7 +539,7 @@ describe(
           `order ${order.id} to leave pending/reserved/paid`,
           async () => {
             const [o] = await ordersOf(userId);
-            return o && !IN_FLIGHT.includes(o.status) && !o.compensation_pending ? o : undefined;
+            return o && !UNSETTLED.includes(o.status) && !o.compensation_pending ? o : undefined;
           },
           { timeoutMs: 90_000, intervalMs: 250 },
         );

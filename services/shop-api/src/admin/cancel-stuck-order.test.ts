@@ -113,4 +113,17 @@ describe('admin cancel of a stuck order', { timeout: 60_000 }, () => {
     assert.equal(res.json().code, 'SHOP_ORDER_NOT_CANCELLABLE');
     assert.equal(h.payment.calls.void ?? 0, voids);
   });
+
+  test('a stuck paid order whose stock inventory committed (the commit was in doubt) is cancelled with the sale reversed and the charge refunded', async () => {
+    const id = await stuckReservedOrder('committed-stock');
+    await chargeRequest(id);
+    await h.downstream.inventory.commit(String(id));
+    const onHand = h.inventory.stock.get(3)!.onHand;
+    const res = await cancel(id);
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().status, 'cancelled');
+    assert.equal(h.inventory.reservations.get(String(id))?.status, 'reversed');
+    assert.equal(h.inventory.stock.get(3)!.onHand, onHand + 1, 'the unit is back on the shelf');
+    assert.deepEqual(kept(id), [], 'no money kept');
+  });
 });

@@ -148,4 +148,38 @@ describe('checkout: a commit in doubt is resolved by asking', { timeout: 90_000 
     assert.equal(replay.json().orderId, id);
     assert.equal(replay.json().orderStatus, 'failed');
   });
+
+  test('a saga interrupted by an unexpected error still answers with the order: its id and its current status', async () => {
+    const headers = await shopper('interrupted');
+    const key = randomUUID();
+    // While the charge is under way, someone else (an admin, a recovery replica) moves the order.
+    h.payment.faults.charge = 'slow';
+    h.payment.delayMs = 300;
+    const pending = checkout(headers, key);
+    try {
+      const deadline = Date.now() + 5000;
+      let moved = 0;
+      while (moved === 0 && Date.now() < deadline) {
+        moved =
+          (
+            await h.db.query(
+              "UPDATE orders SET status = 'cancelled' WHERE id = (SELECT max(id) FROM orders) AND status = 'reserved'",
+            )
+          ).rowCount ?? 0;
+        if (moved === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.equal(moved, 1);
+    } finally {
+      delete h.payment.faults.charge;
+    }
+    const res = await pending;
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(typeof res.json().orderId, 'number');
+    assert.equal(res.json().orderStatus, 'cancelled');
+    const stored = await h.db.query<{ response_status: number }>(
+      'SELECT response_status FROM idempotency_keys WHERE order_id = $1',
+      [res.json().orderId],
+    );
+    assert.equal(stored.rows[0]!.response_status, 503, 'the answer is stored for the key');
+  });
 });

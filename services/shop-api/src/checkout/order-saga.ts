@@ -159,7 +159,9 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
   async function leaveInDoubt(chargeId: string): Promise<Settled> {
     deps.log.warn({ orderId: order.id }, 'commit in doubt; the recovery worker will settle the order');
     return deps.db.transaction(async (tx) => {
-      const updated = await advance(tx, order, ['reserved'], 'paid', { chargeId, passed: passed.splice(0) });
+      // The `paid` step is this write itself (not a passed step recorded alongside).
+      passed.length = 0;
+      const updated = await advance(tx, order, ['reserved'], 'paid', { chargeId });
       const view = await toOrderView(tx, updated);
       const answer = answerFor(view);
       await storeResponse(tx, order.id, answer.status, answer.response);

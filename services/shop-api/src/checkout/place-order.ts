@@ -46,18 +46,31 @@ export async function placeOrder(deps: SagaDeps, input: PlaceOrderInput): Promis
   try {
     ({ answer } = await runSaga(deps, { order: created.order, lines: created.lines, cart: shopper.cart }));
   } catch (error) {
-    throw await interrupted(deps, created.order.id, error);
+    answer = await interrupted(deps, created.order.id, error);
   }
   deps.onOutboxWrite?.();
   return { ...answer, replayed: false };
 }
 
-/** A saga that stopped on an unexpected error (e.g. the database): name the order and its status. */
-async function interrupted(deps: SagaDeps, orderId: number, error: unknown) {
+/**
+ * The saga stopped on an unexpected error (the database, a concurrent move by recovery): answer
+ * from the order as it now is — its id and status, a provisional 503 while it is not settled —
+ * and store that for the key when the database lets us. The order stays for the recovery worker.
+ */
+async function interrupted(deps: SagaDeps, orderId: number, error: unknown): Promise<CheckoutAnswer> {
   deps.log.warn({ orderId, err: error }, 'checkout interrupted; the recovery worker will settle the order');
-  const order = await findOrder(deps.db, orderId).catch(() => undefined);
-  return new DependencyUnavailable(`Order ${orderId} was interrupted; it will be settled`, {
-    exposed: { orderId, ...(order ? { orderStatus: order.status } : {}) },
+  try {
+    const order = await findOrder(deps.db, orderId);
+    if (order) {
+      const answer = answerFor(await toOrderView(deps.db, order));
+      await storeResponse(deps.db, orderId, answer.status, answer.response);
+      return answer;
+    }
+  } catch {
+    // The database is what failed: answer with what we know.
+  }
+  throw new DependencyUnavailable(`Order ${orderId} was interrupted; it will be settled`, {
+    exposed: { orderId },
     headers: { 'retry-after': '5' },
     cause: error,
   });
