@@ -14,12 +14,14 @@ export async function runPartOnce(
   timeoutMs = 30_000,
 ): Promise<{ code: number | null; output: string }> {
   const spec = system.system.part(name).spec;
-  const [port] = await freePorts(1);
+  const [port, metricsPort] = await freePorts(2);
   const env: Record<string, string> = {
     ...process.env,
     ...spec.env,
     PORT: String(port),
     IDP_PORT: String(port),
+    // The running part holds its own metrics port too.
+    ...(spec.env.METRICS_PORT ? { METRICS_PORT: String(metricsPort) } : {}),
   } as Record<string, string>;
   for (const [key, value] of Object.entries(overrides)) {
     if (value === '') delete env[key];
