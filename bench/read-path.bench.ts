@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startTestSystem } from '../tests/support/system.ts';
+import { ADDRESS } from '../services/shop-api/src/testing/harness.ts';
 import { memoryOf } from '../scripts/lib/memory.ts';
 import { cpuMsOf } from '../scripts/lib/cpu.ts';
 
@@ -180,14 +181,7 @@ async function placeOrders(count: number, auth: Record<string, string>) {
       method: 'POST',
       headers: { ...headers, 'idempotency-key': `read-path-bench-${order}` },
       body: JSON.stringify({
-        shippingAddress: {
-          firstName: 'Mario',
-          lastName: 'Rossi',
-          address: 'Via Roma 1',
-          city: 'Milano',
-          zipCode: '20100',
-          phone: '+39 333 1234567',
-        },
+        shippingAddress: ADDRESS,
         paymentMethod: 'credit-card',
       }),
     });
