@@ -20,7 +20,7 @@ import { identityProviders, sharedKeycloak } from '../support/identity-providers
 
 const keycloakSide = identityProviders().find((provider) => provider.side === 'keycloak')!;
 
-describe('the shared Keycloak of a test run', { skip: keycloakSide.skip, timeout: 120_000 }, () => {
+describe('the shared Keycloak of a test run', { skip: keycloakSide.skip, timeout: 300_000 }, () => {
   test('serves the master realm discovery under /auth', async () => {
     const { url } = sharedKeycloak()!;
     const response = await fetch(`${url}/auth/realms/master/.well-known/openid-configuration`);
@@ -62,7 +62,7 @@ describe('the shared Keycloak of a test run', { skip: keycloakSide.skip, timeout
   });
 });
 
-describe('Keycloak start failures', { timeout: 120_000 }, () => {
+describe('Keycloak start failures', { timeout: 300_000 }, () => {
   const install = { home: '/nonexistent', java: { home: '/nonexistent', major: 25 }, built: false };
   const admin = { username: 'admin', password: 'unused-password-0123456789' };
 
