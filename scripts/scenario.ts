@@ -6,6 +6,7 @@
  * back as it found it — at the end, on an error, and on Ctrl-C.
  */
 import { parseArgs } from 'node:util';
+import { devPassword } from './lib/dev-users.ts';
 import { localPorts } from './lib/parts.ts';
 import { SCENARIOS, type ScenarioContext, type Service } from './lib/scenarios.ts';
 import { checkLoopback, settingOf, shopSession, type FaultSetting } from './lib/shop-session.ts';
@@ -86,10 +87,10 @@ const describe = (state: {
 
 try {
   console.log(`Scenario ${scenario.name} on ${gatewayUrl}\n  ${scenario.story}\n`);
-  admin = (await shop.signIn('admin', 'admin123')).token;
+  admin = (await shop.signIn('admin', devPassword('admin'))).token;
   const users = {
-    mario: await shop.signIn('mario', 'mario123'),
-    luigi: await shop.signIn('luigi', 'luigi123'),
+    mario: await shop.signIn('mario', devPassword('mario')),
+    luigi: await shop.signIn('luigi', devPassword('luigi')),
   };
   const context: ScenarioContext = {
     shop,

@@ -8,15 +8,15 @@
  * behind. Prints the outcome of each kind of request and its latency percentiles.
  */
 import { parseArgs } from 'node:util';
+import { devPassword } from './lib/dev-users.ts';
 import { localPorts } from './lib/parts.ts';
 import { checkLoopback, shopSession, type Answer } from './lib/shop-session.ts';
 import { percentile } from './lib/latency.ts';
 
-const ACCOUNTS = [
-  { username: 'mario', password: 'mario123' },
-  { username: 'luigi', password: 'luigi123' },
-  { username: 'admin', password: 'admin123' },
-] as const;
+const ACCOUNTS = ['mario', 'luigi', 'admin'].map((username) => ({
+  username,
+  password: devPassword(username),
+}));
 const LIMITS = { users: [1, 50], seconds: [1, 600] } as const;
 
 const { values } = parseArgs({

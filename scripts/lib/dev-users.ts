@@ -30,3 +30,11 @@ function readDevUsers() {
 }
 
 export const DEV_USERS = readDevUsers();
+
+/** A development user's password, from the same file (the demo commands sign in as these users). */
+export function devPassword(username: string): string {
+  const user = DEV_USERS.find((candidate) => candidate.username === username);
+  if (!user || user.password === '(see realm)')
+    throw new Error(`no development user ${username} in deploy/keycloak/dev-users.json`);
+  return user.password;
+}

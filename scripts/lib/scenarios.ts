@@ -94,8 +94,8 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'slow-inventory',
     story:
-      'Slow inventory for the next 2 reservations (1.5 s each): browsing the catalog in between reads stock ' +
-      'without spending them; the third checkout is fast again.',
+      'Slow inventory for its next 2 checkout calls (1.5 s each): browsing the catalog reads stock without ' +
+      'spending them; the first checkout reserves and commits, so it takes both (≈3 s), the next ones are fast.',
     async run(context) {
       await context.switchFault('inventory', { mode: 'slow', delayMs: 1_500, remaining: 2 });
       for (let i = 0; i < 3; i++) await context.shop.products(context.users.mario.token);
@@ -103,17 +103,18 @@ export const SCENARIOS: Scenario[] = [
       for (const user of ['mario', 'luigi', 'mario'] as const) await context.checkout(user);
     },
     lookAt: [
-      'npm run traces -- --route /api/checkout --since 5m  → inventory POST /api/inventory/reservations ≈ 1.5 s twice',
+      'npm run traces <first trace id> → inventory reservations and its commit ≈ 1.5 s each',
       'npm run metrics                                    → inventory p95 ≈ 1.5 s',
     ],
   },
   {
     name: 'error-rate',
     story:
-      'An error-rate run: payment is down for 3 of 8 checkouts (503 with Retry-After); the rest succeed. ' +
-      'Errors are found by searching traces, and the RED metrics show the rate.',
+      'An error-rate run: payment is down for its next 9 calls (503 with Retry-After). shop-api retries a ' +
+      'charge before giving up, so a few of the 8 checkouts fail with 503 and the rest succeed; the errors ' +
+      'are found by searching traces, and the RED metrics show the rate.',
     async run(context) {
-      await context.switchFault('payment', { mode: 'down', remaining: 3 });
+      await context.switchFault('payment', { mode: 'down', remaining: 9 });
       for (let i = 0; i < 8; i++)
         await context.checkout(i % 2 === 0 ? 'mario' : 'luigi', { productId: 1 + (i % 5) });
     },

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,6 +167,31 @@ test('a declined checkout is one trace from the gateway to payment, and its mail
     printed,
     /\[gateway, idp, inventory, notification, payment, shop-api\]|\[gateway, inventory, notification, payment, shop-api\]/,
   );
+});
+
+test('a client that sends its own traceparent gets one trace through the gateway into shop-api', async () => {
+  const traceId = randomBytes(16).toString('hex');
+  const answer = await fetch(`${shop.gatewayUrl}/api/products`, {
+    headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+  });
+  assert.equal(answer.status, 200);
+  await answer.body?.cancel();
+  const deadline = Date.now() + 20_000;
+  let trace: Trace | undefined;
+  while (Date.now() < deadline) {
+    [trace] = (await searchTraces(tracesDir, { traceId }, { limit: 1, marginMs: 0 })).traces;
+    // Each part flushes every 0.5 s: wait for the gateway's spans and shop-api's.
+    if (trace && has(trace, 'shop-api', /^GET \/api\/products$/) && has(trace, 'gateway', /^GET \/api\/\*$/))
+      break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  assert.ok(
+    trace && has(trace, 'shop-api', /^GET \/api\/products$/),
+    JSON.stringify(trace && summary(trace)),
+  );
+  // One root: the gateway's span, whose parent is the client's own (never recorded here).
+  assert.equal(trace.roots.length, 1, JSON.stringify(summary(trace), null, 1));
+  assert.equal(trace.roots[0]!.span.service, 'gateway');
 });
 
 test('no trace file and no log line holds a token, an authorization code, a state, a nonce, a password or a secret', () => {

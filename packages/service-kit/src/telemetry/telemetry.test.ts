@@ -152,7 +152,7 @@ interface OtlpExport {
 }
 
 test(
-  'with OTEL_EXPORTER_OTLP_ENDPOINT and no OTEL_SERVICE_NAME, spans reach the OTLP receiver named after the package',
+  'with OTEL_EXPORTER_OTLP_ENDPOINT and no OTEL_SERVICE_NAME, spans and metrics reach the OTLP receiver named after the package',
   { timeout: 60_000 },
   async (t) => {
     const exports: Array<{ path: string; type: string; body: OtlpExport }> = [];
@@ -188,8 +188,16 @@ test(
     assert.equal((await service.exited).code, 0);
 
     assert.ok(exports.length > 0, 'the receiver got no export');
-    assert.ok(exports.every((e) => e.path === '/v1/traces' && e.type.includes('application/json')));
-    const resources = exports.flatMap((e) => e.body.resourceSpans);
+    assert.ok(
+      exports.every(
+        (e) => ['/v1/traces', '/v1/metrics'].includes(e.path) && e.type.includes('application/json'),
+      ),
+    );
+    // Metrics go the same way (pushed on shutdown at the latest), with the RED histogram of the route.
+    const metricExports = JSON.stringify(exports.filter((e) => e.path === '/v1/metrics').map((e) => e.body));
+    assert.ok(metricExports.includes('http.server.request.duration'), 'no metrics reached the receiver');
+    assert.ok(metricExports.includes('"/hop"'), 'the route is not among the metric attributes');
+    const resources = exports.filter((e) => e.path === '/v1/traces').flatMap((e) => e.body.resourceSpans);
     const names = resources.map(
       (r) => r.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue,
     );

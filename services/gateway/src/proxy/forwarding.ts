@@ -67,13 +67,21 @@ export function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeade
   return copy;
 }
 
+/**
+ * The client's W3C trace context is per hop too: the gateway's span already continues it, and the
+ * instrumentation writes the gateway's own `traceparent` on the upstream request. Copied as well,
+ * the upstream would get two and start a trace of its own.
+ */
+const TRACE_CONTEXT = ['traceparent', 'tracestate'];
+
 /** Never removed on a client's say-so: they frame the forwarded message itself. */
 const FRAMING = new Set(['content-length', 'host']);
 
 /**
  * The client's request headers minus those that only concern its connection to the gateway
- * (RFC 9110 §7.6.1): the hop-by-hop set, every header the client nominated in `Connection`, and
- * `Proxy-Authorization` (the client's credential for a proxy, never for an upstream). Apply
+ * (RFC 9110 §7.6.1): the hop-by-hop set, every header the client nominated in `Connection`,
+ * `Proxy-Authorization` (the client's credential for a proxy, never for an upstream) and the
+ * client's trace context (see TRACE_CONTEXT). Apply
  * before the gateway adds its own headers, so a nomination cannot remove those.
  */
 export function withoutRequestHopByHop<T extends Record<string, string | string[] | undefined>>(
@@ -81,7 +89,7 @@ export function withoutRequestHopByHop<T extends Record<string, string | string[
   connection: string | string[] | undefined,
 ): T {
   const copy: Record<string, string | string[] | undefined> = { ...headers };
-  for (const name of [...HOP_BY_HOP, 'proxy-authorization']) delete copy[name];
+  for (const name of [...HOP_BY_HOP, 'proxy-authorization', ...TRACE_CONTEXT]) delete copy[name];
   const nominated = (Array.isArray(connection) ? connection.join(',') : (connection ?? '')).split(',');
   for (const raw of nominated) {
     const name = raw.trim().toLowerCase();
