@@ -47,7 +47,7 @@ if (!process.env.MOCKMART_TEST_POSTGRES_URL && !(await answers(LOCAL_POSTGRES)))
   console.log('No PostgreSQL at 127.0.0.1:5432: the tests use an embedded server.');
 }
 
-const needsKeycloak = files.some((file) => /(^|\/)tests\/(system|e2e|keycloak)/.test(file));
+const needsKeycloak = files.some((file) => /(^|\/)tests\/(system|e2e|keycloak|conformance)/.test(file));
 let keycloak: SharedKeycloak | undefined;
 if (needsKeycloak && process.env.MOCKMART_KEYCLOAK === 'skip' && process.env.CI !== 'true') {
   keycloak = { env: { MOCKMART_KEYCLOAK_SKIPPED: 'MOCKMART_KEYCLOAK=skip' }, stop: async () => {} };

@@ -1,0 +1,92 @@
+/**
+ * The two sides of a conformance run: the embedded idp and the run's shared Keycloak, loaded with
+ * one realm representation (the shipped realm files with dev users, merged and substituted once)
+ * under one unique realm name, so every URL and claim that names the realm is the same on both.
+ */
+import { pino } from 'pino';
+import { startIdp, type Idp } from '@mockmart/idp';
+import { keycloakAdmin } from '../../../scripts/lib/keycloak/admin.ts';
+import { deleteRealm, realmRepresentation } from '../../../scripts/lib/keycloak/realm-import.ts';
+import { generateSecrets, type Secrets } from '../../../scripts/lib/parts.ts';
+import { sharedKeycloak, type IdentitySide } from '../../support/identity-providers.ts';
+
+/** Where the gateway would be: only its URLs matter (redirect, post-logout, back-channel). */
+export const GATEWAY = 'http://localhost:1';
+
+export interface Side {
+  name: IdentitySide;
+  /** Origin the side listens on; it is `<origin>` once normalised. */
+  origin: string;
+  /** `{origin}/auth`. */
+  base: string;
+  /** `{base}/realms/{realm}`. */
+  realmUrl: string;
+  oidc(path: string): string;
+}
+
+export interface Sides {
+  realm: string;
+  secrets: Secrets;
+  idp: Side;
+  keycloak: Side;
+  both: [Side, Side];
+  stop(): Promise<void>;
+}
+
+/** A cheap scrypt cost so the idp starts at once; the bench measures the production cost. */
+const TEST_HASHING = { N: 1024, r: 8, p: 1 };
+
+let started = 0;
+
+export async function startSides(area: string): Promise<Sides> {
+  const shared = sharedKeycloak();
+  if (!shared) throw new Error('no shared Keycloak in the environment');
+  const realm = `conformance-${area}-${process.pid}-${++started}`;
+  const secrets = generateSecrets();
+  const rep = await realmRepresentation({
+    realm,
+    secrets,
+    gatewayPublicUrl: GATEWAY,
+    devUsers: true,
+    frontendUrl: `${shared.url}/auth`,
+  });
+  const admin = keycloakAdmin(shared.url, shared.admin);
+  await admin.request('POST', '', rep);
+  let idp: Idp | undefined;
+  try {
+    idp = await startIdp({
+      port: 0,
+      host: '127.0.0.1',
+      relativePath: '/auth',
+      realms: [structuredClone(rep)],
+      passwordHashing: TEST_HASHING,
+      logger: pino({ level: 'silent' }),
+    });
+  } catch (error) {
+    await deleteRealm(admin, realm);
+    throw error;
+  }
+  const side = (name: IdentitySide, origin: string): Side => {
+    const realmUrl = `${origin}/auth/realms/${realm}`;
+    return {
+      name,
+      origin,
+      base: `${origin}/auth`,
+      realmUrl,
+      oidc: (path) => `${realmUrl}/protocol/openid-connect/${path}`,
+    };
+  };
+  const idpSide = side('idp', idp.url);
+  const keycloakSide = side('keycloak', shared.url);
+  return {
+    realm,
+    secrets,
+    idp: idpSide,
+    keycloak: keycloakSide,
+    both: [idpSide, keycloakSide],
+    async stop() {
+      await idp.close();
+      await deleteRealm(admin, realm);
+    },
+  };
+}
