@@ -42,12 +42,29 @@ export function differences(caseName: string, idp: Normalised, keycloak: Normali
   return found;
 }
 
-/** Whether the allow-list covers a difference: exact, or a prefix ending in `*`. */
+/**
+ * Whether the allow-list covers a difference. `where` patterns: `*` is any run of characters,
+ * `{a,b}` either word; everything else literal.
+ */
 export function isAllowed(where: string): boolean {
-  return ALLOWED_DIFFERENCES.some((entry) =>
-    entry.where.endsWith('*') ? where.startsWith(entry.where.slice(0, -1)) : where === entry.where,
-  );
+  return ALLOWED_DIFFERENCES.some((entry) => patternOf(entry.where).test(where));
 }
+
+export function patternOf(where: string): RegExp {
+  const source = where
+    .split(/(\*|\{[^}]*\})/)
+    .map((part) =>
+      part === '*'
+        ? '.*'
+        : part.startsWith('{') && part.endsWith('}')
+          ? `(?:${part.slice(1, -1).split(',').map(escape).join('|')})`
+          : escape(part),
+    )
+    .join('');
+  return new RegExp(`^${source}$`);
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Runs `exchange` on the idp and then on Keycloak, and asserts their normalised answers differ

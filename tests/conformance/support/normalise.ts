@@ -34,6 +34,9 @@ const IDS = new Set([
 /** Signed tokens: compared as their decoded header and claims. */
 const TOKENS = new Set(['access_token', 'refresh_token', 'id_token', 'logout_token', 'id_token_hint']);
 
+/** Lifetimes in seconds, counted from a moment each side takes itself: to the nearest 10 s. */
+const DURATIONS = new Set(['expires_in', 'refresh_expires_in']);
+
 /** Space-separated sets. */
 const WORD_SETS = new Set(['scope']);
 
@@ -51,6 +54,7 @@ export function normalise(value: unknown, origin: string, key = ''): Normalised 
   if (TIMES.has(key)) return typeof value === 'number' ? '<time>' : `<time as ${typeof value}>`;
   if (TOKENS.has(key) && typeof value === 'string') return decodedToken(value, origin);
   if (IDS.has(key)) return typeof value === 'string' ? `<id ${idForm(value)}>` : `<id as ${typeof value}>`;
+  if (DURATIONS.has(key) && typeof value === 'number') return Math.round(value / 10) * 10;
   if (WORD_SETS.has(key) && typeof value === 'string')
     return value.split(' ').filter(Boolean).sort().join(' ');
   if (typeof value === 'string') return value.replaceAll(origin, '<origin>');

@@ -330,7 +330,7 @@ describe('Keycloak error bodies and the idp’s own security', { timeout: 60_000
       client_id: 'techstore-cli',
       refresh_token: first.body.refresh_token as string,
     });
-    assert.deepEqual(stale.body, { error: 'invalid_grant', error_description: 'Stale token' });
+    assert.deepEqual(stale.body, { error: 'invalid_grant', error_description: 'Maximum allowed refresh token reuse exceeded' });
   });
 
   test('sessions end after the idle timeout', async () => {
