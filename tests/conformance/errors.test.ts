@@ -27,6 +27,7 @@ async function authorizeOutcome(side: Side, params: Record<string, string>) {
       status: page.status,
       to: location.origin + location.pathname,
       params: Object.fromEntries(location.searchParams),
+      fragment: Object.fromEntries(new URLSearchParams(location.hash.slice(1))),
     };
   }
   return { status: page.status, message: pageMessage(page.html), loginForm: Boolean(page.action) };
