@@ -31,6 +31,12 @@ async function serviceToken(sides: Sides, side: Side, scope: string): Promise<st
   return body.access_token;
 }
 
+/** UserInfo by GET, with the challenge a refusal carries. */
+async function userinfo(side: Side, token?: string) {
+  const response = await fetch(side.oidc('userinfo'), { headers: token ? bearer(token) : {} });
+  return { ...(await answer(response)), challenge: response.headers.get('www-authenticate') };
+}
+
 const introspect = (side: Side, token: string, auth: Record<string, string>, hint?: string) =>
   postForm(side.oidc('token/introspect'), { token, ...(hint ? { token_type_hint: hint } : {}) }, auth);
 
@@ -42,10 +48,10 @@ describeConformance('userinfo, introspection and revocation', (sides) => {
     await conform(sides(), 'userinfo', async (side) => {
       const tokens = await userTokens(sides(), side);
       return {
-        get: await answer(await fetch(side.oidc('userinfo'), { headers: bearer(tokens.access_token) })),
+        get: await userinfo(side, tokens.access_token),
         post: await postForm(side.oidc('userinfo'), { access_token: tokens.access_token }),
-        none: await answer(await fetch(side.oidc('userinfo'))),
-        garbage: await answer(await fetch(side.oidc('userinfo'), { headers: bearer('garbage') })),
+        none: await userinfo(side),
+        garbage: await userinfo(side, 'garbage'),
       };
     });
   });
@@ -115,7 +121,7 @@ describeConformance('userinfo, introspection and revocation', (sides) => {
       return {
         revoked,
         introspected: await introspect(side, tokens.access_token, gatewayAuth(sides())),
-        userinfo: await answer(await fetch(side.oidc('userinfo'), { headers: bearer(tokens.access_token) })),
+        userinfo: await userinfo(side, tokens.access_token),
       };
     });
   });
