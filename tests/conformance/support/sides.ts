@@ -26,6 +26,8 @@ export interface Side {
 
 export interface Sides {
   realm: string;
+  /** The master realm's administrator, the same on both sides. */
+  admin: { username: string; password: string };
   secrets: Secrets;
   idp: Side;
   keycloak: Side;
@@ -60,6 +62,8 @@ export async function startSides(area: string): Promise<Sides> {
       relativePath: '/auth',
       realms: [structuredClone(rep)],
       passwordHashing: TEST_HASHING,
+      // The same operator as the shared Keycloak's, for the Admin REST comparison.
+      bootstrapAdmin: shared.admin,
       logger: pino({ level: 'silent' }),
     });
   } catch (error) {
@@ -80,6 +84,7 @@ export async function startSides(area: string): Promise<Sides> {
   const keycloakSide = side('keycloak', shared.url);
   return {
     realm,
+    admin: shared.admin,
     secrets,
     idp: idpSide,
     keycloak: keycloakSide,
