@@ -56,6 +56,7 @@ function sideAt(name: Side['name'], origin: string): Side {
   const realmUrl = `${origin}/auth/realms/${REALM}`;
   return {
     name,
+    gateway: GATEWAY,
     origin,
     base: `${origin}/auth`,
     realmUrl,

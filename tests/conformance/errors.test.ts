@@ -7,6 +7,7 @@ import { conform } from './support/compare.ts';
 import {
   authorizeUrl,
   basic,
+  callback,
   CookieJar,
   exchangeCode,
   gatewayAuth,
@@ -170,7 +171,7 @@ describeConformance('errors', (sides) => {
         {
           grant_type: 'authorization_code',
           code: login.code,
-          redirect_uri: 'http://localhost:1/bff/callback',
+          redirect_uri: callback(side),
         },
         gatewayAuth(sides()),
       );
@@ -193,7 +194,7 @@ describeConformance('errors', (sides) => {
         {
           grant_type: 'authorization_code',
           code: login.code,
-          redirect_uri: 'http://localhost:1/other',
+          redirect_uri: `${side.gateway}/other`,
           code_verifier: login.verifier,
         },
         gatewayAuth(sides()),
@@ -208,7 +209,7 @@ describeConformance('errors', (sides) => {
         {
           grant_type: 'authorization_code',
           code: 'garbage',
-          redirect_uri: 'http://localhost:1/bff/callback',
+          redirect_uri: callback(side),
         },
         gatewayAuth(sides()),
       ),

@@ -9,12 +9,14 @@ import {
   authorizeUrl,
   CookieJar,
   exchangeCode,
+  gatewayAuth,
   getPage,
   loginForCode,
   pkce,
+  postForm,
   submitLogin,
 } from './support/http.ts';
-import { GATEWAY, type Side } from './support/sides.ts';
+import type { Side } from './support/sides.ts';
 import { describeConformance } from './support/suite.ts';
 
 /** What a client or user relies on in a page: its form's fields and the message it shows. */
@@ -97,7 +99,7 @@ describeConformance('login page and logout', (sides) => {
       const { jar, idToken } = await loggedIn(side);
       const out = await logout(side, jar, {
         id_token_hint: idToken,
-        post_logout_redirect_uri: `${GATEWAY}/bff/logged-out`,
+        post_logout_redirect_uri: `${side.gateway}/bff/logged-out`,
         state: 'after-logout',
       });
       return { out, cookies: jar.names() };
@@ -116,7 +118,7 @@ describeConformance('login page and logout', (sides) => {
       const { jar } = await loggedIn(side);
       return logout(side, jar, {
         client_id: 'gateway',
-        post_logout_redirect_uri: `${GATEWAY}/bff/logged-out`,
+        post_logout_redirect_uri: `${side.gateway}/bff/logged-out`,
       });
     });
   });
@@ -130,8 +132,28 @@ describeConformance('login page and logout', (sides) => {
 
   test('logout refused: post_logout_redirect_uri with neither hint nor client_id', async () => {
     await conform(sides(), 'logout redirect-alone', async (side) =>
-      logout(side, new CookieJar(), { post_logout_redirect_uri: `${GATEWAY}/bff/logged-out` }),
+      logout(side, new CookieJar(), { post_logout_redirect_uri: `${side.gateway}/bff/logged-out` }),
     );
+  });
+
+  test('the back-channel logout token POSTed to the gateway', async () => {
+    const { keycloak } = await conform(sides(), 'backchannel-logout', async (side) => {
+      const login = await loginForCode(side);
+      const tokens = (await exchangeCode(sides(), side, login.code, login.verifier)).body as {
+        refresh_token: string;
+      };
+      const before = sides().logoutTokens(side).length;
+      const logout = await postForm(
+        side.oidc('logout'),
+        { refresh_token: tokens.refresh_token },
+        gatewayAuth(sides()),
+      );
+      // Both send it before answering; the wait only covers the request still in flight.
+      for (let waited = 0; sides().logoutTokens(side).length === before && waited < 5000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      return { logout, logout_token: sides().logoutTokens(side)[before] };
+    });
+    assert.ok(keycloak.logout_token, 'Keycloak sent a logout token');
   });
 
   test('logout refused: garbage id_token_hint', async () => {

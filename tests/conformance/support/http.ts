@@ -3,7 +3,7 @@
  * authentication, and a login driven through the login page with cookies kept by hand.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { GATEWAY, type Side, type Sides } from './sides.ts';
+import type { Side, Sides } from './sides.ts';
 
 export interface Answer {
   status: number;
@@ -67,12 +67,12 @@ export function pkce(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-export const CALLBACK = `${GATEWAY}/bff/callback`;
+export const callback = (side: Side) => `${side.gateway}/bff/callback`;
 
 export function authorizeUrl(side: Side, params: Record<string, string>): string {
   return `${side.oidc('auth')}?${new URLSearchParams({
     client_id: 'gateway',
-    redirect_uri: CALLBACK,
+    redirect_uri: callback(side),
     response_type: 'code',
     scope: 'openid',
     state: 'state-1',
@@ -148,7 +148,7 @@ export async function exchangeCode(
 ): Promise<Answer> {
   return postForm(
     side.oidc('token'),
-    { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, code_verifier: verifier },
+    { grant_type: 'authorization_code', code, redirect_uri: callback(side), code_verifier: verifier },
     gatewayAuth(sides),
   );
 }

@@ -57,7 +57,7 @@ export function normalise(value: unknown, origin: string, key = ''): Normalised 
   if (DURATIONS.has(key) && typeof value === 'number') return Math.round(value / 10) * 10;
   if (WORD_SETS.has(key) && typeof value === 'string')
     return value.split(' ').filter(Boolean).sort().join(' ');
-  if (typeof value === 'string') return value.replaceAll(origin, '<origin>');
+  if (typeof value === 'string') return value.replace(originPattern(origin), '<origin>');
   if (typeof value === 'number' || typeof value === 'boolean') return value;
   if (key === 'keys' && Array.isArray(value)) return keysByUse(value, origin);
   if (Array.isArray(value)) {
@@ -90,4 +90,9 @@ function keysByUse(keys: unknown[], origin: string): Normalised {
       return [`${use}:${alg}`, normalise(key, origin)];
     }),
   );
+}
+
+/** The side's origin, not followed by another port digit (the gateway stand-in shares the host). */
+function originPattern(origin: string): RegExp {
+  return new RegExp(`${origin.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\d)`, 'g');
 }

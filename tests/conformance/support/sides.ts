@@ -3,6 +3,9 @@
  * one realm representation (the shipped realm files with dev users, merged and substituted once)
  * under one unique realm name, so every URL and claim that names the realm is the same on both.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeJwt } from 'jose';
 import { pino } from 'pino';
 import { startIdp, type Idp } from '@mockmart/idp';
 import { keycloakAdmin } from '../../../scripts/lib/keycloak/admin.ts';
@@ -10,11 +13,10 @@ import { deleteRealm, realmRepresentation } from '../../../scripts/lib/keycloak/
 import { generateSecrets, type Secrets } from '../../../scripts/lib/parts.ts';
 import { sharedKeycloak, type IdentitySide } from '../../support/identity-providers.ts';
 
-/** Where the gateway would be: only its URLs matter (redirect, post-logout, back-channel). */
-export const GATEWAY = 'http://localhost:1';
-
 export interface Side {
   name: IdentitySide;
+  /** The gateway's origin in the realm (redirect, post-logout and back-channel logout URLs). */
+  gateway: string;
   /** Origin the side listens on; it is `<origin>` once normalised. */
   origin: string;
   /** `{origin}/auth`. */
@@ -26,6 +28,8 @@ export interface Side {
 
 export interface Sides {
   realm: string;
+  /** The logout tokens each side POSTed to the gateway's back-channel logout URL, in order. */
+  logoutTokens(side: Side): string[];
   /** The master realm's administrator, the same on both sides. */
   admin: { username: string; password: string };
   secrets: Secrets;
@@ -45,10 +49,11 @@ export async function startSides(area: string): Promise<Sides> {
   if (!shared) throw new Error('no shared Keycloak in the environment');
   const realm = `conformance-${area}-${process.pid}-${++started}`;
   const secrets = generateSecrets();
+  const gateway = await startGatewayStandIn();
   const rep = await realmRepresentation({
     realm,
     secrets,
-    gatewayPublicUrl: GATEWAY,
+    gatewayPublicUrl: gateway.url,
     devUsers: true,
     frontendUrl: `${shared.url}/auth`,
   });
@@ -68,12 +73,14 @@ export async function startSides(area: string): Promise<Sides> {
     });
   } catch (error) {
     await deleteRealm(admin, realm);
+    await gateway.close();
     throw error;
   }
   const side = (name: IdentitySide, origin: string): Side => {
     const realmUrl = `${origin}/auth/realms/${realm}`;
     return {
       name,
+      gateway: gateway.url,
       origin,
       base: `${origin}/auth`,
       realmUrl,
@@ -89,9 +96,35 @@ export async function startSides(area: string): Promise<Sides> {
     idp: idpSide,
     keycloak: keycloakSide,
     both: [idpSide, keycloakSide],
+    logoutTokens: (side) =>
+      gateway.logoutTokens.filter((token) => String(decodeJwt(token).iss).startsWith(side.origin)),
     async stop() {
       await idp.close();
       await deleteRealm(admin, realm);
+      await gateway.close();
     },
+  };
+}
+
+/** A stand-in for the gateway that records the back-channel logout tokens both sides POST to it. */
+async function startGatewayStandIn() {
+  const logoutTokens: string[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => (body += chunk));
+    request.on('end', () => {
+      const token = new URLSearchParams(body).get('logout_token');
+      if (request.method === 'POST' && request.url === '/bff/backchannel-logout' && token) {
+        logoutTokens.push(token);
+        response.writeHead(200).end();
+      } else response.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    logoutTokens,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
