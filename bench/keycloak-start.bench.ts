@@ -8,7 +8,6 @@
  *   node bench/keycloak-start.bench.ts [runs=2]
  */
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { keycloakAdmin } from '../scripts/lib/keycloak/admin.ts';
 import { LOCAL_POSTGRES } from '../scripts/lib/keycloak/database.ts';
 import { ensureKeycloak } from '../scripts/lib/keycloak/install.ts';
@@ -17,10 +16,10 @@ import { startKeycloak } from '../scripts/lib/keycloak/run.ts';
 import { keycloakTestDatabase } from '../scripts/lib/keycloak/test-database.ts';
 import { generateSecrets } from '../scripts/lib/parts.ts';
 import { freePorts } from '../scripts/lib/ports.ts';
+import { cpuSeconds, jvmOf, rssMiB } from './process-stats.ts';
 
 const runs = Number(process.argv[2] ?? 2);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const ticks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
 
 let started = Date.now();
 const install = await ensureKeycloak({ log: console.log });
@@ -68,22 +67,4 @@ for (let run = 1; run <= runs; run++) {
       `(JVM CPU ${cpuAtReady.toFixed(1)} s), RSS ready ${rssAtReady} MiB, after 2 realm imports ${rssAfterImport} MiB; ` +
       `realm import ${realms.map(seconds).join(' then ')}`,
   );
-}
-
-/** kc.sh runs the JVM as its child. */
-function jvmOf(scriptPid: number): number {
-  const children = readFileSync(`/proc/${scriptPid}/task/${scriptPid}/children`, 'utf8').trim().split(/\s+/);
-  return Number(children[0]);
-}
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
-}
-
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS'));
-  return Math.round(Number(line!.split(/\s+/)[1]) / 1024);
 }

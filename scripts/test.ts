@@ -7,9 +7,9 @@
  * not answer, one embedded PostgreSQL server runs for the whole run, named to every test process
  * in MOCKMART_TEST_POSTGRES_URL.
  *
- * When a cross-service or browser suite is among the files, one real Keycloak is started first
- * and shared by them all (each suite imports its own realm): those suites run against the
- * embedded idp and against Keycloak. Without a JDK or Maven the Keycloak side is skipped
+ * When a cross-service, browser or conformance suite is among the files, one real Keycloak is
+ * started first and shared by them all (each suite imports its own realm): those suites run
+ * against the embedded idp and against Keycloak. Without a JDK or Maven the Keycloak side is skipped
  * with the reason (a failure when CI=true); MOCKMART_KEYCLOAK=skip skips it on purpose.
  */
 import { globSync, mkdtempSync, chmodSync, rmSync } from 'node:fs';
@@ -47,7 +47,7 @@ if (!process.env.MOCKMART_TEST_POSTGRES_URL && !(await answers(LOCAL_POSTGRES)))
   console.log('No PostgreSQL at 127.0.0.1:5432: the tests use an embedded server.');
 }
 
-const needsKeycloak = files.some((file) => /(^|\/)tests\/(system|e2e|keycloak)/.test(file));
+const needsKeycloak = files.some((file) => /(^|\/)tests\/(system|e2e|keycloak|conformance)/.test(file));
 let keycloak: SharedKeycloak | undefined;
 if (needsKeycloak && process.env.MOCKMART_KEYCLOAK === 'skip' && process.env.CI !== 'true') {
   keycloak = { env: { MOCKMART_KEYCLOAK_SKIPPED: 'MOCKMART_KEYCLOAK=skip' }, stop: async () => {} };

@@ -40,7 +40,7 @@ describe('Keycloak-minor compatibility settings', { timeout: 30_000 }, () => {
   }
 
   for (const [value, error] of [
-    [undefined, 'invalid_client'],
+    [undefined, 'unauthorized_client'],
     ['invalid_client', 'invalid_client'],
     ['unauthorized_client', 'unauthorized_client'],
   ] as const) {

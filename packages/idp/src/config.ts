@@ -54,10 +54,10 @@ export function loadIdpConfig(
     : 400;
   if (invalidGrantStatus !== 400 && invalidGrantStatus !== 401)
     problems.push('IDP_COMPAT_INVALID_GRANT_STATUS must be 400 (KC ≥ 26.6) or 401 (KC < 26.6)');
-  const invalidClientError = env.IDP_COMPAT_INVALID_CLIENT_ERROR ?? 'invalid_client';
+  const invalidClientError = env.IDP_COMPAT_INVALID_CLIENT_ERROR ?? 'unauthorized_client';
   if (invalidClientError !== 'invalid_client' && invalidClientError !== 'unauthorized_client')
     problems.push(
-      'IDP_COMPAT_INVALID_CLIENT_ERROR must be invalid_client (current Keycloak) or unauthorized_client (KC 20–25 reports)',
+      'IDP_COMPAT_INVALID_CLIENT_ERROR must be unauthorized_client (Keycloak 20 to 26.7) or invalid_client (RFC 6749)',
     );
   const audienceCheck = env.IDP_COMPAT_INTROSPECTION_AUDIENCE_CHECK ?? 'true';
   if (audienceCheck !== 'true' && audienceCheck !== 'false')

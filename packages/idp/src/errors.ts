@@ -71,7 +71,10 @@ export class OAuthError extends Error {
 export interface CompatOptions {
   /** Status of `invalid_grant "Invalid user credentials"`: 401 before KC 26.6, 400 from 26.6 (PR #46528). */
   invalidGrantStatus: 400 | 401;
-  /** `error` for bad client credentials: `unauthorized_client` (KC 20–25 reports) or `invalid_client` (current). */
+  /**
+   * `error` for a wrong client secret: `unauthorized_client` (Keycloak 20 to 26.7, measured on 26.7.3
+   * by tests/conformance) or `invalid_client` (RFC 6749). An unknown client is always `invalid_client`.
+   */
   invalidClientError: 'invalid_client' | 'unauthorized_client';
   /** KC ≥ 26.6.2: introspection is `active:false` unless the caller is in the token's `aud`. */
   introspectionAudienceCheck: boolean;
@@ -79,12 +82,16 @@ export interface CompatOptions {
 
 export const DEFAULT_COMPAT: CompatOptions = Object.freeze({
   invalidGrantStatus: 400,
-  invalidClientError: 'invalid_client',
+  invalidClientError: 'unauthorized_client',
   introspectionAudienceCheck: true,
 });
 
 export const invalidClientCredentials = (compat: CompatOptions): OAuthError =>
   new OAuthError(401, compat.invalidClientError, 'Invalid client or Invalid client credentials');
+
+/** A missing, unknown or disabled client (Keycloak 26.7: `invalid_client`, whatever the compat). */
+export const unknownClient = (): OAuthError =>
+  new OAuthError(401, 'invalid_client', 'Invalid client or Invalid client credentials');
 
 export const invalidUserCredentials = (compat: CompatOptions): OAuthError =>
   new OAuthError(compat.invalidGrantStatus, 'invalid_grant', 'Invalid user credentials');

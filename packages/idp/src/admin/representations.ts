@@ -1,7 +1,21 @@
 import type { Client, Realm, Role, User } from '../realm/model.ts';
 
+/**
+ * What the caller may do with a user, as Keycloak 26.7 tells an administrator: a search result
+ * says only `manage`, a single user the whole set. The idp has no impersonation (always false).
+ */
+const BRIEF_ACCESS = { manage: true };
+const FULL_ACCESS = {
+  manageGroupMembership: true,
+  resetPassword: true,
+  view: true,
+  mapRoles: true,
+  impersonate: false,
+  manage: true,
+};
+
 /** Admin REST representations, with Keycloak's field names. Secrets and hashes never leave. */
-export function userRep(user: User) {
+export function userRep(user: User, view: 'brief' | 'full' = 'full') {
   return {
     id: user.id,
     username: user.username,
@@ -17,7 +31,7 @@ export function userRep(user: User) {
     disableableCredentialTypes: [],
     requiredActions: user.requiredActions,
     notBefore: 0,
-    access: { manageGroupMembership: true, view: true, mapRoles: true, impersonate: false, manage: true },
+    access: view === 'brief' ? BRIEF_ACCESS : FULL_ACCESS,
   };
 }
 

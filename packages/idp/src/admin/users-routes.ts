@@ -34,7 +34,7 @@ export function usersRoutes(app: FastifyInstance, ctx: IdpContext): void {
     const max = Math.min(1000, Math.max(0, Number(request.query.max ?? 100) || 100));
     return searchUsers(realm, request.query)
       .slice(first, first + max)
-      .map(userRep);
+      .map((user) => userRep(user, 'brief'));
   });
 
   app.get<{ Params: { realm: string }; Querystring: UsersQuery }>(`${base}/count`, async (request, reply) => {

@@ -2,6 +2,9 @@ import { hash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 
 export const uuid = (): string => randomUUID();
 
+/** A user session id in Keycloak 26.7's form: 18 random bytes, base64url (24 characters). */
+export const sessionId = (): string => randomBytes(18).toString('base64url');
+
 /** Namespace of the idp's name-based ids (a fixed random UUID; changing it changes every derived id). */
 const ID_NAMESPACE = Buffer.from('6f1d3c2a9b8e4f57a1c0d2e3f4a5b6c7', 'hex');
 

@@ -33,6 +33,16 @@ export class AuthorizeRedirectError extends Error {
   }
 }
 
+/** The response types of the implicit and hybrid flows, which Keycloak knows (and refuses here). */
+const IMPLICIT_RESPONSE_TYPES = new Set([
+  'token',
+  'id_token',
+  'id_token token',
+  'code id_token',
+  'code token',
+  'code id_token token',
+]);
+
 /**
  * Validates an authorization request in Keycloak's order: client and redirect_uri first (failures
  * are error pages — never a redirect to an unvalidated URI, so no open redirect), then
@@ -49,7 +59,10 @@ export function parseAuthorizeRequest(
   const redirectUri = params.redirect_uri;
   if (!redirectUri || !matchesRegistered(client.redirectUris, redirectUri))
     throw new AuthorizePageError('Invalid parameter: redirect_uri');
-  const responseMode = params.response_mode ?? 'query';
+  // Implicit and hybrid responses default to the fragment (OAuth 2.0 Multiple Response Types), and
+  // so do their errors.
+  const implicit = IMPLICIT_RESPONSE_TYPES.has(params.response_type ?? '');
+  const responseMode = params.response_mode ?? (implicit ? 'fragment' : 'query');
   const request: AuthRequest = {
     clientId: client.clientId,
     redirectUri,
@@ -70,6 +83,17 @@ export function parseAuthorizeRequest(
   if (!['query', 'fragment', 'form_post'].includes(responseMode))
     fail(new OAuthError(400, 'invalid_request', 'Invalid parameter: response_mode'));
   if (!request.responseType) fail(new OAuthError(400, 'invalid_request', 'Missing parameter: response_type'));
+  if (implicit) {
+    // Keycloak judges an implicit or hybrid request by the client's implicitFlowEnabled, off for
+    // every client here (the idp issues no token from the authorization endpoint).
+    fail(
+      new OAuthError(
+        400,
+        'unauthorized_client',
+        'Client is not allowed to initiate browser login with given response_type. Implicit flow is disabled for the client.',
+      ),
+    );
+  }
   if (request.responseType !== 'code') {
     fail(
       new OAuthError(
@@ -95,7 +119,13 @@ export function parseAuthorizeRequest(
     if (effective !== 'plain' && effective !== 'S256')
       fail(new OAuthError(400, 'invalid_request', 'Invalid parameter: code_challenge_method'));
     if (required && effective !== required)
-      fail(new OAuthError(400, 'invalid_request', 'Invalid parameter: code_challenge_method'));
+      fail(
+        new OAuthError(
+          400,
+          'invalid_request',
+          'Invalid parameter: code challenge method is not matching the configured one',
+        ),
+      );
     if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(params.code_challenge))
       fail(new OAuthError(400, 'invalid_request', 'Invalid parameter: code_challenge'));
     request.codeChallenge = params.code_challenge;

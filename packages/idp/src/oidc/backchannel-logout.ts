@@ -1,6 +1,6 @@
 import type { IdpContext } from '../context.ts';
 import { uuid } from '../lib/ids.ts';
-import type { Realm } from '../realm/model.ts';
+import type { Client, Realm } from '../realm/model.ts';
 import type { UserSession } from '../sessions/session-store.ts';
 import { issuerOf } from '../context.ts';
 import { signRs256 } from '../tokens/issue-tokens.ts';
@@ -11,7 +11,8 @@ const EVENT = 'http://schemas.openid.net/event/backchannel-logout';
  * Ends a user session and POSTs an OIDC Back-Channel Logout token (`logout_token=<JWT>`, header
  * `typ: logout+jwt`) to every client of the session that registered `backchannel.logout.url`.
  * Claims as Keycloak's LogoutToken: iss, aud (client), iat, exp, jti, sub, sid (when
- * `backchannel.logout.session.required` is not "false"), events, typ "Logout"; never a nonce.
+ * `backchannel.logout.session.required` is not "false"), events (with `revoke_offline_access`
+ * when `backchannel.logout.revoke.offline.tokens`), typ "Logout"; never a nonce.
  * Delivery is awaited with a timeout so callers (and tests) know it happened; failures are logged.
  */
 export async function logoutSession(ctx: IdpContext, realm: Realm, session: UserSession): Promise<void> {
@@ -21,16 +22,7 @@ export async function logoutSession(ctx: IdpContext, realm: Realm, session: User
     const client = realm.clientsById.get(clientSession.clientUuid);
     const url = client?.attributes['backchannel.logout.url'];
     if (!client || !url) continue;
-    deliveries.push(
-      deliver(
-        ctx,
-        realm,
-        session,
-        client.clientId,
-        url,
-        client.attributes['backchannel.logout.session.required'] !== 'false',
-      ),
-    );
+    deliveries.push(deliver(ctx, realm, session, client, url));
   }
   await Promise.all(deliveries);
 }
@@ -39,10 +31,12 @@ async function deliver(
   ctx: IdpContext,
   realm: Realm,
   session: UserSession,
-  clientId: string,
+  client: Client,
   url: string,
-  withSid: boolean,
 ): Promise<void> {
+  const withSid = client.attributes['backchannel.logout.session.required'] !== 'false';
+  // Keycloak 26.7 tells the client, inside `events`, that its offline tokens are revoked too.
+  const revokesOffline = client.attributes['backchannel.logout.revoke.offline.tokens'] === 'true';
   const iat = Math.floor(ctx.now() / 1000);
   const token = await signRs256(
     ctx,
@@ -52,11 +46,11 @@ async function deliver(
       exp: iat + realm.settings.accessCodeLifespan,
       jti: uuid(),
       iss: issuerOf(ctx, realm.name),
-      aud: clientId,
+      aud: client.clientId,
       sub: session.userId,
       typ: 'Logout',
       ...(withSid ? { sid: session.id } : {}),
-      events: { [EVENT]: {} },
+      events: { [EVENT]: {}, ...(revokesOffline ? { revoke_offline_access: true } : {}) },
     },
     'logout+jwt',
   );
@@ -70,13 +64,13 @@ async function deliver(
     });
     if (!response.ok)
       ctx.logger.warn(
-        { realm: realm.name, client: clientId, status: response.status },
+        { realm: realm.name, client: client.clientId, status: response.status },
         'back-channel logout refused by client',
       );
     await response.body?.cancel();
   } catch (err) {
     ctx.logger.warn(
-      { realm: realm.name, client: clientId, err: (err as Error).message },
+      { realm: realm.name, client: client.clientId, err: (err as Error).message },
       'back-channel logout delivery failed',
     );
   }

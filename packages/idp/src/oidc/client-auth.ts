@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { IdpContext } from '../context.ts';
-import { invalidClientCredentials, OAuthError } from '../errors.ts';
+import { invalidClientCredentials, OAuthError, unknownClient } from '../errors.ts';
 import { safeEqual } from '../lib/ids.ts';
 import type { Client, Realm } from '../realm/model.ts';
 import type { FormBody } from './realm-lookup.ts';
@@ -40,9 +40,8 @@ export function authenticateClient(
   const basic = basicCredentials(request.headers.authorization);
   const clientId = basic?.id ?? form.client_id;
   const secret = basic?.secret ?? form.client_secret;
-  if (!clientId) throw new OAuthError(400, 'invalid_client', 'Missing client_id parameter');
-  const client = realm.clients.get(clientId);
-  if (!client || !client.enabled) throw invalidClientCredentials(ctx.compat);
+  const client = clientId ? realm.clients.get(clientId) : undefined;
+  if (!client || !client.enabled) throw unknownClient();
   if (client.publicClient) return client;
   if (client.bearerOnly) throw new OAuthError(400, 'invalid_client', 'Bearer-only not allowed');
   if (secret === undefined || secret === '')

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { IdpContext } from '../context.ts';
 import { OAuthError } from '../errors.ts';
+import type { Client } from '../realm/model.ts';
 import { verifyRealmToken } from '../tokens/verify-token.ts';
 import { activeAccessToken } from './access-token.ts';
 import { authenticateClient } from './client-auth.ts';
@@ -20,13 +21,8 @@ export function introspectRoute(app: FastifyInstance, ctx: IdpContext): void {
       const realm = findRealm(ctx, request.params.realm, reply);
       if (!realm) return reply;
       const form = formOf(request.body);
-      const caller = authenticateClient(ctx, realm, request, form);
-      if (caller.publicClient)
-        throw new OAuthError(
-          403,
-          'invalid_request',
-          'Public client is not permitted to invoke introspection endpoint',
-        );
+      const caller = introspectionCaller(ctx, realm, request, form);
+      if (caller.publicClient) throw new OAuthError(403, 'invalid_request', 'Client not allowed.');
       refuseDuplicatedParameters(request.body);
       if (!form.token) throw new OAuthError(400, 'invalid_request', 'Token not provided.');
       const inactive = { active: false };
@@ -38,7 +34,7 @@ export function introspectRoute(app: FastifyInstance, ctx: IdpContext): void {
           if (ctx.compat.introspectionAudienceCheck && !audiences.includes(caller.clientId))
             return noStore(reply).send(inactive);
           return noStore(reply).send({
-            ...active.payload,
+            ...withoutTransientNotes(active.payload),
             client_id: active.payload.azp,
             username: active.user.username,
             token_type: 'Bearer',
@@ -73,4 +69,25 @@ export function introspectRoute(app: FastifyInstance, ctx: IdpContext): void {
       return noStore(reply).send(inactive);
     },
   );
+}
+
+/** Introspection's own client authentication: every failure is Keycloak's one answer. */
+function introspectionCaller(...args: Parameters<typeof authenticateClient>): Client {
+  try {
+    return authenticateClient(...args);
+  } catch (error) {
+    if (error instanceof OAuthError && error.status === 401)
+      throw new OAuthError(401, 'invalid_client', 'Client authentication failed.');
+    throw error;
+  }
+}
+
+/**
+ * Keycloak 26.7 introspects a service account's token from its transient session, which no
+ * longer has the request's notes: the clientHost / clientAddress claims are not in the answer.
+ */
+function withoutTransientNotes(payload: Record<string, unknown>): Record<string, unknown> {
+  if (!String(payload.jti).startsWith('tr')) return payload;
+  const { clientHost: _host, clientAddress: _address, ...rest } = payload;
+  return rest;
 }

@@ -10,7 +10,7 @@ import { noStore } from './token-route.ts';
  * POST {realm}/protocol/openid-connect/revoke — the client the token was issued to (RFC 7009).
  * A refresh token ends that client's session (so its refresh and access tokens stop working);
  * an access token is put on the revocation list until it expires. Unknown or invalid tokens
- * answer 200, as the RFC requires; another client's token is refused.
+ * answer 200 (with Keycloak's `invalid_token` body); another client's token is refused.
  */
 export function revokeRoute(app: FastifyInstance, ctx: IdpContext): void {
   app.post<{ Params: { realm: string } }>(
@@ -25,14 +25,15 @@ export function revokeRoute(app: FastifyInstance, ctx: IdpContext): void {
       const refresh = await verifyRealmToken(ctx, realm.name, form.token, 'hmac');
       const access = refresh ? undefined : await verifyRealmToken(ctx, realm.name, form.token, 'rsa');
       const payload = refresh ?? access;
-      if (!payload) return noStore(reply).send();
-      if (payload.azp !== client.clientId)
-        throw new OAuthError(400, 'unauthorized_client', 'Unmatching clients');
+      // Keycloak 26.7 answers an invalid token 200 with an error body (still 200, as RFC 7009 asks).
+      if (!payload)
+        return noStore(reply).send({ error: 'invalid_token', error_description: 'Invalid token' });
+      if (payload.azp !== client.clientId) throw new OAuthError(400, 'invalid_request', 'Unmatching clients');
       if (refresh) {
         const session = ctx.sessions.sessions.get(String(refresh.sid));
         session?.clients.delete(client.id);
-        if (session && session.clients.size === 0 && refresh.typ === 'Offline')
-          ctx.sessions.removeSession(session.id);
+        // A session left without clients ends, online or offline (a later refresh: Session not active).
+        if (session && session.clients.size === 0) ctx.sessions.removeSession(session.id);
       } else if (access?.jti && access.exp) {
         ctx.sessions.revokeAccessToken(access.jti, access.exp * 1000);
       }

@@ -49,8 +49,6 @@ describe('token layouts', { timeout: 30_000 }, () => {
       'sub',
       'typ',
       'azp',
-      'sid',
-      'acr',
       'resource_access',
       'scope',
       'client_id',
@@ -167,7 +165,6 @@ describe('token layouts', { timeout: 30_000 }, () => {
     assert.deepEqual(Object.keys(payload), [
       'exp',
       'iat',
-      'auth_time',
       'jti',
       'iss',
       'aud',

@@ -26,8 +26,10 @@ export function userinfoRoute(app: FastifyInstance, ctx: IdpContext): void {
           'www-authenticate',
           `Bearer realm="${realm.name}", error="invalid_token", error_description="${description}"`,
         )
-        .send({ error: 'invalid_token', error_description: description });
-    if (!token) return fail('Token not provided');
+        // The challenge header carries the error; the body is empty, as in Keycloak 26.7.
+        .send();
+    // No credentials: a bare challenge, without an error (RFC 6750 §3.1, as Keycloak 26.7).
+    if (!token) return reply.code(401).header('www-authenticate', `Bearer realm="${realm.name}"`).send();
     const active = await activeAccessToken(ctx, realm, token);
     if (!active) return fail('Token verification failed');
     if (String(active.payload.jti).slice(2, 4) === 'lt') return fail('Token verification failed');

@@ -1,4 +1,4 @@
-import { randomToken, uuid } from '../lib/ids.ts';
+import { randomToken, uuid, sessionId } from '../lib/ids.ts';
 import type { RealmSettings } from '../realm/model.ts';
 
 /**
@@ -91,7 +91,7 @@ export class SessionStore {
   createSession(realm: string, userId: string, notes: Record<string, string> = {}): UserSession {
     const now = this.#now();
     const session: UserSession = {
-      id: uuid(),
+      id: sessionId(),
       realm,
       userId,
       started: now,

@@ -89,12 +89,15 @@ export async function issueTokens(ctx: IdpContext, input: IssueInput): Promise<I
     iss: issuer,
     typ: 'Bearer',
     azp: client.clientId,
-    sid: input.sessionId,
     scope: granted.tokenScope,
   };
   // Keycloak sets sub in initToken only for transient sessions; otherwise the basic scope's sub mapper does.
   if (input.transient) access.sub = input.user.id;
-  if (!lightweight) access.acr = input.acr;
+  // Keycloak 26.7 gives a service account's (transient) token neither sid nor acr.
+  else {
+    access.sid = input.sessionId;
+    if (!lightweight) access.acr = input.acr;
+  }
   runMappers(access, mctx, 'access', lightweight);
   const accessClaims = orderClaims(access);
   const accessToken = await signRs256(ctx, realm.name, accessClaims);
@@ -116,7 +119,6 @@ export async function issueTokens(ctx: IdpContext, input: IssueInput): Promise<I
       sub: input.user.id,
       typ: input.offline ? 'Offline' : 'Refresh',
       azp: client.clientId,
-      ...(input.nonce ? { nonce: input.nonce } : {}),
       sid: input.sessionId,
       scope: granted.fullScope,
     };

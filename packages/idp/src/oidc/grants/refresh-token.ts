@@ -8,7 +8,8 @@ import { issueSessionTokens } from './session-tokens.ts';
 
 /**
  * `grant_type=refresh_token`. Every refresh returns a new refresh token; with the realm's
- * `revokeRefreshToken` only the latest one is accepted (`Stale token` otherwise). The session's
+ * `revokeRefreshToken` only the latest one is accepted (`Maximum allowed refresh token reuse exceeded` otherwise,
+ * as Keycloak 26.7). The session's
  * idle timer restarts; idle or maximum lifetime exceeded ends the session (`Session not active`).
  */
 export async function refreshTokenGrant(
@@ -38,7 +39,7 @@ export async function refreshTokenGrant(
   const clientSession = session.clients.get(client.id);
   if (!clientSession) throw new OAuthError(400, 'invalid_grant', "Session doesn't have required client");
   if (realm.settings.revokeRefreshToken && token.jti !== clientSession.currentRefreshJti) {
-    throw new OAuthError(400, 'invalid_grant', 'Stale token');
+    throw new OAuthError(400, 'invalid_grant', 'Maximum allowed refresh token reuse exceeded');
   }
   const user = realm.users.get(session.userId);
   if (!user || !user.enabled) throw new OAuthError(400, 'invalid_grant', 'User disabled');
@@ -52,7 +53,7 @@ export async function refreshTokenGrant(
     session,
     scopeParam: form.scope ?? clientSession.scope,
     grant: 'refresh_token',
+    // As Keycloak 26.7, a refreshed ID token carries no nonce (it answered no authentication request).
     acr: '1',
-    nonce: token.nonce as string | undefined,
   });
 }
