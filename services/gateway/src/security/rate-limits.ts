@@ -1,17 +1,28 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
+import rateLimit, { type FastifyRateLimitStore, type RateLimitOptions } from '@fastify/rate-limit';
+import type { Queryable } from '@mockmart/service-kit/db';
 import { RateLimited } from '../errors.ts';
+
+export interface RateLimitStoreOptions {
+  db: Queryable;
+  now?: () => number;
+}
 
 /**
  * Rate limits (OWASP API4/API6) on the flows worth abusing: starting logins and placing orders.
- * Counters are in process memory, so with N replicas the effective limit is N × the configured
- * one; a shared store (Redis/PostgreSQL) is the next step if that matters. The limit runs as a
- * preHandler so the checkout key can be the loaded session rather than a client-chosen cookie.
+ * Counters live in the gateway's PostgreSQL database (gateway_rate_limits), so every replica
+ * counts against the same budget. The limit runs as a preHandler so the checkout key can be the
+ * signed-in user rather than anything the client chooses.
  */
-export async function registerRateLimits(app: FastifyInstance): Promise<void> {
+export async function registerRateLimits(
+  app: FastifyInstance,
+  options: RateLimitStoreOptions,
+): Promise<void> {
   await app.register(rateLimit, {
     global: false,
     hook: 'preHandler',
+    store: postgresRateLimitStore(options),
     errorResponseBuilder: (_request, context) => {
       const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
       return new RateLimited(`Rate limit of ${context.max} per minute reached; retry in ${seconds} s`, {
@@ -26,4 +37,48 @@ export function perMinute(
   keyGenerator: (request: FastifyRequest) => string | Promise<string>,
 ): RateLimitOptions {
   return { max, timeWindow: 60_000, keyGenerator };
+}
+
+/**
+ * A @fastify/rate-limit store over PostgreSQL with fixed windows: one upsert per hit answers the
+ * window's count. Keys are stored hashed (they name users and client addresses). Each route counts
+ * on its own (the route is part of the key). A fixed window lets a client spend up to twice the
+ * limit across a window boundary, which these limits tolerate.
+ */
+function postgresRateLimitStore({ db, now = Date.now }: RateLimitStoreOptions) {
+  function storeFor(route: string): FastifyRateLimitStore {
+    return {
+      incr(key, callback, timeWindow) {
+        const at = now();
+        const windowStart = Math.floor(at / timeWindow) * timeWindow;
+        const keyHash = createHash('sha256').update(`${route}\n${key}`).digest('base64url');
+        db.query<{ hits: number }>(
+          `INSERT INTO gateway_rate_limits (key_hash, window_start, hits) VALUES ($1, $2, 1)
+           ON CONFLICT (key_hash, window_start) DO UPDATE SET hits = gateway_rate_limits.hits + 1
+           RETURNING hits`,
+          [keyHash, new Date(windowStart)],
+        ).then(
+          ({ rows }) => callback(null, { current: rows[0]?.hits ?? 1, ttl: windowStart + timeWindow - at }),
+          (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        );
+      },
+      child(params) {
+        // Per-route settings carry the route (limits made with createRateLimit carry none, and
+        // count apart through their key).
+        const { routeInfo } = params as { routeInfo?: { method?: unknown; url?: unknown } };
+        return storeFor(`${String(routeInfo?.method ?? '')} ${String(routeInfo?.url ?? '')}`);
+      },
+    };
+  }
+  return class {
+    constructor() {
+      return storeFor('global');
+    }
+  } as unknown as new () => FastifyRateLimitStore;
+}
+
+/** Drops counters of windows that ended before `before` (run with the session purge). */
+export async function purgeRateLimitWindows(db: Queryable, before: Date): Promise<number> {
+  const { rowCount } = await db.query('DELETE FROM gateway_rate_limits WHERE window_start < $1', [before]);
+  return rowCount;
 }
