@@ -49,7 +49,10 @@ export function generateSecrets(): Secrets {
 }
 
 export interface PartSpec {
+  /** Unique per process: the group's name, or `<group>-<n>` for a replica. */
   name: string;
+  /** What the process is (`gateway`, `shop-api`…): replicas of one part share it. */
+  group: string;
   /** Arguments after `node`. */
   args: string[];
   env: Record<string, string>;
@@ -73,9 +76,18 @@ export interface SystemPlan {
   logLevel?: string;
   /** PostgreSQL connections per service (DATABASE_POOL_SIZE); tests run several systems at once. */
   poolSize?: number;
-  /** Extra environment per part (tests shorten timers, point to fakes…). */
+  /** Extra environment per part group and, for one replica only, per replica name (`gateway-1`). */
   extraEnv?: Partial<Record<string, Record<string, string>>>;
+  /**
+   * Scale-out: listen ports of each replica of a part. `ports.gateway` / `ports.shopApi` are then
+   * the load balancer's in front of them (the gateway's public URL, shop-api's URL for the gateway),
+   * and the replicas share the part's database.
+   */
+  replicas?: Partial<Record<ReplicatedPart, number[]>>;
 }
+
+export const REPLICATED_PARTS = ['gateway', 'shop-api'] as const;
+export type ReplicatedPart = (typeof REPLICATED_PARTS)[number];
 
 const TELEMETRY = ['--import', '@mockmart/service-kit/telemetry/register'];
 
@@ -104,8 +116,14 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     KEYCLOAK_RELATIVE_PATH: '/auth',
     ...(plan.poolSize ? { DATABASE_POOL_SIZE: String(plan.poolSize) } : {}),
   };
-  const service = (name: DatabaseService, port: number, env: Record<string, string>): PartSpec => ({
-    name,
+  const instance = (
+    name: DatabaseService,
+    replica: string,
+    port: number,
+    env: Record<string, string>,
+  ): PartSpec => ({
+    name: replica,
+    group: name,
     args: [
       ...(plan.databaseUrls?.[name] ? [] : EMBEDDED_DATABASE_FLAGS),
       ...TELEMETRY,
@@ -115,18 +133,28 @@ export function planParts(plan: SystemPlan): PartSpec[] {
       ...common,
       OTEL_SERVICE_NAME: name,
       PORT: String(port),
-      DATA_DIR: join(plan.dataRoot, name),
+      DATA_DIR: join(plan.dataRoot, replica),
       ...(plan.databaseUrls?.[name] ? { DATABASE_URL: plan.databaseUrls[name] } : {}),
       ...env,
       ...plan.extraEnv?.[name],
+      ...(replica !== name ? plan.extraEnv?.[replica] : {}),
     },
     url: at(port),
     readyUrl: `${at(port)}/health/ready`,
   });
+  /** One part, or one per replica port (`gateway-1`, `gateway-2`…) when the plan scales it out. */
+  const service = (name: DatabaseService, port: number, env: Record<string, string>): PartSpec[] => {
+    const replicaPorts = (REPLICATED_PARTS as readonly string[]).includes(name)
+      ? plan.replicas?.[name as ReplicatedPart]
+      : undefined;
+    if (!replicaPorts?.length) return [instance(name, name, port, env)];
+    return replicaPorts.map((replicaPort, index) => instance(name, `${name}-${index + 1}`, replicaPort, env));
+  };
 
   return [
     {
       name: 'idp',
+      group: 'idp',
       args: [...TELEMETRY, 'packages/idp/src/server.ts'],
       env: {
         NODE_ENV: common.NODE_ENV,
@@ -145,18 +173,20 @@ export function planParts(plan: SystemPlan): PartSpec[] {
       url: idpUrl,
       readyUrl: `${idpUrl}/auth/realms/techstore/.well-known/openid-configuration`,
     },
-    service('inventory', ports.inventory, { KEYCLOAK_CLIENT_ID: 'inventory-service' }),
-    service('payment', ports.payment, { KEYCLOAK_CLIENT_ID: 'payment-service' }),
-    service('notification', ports.notification, { KEYCLOAK_CLIENT_ID: 'notification-service' }),
-    service('shop-api', ports.shopApi, {
+    ...service('inventory', ports.inventory, { KEYCLOAK_CLIENT_ID: 'inventory-service' }),
+    ...service('payment', ports.payment, { KEYCLOAK_CLIENT_ID: 'payment-service' }),
+    ...service('notification', ports.notification, { KEYCLOAK_CLIENT_ID: 'notification-service' }),
+    ...service('shop-api', ports.shopApi, {
       KEYCLOAK_CLIENT_ID: 'shop-api',
       KEYCLOAK_CLIENT_SECRET: secrets.SHOP_API_CLIENT_SECRET,
       INVENTORY_URL: at(ports.inventory),
       PAYMENT_URL: at(ports.payment),
       NOTIFICATION_URL: at(ports.notification),
     }),
-    service('gateway', ports.gateway, {
+    ...service('gateway', ports.gateway, {
       KEYCLOAK_CLIENT_ID: 'gateway',
+      // Behind the balancer the client address is the entry it appends to X-Forwarded-For.
+      ...(plan.replicas?.gateway?.length ? { TRUST_PROXY: 'true' } : {}),
       KEYCLOAK_CLIENT_SECRET: secrets.GATEWAY_CLIENT_SECRET,
       GATEWAY_PUBLIC_URL: publicUrl,
       GATEWAY_SESSION_KEY: secrets.GATEWAY_SESSION_KEY,

@@ -99,12 +99,15 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-/** Starts every part wave by wave (the idp first, the gateway last), each wave once ready. */
+/**
+ * Starts every part wave by wave (the idp first, the gateway last), each wave once ready. A wave
+ * names part groups: every replica of a group starts with it. `only` names groups too.
+ */
 export async function startSystem(
   plan: SystemPlan,
   options: RunOptions & { only?: string[] } = {},
 ): Promise<RunningSystem> {
-  const specs = new Map(planParts(plan).map((spec) => [spec.name, spec]));
+  const specs = planParts(plan);
   const parts = new Map<string, RunningPart>();
   const system: RunningSystem = {
     parts,
@@ -115,14 +118,18 @@ export async function startSystem(
     },
     async stop() {
       for (const wave of [...START_WAVES].reverse()) {
-        await Promise.all(wave.map((name) => parts.get(name)?.stop()));
+        await Promise.all(
+          [...parts.values()].filter((part) => wave.includes(part.spec.group)).map((part) => part.stop()),
+        );
       }
     },
   };
   try {
     for (const wave of START_WAVES) {
-      const names = wave.filter((name) => !options.only || options.only.includes(name));
-      const results = await Promise.allSettled(names.map((name) => startPart(specs.get(name)!, options)));
+      const starting = specs.filter(
+        (spec) => wave.includes(spec.group) && (!options.only || options.only.includes(spec.group)),
+      );
+      const results = await Promise.allSettled(starting.map((spec) => startPart(spec, options)));
       for (const result of results)
         if (result.status === 'fulfilled') parts.set(result.value.spec.name, result.value);
       const failed = results.find((result) => result.status === 'rejected');

@@ -9,12 +9,25 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createThrowawayDatabase } from '@mockmart/service-kit/testing';
-import { generateSecrets, type Ports, type Secrets, type SystemPlan } from '../../scripts/lib/parts.ts';
+import {
+  REPLICATED_PARTS,
+  generateSecrets,
+  type Ports,
+  type ReplicatedPart,
+  type Secrets,
+  type SystemPlan,
+} from '../../scripts/lib/parts.ts';
 import { startSystem, type RunningSystem } from '../../scripts/lib/processes.ts';
+import { startBalancer, type Balancer } from './balancer.ts';
 
 export interface TestSystem {
   gatewayUrl: string;
   urls: Record<keyof Ports, string>;
+  /**
+   * With replicas: per replicated part, a URL per replica that reaches only that replica through
+   * its balancer (same headers as the balanced URL). Empty without replicas.
+   */
+  pinned: Partial<Record<ReplicatedPart, string[]>>;
   secrets: Secrets;
   system: RunningSystem;
   /** Everything the processes printed, for a failing test's message. */
@@ -31,6 +44,11 @@ export interface TestSystemOptions {
   extraEnv?: SystemPlan['extraEnv'];
   /** Use PGlite even when PostgreSQL is reachable. */
   pglite?: boolean;
+  /**
+   * Scale-out: this many replicas of the gateway and/or shop-api (2 or more), each pair behind an
+   * nginx balancer; the gateway's public URL and shop-api's URL are the balancers'.
+   */
+  replicas?: Partial<Record<ReplicatedPart, number>>;
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
@@ -49,9 +67,29 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     ? []
     : await throwawayDatabases(['gateway', 'shop-api', 'inventory', 'payment', 'notification']);
   const lines: string[] = [];
+  const balancers: Balancer[] = [];
+  const replicas: SystemPlan['replicas'] = {};
+  const pinned: TestSystem['pinned'] = {};
 
   let system: RunningSystem;
   try {
+    for (const part of REPLICATED_PARTS) {
+      const count = options.replicas?.[part] ?? 1;
+      if (count < 2) continue;
+      const [replicaPorts, pinnedPorts] = [await freePorts(count), await freePorts(count)];
+      replicas[part] = replicaPorts;
+      pinned[part] = pinnedPorts.map((port) => `http://127.0.0.1:${port}`);
+      const port = part === 'gateway' ? ports.gateway : ports.shopApi;
+      balancers.push(
+        await startBalancer({
+          dir: join(dataRoot, `balancer-${part}`),
+          port,
+          upstreams: replicaPorts,
+          pinnedPorts,
+          ...(part === 'gateway' ? { publicHost: `localhost:${port}` } : {}),
+        }),
+      );
+    }
     system = await startSystem(
       {
         ports,
@@ -63,6 +101,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
         // Several systems run at once in `npm test`, and they share one PostgreSQL (100 connections).
         poolSize: 3,
         extraEnv: options.extraEnv,
+        replicas,
       },
       {
         only: options.only,
@@ -75,6 +114,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       },
     );
   } catch (error) {
+    await Promise.all(balancers.map((balancer) => balancer.stop()));
     await Promise.all(databases.map((db) => db.drop().catch(() => {})));
     await rm(dataRoot, { recursive: true, force: true });
     throw new Error(`${(error as Error).message}\n--- logs ---\n${lines.slice(-80).join('\n')}`, {
@@ -102,6 +142,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   return {
     gatewayUrl: urls.gateway,
     urls,
+    pinned,
     secrets,
     system,
     logs: (part) => lines.filter((line) => !part || line.startsWith(`${part} |`)).join('\n'),
@@ -116,6 +157,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       }),
     async stop() {
       await system.stop();
+      await Promise.all(balancers.map((balancer) => balancer.stop()));
       await Promise.all(databases.map((db) => db.drop().catch(() => {})));
       await rm(dataRoot, { recursive: true, force: true });
     },
