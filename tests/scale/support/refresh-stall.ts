@@ -1,7 +1,9 @@
 /**
- * A pass-through HTTP proxy between one gateway replica and the idp that can hold that replica's
- * refresh-token requests: they never reach the idp, so the replica sits on its refresh lease for as
- * long as the test wants, and can be killed right there.
+ * A pass-through HTTP proxy between one gateway replica and the idp that can freeze that replica's
+ * refresh-token requests, so it sits on its refresh lease for as long as the test wants and can be
+ * killed right there: `request` holds the request (the idp never sees it: the refresh token stays
+ * unspent); `response` delivers it and holds the idp's answer (the idp has rotated the refresh
+ * token, and the new tokens die with the replica).
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,8 +12,8 @@ export interface RefreshStall {
   url: string;
   /** Where requests go (the idp's internal URL); set once the system has started. */
   target: string;
-  /** While true, refresh-token grants are held without an answer and never forwarded. */
-  holding: boolean;
+  /** What to hold of the next refresh-token grants; they are never answered. */
+  holding: false | 'request' | 'response';
   /** Resolves when the next refresh request is being held. */
   nextHeld(): Promise<void>;
   close(): Promise<void>;
@@ -40,7 +42,8 @@ export async function startRefreshStall(): Promise<RefreshStall> {
   const server = createServer((request, response) => {
     void (async () => {
       const payload = await body(request);
-      if (stall.holding && /grant_type=refresh_token/.test(payload.toString('latin1'))) {
+      const refresh = /grant_type=refresh_token/.test(payload.toString('latin1'));
+      if (refresh && stall.holding === 'request') {
         onHeld?.();
         return; // no answer: the replica waits on its lease until it times out or is killed
       }
@@ -61,6 +64,10 @@ export async function startRefreshStall(): Promise<RefreshStall> {
           redirect: 'manual',
         });
         const text = Buffer.from(await answer.arrayBuffer());
+        if (refresh && stall.holding === 'response') {
+          onHeld?.();
+          return; // the idp has answered; the replica never hears it
+        }
         const out: Record<string, string> = {};
         answer.headers.forEach((value, name) => {
           if (!DROPPED.has(name) && name !== 'content-encoding') out[name] = value;
