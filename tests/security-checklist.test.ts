@@ -1,8 +1,9 @@
 /**
- * The security checklist of "Keycloak in practice" (seeds/000), the items that live in
- * configuration and in the browser code. The items that live in service code have their own
- * tests: audience and service accounts in tests/system/six-problems.test.ts and
- * packages/auth/src/six-problems.test.ts, secrets in tests/secret-scan.test.ts.
+ * The security checklist of the article "Keycloak in Practice: 6 Real-World Integration Problems
+ * in an E-Commerce", the items that live in configuration and in the browser code. The items that
+ * live in service code have their own tests: audience and service accounts in
+ * tests/system/six-problems.test.ts and packages/auth/src/six-problems.test.ts, secrets in
+ * tests/secret-scan.test.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -81,7 +81,11 @@ describe(
           gateway: {
             SESSION_CACHE_MS: String(SESSION_CACHE_MS),
             TOKEN_REFRESH_AHEAD_SECONDS: String(REFRESH_AHEAD_SECONDS),
+            // Every browser of this suite comes from one address (127.0.0.1, as the balancer
+            // forwards it): per-IP limits would be about the suite, not what it proves.
             RATE_LIMIT_LOGIN_PER_MINUTE: '1000',
+            RATE_LIMIT_CREDENTIALS_PER_MINUTE: '1000',
+            SESSION_ANONYMOUS_PER_IP_PER_MINUTE: '1000',
           },
           // Only this replica reaches the idp through the stall, so the test can freeze its refresh.
           'gateway-1': { KEYCLOAK_INTERNAL_URL: stall.url },

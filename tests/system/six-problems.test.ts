@@ -1,6 +1,7 @@
 /**
- * The six integration problems of "Keycloak in practice" (seeds/000), each reproduced against the
- * whole system running as real processes: the embedded idp, the five services, real HTTP.
+ * The six integration problems of the article "Keycloak in Practice: 6 Real-World Integration
+ * Problems in an E-Commerce", each reproduced against the whole system running as real
+ * processes: the embedded idp, the five services, real HTTP.
  * The per-library proofs live beside the code (packages/auth/src/six-problems.test.ts); this file
  * shows that the assembled system holds too.
  */

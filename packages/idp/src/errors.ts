@@ -3,7 +3,7 @@
  *
  * Two families:
  * - `OAuthError`: what the OIDC endpoints answer, byte for byte the Keycloak body
- *   `{"error": "...", "error_description": "..."}` with Keycloak's status (keycloak-wire-facts §5).
+ *   `{"error": "...", "error_description": "..."}` with Keycloak's status.
  * - `IdpError`: start-up and operator errors with stable `IDP_` codes (config, realm import, keys,
  *   production refusal) and the idp's own admin endpoints, answered as problem+json.
  * A shipped code is never renamed.

@@ -13,6 +13,8 @@ import { sendProblem, toAppError } from './problem.ts';
 import { registerHealthRoutes, type HealthState, type ReadinessCheck } from './health.ts';
 import { OPEN_OBJECT, openObjects } from './lib/open-objects.ts';
 import { rejectNulBytes } from './reject-nul-bytes.ts';
+import { validatorsWithoutBodyCoercion } from './body-validation.ts';
+import { registerJsonBodyParser } from './json-body-parser.ts';
 
 export interface AppOptions {
   name: string;
@@ -66,12 +68,15 @@ export async function createApp(options: AppOptions) {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     ajv: {
-      // Unknown fields are an error, never silently dropped (no mass assignment).
+      // Unknown fields are an error, never silently dropped (no mass assignment). Coercion applies
+      // to query strings, path parameters and headers only (body-validation.ts).
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false },
       // openObject()'s marker is an annotation for the start-up check; Ajv's strict mode must know it.
       plugins: [(ajv) => ajv.addKeyword({ keyword: OPEN_OBJECT, schemaType: 'boolean' })],
     },
+    schemaController: { compilersFactory: { buildValidator: validatorsWithoutBodyCoercion() } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  registerJsonBodyParser(app as unknown as FastifyInstance);
 
   if (options.strictSchemas ?? STRICT_SCHEMAS_BY_DEFAULT)
     app.addHook('onRoute', (route) => {

@@ -17,3 +17,12 @@ test('clean values pass, and raw bodies (Buffers, streams) are not searched', ()
   assert.equal(containsNul(Buffer.from([0, 1, 2])), false, 'a proxied body is passed through as bytes');
   assert.equal(containsNul(Readable.from(['\u0000'])), false);
 });
+
+test('a value nested far deeper than any stack is searched without overflowing', () => {
+  let deep: unknown = 'end\u0000';
+  for (let level = 0; level < 200_000; level += 1) deep = level % 2 === 0 ? [deep] : { inner: deep };
+  assert.equal(containsNul(deep), true);
+  let clean: unknown = 'end';
+  for (let level = 0; level < 200_000; level += 1) clean = [clean];
+  assert.equal(containsNul(clean), false);
+});

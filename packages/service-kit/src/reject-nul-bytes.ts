@@ -21,12 +21,24 @@ export async function rejectNulBytes(request: FastifyRequest): Promise<void> {
   }
 }
 
-/** Whether a parsed value holds U+0000 in any string or key. Raw bodies (Buffers, streams) are not parsed values. */
+/**
+ * Whether a parsed value holds U+0000 in any string or key. Raw bodies (Buffers, streams) are not
+ * parsed values. Walked with an explicit stack, not recursion: however deep a value is nested, the
+ * check cannot overflow the call stack (createApp also bounds JSON nesting).
+ */
 export function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (isParsedObject(value))
-    return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || containsNul(inner));
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'string') {
+      if (next.includes('\u0000')) return true;
+    } else if (Array.isArray(next)) for (const item of next) pending.push(item);
+    else if (isParsedObject(next))
+      for (const [key, inner] of Object.entries(next)) {
+        if (key.includes('\u0000')) return true;
+        pending.push(inner);
+      }
+  }
   return false;
 }
 

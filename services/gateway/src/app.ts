@@ -17,6 +17,7 @@ import { idpProxy } from './proxy/idp-proxy.ts';
 import { purgeRateLimitWindows, registerRateLimits } from './security/rate-limits.ts';
 import { registerSecurityHeaders } from './security/security-headers.ts';
 import { stripForwardingHeaders, stripSpoofableHeaders } from './security/spoofable-headers.ts';
+import { createAnonymousAdmission } from './session/anonymous-admission.ts';
 import { createSessionContext } from './session/session-context.ts';
 import { sessionCookieSettings } from './session/session-cookie.ts';
 import { createSessionSealer } from './session/session-crypto.ts';
@@ -86,11 +87,11 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
       idleMs: config.SESSION_IDLE_TIMEOUT_SECONDS * 1000,
       absoluteMs: config.SESSION_ABSOLUTE_TIMEOUT_SECONDS * 1000,
       anonymousMs: config.SESSION_ANONYMOUS_TIMEOUT_SECONDS * 1000,
+      emptyAnonymousMs: config.SESSION_ANONYMOUS_EMPTY_TIMEOUT_SECONDS * 1000,
     },
     now,
     cacheMs: config.SESSION_CACHE_MS,
   });
-  const sessions = createSessionContext(store, sessionCookieSettings(config.SESSION_COOKIE_NAME, secure));
   const refresher = createTokenRefresher({
     store,
     oidc,
@@ -121,6 +122,15 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
   await app.register(cookie);
   registerSecurityHeaders(app as unknown as FastifyInstance, { secure, idpPrefix: idpPrefix || '/auth' });
   await registerRateLimits(app as unknown as FastifyInstance, { db: deps.db, now });
+  const sessions = createSessionContext(
+    store,
+    sessionCookieSettings(config.SESSION_COOKIE_NAME, secure),
+    createAnonymousAdmission(app as unknown as FastifyInstance, {
+      store,
+      perIpPerMinute: config.SESSION_ANONYMOUS_PER_IP_PER_MINUTE,
+      max: config.SESSION_ANONYMOUS_MAX,
+    }),
+  );
 
   await app.register(async (bff) => {
     await bff.register(formbody, { bodyLimit: 32 * 1024 });
@@ -159,6 +169,7 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
         publicUrl,
         sessionCookieName: sessions.cookie.name,
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        credentialsPerMinute: config.RATE_LIMIT_CREDENTIALS_PER_MINUTE,
       }),
     );
   }

@@ -57,6 +57,24 @@ export const configSchema = Type.Object({
     7 * 24 * 3600,
     'an anonymous session (cart, pending login) ends after this long idle',
   ),
+  SESSION_ANONYMOUS_EMPTY_TIMEOUT_SECONDS: Type.Integer({
+    minimum: 600,
+    maximum: 31 * 24 * 3600,
+    default: 900,
+    description:
+      'an anonymous session whose cart never held anything (a refused add, a login in progress) ends after this long idle; at least 600, the time a login may take',
+  }),
+  SESSION_ANONYMOUS_PER_IP_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    default: 30,
+    description: 'new anonymous sessions (cookie-less cart writes, login starts) per client IP per minute',
+  }),
+  SESSION_ANONYMOUS_MAX: Type.Integer({
+    minimum: 1,
+    default: 100_000,
+    description:
+      'live anonymous sessions at most, all replicas together; past it new visitors get 503 GW_ANONYMOUS_SESSIONS_FULL until some expire',
+  }),
   SESSION_CACHE_MS: Type.Integer({
     minimum: 0,
     maximum: 10_000,
@@ -79,6 +97,12 @@ export const configSchema = Type.Object({
     default: 30,
     description:
       "GET /bff/login per client IP per minute, counted across all replicas (the IP is the load balancer's entry with TRUST_PROXY)",
+  }),
+  RATE_LIMIT_CREDENTIALS_PER_MINUTE: Type.Integer({
+    minimum: 1,
+    default: 20,
+    description:
+      'POSTs to the proxied token endpoint and login form (/auth/realms/*/protocol/openid-connect/token*, /auth/realms/*/login-actions/*) per client IP per minute, whichever user they name',
   }),
   RATE_LIMIT_CHECKOUT_PER_MINUTE: Type.Integer({
     minimum: 1,

@@ -23,6 +23,11 @@ export const AuthorizationInvalid = defineError(
   'Malformed Authorization header',
 );
 export const RateLimited = defineError('GW_RATE_LIMITED', 429, 'Too many requests');
+export const AnonymousSessionsFull = defineError(
+  'GW_ANONYMOUS_SESSIONS_FULL',
+  503,
+  'Too many visitors without an account right now',
+);
 
 /** Seconds a client should wait before retrying when the idp is down. */
 export const IDP_RETRY_AFTER_SECONDS = 5;

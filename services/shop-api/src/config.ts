@@ -42,6 +42,13 @@ export const configSchema = Type.Object({
     maximum: 60000,
     description: 'per-attempt timeout of a downstream call',
   }),
+  INTROSPECTION_CACHE_MS: Type.Integer({
+    default: 10000,
+    minimum: 0,
+    maximum: 60000,
+    description:
+      "admin writes (refunds, cancellations, stock, products, faults) ask the idp whether the token is still active; an 'active' answer is reused this long, so a logged-out admin's token is refused there at most this much later",
+  }),
   CATALOG_STOCK_TIMEOUT_MS: Type.Integer({
     default: 800,
     minimum: 50,

@@ -1,9 +1,10 @@
 import { keycloakOptions } from '@mockmart/service-kit/config';
-import { createAccessTokenVerifier, createTokenProvider, keycloakEndpoints } from '@mockmart/auth';
+import { createTokenProvider, keycloakEndpoints } from '@mockmart/auth';
 import { createLogger, runService } from '@mockmart/service-kit';
 import { buildApp } from './app.ts';
 import { loadServiceConfig } from './config.ts';
 import { createDownstreamClients } from './downstream/create-clients.ts';
+import { createShopApiVerifier } from './lib/token-verifier.ts';
 import { createOutboxDispatcher } from './outbox/dispatcher.ts';
 import { createRecoveryWorker } from './recovery/recovery-worker.ts';
 
@@ -21,7 +22,7 @@ await runService({
   build: async ({ db }) => {
     // Issuer split (problem 1): tokens carry the public issuer; keys and tokens come from the internal URL.
     const idp = keycloakEndpoints(keycloakOptions(config));
-    const verifier = createAccessTokenVerifier({ idp, audience: config.KEYCLOAK_CLIENT_ID, logger });
+    const verifier = createShopApiVerifier(config, idp, logger);
     // Fails start-up, naming both URLs, when the IdP stamps a different issuer than we expect.
     await verifier.checkIssuer({ waitMs: 30_000 });
 

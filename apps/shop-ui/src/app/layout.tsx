@@ -1,5 +1,6 @@
 import { Outlet } from 'react-router-dom';
 import { Header } from './header.tsx';
+import { SignedOutNotice } from './signed-out-notice.tsx';
 
 export function Layout() {
   return (
@@ -8,6 +9,7 @@ export function Layout() {
         Skip to content
       </a>
       <Header />
+      <SignedOutNotice />
       <main id="main" className="main">
         <Outlet />
       </main>

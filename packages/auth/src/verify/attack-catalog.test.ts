@@ -1,4 +1,4 @@
-// The JWT attack catalog (reliability-security-catalog.md §4.5): every row is refused with the
+// The JWT attack catalog: every row is refused with the
 // right status, through the real Fastify adapter, with the precise reason only in the log.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

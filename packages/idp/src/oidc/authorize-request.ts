@@ -101,7 +101,7 @@ export function parseAuthorizeRequest(
     request.codeChallenge = params.code_challenge;
     request.codeChallengeMethod = effective as 'plain' | 'S256';
   } else if (required) {
-    // Keycloak's description here is odd but verbatim (wire-facts §5).
+    // Keycloak's description here is odd but verbatim.
     fail(new OAuthError(400, 'invalid_request', 'Missing parameter: code_challenge_method'));
   }
   try {

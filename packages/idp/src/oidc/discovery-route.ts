@@ -4,7 +4,7 @@ import { findRealm } from './realm-lookup.ts';
 
 /**
  * GET {realm}/.well-known/openid-configuration — public. Keycloak's field set and order
- * (wire-facts §1.1). Every URL uses the configured public origin, whatever Host the request came
+ * (Keycloak 26's discovery document). Every URL uses the configured public origin, whatever Host the request came
  * on, so discovery's `issuer` always equals the tokens' `iss` (problem 1). Features the idp does
  * not implement (device, CIBA, PAR, registration, front-channel logout) are still advertised by
  * Keycloak; here they are left out so clients do not try them.

@@ -6,7 +6,7 @@ import type { Idp, RealmRep } from '../index.ts';
 import { basic, browserLogin, decodeJwt, oidcUrl, postForm, startTestIdp } from '../lib/test-helpers.ts';
 
 /**
- * The layouts recorded in keycloak-wire-facts §2 (fixtures in ./keycloak-layouts/) against what the
+ * The layouts recorded from Keycloak (fixtures in ./keycloak-layouts/) against what the
  * idp issues for a realm that declares no client scopes, so it has exactly Keycloak's built-in
  * defaults (basic, profile, email, roles, web-origins, acr; service_account for service accounts).
  * Claim by claim: stable claims by value, variable ones by type; the measured key order as well.

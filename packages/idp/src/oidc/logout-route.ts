@@ -22,7 +22,7 @@ const HTML = {
 
 /**
  * GET|POST {realm}/protocol/openid-connect/logout — RP-initiated logout with Keycloak 26 rules
- * (wire-facts §1.3):
+ * (Keycloak's `LogoutEndpoint`):
  * - valid `id_token_hint` (expired is fine): no confirmation, session ended, 302 to a registered
  *   `post_logout_redirect_uri` with `state`;
  * - `client_id` only: a confirmation page (200) whose form posts back with a session-bound token;

@@ -3,7 +3,7 @@ import type { IdpContext } from '../context.ts';
 import { findRealm } from './realm-lookup.ts';
 
 /**
- * What keycloak-js needs for `checkLoginIframe` (wire-facts §1.5) — public pages:
+ * What keycloak-js needs for `checkLoginIframe` — public pages:
  * - login-status-iframe.html answers postMessage("<clientId> <sid>") with "unchanged" /
  *   "changed" / "error", comparing the sid with the KEYCLOAK_SESSION cookie;
  * - login-status-iframe.html/init?client_id&origin: 204 when the origin is one of the client's

@@ -13,7 +13,7 @@ import {
   startTestIdp,
 } from '../lib/test-helpers.ts';
 
-/** Claim-by-claim comparison with the layouts of keycloak-wire-facts §2 (order included). */
+/** Claim-by-claim comparison with Keycloak's recorded layouts in ./keycloak-layouts/ (order included). */
 describe('token layouts', { timeout: 30_000 }, () => {
   let idp: Idp;
   before(async () => {

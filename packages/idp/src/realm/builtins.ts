@@ -1,7 +1,7 @@
 import type { ClientRep, ClientScopeRep, ProtocolMapperRep, RoleRep } from './representation.ts';
 
 /**
- * What a new Keycloak 26 realm gets without asking (keycloak-wire-facts §3.2): the built-in OIDC
+ * What a new Keycloak 26 realm gets without asking: the built-in OIDC
  * client scopes with their mappers, the `account` / `admin-cli` / `realm-management` clients and
  * `default-roles-<realm>`. The idp adds any of them a realm file does not declare, by name.
  */

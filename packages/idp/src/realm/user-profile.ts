@@ -7,7 +7,7 @@ const PROVIDER = 'org.keycloak.userprofile.UserProfileProvider';
  * Reads the declarative user profile (`kc.user.profile.config`, a JSON string inside the
  * UserProfileProvider component, as Keycloak 24+ exports it). Since KC 24 an attribute that is not
  * declared is "unmanaged" and, without `unmanagedAttributePolicy`, not available to mappers — the
- * reason the realm declares `canCheckout` (original-system.md §4).
+ * reason the realm declares `canCheckout` (deploy/keycloak/README.md).
  */
 export function readUserProfile(rep: RealmRep): UserProfile | undefined {
   const component = rep.components?.[PROVIDER]?.[0];

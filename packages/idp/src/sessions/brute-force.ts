@@ -5,7 +5,7 @@ import type { BruteForceSettings } from '../realm/model.ts';
  * the user is locked for `waitIncrementSeconds × (failures / failureFactor)`, capped at
  * `maxFailureWaitSeconds`; failures closer together than `quickLoginCheckMilliSeconds` lock for
  * at least `minimumQuickLoginWaitSeconds`. A locked user is answered exactly like a wrong
- * password (wire-facts fact 7) — never 429 — so lockout leaks nothing.
+ * password (as Keycloak does) — never 429 — so lockout leaks nothing.
  */
 interface Record {
   failures: number;

@@ -139,7 +139,7 @@ export class SessionStore {
   }
 
   issueCode(entry: Omit<AuthorizationCode, 'code' | 'used'>): string {
-    // Keycloak's code is `<random>.<session id>.<client uuid>` (wire-facts §2.7).
+    // Keycloak's code is `<random>.<session id>.<client uuid>`.
     const code = `${randomToken()}.${entry.sessionId}.${entry.clientUuid}`;
     this.codes.set(code, { ...entry, code, used: false });
     return code;

@@ -53,7 +53,7 @@ const realm: RealmRep = {
   ],
 };
 
-/** `oidc-usermodel-attribute-mapper` with each `jsonType.label` and `multivalued` (wire-facts §3.1). */
+/** `oidc-usermodel-attribute-mapper` with each `jsonType.label` and `multivalued`, as Keycloak maps them. */
 describe('user attribute mapper types', { timeout: 30_000 }, () => {
   let idp: Idp;
   let claims: Record<string, unknown>;

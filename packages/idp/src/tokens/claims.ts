@@ -69,7 +69,7 @@ export function addAudience(claims: Claims, audience: string): void {
   claims.aud = list;
 }
 
-/** Measured Keycloak key order (wire-facts §2.2): the AccessToken fields, then the other claims. */
+/** Measured Keycloak key order (keycloak-layouts/code-flow.json): the AccessToken fields, then the other claims. */
 const FIELD_ORDER = [
   'exp',
   'iat',

@@ -158,6 +158,26 @@ describe(
       );
     });
 
+    test("GET /bff/logged-out (the realm's post-logout redirect URI) sends the browser home, signed out", async () => {
+      const anonymous = await gateway.app.inject({ method: 'GET', url: '/bff/logged-out' });
+      assert.equal(anonymous.statusCode, 303);
+      assert.equal(anonymous.headers.location, '/?signedOut=1', 'the UI shows a signed-out notice');
+      assert.equal(anonymous.headers['cache-control'], 'no-store');
+
+      // A GET changes nothing: a cross-site <img src="/bff/logged-out"> cannot sign anyone out.
+      const { cookie } = await signIn('idp-sid-logged-out');
+      const signedIn = await gateway.app.inject({
+        method: 'GET',
+        url: '/bff/logged-out',
+        headers: { cookie },
+      });
+      assert.equal(signedIn.statusCode, 303);
+      assert.equal(signedIn.headers.location, '/', 'still signed in here: no signed-out notice');
+      assert.equal(signedIn.headers['set-cookie'], undefined);
+      const user = await gateway.app.inject({ method: 'GET', url: '/bff/user', headers: { cookie } });
+      assert.equal(user.json().authenticated, true);
+    });
+
     test('POST /bff/backchannel-logout with a valid logout token ends that idp session; the API is then 401', async () => {
       const victim = await signIn('sid-to-end', 'user-a');
       const bystander = await signIn('sid-to-keep', 'user-a');

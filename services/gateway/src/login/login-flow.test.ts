@@ -429,7 +429,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
       [...logoutUrl.searchParams].sort(),
       [
         ['client_id', 'gateway'],
-        ['post_logout_redirect_uri', `${system.origin}/`],
+        ['post_logout_redirect_uri', `${system.origin}/bff/logged-out`],
       ],
       'no id_token_hint: the browser never sees an ID token',
     );
@@ -438,7 +438,8 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
     const sso = await browser.request((await browser.request('/bff/login')).headers.get('location') ?? '');
     assert.equal(sso.status, 302, 'the idp session survived the failed server-side logout');
 
-    // The browser follows logoutUrl: the idp asks for confirmation, ends its session, returns home.
+    // The browser follows logoutUrl: the idp asks for confirmation, ends its session, returns to
+    // /bff/logged-out, which sends it home.
     const confirmPage = await browser.request(logoutUrl.href);
     assert.equal(confirmPage.status, 200);
     const html = await confirmPage.text();
@@ -455,13 +456,19 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
       body: fields.toString(),
     });
     assert.equal(confirmed.status, 302);
-    assert.equal(confirmed.headers.get('location'), `${system.origin}/`);
+    assert.equal(confirmed.headers.get('location'), `${system.origin}/bff/logged-out`);
+    const home = await browser.request(confirmed.headers.get('location') ?? '');
+    assert.equal(home.status, 303);
+    assert.equal(home.headers.get('location'), '/?signedOut=1', 'back in the shop, told it is signed out');
     const again = await browser.request((await browser.request('/bff/login')).headers.get('location') ?? '');
     assert.equal(again.status, 200, 'the idp session ended: the login form is shown again');
   });
 
   test('/bff/login is rate limited per IP with 429 and Retry-After', async () => {
-    const limited = await startGatewayWithIdp(database.db, {
+    // A database of its own: counters are shared through the database, and the logins of the
+    // stories above came from this same address.
+    const own = await createTestDatabase({ migrationsDir: MIGRATIONS });
+    const limited = await startGatewayWithIdp(own.db, {
       SHOP_API_URL: upstream.url,
       RATE_LIMIT_LOGIN_PER_MINUTE: '2',
     });
@@ -476,6 +483,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
       assert.ok(Number(third.headers.get('retry-after')) > 0);
     } finally {
       await limited.close();
+      await own.drop();
     }
   });
 

@@ -19,8 +19,11 @@ export interface SessionRoutesOptions {
  * token. The access token is refreshed here when due, so a dead idp session shows as signed out.
  * POST /bff/logout (the session; same-origin + X-CSRF-Token): ends the gateway session, then the
  * idp session and answers `{ logoutUrl }` for the browser to follow: `/` when the server ended the
- * idp session (refresh-token logout), else the idp's RP-initiated logout URL (idp-logout.ts).
- * No ID token ever reaches the browser.
+ * idp session (refresh-token logout), else the idp's RP-initiated logout URL (idp-logout.ts), which
+ * brings the browser back to GET /bff/logged-out. No ID token ever reaches the browser.
+ * GET /bff/logged-out (anyone; the realm's post-logout redirect URI): 303 to the shop home, with
+ * `?signedOut=1` for the UI's notice unless a session is still signed in here. It ends nothing: a
+ * GET that signed people out could be fired by any cross-site image.
  */
 export async function sessionRoutes(app: FastifyInstance, options: SessionRoutesOptions): Promise<void> {
   const { sessions, refresher, oidc } = options;
@@ -55,9 +58,18 @@ export async function sessionRoutes(app: FastifyInstance, options: SessionRoutes
     const logoutUrl = await idpLogout({
       oidc,
       refreshToken: ended.secrets.tokens.refreshToken,
-      postLogoutRedirectUri: `${origin}/`,
+      postLogoutRedirectUri: `${origin}${LOGGED_OUT_PATH}`,
       logger: request.log,
     });
     return { logoutUrl };
   });
+
+  app.get(LOGGED_OUT_PATH, async (request, reply) => {
+    const session = await sessions.current(request);
+    const home = isAuthenticated(session) ? '/' : '/?signedOut=1';
+    return reply.header('cache-control', 'no-store').redirect(home, 303);
+  });
 }
+
+/** Registered in the realm as the gateway client's post-logout redirect URI. */
+const LOGGED_OUT_PATH = '/bff/logged-out';

@@ -10,6 +10,7 @@ import { isAuthenticated, type Session } from '../session/types.ts';
 import {
   canonicalProxyPath,
   cleanApiResponseHeaders,
+  forwardedBody,
   forwardedHeaders,
   passBodiesThrough,
   upstreamErrorHandler,
@@ -38,6 +39,8 @@ interface Decision {
   session: Session | undefined;
 }
 const decisions = new WeakMap<FastifyRequest, Decision>();
+/** Anonymous sessions whose cart this request writes to: kept long when shop-api accepts it. */
+const cartWrites = new WeakMap<FastifyRequest, Session>();
 
 /**
  * `/api/*` → shop-api.
@@ -89,6 +92,13 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     decisions.set(request, { bearer, session });
   });
 
+  // Before the response leaves, so the next request already sees the session's new lifetime.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const session = cartWrites.get(request);
+    if (session && reply.statusCode < 300) await sessions.markCartFilled(session);
+    return payload;
+  });
+
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const decision = decisions.get(request) ?? { bearer: undefined, session: undefined };
     const extra: Record<string, string> = forwardedHeaders(request, options.publicUrl);
@@ -113,9 +123,11 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
             session = (await sessions.store.reload(session)) ?? session;
         }
         if (session.data.cartId) extra['x-cart-id'] = session.data.cartId;
+        if (request.method === 'POST' || request.method === 'PUT') cartWrites.set(request, session);
       }
     }
     return reply.from(request.url, {
+      ...forwardedBody(request),
       rewriteRequestHeaders: (original, headers) => {
         const next: Record<string, string | string[] | undefined> = {
           ...withoutRequestHopByHop(headers, original.headers.connection),

@@ -11,15 +11,21 @@ import { UpstreamTimeout, UpstreamUnavailable } from '../errors.ts';
  * `/./` and `%2e` segments, and upstream routers (find-my-way, Keycloak) percent-decode `%61` to
  * `a`. So a path is refused when it has a dot segment (raw or encoded), an empty segment (`//`),
  * or an encoded `/`, `\` or NUL, which would give one path two meanings; otherwise its decoded
- * form is returned for access decisions. The query string is not looked at.
+ * form is returned for access decisions. Of the query string only its percent-escapes are
+ * checked: reply-from decodes the whole URL, and `?search=%` made it throw (a 500).
  */
 export function canonicalProxyPath(url: string): string {
-  const rawPath = url.split('?')[0] ?? '';
+  const [rawPath = '', ...query] = url.split('?');
   let decoded: string;
   try {
     decoded = decodeURIComponent(rawPath);
   } catch {
     throw new ValidationFailed('The request path is not valid percent-encoding');
+  }
+  try {
+    decodeURIComponent(query.join('?'));
+  } catch {
+    throw new ValidationFailed('The query string is not valid percent-encoding');
   }
   const segments = rawPath.split('/').slice(1);
   const hasDotSegment = decoded.split('/').some((segment) => segment === '.' || segment === '..');
@@ -94,12 +100,20 @@ export function cleanApiResponseHeaders(headers: IncomingHttpHeaders): IncomingH
 }
 
 /**
- * Proxied bodies are streamed through untouched (no parse, no re-serialise): the upstream validates
- * them and enforces its own size limit.
+ * Proxied bodies are read as bytes, never parsed or re-serialised: the upstream validates them.
+ * They are read whole, within the gateway's body limit, so a body over it is the gateway's 413
+ * (declared length or not). Streamed on, an upstream that stops reading at its own limit hung up
+ * mid-body and the client got a 502.
  */
 export function passBodiesThrough(scope: FastifyInstance): void {
   scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+}
+
+/** reply-from options that forward the bytes read by passBodiesThrough with the client's Content-Type. */
+export function forwardedBody(request: FastifyRequest): { body?: Buffer; contentType?: string } {
+  if (!Buffer.isBuffer(request.body)) return {};
+  return { body: request.body, contentType: request.headers['content-type'] ?? 'application/octet-stream' };
 }
 
 /** reply-from error hook: upstream failures become coded problems, without upstream internals. */

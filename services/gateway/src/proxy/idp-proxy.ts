@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import { NotFound } from '@mockmart/service-kit';
+import { perMinute, requestLimiter } from '../security/rate-limits.ts';
 import {
   canonicalProxyPath,
+  forwardedBody,
   forwardedHeaders,
   passBodiesThrough,
   upstreamErrorHandler,
@@ -17,6 +19,8 @@ export interface IdpProxyOptions {
   publicUrl: URL;
   sessionCookieName: string;
   timeoutMs: number;
+  /** Credential posts (token endpoint, login form) per client IP per minute. */
+  credentialsPerMinute: number;
 }
 
 /**
@@ -42,6 +46,19 @@ export async function idpProxy(app: FastifyInstance, options: IdpProxyOptions): 
     `${options.prefix}/idp-admin`,
   ].map((prefix) => prefix.toLowerCase());
 
+  // Password spraying tries one password on many users, which the idp's per-user lockout never
+  // sees: every credential post from one client IP counts against one limit, whichever user,
+  // realm or client it names. Decided on the canonical path (`%74oken`, `token/` count too).
+  const limitCredentials = requestLimiter(
+    app,
+    perMinute(options.credentialsPerMinute, (request) => `credentials:${request.ip}`),
+  );
+  app.addHook('preHandler', async (request) => {
+    if (request.method !== 'POST') return;
+    const path = canonicalProxyPath(request.url).toLowerCase();
+    if (CREDENTIAL_PATH.test(path.slice(options.prefix.length))) await limitCredentials(request);
+  });
+
   const handler = (request: FastifyRequest, reply: FastifyReply) => {
     // Decided on the path the idp will route on: `/auth/%61dmin` and `/auth/./admin` are the admin
     // API there (percent-decoding, dot segments), and lower-cased so case tricks cannot slip by.
@@ -50,6 +67,7 @@ export async function idpProxy(app: FastifyInstance, options: IdpProxyOptions): 
       throw new NotFound('Not published through the gateway');
     }
     return reply.from(request.url, {
+      ...forwardedBody(request),
       rewriteRequestHeaders: (original, headers) => {
         const next: Record<string, string | string[] | undefined> = {
           ...withoutRequestHopByHop(headers, original.headers.connection),
@@ -68,6 +86,9 @@ export async function idpProxy(app: FastifyInstance, options: IdpProxyOptions): 
   app.all(options.prefix, handler);
   app.all(`${options.prefix}/*`, handler);
 }
+
+/** Below the prefix: the token endpoint (and its introspection) and every login form post. */
+const CREDENTIAL_PATH = /^\/realms\/[^/]+\/(protocol\/openid-connect\/token(\/.*)?|login-actions\/.*)$/;
 
 function withoutCookie(header: string | string[] | undefined, name: string): string | undefined {
   if (typeof header !== 'string') return undefined;

@@ -10,7 +10,8 @@ export interface RateLimitStoreOptions {
 }
 
 /**
- * Rate limits (OWASP API4/API6) on the flows worth abusing: starting logins and placing orders.
+ * Rate limits (OWASP API4/API6) on the flows worth abusing: starting logins, posting credentials,
+ * creating anonymous sessions and placing orders.
  * Counters live in the gateway's PostgreSQL database (gateway_rate_limits), so every replica
  * counts against the same budget. The limit runs as a preHandler so the checkout key can be the
  * signed-in user rather than anything the client chooses.
@@ -23,12 +24,14 @@ export async function registerRateLimits(
     global: false,
     hook: 'preHandler',
     store: postgresRateLimitStore(options),
-    errorResponseBuilder: (_request, context) => {
-      const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-      return new RateLimited(`Rate limit of ${context.max} per minute reached; retry in ${seconds} s`, {
-        headers: { 'retry-after': String(seconds) },
-      });
-    },
+    errorResponseBuilder: (_request, context) => rateLimited(context.max, context.ttl),
+  });
+}
+
+function rateLimited(max: number, ttlMs: number) {
+  const seconds = Math.max(1, Math.ceil(ttlMs / 1000));
+  return new RateLimited(`Rate limit of ${max} per minute reached; retry in ${seconds} s`, {
+    headers: { 'retry-after': String(seconds) },
   });
 }
 
@@ -37,6 +40,22 @@ export function perMinute(
   keyGenerator: (request: FastifyRequest) => string | Promise<string>,
 ): RateLimitOptions {
   return { max, timeWindow: 60_000, keyGenerator };
+}
+
+/**
+ * A limit the caller applies to the events it picks rather than to a route: the idp proxy counts
+ * its credential posts (decided on the canonical path), the session context the anonymous
+ * sessions it is about to create. The registered store applies; past the limit it throws 429.
+ */
+export function requestLimiter(
+  app: FastifyInstance,
+  options: RateLimitOptions,
+): (request: FastifyRequest) => Promise<void> {
+  const check = app.createRateLimit(options);
+  return async (request) => {
+    const result = await check(request);
+    if (!result.isAllowed && result.isExceeded) throw rateLimited(result.max, result.ttl);
+  };
 }
 
 /**

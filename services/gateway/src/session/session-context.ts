@@ -9,11 +9,21 @@ import type { SessionStore } from './session-store.ts';
 import type { Session, SessionData, SessionSecrets } from './types.ts';
 
 /**
+ * Decides whether this request may create an anonymous session; throws (429, 503) when not.
+ * Signed-in sessions are made by a login, which already went through here.
+ */
+export type AdmitAnonymousSession = (request: FastifyRequest) => Promise<void>;
+
+/**
  * Per-request access to the cookie session. The session is loaded lazily (static files never touch
  * the database) and at most once per request; anonymous sessions are only created when something
- * must be remembered (a cart id, a pending login).
+ * must be remembered (a cart id, a pending login), and only when `admit` lets them.
  */
-export function createSessionContext(store: SessionStore, cookie: SessionCookieSettings) {
+export function createSessionContext(
+  store: SessionStore,
+  cookie: SessionCookieSettings,
+  admit: AdmitAnonymousSession = async () => {},
+) {
   const loaded = new WeakMap<FastifyRequest, Promise<Session | undefined>>();
 
   function current(request: FastifyRequest): Promise<Session | undefined> {
@@ -40,6 +50,7 @@ export function createSessionContext(store: SessionStore, cookie: SessionCookieS
     async ensure(request: FastifyRequest, reply: FastifyReply): Promise<Session> {
       const existing = await current(request);
       if (existing) return existing;
+      await admit(request);
       const session = await store.create({});
       writeSessionCookie(reply, cookie, session.id);
       remember(request, session);
@@ -61,6 +72,21 @@ export function createSessionContext(store: SessionStore, cookie: SessionCookieS
       writeSessionCookie(reply, cookie, session.id);
       remember(request, session);
       return session;
+    },
+
+    /**
+     * Records that shop-api accepted a write to this anonymous session's cart: from now on it has
+     * the long anonymous lifetime. Best effort: a lost optimistic race is retried once.
+     */
+    async markCartFilled(session: Session): Promise<void> {
+      if (session.data.cartFilled) return;
+      session.data.cartFilled = true;
+      if (await store.save(session)) return;
+      const fresh = await store.reload(session);
+      if (fresh && !fresh.data.cartFilled) {
+        fresh.data.cartFilled = true;
+        await store.save(fresh);
+      }
     },
 
     async end(request: FastifyRequest, reply: FastifyReply): Promise<Session | undefined> {

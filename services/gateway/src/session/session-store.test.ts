@@ -10,7 +10,12 @@ const KEY = 'k'.repeat(40);
 describe('session store (PostgreSQL)', { timeout: 30_000 }, () => {
   let database: TestDatabase;
   let clock = Date.now();
-  const lifetimes = { idleMs: 60_000 * 30, absoluteMs: 3_600_000 * 8, anonymousMs: 3_600_000 * 24 };
+  const lifetimes = {
+    idleMs: 60_000 * 30,
+    absoluteMs: 3_600_000 * 8,
+    anonymousMs: 3_600_000 * 24,
+    emptyAnonymousMs: 3_600_000 * 24,
+  };
   const store = () =>
     createSessionStore({ db: database.db, sealer: createSessionSealer(KEY), lifetimes, now: () => clock });
   const signedIn = {

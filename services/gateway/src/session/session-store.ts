@@ -5,7 +5,10 @@ import { isAuthenticated, type Session, type SessionData, type SessionSecrets } 
 export interface SessionLifetimes {
   idleMs: number;
   absoluteMs: number;
+  /** Idle lifetime of an anonymous session whose cart holds something. */
   anonymousMs: number;
+  /** Idle lifetime of an anonymous session whose cart never held anything (a refused add, a login). */
+  emptyAnonymousMs: number;
 }
 
 export interface SessionStoreOptions {
@@ -45,8 +48,12 @@ export function createSessionStore(options: SessionStoreOptions) {
   const now = options.now ?? Date.now;
   const cache = createSessionCache(options.cacheMs ?? 0);
 
-  function expiryFor(session: Pick<Session, 'absoluteExpiresAt' | 'secrets'>, at: number): number {
-    const idle = isAuthenticated(session as Session) ? lifetimes.idleMs : lifetimes.anonymousMs;
+  function expiryFor(session: Pick<Session, 'absoluteExpiresAt' | 'secrets' | 'data'>, at: number): number {
+    const idle = isAuthenticated(session as Session)
+      ? lifetimes.idleMs
+      : session.data.cartFilled
+        ? lifetimes.anonymousMs
+        : lifetimes.emptyAnonymousMs;
     return Math.min(at + idle, session.absoluteExpiresAt);
   }
 
@@ -243,6 +250,15 @@ export function createSessionStore(options: SessionStoreOptions) {
         [jti, acceptedUntil],
       );
       return rowCount === 1;
+    },
+
+    /** Live sessions without a signed-in user (the total the anonymous cap bounds). */
+    async countAnonymous(): Promise<number> {
+      const { rows } = await db.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM gateway_sessions WHERE sub IS NULL AND expires_at > $1',
+        [new Date(now())],
+      );
+      return rows[0]?.count ?? 0;
     },
 
     /** Drops expired sessions and logout-token ids past the age at which they would be refused anyway. */

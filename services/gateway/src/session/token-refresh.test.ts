@@ -8,6 +8,12 @@ import { createSessionStore } from './session-store.ts';
 import { createTokenRefresher } from './token-refresh.ts';
 
 const MIGRATIONS = new URL('../../migrations/', import.meta.url);
+const LIFETIMES = {
+  idleMs: 1_800_000,
+  absoluteMs: 28_800_000,
+  anonymousMs: 604_800_000,
+  emptyAnonymousMs: 900_000,
+};
 
 describe('token refresh across replicas', { timeout: 30_000 }, () => {
   let database: TestDatabase;
@@ -21,7 +27,7 @@ describe('token refresh across replicas', { timeout: 30_000 }, () => {
     const store = createSessionStore({
       db: database.db,
       sealer: createSessionSealer('k'.repeat(40)),
-      lifetimes: { idleMs: 1_800_000, absoluteMs: 28_800_000, anonymousMs: 604_800_000 },
+      lifetimes: LIFETIMES,
       now: () => clock,
     });
     // Like Keycloak with refresh-token rotation: a refresh token works once, a reuse is invalid_grant.
@@ -93,7 +99,7 @@ describe('token refresh across replicas', { timeout: 30_000 }, () => {
     const store = createSessionStore({
       db: database.db,
       sealer: createSessionSealer('k'.repeat(40)),
-      lifetimes: { idleMs: 1_800_000, absoluteMs: 28_800_000, anonymousMs: 604_800_000 },
+      lifetimes: LIFETIMES,
       now: () => clock,
     });
     const spent = new Set<string>(options.spentByTheStoppedReplica ? ['refresh-1'] : []);

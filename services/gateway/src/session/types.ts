@@ -35,6 +35,11 @@ export interface SessionSecrets {
 export interface SessionData {
   csrfToken: string;
   cartId?: string;
+  /**
+   * shop-api accepted a write to this anonymous cart, so it holds (or held) something worth
+   * keeping: the session gets the long anonymous lifetime instead of the short empty one.
+   */
+  cartFilled?: boolean;
 }
 
 export interface Session {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { requireAdmin } from '../lib/admin-guard.ts';
+import { requireActiveAdmin, requireAdmin } from '../lib/admin-guard.ts';
 import { cancelOrder, type CancelDeps } from './cancel-order.ts';
 import { relay } from './forward.ts';
 import { getOrder, listOrders } from '../checkout/order-queries.ts';
@@ -47,7 +47,10 @@ const FaultBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** Everything under /api/admin needs the realm role `admin`. */
+/**
+ * Everything under /api/admin needs the realm role `admin`; the writes (cancel and refund, stock,
+ * fault switches) also a token the idp still reports active (lib/admin-guard.ts).
+ */
 export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
   app.get(
     '/api/admin/orders',
@@ -82,7 +85,7 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
   app.post(
     '/api/admin/orders/:id/cancel',
     {
-      config: { auth: admin },
+      config: { auth: requireActiveAdmin },
       schema: {
         tags: ['admin'],
         security,
@@ -98,7 +101,7 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
         response: { 200: OrderSchema },
       },
     },
-    async (request) => cancelOrder(deps, request.params.id, request.body.note),
+    async (request) => cancelOrder(deps, request.params.id, request.body?.note),
   );
 
   app.get(
@@ -141,7 +144,7 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
   app.put(
     '/api/admin/stock/:productId',
     {
-      config: { auth: admin },
+      config: { auth: requireActiveAdmin },
       schema: {
         tags: ['admin'],
         security,
@@ -226,7 +229,7 @@ export const adminRoutes: RoutePlugin<AdminDeps> = async (app, { deps }) => {
   app.put(
     '/api/admin/faults/:service',
     {
-      config: { auth: admin },
+      config: { auth: requireActiveAdmin },
       schema: {
         tags: ['admin'],
         security,

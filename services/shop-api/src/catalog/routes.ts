@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { requireAdmin } from '../lib/admin-guard.ts';
+import { requireActiveAdmin } from '../lib/admin-guard.ts';
 import { getProduct, listCategories, listProducts } from './browse-catalog.ts';
 import { changeProduct, createProduct, removeProduct, type ManageDeps } from './manage-products.ts';
 import {
@@ -14,10 +14,9 @@ import { pageSchema } from '../lib/pagination.ts';
 import type { RoutePlugin } from '../lib/fastify.ts';
 
 const tags = ['catalog'];
-const admin = requireAdmin;
 const adminSecurity: Array<Record<string, string[]>> = [{ bearer: [] }];
 
-/** Catalog reads are public; product administration needs the realm role `admin`. */
+/** Catalog reads are public; product administration needs the realm role `admin` and a token still active. */
 export const catalogRoutes: RoutePlugin<ManageDeps> = async (app, { deps }) => {
   app.get(
     '/api/products',
@@ -51,7 +50,7 @@ export const catalogRoutes: RoutePlugin<ManageDeps> = async (app, { deps }) => {
   app.post(
     '/api/products',
     {
-      config: { auth: admin },
+      config: { auth: requireActiveAdmin },
       schema: { tags, security: adminSecurity, body: CreateProductBody, response: { 201: ProductSchema } },
     },
     async (request, reply) => reply.code(201).send(await createProduct(deps, request.body)),
@@ -60,7 +59,7 @@ export const catalogRoutes: RoutePlugin<ManageDeps> = async (app, { deps }) => {
   app.put(
     '/api/products/:id',
     {
-      config: { auth: admin },
+      config: { auth: requireActiveAdmin },
       schema: {
         tags,
         security: adminSecurity,
@@ -75,7 +74,7 @@ export const catalogRoutes: RoutePlugin<ManageDeps> = async (app, { deps }) => {
   app.delete(
     '/api/products/:id',
     {
-      config: { auth: admin },
+      config: { auth: requireActiveAdmin },
       schema: {
         tags,
         security: adminSecurity,

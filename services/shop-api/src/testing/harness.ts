@@ -15,6 +15,7 @@ import {
   type Downstream,
   type DownstreamScope,
 } from '../downstream/create-clients.ts';
+import { createShopApiVerifier } from '../lib/token-verifier.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../outbox/dispatcher.ts';
 import { createRecoveryWorker, type RecoveryWorker } from '../recovery/recovery-worker.ts';
 import { startFakeInventory, type FakeInventory } from './fake-inventory.ts';
@@ -107,7 +108,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
   const app = await buildApp({
     config,
     db,
-    verifier: verifierFor('shop-api'),
+    verifier: createShopApiVerifier(config, issuer.idp, silentLogger),
     ...downstream,
     logger: logs.logger,
   });
