@@ -9,6 +9,7 @@ import { buildTestGateway } from '../testing/test-gateway.ts';
 const MIGRATIONS = new URL('../../migrations/', import.meta.url);
 const CHECKOUTS = 4;
 const LOGINS = 3;
+const CREDENTIAL_POSTS = 3;
 
 describe('rate limits shared by two gateway replicas on one database', { timeout: 60_000 }, () => {
   let database: TestDatabase;
@@ -23,6 +24,7 @@ describe('rate limits shared by two gateway replicas on one database', { timeout
       SHOP_API_URL: upstream.url,
       RATE_LIMIT_CHECKOUT_PER_MINUTE: String(CHECKOUTS),
       RATE_LIMIT_LOGIN_PER_MINUTE: String(LOGINS),
+      RATE_LIMIT_CREDENTIALS_PER_MINUTE: String(CREDENTIAL_POSTS),
       TRUST_PROXY: 'true',
     };
     system = await startGatewayWithIdp(database.db, env);
@@ -128,5 +130,29 @@ describe('rate limits shared by two gateway replicas on one database', { timeout
       302,
       'another client address is not limited',
     );
+  });
+
+  test('credential posts through /auth count per client IP across replicas', async () => {
+    const from = { 'x-forwarded-for': '203.0.113.9', 'content-type': 'application/x-www-form-urlencoded' };
+    const guess = async (index: number) => {
+      const url = '/auth/realms/techstore/protocol/openid-connect/token';
+      const payload = 'grant_type=password&client_id=techstore-cli&username=mario&password=wrong';
+      if (index % 2 === 1)
+        return (await replica.app.inject({ method: 'POST', url, headers: from, payload })).statusCode;
+      const response = await fetch(new URL(url, system.origin), {
+        method: 'POST',
+        headers: from,
+        body: payload,
+      });
+      await response.body?.cancel();
+      return response.status;
+    };
+    const statuses: number[] = [];
+    for (let index = 0; index < CREDENTIAL_POSTS + 1; index += 1) statuses.push(await guess(index));
+    assert.ok(
+      statuses.slice(0, CREDENTIAL_POSTS).every((status) => status !== 429),
+      `the first ${CREDENTIAL_POSTS} reach the idp: ${statuses.join(',')}`,
+    );
+    assert.equal(statuses.at(-1), 429, 'then the address is refused, whichever replica it reaches');
   });
 });

@@ -59,25 +59,30 @@ export function requestLimiter(
 }
 
 /**
- * A @fastify/rate-limit store over PostgreSQL with fixed windows: one upsert per hit answers the
- * window's count. Keys are stored hashed (they name users and client addresses). Each route counts
- * on its own (the route is part of the key). A fixed window lets a client spend up to twice the
- * limit across a window boundary, which these limits tolerate.
+ * A @fastify/rate-limit store over PostgreSQL: one upsert per hit answers the count of the key's
+ * current window, which starts at its first hit (as the plugin's in-memory store) and restarts with
+ * the first hit after it ends. Keys are stored hashed (they name users and client addresses). Each
+ * route counts on its own (the route is part of the key).
  */
 function postgresRateLimitStore({ db, now = Date.now }: RateLimitStoreOptions) {
   function storeFor(route: string): FastifyRateLimitStore {
     return {
       incr(key, callback, timeWindow) {
         const at = now();
-        const windowStart = Math.floor(at / timeWindow) * timeWindow;
         const keyHash = createHash('sha256').update(`${route}\n${key}`).digest('base64url');
-        db.query<{ hits: number }>(
-          `INSERT INTO gateway_rate_limits (key_hash, window_start, hits) VALUES ($1, $2, 1)
-           ON CONFLICT (key_hash, window_start) DO UPDATE SET hits = gateway_rate_limits.hits + 1
-           RETURNING hits`,
-          [keyHash, new Date(windowStart)],
+        // SET reads the row as it was: an ended window restarts at this hit with a count of 1.
+        db.query<{ hits: number; window_start: Date }>(
+          `INSERT INTO gateway_rate_limits AS counter (key_hash, window_start, hits) VALUES ($1, $2, 1)
+           ON CONFLICT (key_hash) DO UPDATE SET
+             hits = CASE WHEN counter.window_start <= $3 THEN 1 ELSE counter.hits + 1 END,
+             window_start = CASE WHEN counter.window_start <= $3 THEN $2 ELSE counter.window_start END
+           RETURNING hits, window_start`,
+          [keyHash, new Date(at), new Date(at - timeWindow)],
         ).then(
-          ({ rows }) => callback(null, { current: rows[0]?.hits ?? 1, ttl: windowStart + timeWindow - at }),
+          ({ rows }) => {
+            const row = rows[0]!;
+            callback(null, { current: row.hits, ttl: row.window_start.getTime() + timeWindow - at });
+          },
           (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
         );
       },
@@ -96,7 +101,7 @@ function postgresRateLimitStore({ db, now = Date.now }: RateLimitStoreOptions) {
   } as unknown as new () => FastifyRateLimitStore;
 }
 
-/** Drops counters of windows that ended before `before` (run with the session purge). */
+/** Drops counters whose window started before `before` (run with the session purge). */
 export async function purgeRateLimitWindows(db: Queryable, before: Date): Promise<number> {
   const { rowCount } = await db.query('DELETE FROM gateway_rate_limits WHERE window_start < $1', [before]);
   return rowCount;
