@@ -281,15 +281,10 @@ describe(
       const key = `twin-${randomUUID()}`;
       const answers = await Promise.all(
         shopApis().map((base) =>
-          fetch(`${base}/api/checkout`, {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${token}`,
-              'content-type': 'application/json',
-              'idempotency-key': key,
-            },
-            body: JSON.stringify({ shippingAddress: ADDRESS, paymentMethod: 'credit-card' }),
-          }).then(async (response) => ({ status: response.status, body: await response.text() })),
+          checkoutAt(base, token, key).then(async (response) => ({
+            status: response.status,
+            body: await response.text(),
+          })),
         ),
       );
       assert.ok(
@@ -455,16 +450,7 @@ describe(
       // replica still alive); whatever it is told, the end state is read from the databases.
       const answers: Array<number | string> = [];
       const checkout = async (token: string, key: string) =>
-        fetch(`${system.urls.shopApi}/api/checkout`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'idempotency-key': key,
-          },
-          body: JSON.stringify({ shippingAddress: ADDRESS, paymentMethod: 'credit-card' }),
-          signal: AbortSignal.timeout(30_000),
-        }).then(
+        checkoutAt(system.urls.shopApi, token, key).then(
           async (response) => (await response.body?.cancel(), response.status),
           (error: Error) => error.message,
         );
@@ -553,6 +539,16 @@ describe(
     });
   },
 );
+
+/** A checkout as an API client sends it, straight to a shop-api URL (a replica or its balancer). */
+function checkoutAt(base: string, token: string, key: string): Promise<Response> {
+  return fetch(`${base}/api/checkout`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify({ shippingAddress: ADDRESS, paymentMethod: 'credit-card' }),
+    signal: AbortSignal.timeout(30_000),
+  });
+}
 
 /** Ends every idp session of a user from the idp's Admin REST API (the idp sends back-channel logouts). */
 async function adminLogout(system: TestSystem, username: string): Promise<void> {

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/testing';
 import { Browser } from '../testing/browser.ts';
 import { startGatewayWithIdp, type GatewayWithIdp } from '../testing/idp-harness.ts';
-import { buildTestGateway } from '../testing/test-gateway.ts';
 
 const MIGRATIONS = new URL('../../migrations/', import.meta.url);
 
@@ -20,20 +19,14 @@ async function formAction(browser: Browser, authorizeUrl: string): Promise<strin
 describe('two gateway replicas on one database with the real idp', { timeout: 60_000 }, () => {
   let database: TestDatabase;
   let system: GatewayWithIdp;
-  let replica: Awaited<ReturnType<typeof buildTestGateway>>;
+  let replica: Awaited<ReturnType<GatewayWithIdp['replica']>>;
 
   before(async () => {
     database = await createTestDatabase({ migrationsDir: MIGRATIONS });
     // A long session cache makes "replica B read the session shortly before" certain, not a race.
     const env = { SESSION_CACHE_MS: '10000', RATE_LIMIT_LOGIN_PER_MINUTE: '1000' };
     system = await startGatewayWithIdp(database.db, env);
-    replica = await buildTestGateway(database.db, {
-      GATEWAY_PUBLIC_URL: system.origin,
-      KEYCLOAK_PUBLIC_URL: system.origin,
-      KEYCLOAK_INTERNAL_URL: system.idp.url,
-      IDP_URL: system.idp.url,
-      ...env,
-    });
+    replica = await system.replica(env);
   });
   after(async () => {
     await replica?.app.close();

@@ -4,7 +4,6 @@ import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/tes
 import { Browser } from '../testing/browser.ts';
 import { startEchoUpstream } from '../testing/fake-upstream.ts';
 import { startGatewayWithIdp, type GatewayWithIdp } from '../testing/idp-harness.ts';
-import { buildTestGateway } from '../testing/test-gateway.ts';
 
 const MIGRATIONS = new URL('../../migrations/', import.meta.url);
 const CHECKOUTS = 4;
@@ -15,7 +14,7 @@ describe('rate limits shared by two gateway replicas on one database', { timeout
   let database: TestDatabase;
   let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
   let system: GatewayWithIdp;
-  let replica: Awaited<ReturnType<typeof buildTestGateway>>;
+  let replica: Awaited<ReturnType<GatewayWithIdp['replica']>>;
 
   before(async () => {
     database = await createTestDatabase({ migrationsDir: MIGRATIONS });
@@ -28,13 +27,7 @@ describe('rate limits shared by two gateway replicas on one database', { timeout
       TRUST_PROXY: 'true',
     };
     system = await startGatewayWithIdp(database.db, env);
-    replica = await buildTestGateway(database.db, {
-      GATEWAY_PUBLIC_URL: system.origin,
-      KEYCLOAK_PUBLIC_URL: system.origin,
-      KEYCLOAK_INTERNAL_URL: system.idp.url,
-      IDP_URL: system.idp.url,
-      ...env,
-    });
+    replica = await system.replica(env);
   });
   after(async () => {
     await replica?.app.close();

@@ -8,6 +8,18 @@ import { createSessionStore } from './session-store.ts';
 import { createTokenRefresher } from './token-refresh.ts';
 
 const MIGRATIONS = new URL('../../migrations/', import.meta.url);
+/** A signed-in session whose access token 'old' expires at `expiresAt`, refresh token 'refresh-1'. */
+function signedIn(store: ReturnType<typeof createSessionStore>, expiresAt: number) {
+  return store.create({
+    secrets: {
+      user: { id: 'u1', username: 'mario', name: 'Mario', email: undefined, roles: [], canCheckout: true },
+      tokens: { accessToken: 'old', refreshToken: 'refresh-1', accessTokenExpiresAt: expiresAt },
+    },
+    sid: 'sid-1',
+    sub: 'u1',
+  });
+}
+
 const LIFETIMES = {
   idleMs: 1_800_000,
   absoluteMs: 28_800_000,
@@ -56,14 +68,7 @@ describe('token refresh across replicas', { timeout: 30_000 }, () => {
     const { logger } = captureLogs('gateway', 'debug');
     const replica = () =>
       createTokenRefresher({ store, oidc, refreshAheadMs: 30_000, now: () => clock, logger, pollMs: 10 });
-    const session = await store.create({
-      secrets: {
-        user: { id: 'u1', username: 'mario', name: 'Mario', email: undefined, roles: [], canCheckout: true },
-        tokens: { accessToken: 'old', refreshToken: 'refresh-1', accessTokenExpiresAt: clock + 10_000 },
-      },
-      sid: 'sid-1',
-      sub: 'u1',
-    });
+    const session = await signedIn(store, clock + 10_000);
 
     const first = replica().ensureFresh((await store.load(session.id))!);
     await started; // replica A holds the lease and waits for the idp
@@ -120,14 +125,7 @@ describe('token refresh across replicas', { timeout: 30_000 }, () => {
         };
       },
     };
-    const session = await store.create({
-      secrets: {
-        user: { id: 'u1', username: 'mario', name: 'Mario', email: undefined, roles: [], canCheckout: true },
-        tokens: { accessToken: 'old', refreshToken: 'refresh-1', accessTokenExpiresAt: clock + 20_000 },
-      },
-      sid: 'sid-1',
-      sub: 'u1',
-    });
+    const session = await signedIn(store, clock + 20_000);
     assert.equal(await store.claimRefresh(session, 10_000), 'claimed', 'the replica that then stopped');
     const { logger } = captureLogs('gateway', 'debug');
     const survivor = createTokenRefresher({ store, oidc, refreshAheadMs: 30_000, now: () => clock, logger });
