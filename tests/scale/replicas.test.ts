@@ -107,10 +107,16 @@ describe(
     const user = async (browser: Browser, via?: string) =>
       (await browser.json<{ authenticated: boolean; csrfToken?: string }>('/bff/user', via ? { via } : {}))
         .body;
-    const refreshes = async () =>
-      (await shop.idpStats())
+    /** Refresh-token grants the idp answered to the gateway client (its operator stats). */
+    const refreshes = async () => {
+      const response = await fetch(`${system.urls.idp}/auth/idp-admin/stats`);
+      const { tokenRequests } = (await response.json()) as {
+        tokenRequests: Array<{ clientId: string; grantType: string; requests: number }>;
+      };
+      return tokenRequests
         .filter((row) => row.clientId === 'gateway' && row.grantType === 'refresh_token')
         .reduce((sum, row) => sum + row.requests, 0);
+    };
     /** An anonymous visitor with something in the cart, whose session both replicas have just read. */
     async function returningVisitor(): Promise<Browser> {
       const browser = newBrowser();

@@ -18,8 +18,9 @@ export interface ServiceDatabases {
 export function openServiceDatabases(system: TestSystem): ServiceDatabases {
   const pool = (part: string) => {
     // Replicas of a part share its database: any one of them names it.
-    const url = [...system.system.parts.values()].find((running) => running.spec.group === part)?.spec.env
-      .DATABASE_URL;
+    const url = [...system.system.parts.values()].find(
+      (running) => (running.spec.group ?? running.spec.name) === part,
+    )?.spec.env.DATABASE_URL;
     if (!url) throw new Error(`${part} runs without DATABASE_URL (PGlite): this suite needs PostgreSQL`);
     return new pg.Pool({ connectionString: url, max: 3 });
   };
