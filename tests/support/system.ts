@@ -24,6 +24,7 @@ import { startSystem, type RunningSystem } from '../../scripts/lib/processes.ts'
 import { startBalancer, type Balancer } from './balancer.ts';
 import { freePorts } from '../../scripts/lib/ports.ts';
 import { keycloakAdmin, type KeycloakAdmin } from '../../scripts/lib/keycloak/admin.ts';
+import type { KeycloakAdminCredentials } from '../../scripts/lib/keycloak/run.ts';
 import { deleteRealm, importRealm } from '../../scripts/lib/keycloak/realm-import.ts';
 import { sharedKeycloak, type IdentitySide } from './identity-providers.ts';
 
@@ -65,6 +66,8 @@ export interface TestSystemOptions {
   replicas?: Partial<Record<ReplicatedPart, number>>;
   /** The embedded idp (default) or the run's shared Keycloak. */
   identity?: IdentitySide;
+  /** With identity `keycloak`: this Keycloak (a cluster's balancer) instead of the run's shared one. */
+  keycloak?: { url: string; admin: KeycloakAdminCredentials };
   /**
    * Partial realm files (extra clients, users) loaded after the shipped ones on either side: the
    * idp reads them through IDP_REALM_FILES, Keycloak gets them merged into the realm it imports.
@@ -199,7 +202,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
 
 /** A realm of this system's own on the shared Keycloak, its public URL the system's gateway. */
 async function keycloakRealm(gatewayUrl: string, secrets: Secrets, options: TestSystemOptions) {
-  const shared = sharedKeycloak();
+  const shared = options.keycloak ?? sharedKeycloak();
   if (!shared) throw new Error('identity keycloak needs the shared Keycloak that scripts/test.ts starts');
   const admin = keycloakAdmin(shared.url, shared.admin);
   const realm = `techstore-${randomBytes(4).toString('hex')}`;
