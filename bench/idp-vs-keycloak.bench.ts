@@ -24,7 +24,7 @@ import { importRealm } from '../scripts/lib/keycloak/realm-import.ts';
 import { startKeycloak } from '../scripts/lib/keycloak/run.ts';
 import { keycloakTestDatabase } from '../scripts/lib/keycloak/test-database.ts';
 import type { Secrets } from '../scripts/lib/parts.ts';
-import { freePorts } from '../scripts/lib/ports.ts';
+import { freePorts } from '../scripts/lib/free-ports.ts';
 import { exchangeCode, loginForCode, postForm } from '../tests/conformance/support/http.ts';
 import type { Side, Sides } from '../tests/conformance/support/sides.ts';
 import { cpuSeconds, jvmOf, rssMiB } from './process-stats.ts';

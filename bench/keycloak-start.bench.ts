@@ -15,7 +15,7 @@ import { deleteRealm, importRealm } from '../scripts/lib/keycloak/realm-import.t
 import { startKeycloak } from '../scripts/lib/keycloak/run.ts';
 import { keycloakTestDatabase } from '../scripts/lib/keycloak/test-database.ts';
 import { generateSecrets } from '../scripts/lib/parts.ts';
-import { freePorts } from '../scripts/lib/ports.ts';
+import { freePorts } from '../scripts/lib/free-ports.ts';
 import { cpuSeconds, jvmOf, rssMiB } from './process-stats.ts';
 
 const runs = Number(process.argv[2] ?? 2);

@@ -85,7 +85,10 @@ export function generateSecrets(): Secrets {
 }
 
 export interface PartSpec {
+  /** Unique per process: the group's name, or `<group>-<n>` for a replica. */
   name: string;
+  /** What the process is (`gateway`, `shop-api`…), shared by the replicas of a part; the name when unset. */
+  group?: string;
   /** The program; Node (the one running this) when unset. */
   command?: string;
   /** Arguments after the program (after `node` by default). */
@@ -124,8 +127,14 @@ export interface SystemPlan {
   logLevel?: string;
   /** PostgreSQL connections per service (DATABASE_POOL_SIZE); tests run several systems at once. */
   poolSize?: number;
-  /** Extra environment per part (tests shorten timers, point to fakes…). */
+  /** Extra environment per part group and, for one replica only, per replica name (`gateway-1`). */
   extraEnv?: Partial<Record<string, Record<string, string>>>;
+  /**
+   * Scale-out: listen ports of each replica of a part. `ports.gateway` / `ports.shopApi` are then
+   * the load balancer's in front of them (the gateway's public URL, shop-api's URL for the gateway),
+   * and the replicas share the part's database.
+   */
+  replicas?: Partial<Record<ReplicatedPart, number[]>>;
   /** Real Keycloak instead of the embedded idp; the services and the UI run unchanged. */
   keycloak?: KeycloakPlan;
 }
@@ -137,6 +146,9 @@ export interface KeycloakPlan {
   /** Keycloak as a part of this system (npm start); unset when it runs already (shared by tests). */
   part?: PartSpec;
 }
+
+export const REPLICATED_PARTS = ['gateway', 'shop-api'] as const;
+export type ReplicatedPart = (typeof REPLICATED_PARTS)[number];
 
 const TELEMETRY = ['--import', '@mockmart/service-kit/telemetry/register'];
 
@@ -163,22 +175,41 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     plan.metricsPorts ? { METRICS_PORT: String(plan.metricsPorts[part]) } : {};
   const metricsUrl = (part: keyof Ports) =>
     plan.metricsPorts ? { metricsUrl: `${at(plan.metricsPorts[part])}/metrics` } : {};
-  const service = (name: DatabaseService, part: keyof Ports, env: Record<string, string>): PartSpec => ({
-    name,
+  /** One process of a service; replicas (`gateway-1`…) have no metrics port (one per part is planned). */
+  const instance = (
+    name: DatabaseService,
+    part: keyof Ports,
+    replica: string,
+    port: number,
+    env: Record<string, string>,
+  ): PartSpec => ({
+    name: replica,
+    group: name,
     args: [...TELEMETRY, `services/${name}/src/server.ts`],
     env: {
       ...common,
       OTEL_SERVICE_NAME: name,
-      PORT: String(ports[part]),
-      ...metrics(part),
+      PORT: String(port),
+      ...(replica === name ? metrics(part) : {}),
       DATABASE_URL: plan.databaseUrls[name],
       ...env,
       ...plan.extraEnv?.[name],
+      ...(replica !== name ? plan.extraEnv?.[replica] : {}),
     },
-    url: at(ports[part]),
-    readyUrl: `${at(ports[part])}/health/ready`,
-    ...metricsUrl(part),
+    url: at(port),
+    readyUrl: `${at(port)}/health/ready`,
+    ...(replica === name ? metricsUrl(part) : {}),
   });
+  /** One part, or one per replica port (`gateway-1`, `gateway-2`…) when the plan scales it out. */
+  const service = (name: DatabaseService, part: keyof Ports, env: Record<string, string>): PartSpec[] => {
+    const replicaPorts = (REPLICATED_PARTS as readonly string[]).includes(name)
+      ? plan.replicas?.[name as ReplicatedPart]
+      : undefined;
+    if (!replicaPorts?.length) return [instance(name, part, name, ports[part], env)];
+    return replicaPorts.map((replicaPort, index) =>
+      instance(name, part, `${name}-${index + 1}`, replicaPort, env),
+    );
+  };
 
   const identity: PartSpec[] = plan.keycloak
     ? plan.keycloak.part
@@ -210,18 +241,20 @@ export function planParts(plan: SystemPlan): PartSpec[] {
       ];
   return [
     ...identity,
-    service('inventory', 'inventory', { KEYCLOAK_CLIENT_ID: 'inventory-service' }),
-    service('payment', 'payment', { KEYCLOAK_CLIENT_ID: 'payment-service' }),
-    service('notification', 'notification', { KEYCLOAK_CLIENT_ID: 'notification-service' }),
-    service('shop-api', 'shopApi', {
+    ...service('inventory', 'inventory', { KEYCLOAK_CLIENT_ID: 'inventory-service' }),
+    ...service('payment', 'payment', { KEYCLOAK_CLIENT_ID: 'payment-service' }),
+    ...service('notification', 'notification', { KEYCLOAK_CLIENT_ID: 'notification-service' }),
+    ...service('shop-api', 'shopApi', {
       KEYCLOAK_CLIENT_ID: 'shop-api',
       KEYCLOAK_CLIENT_SECRET: secrets.SHOP_API_CLIENT_SECRET,
       INVENTORY_URL: at(ports.inventory),
       PAYMENT_URL: at(ports.payment),
       NOTIFICATION_URL: at(ports.notification),
     }),
-    service('gateway', 'gateway', {
+    ...service('gateway', 'gateway', {
       KEYCLOAK_CLIENT_ID: 'gateway',
+      // Behind the balancer the client address is the entry it appends to X-Forwarded-For.
+      ...(plan.replicas?.gateway?.length ? { TRUST_PROXY: 'true' } : {}),
       KEYCLOAK_CLIENT_SECRET: secrets.GATEWAY_CLIENT_SECRET,
       GATEWAY_PUBLIC_URL: publicUrl,
       GATEWAY_SESSION_KEY: secrets.GATEWAY_SESSION_KEY,

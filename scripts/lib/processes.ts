@@ -116,18 +116,24 @@ async function waitReady(spec: PartSpec, exited: () => Promise<unknown>, timeout
   throw new Error(`${spec.name} was not ready at ${spec.readyUrl} within ${timeoutMs} ms`);
 }
 
+/** The part group a spec belongs to (replicas share one): its name unless it says otherwise. */
+const groupOf = (spec: PartSpec): string => spec.group ?? spec.name;
+
 export interface RunningSystem {
   parts: Map<string, RunningPart>;
   part(name: string): RunningPart;
   stop(): Promise<void>;
 }
 
-/** Starts every part wave by wave (the idp first, the gateway last), each wave once ready. */
+/**
+ * Starts every part wave by wave (the idp first, the gateway last), each wave once ready. A wave
+ * names part groups: every replica of a group starts with it. `only` names groups too.
+ */
 export async function startSystem(
   plan: SystemPlan,
   options: RunOptions & { only?: string[] } = {},
 ): Promise<RunningSystem> {
-  const specs = new Map(planParts(plan).map((spec) => [spec.name, spec]));
+  const specs = planParts(plan);
   const parts = new Map<string, RunningPart>();
   const system: RunningSystem = {
     parts,
@@ -138,14 +144,18 @@ export async function startSystem(
     },
     async stop() {
       for (const wave of [...START_WAVES].reverse()) {
-        await Promise.all(wave.map((name) => parts.get(name)?.stop()));
+        await Promise.all(
+          [...parts.values()].filter((part) => wave.includes(groupOf(part.spec))).map((part) => part.stop()),
+        );
       }
     },
   };
   try {
     for (const wave of START_WAVES) {
-      const names = wave.filter((name) => specs.has(name) && (!options.only || options.only.includes(name)));
-      const results = await Promise.allSettled(names.map((name) => startPart(specs.get(name)!, options)));
+      const starting = specs.filter(
+        (spec) => wave.includes(groupOf(spec)) && (!options.only || options.only.includes(groupOf(spec))),
+      );
+      const results = await Promise.allSettled(starting.map((spec) => startPart(spec, options)));
       for (const result of results)
         if (result.status === 'fulfilled') parts.set(result.value.spec.name, result.value);
       const failed = results.find((result) => result.status === 'rejected');

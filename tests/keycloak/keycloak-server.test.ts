@@ -15,7 +15,7 @@ import { ensureKeycloak } from '../../scripts/lib/keycloak/install.ts';
 import { deleteRealm, importRealm } from '../../scripts/lib/keycloak/realm-import.ts';
 import { startKeycloak } from '../../scripts/lib/keycloak/run.ts';
 import { generateSecrets } from '../../scripts/lib/parts.ts';
-import { freePorts } from '../../scripts/lib/ports.ts';
+import { freePorts } from '../../scripts/lib/free-ports.ts';
 import { identityProviders, sharedKeycloak } from '../support/identity-providers.ts';
 
 const keycloakSide = identityProviders().find((provider) => provider.side === 'keycloak')!;

@@ -14,14 +14,18 @@ import { join } from 'node:path';
 import { createThrowawayDatabase, testPostgresUrl } from '@mockmart/service-kit/testing';
 import {
   DATABASE_SERVICES,
+  REPLICATED_PARTS,
   generateSecrets,
   type Ports,
+  type ReplicatedPart,
   type Secrets,
   type SystemPlan,
 } from '../../scripts/lib/parts.ts';
 import { startSystem, type RunningSystem } from '../../scripts/lib/processes.ts';
+import { startBalancer, type Balancer } from './balancer.ts';
 import { freePorts } from '../../scripts/lib/free-ports.ts';
 import { keycloakAdmin, type KeycloakAdmin } from '../../scripts/lib/keycloak/admin.ts';
+import type { KeycloakAdminCredentials } from '../../scripts/lib/keycloak/run.ts';
 import { deleteRealm, importRealm } from '../../scripts/lib/keycloak/realm-import.ts';
 import { sharedKeycloak, type IdentitySide } from './identity-providers.ts';
 
@@ -37,6 +41,11 @@ export interface TestSystem {
   urls: Record<keyof Ports, string>;
   /** Each part's Prometheus scrape URL (`/metrics` on a port of its own). */
   metricsUrls: Record<keyof Ports, string>;
+  /**
+   * With replicas: per replicated part, a URL per replica that reaches only that replica through
+   * its balancer (same headers as the balanced URL). Empty without replicas.
+   */
+  pinned: Partial<Record<ReplicatedPart, string[]>>;
   secrets: Secrets;
   system: RunningSystem;
   /** Everything the processes printed, for a failing test's message. */
@@ -51,8 +60,15 @@ export interface TestSystem {
 export interface TestSystemOptions {
   only?: string[];
   extraEnv?: SystemPlan['extraEnv'];
+  /**
+   * Scale-out: this many replicas of the gateway and/or shop-api (2 or more), each pair behind an
+   * nginx balancer; the gateway's public URL and shop-api's URL are the balancers'.
+   */
+  replicas?: Partial<Record<ReplicatedPart, number>>;
   /** The embedded idp (default) or the run's shared Keycloak. */
   identity?: IdentitySide;
+  /** With identity `keycloak`: this Keycloak (a cluster's balancer) instead of the run's shared one. */
+  keycloak?: { url: string; admin: KeycloakAdminCredentials };
   /**
    * Partial realm files (extra clients, users) loaded after the shipped ones on either side: the
    * idp reads them through IDP_REALM_FILES, Keycloak gets them merged into the realm it imports.
@@ -78,6 +94,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   const secrets = generateSecrets();
   const databases = await throwawayDatabases();
   const lines: string[] = [];
+  const balancers: Balancer[] = [];
+  const replicas: SystemPlan['replicas'] = {};
+  const pinned: TestSystem['pinned'] = {};
   const identity = options.identity ?? 'idp';
   const gatewayUrl = `http://localhost:${ports.gateway}`;
   const keycloak = identity === 'keycloak' ? await keycloakRealm(gatewayUrl, secrets, options) : undefined;
@@ -85,6 +104,23 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
 
   let system: RunningSystem;
   try {
+    for (const part of REPLICATED_PARTS) {
+      const count = options.replicas?.[part] ?? 1;
+      if (count < 2) continue;
+      const [replicaPorts, pinnedPorts] = [await freePorts(count), await freePorts(count)];
+      replicas[part] = replicaPorts;
+      pinned[part] = pinnedPorts.map((port) => `http://127.0.0.1:${port}`);
+      const port = part === 'gateway' ? ports.gateway : ports.shopApi;
+      balancers.push(
+        await startBalancer({
+          dir: join(dataRoot, `balancer-${part}`),
+          port,
+          upstreams: replicaPorts,
+          pinnedPorts,
+          ...(part === 'gateway' ? { publicHost: `localhost:${port}` } : {}),
+        }),
+      );
+    }
     system = await startSystem(
       {
         ports,
@@ -99,6 +135,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
         // Several systems run at once in `npm test`, and they share one PostgreSQL (100 connections).
         poolSize: 3,
         extraEnv: withIdpRealmFiles(options),
+        replicas,
         ...(keycloak ? { keycloak: { url: keycloak.admin.url, realm } } : {}),
       },
       {
@@ -112,6 +149,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       },
     );
   } catch (error) {
+    await Promise.all(balancers.map((balancer) => balancer.stop()));
     await Promise.all(databases.map((db) => db.drop().catch(() => {})));
     await rm(dataRoot, { recursive: true, force: true });
     await keycloak?.remove();
@@ -146,6 +184,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     metricsUrls: Object.fromEntries(
       Object.entries(metricsPorts).map(([part, port]) => [part, `http://127.0.0.1:${port}/metrics`]),
     ) as Record<keyof Ports, string>,
+    pinned,
     secrets,
     system,
     logs: (part) => lines.filter((line) => !part || line.startsWith(`${part} |`)).join('\n'),
@@ -160,6 +199,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       }),
     async stop() {
       await system.stop();
+      await Promise.all(balancers.map((balancer) => balancer.stop()));
       await Promise.all(databases.map((db) => db.drop().catch(() => {})));
       await rm(dataRoot, { recursive: true, force: true });
       await keycloak?.remove();
@@ -169,7 +209,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
 
 /** A realm of this system's own on the shared Keycloak, its public URL the system's gateway. */
 async function keycloakRealm(gatewayUrl: string, secrets: Secrets, options: TestSystemOptions) {
-  const shared = sharedKeycloak();
+  const shared = options.keycloak ?? sharedKeycloak();
   if (!shared) throw new Error('identity keycloak needs the shared Keycloak that scripts/test.ts starts');
   const admin = keycloakAdmin(shared.url, shared.admin);
   const realm = `techstore-${randomBytes(4).toString('hex')}`;

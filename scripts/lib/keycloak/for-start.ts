@@ -7,7 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeycloakPlan, Secrets } from '../parts.ts';
-import { freePorts } from '../ports.ts';
+import { freePorts } from '../free-ports.ts';
 import { keycloakAdmin } from './admin.ts';
 import { ensureKeycloakDatabase } from './database.ts';
 import { ensureKeycloak } from './install.ts';

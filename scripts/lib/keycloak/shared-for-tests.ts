@@ -5,7 +5,7 @@
  * — except in CI, where that is a failure.
  */
 import { keycloakTestDatabase } from './test-database.ts';
-import { freePorts } from '../ports.ts';
+import { freePorts } from '../free-ports.ts';
 import { ensureKeycloak, KeycloakUnavailable } from './install.ts';
 import { startKeycloak } from './run.ts';
 import { KEYCLOAK_VERSION } from './options.ts';

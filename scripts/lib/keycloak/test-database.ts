@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { freePorts } from '../ports.ts';
+import { freePorts } from '../free-ports.ts';
 import { withLock, type KeycloakInstall } from './install.ts';
 import { distributionKey } from './options.ts';
 import { startKeycloak, type KeycloakAdminCredentials } from './run.ts';

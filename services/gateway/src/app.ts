@@ -4,7 +4,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { createApp, createLogger, type Logger } from '@mockmart/service-kit';
 import type { Database } from '@mockmart/service-kit/db';
-import { keycloakEndpoints } from '@mockmart/auth';
+import { createAccessTokenVerifier, keycloakEndpoints } from '@mockmart/auth';
 import { cookieSecure, type Config } from './config.ts';
 import { backchannelRoutes } from './login/backchannel-routes.ts';
 import { withQueryFreeRequestLogs } from './lib/log-redaction.ts';
@@ -14,7 +14,7 @@ import { createOidcClient } from './login/oidc-client.ts';
 import { sessionRoutes } from './login/session-routes.ts';
 import { apiProxy } from './proxy/api-proxy.ts';
 import { idpProxy } from './proxy/idp-proxy.ts';
-import { registerRateLimits } from './security/rate-limits.ts';
+import { purgeRateLimitWindows, registerRateLimits } from './security/rate-limits.ts';
 import { registerSecurityHeaders } from './security/security-headers.ts';
 import { stripForwardingHeaders, stripSpoofableHeaders } from './security/spoofable-headers.ts';
 import { createAnonymousAdmission } from './session/anonymous-admission.ts';
@@ -105,6 +105,13 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
     audience: config.KEYCLOAK_CLIENT_ID,
     keys: deps.logoutKeys,
   });
+  // Bearer callers of /api are keyed by who they are for the checkout limit; shop-api does the
+  // authorization (audience, roles), the gateway only needs a verified subject.
+  const bearerVerifier = createAccessTokenVerifier({
+    idp,
+    audience: false,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
   const idpPrefix = config.KEYCLOAK_RELATIVE_PATH;
 
   // Identity headers are the gateway's to assert: drop client-sent ones before anything runs.
@@ -114,7 +121,7 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
   });
   await app.register(cookie);
   registerSecurityHeaders(app as unknown as FastifyInstance, { secure, idpPrefix: idpPrefix || '/auth' });
-  await registerRateLimits(app as unknown as FastifyInstance);
+  await registerRateLimits(app as unknown as FastifyInstance, { db: deps.db, now });
   const sessions = createSessionContext(
     store,
     sessionCookieSettings(config.SESSION_COOKIE_NAME, secure),
@@ -145,6 +152,11 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
       sessions,
       refresher,
       checkoutPerMinute: config.RATE_LIMIT_CHECKOUT_PER_MINUTE,
+      bearerSubject: (token) =>
+        bearerVerifier.verify(token).then(
+          (principal) => principal.subject,
+          () => undefined,
+        ),
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     }),
   );
@@ -172,6 +184,9 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
     store.purgeExpired().then(
       (count) => count > 0 && app.log.info({ count }, 'expired sessions purged'),
       (error: unknown) => app.log.warn({ err: error }, 'session purge failed'),
+    );
+    purgeRateLimitWindows(deps.db, new Date(now() - SESSION_PURGE_EVERY_MS)).catch((error: unknown) =>
+      app.log.warn({ err: error }, 'rate-limit purge failed'),
     );
   }, SESSION_PURGE_EVERY_MS);
   purge.unref();

@@ -95,7 +95,8 @@ export const configSchema = Type.Object({
   RATE_LIMIT_LOGIN_PER_MINUTE: Type.Integer({
     minimum: 1,
     default: 30,
-    description: 'GET /bff/login per client IP per minute',
+    description:
+      "GET /bff/login per client IP per minute, counted across all replicas (the IP is the load balancer's entry with TRUST_PROXY)",
   }),
   RATE_LIMIT_CREDENTIALS_PER_MINUTE: Type.Integer({
     minimum: 1,
@@ -106,7 +107,8 @@ export const configSchema = Type.Object({
   RATE_LIMIT_CHECKOUT_PER_MINUTE: Type.Integer({
     minimum: 1,
     default: 10,
-    description: 'POST /api/checkout per session (or IP) per minute',
+    description:
+      'POST /api/checkout per user per minute across all replicas, sessions and tokens (per client IP when not signed in)',
   }),
   TRUST_PROXY: Type.Boolean({
     default: false,

@@ -17,6 +17,11 @@ export const UpstreamUnavailable = defineError(
 );
 export const UpstreamTimeout = defineError('GW_UPSTREAM_TIMEOUT', 504, 'Upstream service timed out');
 export const LogoutTokenInvalid = defineError('GW_LOGOUT_TOKEN_INVALID', 400, 'Invalid logout token');
+export const AuthorizationInvalid = defineError(
+  'GW_AUTHORIZATION_INVALID',
+  400,
+  'Malformed Authorization header',
+);
 export const RateLimited = defineError('GW_RATE_LIMITED', 429, 'Too many requests');
 export const AnonymousSessionsFull = defineError(
   'GW_ANONYMOUS_SESSIONS_FULL',

@@ -17,7 +17,11 @@ export interface ServiceDatabases {
 
 export function openServiceDatabases(system: TestSystem): ServiceDatabases {
   const pool = (part: string) => {
-    const url = system.system.part(part).spec.env.DATABASE_URL;
+    // Replicas of a part share its database: any one of them names it.
+    const url = [...system.system.parts.values()].find(
+      (running) => (running.spec.group ?? running.spec.name) === part,
+    )?.spec.env.DATABASE_URL;
+    if (!url) throw new Error(`${part} runs without DATABASE_URL`);
     return new pg.Pool({ connectionString: url, max: 3 });
   };
   const dbs = {

@@ -465,7 +465,10 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
   });
 
   test('/bff/login is rate limited per IP with 429 and Retry-After', async () => {
-    const limited = await startGatewayWithIdp(database.db, {
+    // A database of its own: counters are shared through the database, and the logins of the
+    // stories above came from this same address.
+    const own = await createTestDatabase({ migrationsDir: MIGRATIONS });
+    const limited = await startGatewayWithIdp(own.db, {
       SHOP_API_URL: upstream.url,
       RATE_LIMIT_LOGIN_PER_MINUTE: '2',
     });
@@ -480,6 +483,7 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
       assert.ok(Number(third.headers.get('retry-after')) > 0);
     } finally {
       await limited.close();
+      await own.drop();
     }
   });
 

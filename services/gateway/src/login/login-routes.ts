@@ -68,14 +68,18 @@ export async function loginRoutes(app: FastifyInstance, options: LoginRoutesOpti
    * the session is re-read: an unrelated write (a cart id) leaves the login there to take again,
    * while a second callback with the same state (a double submit, a replayed URL) finds it gone
    * and is refused before it can spend the code a second time, which the idp would answer by
-   * revoking the tokens of the first exchange.
+   * revoking the tokens of the first exchange. A session that does not hold the state is read
+   * again before the refusal: this replica may have cached it (SESSION_CACHE_MS) before another
+   * replica stored the login, which is the normal case for a returning visitor behind a balancer.
    */
   async function consumePending(request: FastifyRequest, state: string | undefined) {
     let session = await sessions.current(request);
+    let reread = false;
     for (let attempt = 0; attempt < 3 && session; attempt += 1) {
       const pending = takePending(session, state, now());
-      if (!pending) break;
-      if (await sessions.store.save(session)) return { session, pending };
+      if (pending && (await sessions.store.save(session))) return { session, pending };
+      if (!pending && reread) break;
+      reread = true;
       session = await sessions.store.reload(session);
     }
     throw new LoginStateInvalid('No login in progress matches this response; start again from the shop');

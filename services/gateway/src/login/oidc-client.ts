@@ -119,6 +119,19 @@ export function createOidcClient(options: OidcClientOptions) {
     },
 
     /**
+     * Whether the idp still accepts this refresh token (RFC 7662 introspection): with refresh-token
+     * rotation a token it has already answered a refresh for is inactive. Asked before reusing a
+     * token another replica may have spent.
+     */
+    async isRefreshTokenActive(refreshToken: string): Promise<boolean> {
+      const config = await discover();
+      const answer = await guard(() =>
+        client.tokenIntrospection(config, refreshToken, { token_type_hint: 'refresh_token' }),
+      );
+      return answer.active === true;
+    },
+
+    /**
      * Ends the user's session at the idp from the server, with the refresh token (Keycloak's
      * logout for confidential clients), so no ID token ever has to reach the browser. Throws when
      * the idp does not confirm.

@@ -30,12 +30,12 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
     await database?.drop();
   });
 
-  async function signIn(accessToken?: string) {
-    const token = accessToken ?? (await fakeAccessToken());
+  async function signIn(accessToken?: string, userId = 'user-mario') {
+    const token = accessToken ?? (await fakeAccessToken({ sub: userId }));
     const session = await gateway.app.gateway.store.create({
       secrets: {
         user: {
-          id: 'user-mario',
+          id: userId,
           username: 'mario',
           name: 'Mario',
           email: 'mario@example.com',
@@ -49,7 +49,7 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
         },
       },
       sid: 'idp-session-1',
-      sub: 'user-mario',
+      sub: userId,
     });
     return { cookie: `${COOKIE}=${session.id}`, csrf: session.data.csrfToken, token, session };
   }
@@ -66,7 +66,6 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
         'x-auth-roles': 'admin',
         'x-cart-id': 'victim-cart-0000000000',
         cookie: 'other=1',
-        authorization: 'Basic YWRtaW46YWRtaW4=',
       },
     });
     assert.equal(response.statusCode, 200);
@@ -238,9 +237,10 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
     assert.equal(response.json().code, 'GW_CSRF');
   });
 
-  test('POST /api/checkout is rate limited per session: 429 problem with Retry-After, other sessions unaffected', async () => {
-    const a = await signIn();
-    const b = await signIn();
+  test('POST /api/checkout is rate limited per user: 429 problem with Retry-After, also for a second session of that user; other users unaffected', async () => {
+    const a = await signIn(undefined, 'user-limited');
+    const sameUser = await signIn(undefined, 'user-limited');
+    const other = await signIn(undefined, 'user-other');
     const post = (who: typeof a) =>
       gateway.app.inject({
         method: 'POST',
@@ -248,12 +248,40 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
         headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, 'content-type': 'application/json' },
         payload: {},
       });
-    for (let i = 0; i < 3; i += 1) assert.equal((await post(a)).statusCode, 201);
+    for (let i = 0; i < 3; i += 1) assert.equal((await post(i === 1 ? sameUser : a)).statusCode, 201);
     const limited = await post(a);
     assert.equal(limited.statusCode, 429);
     assert.equal(limited.json().code, 'GW_RATE_LIMITED');
     assert.ok(Number(limited.headers['retry-after']) >= 1);
-    assert.equal((await post(b)).statusCode, 201);
+    assert.equal(
+      (await post(sameUser)).statusCode,
+      429,
+      "a new session of the user does not reset the user's budget",
+    );
+    assert.equal((await post(other)).statusCode, 201);
+  });
+
+  test('a malformed Authorization header is refused with 400 GW_AUTHORIZATION_INVALID and nothing is forwarded', async () => {
+    const before = upstream.received.length;
+    for (const authorization of [
+      'Basic YWRtaW46YWRtaW4=',
+      'Bearer',
+      'Bearer a b',
+      'Bearer\ttoken',
+      'Token abc',
+      '',
+    ]) {
+      const response = await gateway.app.inject({
+        method: 'POST',
+        url: '/api/checkout',
+        headers: { authorization, 'content-type': 'application/json' },
+        payload: {},
+      });
+      assert.equal(response.statusCode, 400, JSON.stringify(authorization));
+      assert.equal(response.json().code, 'GW_AUTHORIZATION_INVALID');
+      assert.match(String(response.headers['www-authenticate']), /^Bearer error="invalid_request"/);
+    }
+    assert.equal(upstream.received.length, before);
   });
 
   test('hop-by-hop request headers, and those the client names in Connection, are not forwarded', async () => {

@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
-import { SessionEnded } from '../errors.ts';
+import { AuthorizationInvalid, SessionEnded } from '../errors.ts';
 import { assertCsrfToken, assertSameOrigin, isStateChanging } from '../security/csrf.ts';
 import { perMinute } from '../security/rate-limits.ts';
 import type { SessionContext } from '../session/session-context.ts';
@@ -25,15 +25,18 @@ export interface ApiProxyOptions {
   refresher: TokenRefresher;
   checkoutPerMinute: number;
   timeoutMs: number;
+  /** The subject of a bearer token the idp signed, or undefined when it does not verify. */
+  bearerSubject: (token: string) => Promise<string | undefined>;
 }
 
 // RFC 6750 §2.1 credentials; the auth-scheme is case-insensitive (RFC 9110 §11.1), and one or more
 // spaces may follow it — the same rule shop-api's verifier applies (packages/auth http/bearer.ts).
-const BEARER = /^Bearer +[A-Za-z0-9\-._~+/]+=* *$/i;
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /** What the preHandler decided for a request, read by the handler and the rate-limit key. */
 interface Decision {
-  bearer: boolean;
+  /** The client's own bearer token, when it sent one. */
+  bearer: string | undefined;
   session: Session | undefined;
   /** A catalog read: public in shop-api and the same for everyone, so no session is touched. */
   catalog?: boolean;
@@ -48,7 +51,7 @@ const cartWrites = new WeakMap<FastifyRequest, Session>();
 /**
  * `/api/*` → shop-api.
  * - `Authorization: Bearer …` from the client (scripts, API clients) passes through untouched and
- *   no cookie session is used for that request.
+ *   no cookie session is used for that request; any other Authorization header is refused (400).
  * - Otherwise the cookie session's access token is attached server-side (refreshed ahead of
  *   expiry); the browser never holds it. State-changing calls must be same-origin and, when signed
  *   in, carry the session's X-CSRF-Token.
@@ -76,8 +79,16 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
 
   app.addHook('preHandler', async (request) => {
     const authorization = request.headers.authorization;
-    const bearer = typeof authorization === 'string' && BEARER.test(authorization);
-    if (!bearer) delete request.headers.authorization; // Basic, malformed…: never forwarded
+    let bearer: string | undefined;
+    if (authorization !== undefined) {
+      bearer = BEARER.exec(authorization)?.[1];
+      // Basic, a bare scheme, two tokens…: refused rather than dropped, so a client learns its
+      // credentials were not used and no variant of the header can stand for a fresh identity.
+      if (!bearer)
+        throw new AuthorizationInvalid('The Authorization header must be "Bearer <token>"', {
+          headers: { 'www-authenticate': 'Bearer error="invalid_request"' },
+        });
+    }
     if (
       !bearer &&
       (request.method === 'GET' || request.method === 'HEAD') &&
@@ -106,7 +117,7 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
 
   const catalogCache = createCatalogCache();
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const decision = decisions.get(request) ?? { bearer: false, session: undefined };
+    const decision = decisions.get(request) ?? { bearer: undefined, session: undefined };
     if (decision.catalog && catalogCache.serve(request, reply)) return reply;
     const extra: Record<string, string> = forwardedHeaders(request, options.publicUrl);
     if (!decision.bearer && !decision.catalog) {
@@ -160,18 +171,26 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     });
   };
 
+  /**
+   * Whose budget a checkout spends: the user's, whichever session, replica or token carries them
+   * (a verified bearer token's subject, a signed-in session's user); otherwise the client address.
+   * An unverifiable token is keyed on the address (shop-api refuses it anyway).
+   */
+  async function checkoutLimitKey(request: FastifyRequest): Promise<string> {
+    const decision = decisions.get(request);
+    const subject = decision?.bearer
+      ? await options.bearerSubject(decision.bearer)
+      : isAuthenticated(decision?.session)
+        ? (decision.session.sub ?? decision.session.secrets.user.id)
+        : undefined;
+    return subject ? `user:${subject}` : `ip:${request.ip}`;
+  }
+
   app.all('/api', handler);
   app.all('/api/*', handler);
   app.post('/api/checkout', {
     config: {
-      rateLimit: perMinute(options.checkoutPerMinute, (request) => {
-        const decision = decisions.get(request);
-        if (decision?.session) return `session:${decision.session.idHash}`;
-        const authorization = request.headers.authorization;
-        if (decision?.bearer && authorization)
-          return `bearer:${createHash('sha256').update(authorization).digest('base64url')}`;
-        return `ip:${request.ip}`;
-      }),
+      rateLimit: perMinute(options.checkoutPerMinute, (request) => checkoutLimitKey(request)),
     },
     handler,
   });

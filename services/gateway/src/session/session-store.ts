@@ -189,17 +189,24 @@ export function createSessionStore(options: SessionStoreOptions) {
     },
 
     /**
-     * Takes the refresh lease of a session at this version: true when this replica may refresh now;
-     * false when another one holds the lease or the session changed since it was read.
+     * Takes the refresh lease of a session at this version: `claimed` when this replica may refresh
+     * now, `taken-over` when it may but the previous holder's lease ran out unreleased (that replica
+     * stopped mid-refresh, maybe after the idp had rotated the refresh token), `busy` when another
+     * replica holds the lease or the session changed since it was read.
      */
-    async claimRefresh(session: Session, leaseMs: number): Promise<boolean> {
+    async claimRefresh(session: Session, leaseMs: number): Promise<'claimed' | 'taken-over' | 'busy'> {
       const at = now();
-      const { rowCount } = await db.query(
-        `UPDATE gateway_sessions SET refresh_lease_until = $3
-         WHERE id_hash = $1 AND version = $2 AND (refresh_lease_until IS NULL OR refresh_lease_until <= $4)`,
+      const { rows } = await db.query<{ previous: Date | null }>(
+        `WITH lease AS (SELECT refresh_lease_until FROM gateway_sessions WHERE id_hash = $1 FOR UPDATE)
+         UPDATE gateway_sessions SET refresh_lease_until = $3 FROM lease
+         WHERE id_hash = $1 AND version = $2
+           AND (lease.refresh_lease_until IS NULL OR lease.refresh_lease_until <= $4)
+         RETURNING lease.refresh_lease_until AS previous`,
         [session.idHash, session.version, new Date(at + leaseMs), new Date(at)],
       );
-      return rowCount === 1;
+      const row = rows[0];
+      if (!row) return 'busy';
+      return row.previous ? 'taken-over' : 'claimed';
     },
 
     async releaseRefresh(session: Session): Promise<void> {

@@ -7,7 +7,7 @@ import { isAuthenticated, type Session } from './types.ts';
 
 export interface TokenRefresherOptions {
   store: SessionStore;
-  oidc: Pick<OidcClient, 'refresh'>;
+  oidc: Pick<OidcClient, 'refresh' | 'isRefreshTokenActive'>;
   refreshAheadMs: number;
   now?: () => number;
   logger: FastifyBaseLogger;
@@ -20,9 +20,14 @@ export interface TokenRefresherOptions {
 /**
  * Keeps a session's access token fresh, with one refresh per session at a time:
  * - in-process single flight: concurrent requests of one session share one refresh;
- * - across replicas, a lease in the session row: one replica refreshes, the others poll the row
- *   (bounded) until the new tokens are there. Needed because the idp rotates refresh tokens and
- *   refuses a reused one (revokeRefreshToken), so a second concurrent refresh would fail.
+ * - across replicas, a lease in the session row: one replica refreshes. The others go on with the
+ *   current access token while it is valid (a refresh starts ahead of expiry, so waiting would only
+ *   add latency) and pick up the stored new tokens on a later request; with an expired token they
+ *   poll the row (bounded) until the new tokens are there. Needed because the idp rotates refresh
+ *   tokens and refuses a reused one (revokeRefreshToken), so a second concurrent refresh would fail.
+ * - a lease left behind by a replica that stopped mid-refresh is taken over once it runs out; the
+ *   refresh token is sent again only if the idp says it is still unspent (introspection), since the
+ *   stopped replica may have spent it and a reuse would be refused.
  * A refused refresh (invalid_grant: idp session ended, token revoked) ends the gateway session.
  * An unreachable idp does not: the current token is used while still valid, else 503.
  */
@@ -38,28 +43,50 @@ export function createTokenRefresher(options: TokenRefresherOptions) {
   const expired = (session: Session) => (session.secrets.tokens?.accessTokenExpiresAt ?? 0) <= now();
 
   async function refresh(session: Session): Promise<Session | undefined> {
-    const latest = await store.reload(session);
-    if (!latest || !isAuthenticated(latest)) return undefined;
-    if (!due(latest)) return latest; // another replica refreshed in the meantime
-    const used = latest.secrets.tokens.refreshToken;
-    if (!used) return expired(latest) ? end(latest, 'no refresh token') : latest;
-    if (!(await store.claimRefresh(latest, leaseMs))) return waitForOtherReplica(latest);
+    // The holder of a lease stores or gives up within the lease; a little slack for the clocks.
+    const deadline = performance.now() + leaseMs + 1000;
+    for (let current = session; ;) {
+      const latest = await store.reload(current);
+      if (!latest || !isAuthenticated(latest)) return undefined;
+      if (!due(latest)) return latest; // another replica refreshed in the meantime
+      const used = latest.secrets.tokens.refreshToken;
+      if (!used) return expired(latest) ? end(latest, 'no refresh token') : latest;
+      const claim = await store.claimRefresh(latest, leaseMs);
+      if (claim !== 'busy') return refreshAsHolder(latest, used, claim === 'taken-over');
+      if (!expired(latest)) return latest; // another replica is refreshing; this token still works
+      if (performance.now() >= deadline)
+        throw idpUnavailable('The session is being refreshed by another gateway replica; try again shortly.');
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      current = latest;
+    }
+  }
 
+  async function refreshAsHolder(
+    session: Session & { secrets: { tokens: object } },
+    used: string,
+    takenOver: boolean,
+  ): Promise<Session | undefined> {
     let fresh: TokenSet;
     try {
+      if (takenOver && !(await oidc.isRefreshTokenActive(used))) {
+        // The stopped replica spent it (or the idp session ended): sending it again would only be
+        // refused. The lease stays taken so no replica tries; the access token serves while valid.
+        logger.warn({ session: session.idHash.slice(0, 8) }, 'refresh token spent by a replica that stopped');
+        return expired(session) ? end(session, 'refresh token spent by a stopped replica') : session;
+      }
       fresh = await oidc.refresh(used);
     } catch (error) {
-      if (error instanceof OAuthRefused) return end(latest, error.oauthError);
-      await store.releaseRefresh(latest);
-      if (!expired(latest)) return latest;
+      if (error instanceof OAuthRefused) return end(session, error.oauthError);
+      await store.releaseRefresh(session);
+      if (!expired(session)) return session;
       throw error;
     }
     try {
-      return await storeFresh(latest, used, fresh);
+      return await storeFresh(session, used, fresh);
     } finally {
       // Held until the new tokens are stored (save does not release it), so no other replica
       // claims the lease in between and spends the already-used refresh token.
-      await store.releaseRefresh(latest);
+      await store.releaseRefresh(session);
     }
   }
 
@@ -85,23 +112,6 @@ export function createTokenRefresher(options: TokenRefresherOptions) {
       target = await store.reload(target);
     }
     return target;
-  }
-
-  async function waitForOtherReplica(session: Session): Promise<Session | undefined> {
-    const deadline = performance.now() + leaseMs;
-    while (performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
-      const current = await store.reload(session);
-      if (!current || !isAuthenticated(current)) return undefined;
-      if (current.secrets.tokens.refreshToken !== session.secrets.tokens?.refreshToken || !due(current))
-        return current;
-      if (await store.claimRefresh(current, leaseMs)) {
-        await store.releaseRefresh(current); // the holder gave up: start over as the refresher
-        return refresh(current);
-      }
-    }
-    if (!expired(session)) return session;
-    throw idpUnavailable('The session is being refreshed by another gateway replica; try again shortly.');
   }
 
   async function end(session: Session, reason: string): Promise<undefined> {

@@ -12,14 +12,19 @@ export class Browser {
     this.origin = origin;
   }
 
-  async request(url: string, init: RequestInit = {}): Promise<Response> {
+  /**
+   * `via`: another origin to send this one request to, as if it went to `url` (the cookies of
+   * `url`'s origin go along and come back into the jar) — a balancer's port pinned to one replica.
+   */
+  async request(url: string, init: RequestInit & { via?: string } = {}): Promise<Response> {
+    const { via, ...fetchInit } = init;
     const target = new URL(url, this.origin);
     const headers = new Headers(init.headers);
     if (target.origin === this.origin && this.cookies.size > 0) {
       headers.set('cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '));
     }
-    const response = await fetch(target, {
-      ...init,
+    const response = await fetch(via ? new URL(target.pathname + target.search, via) : target, {
+      ...fetchInit,
       headers,
       redirect: 'manual',
       signal: AbortSignal.timeout(10_000),
@@ -42,12 +47,22 @@ export class Browser {
     return response;
   }
 
-  /** Signs in through the idp's login form; returns the final redirect from /bff/callback. */
-  async login(username: string, password: string, returnTo = '/'): Promise<Response> {
+  /**
+   * Signs in through the idp's login form (or its SSO session, without a form); returns the final
+   * redirect from /bff/callback, sent `via` another origin when `callbackVia` is given.
+   */
+  async login(
+    username: string,
+    password: string,
+    returnTo = '/',
+    { callbackVia }: { callbackVia?: string } = {},
+  ): Promise<Response> {
     const start = await this.request(`/bff/login?returnTo=${encodeURIComponent(returnTo)}`);
     if (start.status !== 302) throw new Error(`/bff/login answered ${start.status}`);
     const form = await this.request(start.headers.get('location') ?? '');
-    if (form.status === 302) return this.request(form.headers.get('location') ?? ''); // SSO session already there
+    const callback = (location: string | null) =>
+      this.request(location ?? '', callbackVia ? { via: callbackVia } : {});
+    if (form.status === 302) return callback(form.headers.get('location')); // SSO session already there
     const html = await form.text();
     const action = /<form[^>]*id="kc-form-login"[^>]*action="([^"]+)"/
       .exec(html)?.[1]
@@ -59,12 +74,12 @@ export class Browser {
       body: new URLSearchParams({ username, password, credentialId: '' }).toString(),
     });
     if (submitted.status !== 302) throw new Error(`login form answered ${submitted.status}`);
-    return this.request(submitted.headers.get('location') ?? '');
+    return callback(submitted.headers.get('location'));
   }
 
   async json<T = Record<string, unknown>>(
     url: string,
-    init: RequestInit = {},
+    init: RequestInit & { via?: string } = {},
   ): Promise<{ status: number; body: T; headers: Headers }> {
     const response = await this.request(url, init);
     return { status: response.status, body: (await response.json()) as T, headers: response.headers };

@@ -34,7 +34,11 @@ export interface GatewayWithIdp {
   origin: string;
   idp: Idp;
   gateway: Awaited<ReturnType<typeof buildTestGateway>>;
-  /** Starts another gateway replica/restart on the same database and port-less (inject only). */
+  /**
+   * Another gateway replica on the same database and idp, under the same public origin; not
+   * listening (inject only). The caller closes it.
+   */
+  replica(env?: Record<string, string>): ReturnType<typeof buildTestGateway>;
   close(): Promise<void>;
 }
 
@@ -75,6 +79,14 @@ export async function startGatewayWithIdp(
     origin,
     idp,
     gateway,
+    replica: (replicaEnv = {}) =>
+      buildTestGateway(db, {
+        GATEWAY_PUBLIC_URL: origin,
+        KEYCLOAK_PUBLIC_URL: origin,
+        KEYCLOAK_INTERNAL_URL: idp.url,
+        IDP_URL: idp.url,
+        ...replicaEnv,
+      }),
     async close() {
       await gateway.app.close();
       await idp.close();
