@@ -66,8 +66,9 @@ export function clientScopesRoutes(app: FastifyInstance, ctx: IdpContext): void 
     const fields = read.fields as ClientScopeRep;
     if (fields.name !== undefined && fields.name !== found.scope.name)
       return reply.code(400).send({ errorMessage: 'the idp does not rename client scopes' });
-    found.scope.rep = { ...found.scope.rep, ...fields };
-    if (fields.attributes) found.scope.attributes = fields.attributes;
+    const attributes = { ...found.scope.attributes, ...fields.attributes };
+    found.scope.rep = { ...found.scope.rep, ...fields, attributes };
+    found.scope.attributes = attributes;
     return reply.code(204).send();
   });
 

@@ -61,9 +61,11 @@ export function clientsWriteRoutes(app: FastifyInstance, ctx: IdpContext): void 
     const { defaultClientScopes: _d, optionalClientScopes: _o, ...fields } = read.fields as ClientRep;
     if (fields.clientId !== undefined && fields.clientId !== client.clientId)
       return reply.code(400).send({ errorMessage: 'the idp does not rename clients' });
+    // Attributes given are set, the others kept (Keycloak's updateClient does the same).
     const rep: ClientRep = {
       ...client.rep,
       ...fields,
+      attributes: { ...client.attributes, ...fields.attributes },
       id: client.id,
       secret: fields.secret ?? client.secret,
     };

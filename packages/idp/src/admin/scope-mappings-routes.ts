@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IdpContext } from '../context.ts';
-import { roleKey, type Realm } from '../realm/model.ts';
+import { roleKey, type Realm, type Role } from '../realm/model.ts';
 import { adminRealm } from './admin-auth.ts';
 import { findClientScope } from './client-scopes-routes.ts';
 import { roleRep } from './representations.ts';
 
 type Params = { realm: string; id: string; client?: string };
 type RoleBody = { id?: string; name?: string }[];
+type Holder = { scopeRoleKeys: Set<string>; clientId?: string };
 
 /**
  * Admin REST scope mappings — the roles a client's or a client scope's tokens may carry
@@ -14,11 +15,38 @@ type RoleBody = { id?: string; name?: string }[];
  * `…/scope-mappings/clients/{client}`; list (view-clients), add and remove (manage-clients).
  */
 export function scopeMappingsRoutes(app: FastifyInstance, ctx: IdpContext): void {
-  const holders: [string, (realm: Realm, id: string) => { scopeRoleKeys: Set<string> } | undefined][] = [
+  // A client's own roles are always in its role scope (the idp keeps them in scopeRoleKeys);
+  // Keycloak does not list them as scope mappings, so neither does this.
+  const mapped = (holder: Holder, role: Role) =>
+    holder.scopeRoleKeys.has(roleKey(role.name, role.clientId)) &&
+    (holder.clientId === undefined || role.clientId !== holder.clientId);
+  const holders: [string, (realm: Realm, id: string) => Holder | undefined][] = [
     ['client-scopes', findClientScope],
     ['clients', (realm, id) => realm.clientsById.get(id)],
   ];
   for (const [kind, find] of holders) {
+    // Every mapping at once, as Keycloak's MappingsRepresentation: realm roles, client roles by clientId.
+    app.get<{ Params: Params }>(`/admin/realms/:realm/${kind}/:id/scope-mappings`, async (request, reply) => {
+      const found = await adminRealm(ctx, request, reply, 'view-clients');
+      if (!found) return reply;
+      const holder = find(found.realm, request.params.id);
+      if (!holder) return reply.code(404).send({ error: 'Could not find client' });
+      const roles = [...found.realm.roles.values()].filter((r) => mapped(holder, r));
+      const clientMappings: Record<string, { id: string; client: string; mappings: unknown[] }> = {};
+      for (const role of roles) {
+        const owner = role.clientId === undefined ? undefined : found.realm.clients.get(role.clientId);
+        if (!owner) continue;
+        (clientMappings[owner.clientId] ??= {
+          id: owner.id,
+          client: owner.clientId,
+          mappings: [],
+        }).mappings.push(roleRep(found.realm, role));
+      }
+      return {
+        realmMappings: roles.filter((r) => r.clientId === undefined).map((r) => roleRep(found.realm, r)),
+        clientMappings,
+      };
+    });
     for (const target of ['realm', 'clients/:client'] as const) {
       const path = `/admin/realms/:realm/${kind}/:id/scope-mappings/${target}`;
       const load = async (request: FastifyRequest, reply: FastifyReply, manage: boolean) => {
@@ -40,9 +68,7 @@ export function scopeMappingsRoutes(app: FastifyInstance, ctx: IdpContext): void
       app.get<{ Params: Params }>(path, async (request, reply) => {
         const found = await load(request, reply, false);
         if (!found) return reply;
-        return found.roles
-          .filter((r) => found.holder.scopeRoleKeys.has(roleKey(r.name, r.clientId)))
-          .map((r) => roleRep(found.realm, r));
+        return found.roles.filter((r) => mapped(found.holder, r)).map((r) => roleRep(found.realm, r));
       });
 
       for (const method of ['POST', 'DELETE'] as const) {
