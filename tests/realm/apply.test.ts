@@ -35,7 +35,8 @@ async function snapshot(target: RealmTarget) {
     JSON.stringify(live, (key, value: unknown) => {
       if (key === 'id') return undefined;
       if (value instanceof Set) return [...value].sort();
-      if (value instanceof Map) return Object.fromEntries([...value.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+      if (value instanceof Map)
+        return Object.fromEntries([...value.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
       if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return [...value].sort();
       if (Array.isArray(value) && value.every((v) => typeof v?.name === 'string'))
         return [...value].sort((a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1));
@@ -81,7 +82,9 @@ describe('realm as code: apply on an empty realm', { timeout: 120_000 }, () => {
     // default role — which only --prune removes.
     for (const scope of ['inventory-api', 'payment-api', 'notification-admin', 'inventory-faults']) {
       const [a, b] = await Promise.all(
-        [empty, imported].map((t) => serviceTokenClaims(t, 'shop-api', t.env.SHOP_API_CLIENT_SECRET as string, scope)),
+        [empty, imported].map((t) =>
+          serviceTokenClaims(t, 'shop-api', t.env.SHOP_API_CLIENT_SECRET as string, scope),
+        ),
       );
       for (const claim of ['aud', 'resource_access', 'realm_access', 'scope', 'azp', 'client_id'])
         assert.deepEqual(a?.[claim], b?.[claim], `${scope}: ${claim}`);
@@ -91,7 +94,10 @@ describe('realm as code: apply on an empty realm', { timeout: 120_000 }, () => {
   test('apply --prune also removes what the file does not mention: then the realm is the imported one', async () => {
     const pruned = await empty.run('apply', '--yes', '--prune');
     assert.equal(pruned.code, 0, pruned.output);
-    assert.match(pruned.output, /- remove composites of realm-role default-roles-techstore\n\s+client\/account\/view-profile\n\s+client\/account\/manage-account\n/);
+    assert.match(
+      pruned.output,
+      /- remove composites of realm-role default-roles-techstore\n\s+client\/account\/view-profile\n\s+client\/account\/manage-account\n/,
+    );
     assert.deepEqual(await snapshot(empty), await snapshot(imported));
   });
 
@@ -122,7 +128,10 @@ describe('realm as code: changes made by hand', { timeout: 120_000 }, () => {
     await kc.clients.update({ id: gateway?.id as string }, { redirectUris: [] });
     await kc.clientScopes.delProtocolMapper({ id: audience?.id as string, mapperId: mapper?.id as string });
     await kc.realms.update({ realm: 'techstore' }, { sslRequired: 'none' });
-    await kc.clients.delDefaultClientScope({ id: gateway?.id as string, clientScopeId: audience?.id as string });
+    await kc.clients.delDefaultClientScope({
+      id: gateway?.id as string,
+      clientScopeId: audience?.id as string,
+    });
     const serviceAccount = await kc.clients.getServiceAccountUser({ id: shopApi?.id as string });
     const charge = await kc.clients.findRole({ id: payment?.id as string, roleName: 'payments:charge' });
     await kc.users.delClientRoleMappings({
@@ -134,26 +143,43 @@ describe('realm as code: changes made by hand', { timeout: 120_000 }, () => {
 
     const diff = await target.run('diff', '--json');
     assert.equal(diff.code, 1, diff.output);
-    const steps = (JSON.parse(diff.output) as { steps: { action: string; target: string; changes: { field: string }[] }[] }).steps;
-    const find = (action: string, what: string) => steps.find((s) => s.action === action && s.target === what);
-    assert.deepEqual(find('update', 'realm techstore')?.changes.map((c) => c.field), ['sslRequired']);
-    assert.deepEqual(find('update', 'client gateway')?.changes.map((c) => c.field), ['redirectUris']);
+    const steps = (
+      JSON.parse(diff.output) as { steps: { action: string; target: string; changes: { field: string }[] }[] }
+    ).steps;
+    const find = (action: string, what: string) =>
+      steps.find((s) => s.action === action && s.target === what);
+    assert.deepEqual(
+      find('update', 'realm techstore')?.changes.map((c) => c.field),
+      ['sslRequired'],
+    );
+    assert.deepEqual(
+      find('update', 'client gateway')?.changes.map((c) => c.field),
+      ['redirectUris'],
+    );
     assert.ok(find('create', 'mapper shop-api-audience/shop-api audience'));
-    assert.deepEqual(find('add', 'default client scopes of client gateway')?.changes.map((c) => c.field), ['shop-api-audience']);
-    assert.deepEqual(find('add', 'service-account roles of client shop-api')?.changes.map((c) => c.field), [
-      'client/payment-service/payments:charge',
-    ]);
+    assert.deepEqual(
+      find('add', 'default client scopes of client gateway')?.changes.map((c) => c.field),
+      ['shop-api-audience'],
+    );
+    assert.deepEqual(
+      find('add', 'service-account roles of client shop-api')?.changes.map((c) => c.field),
+      ['client/payment-service/payments:charge'],
+    );
     assert.equal(steps.length, 5, JSON.stringify(steps, null, 1));
 
     const applied = await target.run('apply', '--yes');
     assert.equal(applied.code, 0, applied.output);
     assert.equal((await target.run('diff')).code, 0);
-    const token = await serviceTokenClaims(target, 'shop-api', target.env.SHOP_API_CLIENT_SECRET as string, 'payment-api');
-    assert.deepEqual((token.resource_access as Record<string, { roles: string[] }>)['payment-service']?.roles.sort(), [
-      'payments:charge',
-      'payments:read',
-      'payments:refund',
-    ]);
+    const token = await serviceTokenClaims(
+      target,
+      'shop-api',
+      target.env.SHOP_API_CLIENT_SECRET as string,
+      'payment-api',
+    );
+    assert.deepEqual(
+      (token.resource_access as Record<string, { roles: string[] }>)['payment-service']?.roles.sort(),
+      ['payments:charge', 'payments:read', 'payments:refund'],
+    );
     assert.equal((await kc.clients.find({ clientId: 'stray-client' })).length, 1, 'kept without --prune');
 
     const pruned = await target.run('apply', '--yes', '--prune');
@@ -167,7 +193,10 @@ describe('realm as code: changes made by hand', { timeout: 120_000 }, () => {
   test('a changed client secret is set again only with --set-secrets, its value never shown', async () => {
     const kc = await target.admin();
     const [shopApi] = await kc.clients.find({ clientId: 'shop-api' });
-    await kc.clients.update({ id: shopApi?.id as string }, { secret: 'a-secret-someone-typed-in-the-console' });
+    await kc.clients.update(
+      { id: shopApi?.id as string },
+      { secret: 'a-secret-someone-typed-in-the-console' },
+    );
     assert.equal((await target.run('diff')).code, 0, 'secrets are not compared unless asked');
     const diff = await target.run('diff', '--set-secrets');
     assert.equal(diff.code, 1);
@@ -183,7 +212,12 @@ describe('realm as code: changes made by hand', { timeout: 120_000 }, () => {
   test('signs in as a service account holding realm-management roles; refused without them', async () => {
     const kc = await target.admin();
     for (const clientId of ['realm-bot', 'realm-viewer'])
-      await kc.clients.create({ clientId, secret: `${clientId}-secret-of-enough-length`, serviceAccountsEnabled: true, standardFlowEnabled: false });
+      await kc.clients.create({
+        clientId,
+        secret: `${clientId}-secret-of-enough-length`,
+        serviceAccountsEnabled: true,
+        standardFlowEnabled: false,
+      });
     const [management] = await kc.clients.find({ clientId: 'realm-management' });
     for (const [clientId, role] of [
       ['realm-bot', 'realm-admin'],
@@ -201,7 +235,11 @@ describe('realm as code: changes made by hand', { timeout: 120_000 }, () => {
     await kc.realms.update({ realm: 'techstore' }, { accessTokenLifespan: 600 });
     const as = (clientId: string) => {
       const { KC_BOOTSTRAP_ADMIN_PASSWORD: _, ...env } = target.env;
-      return { ...env, REALM_ADMIN_CLIENT_ID: clientId, REALM_ADMIN_CLIENT_SECRET: `${clientId}-secret-of-enough-length` };
+      return {
+        ...env,
+        REALM_ADMIN_CLIENT_ID: clientId,
+        REALM_ADMIN_CLIENT_SECRET: `${clientId}-secret-of-enough-length`,
+      };
     };
     const { runRealm } = await import('./support.ts');
     await assert.rejects(runRealm(['apply', '--yes'], as('realm-viewer')), /HTTP 403/);

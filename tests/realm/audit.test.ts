@@ -51,7 +51,10 @@ describe('realm as code: audit', { timeout: 180_000 }, () => {
       [],
     );
     assert.equal(code, 0);
-    assert.deepEqual(report.results.map((r) => r.id), CHECKS);
+    assert.deepEqual(
+      report.results.map((r) => r.id),
+      CHECKS,
+    );
     for (const r of report.results) assert.ok(r.title && r.fix, r.id);
     const text = await runRealm(['audit'], target.env);
     assert.match(text.output, /^PASS ssl-required +sslRequired is "external" or "all"$/m);
@@ -59,7 +62,12 @@ describe('realm as code: audit', { timeout: 180_000 }, () => {
   });
 
   /** A misconfiguration made through the Admin API, and how to take it back. */
-  const seeds: { name: string; check: string; item: string | RegExp; seed(): Promise<() => Promise<unknown>> }[] = [
+  const seeds: {
+    name: string;
+    check: string;
+    item: string | RegExp;
+    seed(): Promise<() => Promise<unknown>>;
+  }[] = [
     {
       name: 'sslRequired none',
       check: 'ssl-required',
@@ -136,7 +144,10 @@ describe('realm as code: audit', { timeout: 180_000 }, () => {
         const id = await clientId('gateway');
         await kc.clients.update({ id }, { attributes: { 'backchannel.logout.url': '' } });
         return () =>
-          kc.clients.update({ id }, { attributes: { 'backchannel.logout.url': 'http://localhost:8080/bff/backchannel-logout' } });
+          kc.clients.update(
+            { id },
+            { attributes: { 'backchannel.logout.url': 'http://localhost:8080/bff/backchannel-logout' } },
+          );
       },
     },
     {
@@ -170,10 +181,12 @@ describe('realm as code: audit', { timeout: 180_000 }, () => {
       seed: async () => {
         const user = await kc.clients.getServiceAccountUser({ id: await clientId('shop-api') });
         const clientUniqueId = await clientId('notification-service');
-        const roles = (await kc.users.listClientRoleMappings({ id: user.id as string, clientUniqueId })).map((r) => ({
-          id: r.id as string,
-          name: r.name as string,
-        }));
+        const roles = (await kc.users.listClientRoleMappings({ id: user.id as string, clientUniqueId })).map(
+          (r) => ({
+            id: r.id as string,
+            name: r.name as string,
+          }),
+        );
         await kc.users.delClientRoleMappings({ id: user.id as string, clientUniqueId, roles });
         return () => kc.users.addClientRoleMappings({ id: user.id as string, clientUniqueId, roles });
       },
@@ -194,7 +207,10 @@ describe('realm as code: audit', { timeout: 180_000 }, () => {
           `${check}: ${JSON.stringify(result?.failures)}`,
         );
         // Only the seeded check fails.
-        assert.deepEqual(report.results.filter((r) => !r.pass).map((r) => r.id), [check]);
+        assert.deepEqual(
+          report.results.filter((r) => !r.pass).map((r) => r.id),
+          [check],
+        );
       } finally {
         await restore();
       }
@@ -203,7 +219,12 @@ describe('realm as code: audit', { timeout: 180_000 }, () => {
 
   test("fails the environment checks: production issuer on localhost over http, a weak secret, the CLI client's password grant", async () => {
     const weak = 'weak-secret';
-    const { code, report } = await audit({ ...target.env, NODE_ENV: 'production', GATEWAY_CLIENT_SECRET: weak, PAYMENT_CLIENT_SECRET: '' });
+    const { code, report } = await audit({
+      ...target.env,
+      NODE_ENV: 'production',
+      GATEWAY_CLIENT_SECRET: weak,
+      PAYMENT_CLIENT_SECRET: '',
+    });
     assert.equal(code, 1);
     const failures = (id: string) => report.results.find((r) => r.id === id)?.failures ?? [];
     assert.deepEqual(failures('configurable-issuer'), [
@@ -214,7 +235,9 @@ describe('realm as code: audit', { timeout: 180_000 }, () => {
       'GATEWAY_CLIENT_SECRET is shorter than 16 characters',
       'PAYMENT_CLIENT_SECRET is not set (nor PAYMENT_CLIENT_SECRET_FILE)',
     ]);
-    assert.deepEqual(failures('direct-grants'), ['techstore-cli: directAccessGrantsEnabled is on (NODE_ENV=production)']);
+    assert.deepEqual(failures('direct-grants'), [
+      'techstore-cli: directAccessGrantsEnabled is on (NODE_ENV=production)',
+    ]);
     assert.ok(!JSON.stringify(report).includes(weak), 'a secret value is never reported');
   });
 

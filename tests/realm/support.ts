@@ -10,7 +10,9 @@ import KcAdminClient from '@keycloak/keycloak-admin-client';
 import { startIdp, type Idp, type RealmRep } from '@mockmart/idp';
 import { runRealmCommand } from '../../scripts/realm/cli.ts';
 
-export const REALM_FILE = fileURLToPath(new URL('../../deploy/keycloak/techstore-realm.json', import.meta.url));
+export const REALM_FILE = fileURLToPath(
+  new URL('../../deploy/keycloak/techstore-realm.json', import.meta.url),
+);
 export const DEV_USERS_FILE = fileURLToPath(new URL('../../deploy/keycloak/dev-users.json', import.meta.url));
 export const PUBLIC_URL = 'http://localhost:8080';
 
@@ -77,20 +79,37 @@ export async function startRealmTarget(realm: 'import' | 'shipped' | 'empty'): P
   };
 }
 
-export async function runRealm(argv: string[], env: Record<string, string | undefined>): Promise<{ code: number; output: string }> {
+export async function runRealm(
+  argv: string[],
+  env: Record<string, string | undefined>,
+): Promise<{ code: number; output: string }> {
   const lines: string[] = [];
   const code = await runRealmCommand(argv, env, { log: (text) => lines.push(text) });
   return { code, output: lines.join('\n') };
 }
 
 /** A service token by client credentials, decoded: what a scope gives a service account. */
-export async function serviceTokenClaims(target: RealmTarget, clientId: string, secretValue: string, scope: string) {
+export async function serviceTokenClaims(
+  target: RealmTarget,
+  clientId: string,
+  secretValue: string,
+  scope: string,
+) {
   const response = await fetch(`${target.idp.baseUrl}/realms/techstore/protocol/openid-connect/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secretValue, scope }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: secretValue,
+      scope,
+    }),
   });
   const body = (await response.json()) as { access_token?: string };
-  if (!body.access_token) throw new Error(`no token for ${clientId} (${response.status}): ${JSON.stringify(body)}`);
-  return JSON.parse(Buffer.from(body.access_token.split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>;
+  if (!body.access_token)
+    throw new Error(`no token for ${clientId} (${response.status}): ${JSON.stringify(body)}`);
+  return JSON.parse(Buffer.from(body.access_token.split('.')[1] as string, 'base64url').toString()) as Record<
+    string,
+    unknown
+  >;
 }
