@@ -1,8 +1,13 @@
 /**
  * `npm run health`: each part's readiness, like the original's `make health`. Honours
- * MOCKMART_PORT_OFFSET as `npm start` does, so it checks the copy started with the same offset.
+ * MOCKMART_PORT_OFFSET and MOCKMART_DATA_DIR as `npm start` does, so it checks the copy started
+ * with the same settings — with Keycloak in the idp's place when it runs `--keycloak`.
  */
-import { DEFAULT_PORTS, generateSecrets, planParts, type Ports } from './lib/parts.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_PORTS, REPO_ROOT, generateSecrets, planParts, type Ports } from './lib/parts.ts';
+import { keycloakStateFile } from './lib/keycloak/for-start.ts';
+import { KEYCLOAK_RELATIVE_PATH } from './lib/keycloak/options.ts';
 
 const offset = Number(process.env.MOCKMART_PORT_OFFSET ?? 0);
 if (!Number.isInteger(offset))
@@ -10,8 +15,21 @@ if (!Number.isInteger(offset))
 const ports = Object.fromEntries(
   Object.entries(DEFAULT_PORTS).map(([part, port]) => [part, port + offset]),
 ) as unknown as Ports;
+const dataRoot = process.env.MOCKMART_DATA_DIR ?? join(REPO_ROOT, '.data');
 // Only the URLs are used: the throwaway secrets never leave this process.
-const parts = planParts({ ports, secrets: generateSecrets(), dataRoot: '.data' });
+const parts = planParts({ ports, secrets: generateSecrets(), dataRoot }).map((part) => ({
+  name: part.name,
+  readyUrl: part.readyUrl,
+}));
+const keycloak = keycloakStateFile(dataRoot);
+if (existsSync(keycloak)) {
+  // npm start -- --keycloak is running: its management port is chosen at start and noted here.
+  const { managementPort } = JSON.parse(readFileSync(keycloak, 'utf8')) as { managementPort: number };
+  parts[0] = {
+    name: 'keycloak',
+    readyUrl: `http://127.0.0.1:${managementPort}${KEYCLOAK_RELATIVE_PATH}/health/ready`,
+  };
+}
 let failing = 0;
 for (const part of parts) {
   let status: string;

@@ -6,6 +6,10 @@
  * A part that crashes is reported loudly and the whole system is stopped (exit code 1): a
  * half-running shop hides the failure, and restarting the command is one keystroke.
  *
+ * `npm start -- --keycloak` runs real Keycloak (fetched through Maven, built once into the user's
+ * cache folder) instead of the embedded idp; it needs a JDK and a PostgreSQL server (DATABASE_URL,
+ * else the local one on 127.0.0.1:5432).
+ *
  * For running a second copy (and for tests of this script): MOCKMART_PORT_OFFSET shifts every
  * port, MOCKMART_DATA_DIR and MOCKMART_SECRETS_FILE move the data folder and the secrets file.
  */
@@ -18,6 +22,8 @@ import { loadOrCreateLocalSecrets } from './lib/local-secrets.ts';
 import { DEV_USERS } from './lib/dev-users.ts';
 import { ensureServiceDatabases } from './lib/service-databases.ts';
 import { seedPgliteFolders } from './lib/pglite-seed.ts';
+import { planKeycloakForStart } from './lib/keycloak/for-start.ts';
+import { redacted } from './lib/keycloak/database.ts';
 
 const started = Date.now();
 const offset = Number(process.env.MOCKMART_PORT_OFFSET ?? 0);
@@ -39,12 +45,15 @@ if (!existsSync(join(REPO_ROOT, 'apps/shop-ui/dist/index.html'))) {
 }
 
 const colours = [36, 35, 33, 32, 34, 31];
-const names = ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway'];
+const names = ['idp', 'keycloak', 'inventory', 'payment', 'notification', 'shop-api', 'gateway'];
 const tag = (part: string) =>
   `\x1b[${colours[names.indexOf(part) % colours.length]}m${part.padEnd(12)}\x1b[0m`;
 const verbose = process.argv.includes('--verbose');
+const withKeycloak = process.argv.includes('--keycloak');
+const gateway = `http://localhost:${ports.gateway}`;
 
 let system: RunningSystem | undefined;
+let keycloak: Awaited<ReturnType<typeof planKeycloakForStart>> | undefined;
 let stopping = false;
 
 async function stopAll(code: number) {
@@ -52,6 +61,7 @@ async function stopAll(code: number) {
   stopping = true;
   console.log('\nStopping MockMart…');
   await system?.stop();
+  keycloak?.cleanUp();
   process.exit(code);
 }
 
@@ -64,8 +74,17 @@ try {
     const seeded = await seedPgliteFolders(dataRoot, [...DATABASE_SERVICES]);
     if (seeded.length > 0) console.log(`Created the embedded databases of ${seeded.join(', ')}.`);
   }
+  if (withKeycloak)
+    keycloak = await planKeycloakForStart({
+      httpPort: ports.idp,
+      gatewayPublicUrl: gateway,
+      secrets,
+      dataRoot,
+      production: process.env.NODE_ENV === 'production',
+      log: (line) => console.log(line),
+    });
   system = await startSystem(
-    { ports, secrets, dataRoot, databaseUrls },
+    { ports, secrets, dataRoot, databaseUrls, keycloak },
     {
       onLine: (part, line) => {
         if (verbose || /"level":(40|50|60)|error|warn/i.test(line)) console.log(`${tag(part)} ${line}`);
@@ -84,19 +103,22 @@ try {
   await stopAll(1);
 }
 
-const gateway = `http://localhost:${ports.gateway}`;
+const identity = keycloak
+  ? `  Identity        Keycloak's login page through ${gateway}/auth; admin console ${keycloak.url}/auth/admin/
+                  (user admin, password KEYCLOAK_BOOTSTRAP_ADMIN_PASSWORD in ${shown(secretsFile)})`
+  : `  Identity (idp)  ${gateway}/auth/realms/techstore/.well-known/openid-configuration`;
 console.log(`
 MockMart is running (${((Date.now() - started) / 1000).toFixed(1)} s)
 
   Shop            ${gateway}
   API docs        ${gateway}/api/docs
-  Identity (idp)  ${gateway}/auth/realms/techstore/.well-known/openid-configuration
+${identity}
   Health          npm run health        Traces   npm run traces
 
   Demo users (development only)
 ${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd(11)} ${user.description}`).join('\n')}
 
-  Data            ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite under ${shown(dataRoot)}/<service>/pgdata`}; idp keys in ${shown(join(dataRoot, 'idp'))}; traces in ${shown(join(dataRoot, 'traces'))}
+  Data            ${process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite under ${shown(dataRoot)}/<service>/pgdata`}; idp keys in ${shown(join(dataRoot, 'idp'))}; traces in ${shown(join(dataRoot, 'traces'))}${keycloak ? `\n                  Keycloak's database: keycloak on ${redacted(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/')}` : ''}
   Secrets         ${shown(secretsFile)} (generated, untracked; the idp operator temp-admin's password is there, for npm run idp:rotate-keys)
 
   Processes       ${[...system!.parts.values()].map((part) => `${part.spec.name} ${part.child.pid}`).join(', ')}

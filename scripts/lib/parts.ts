@@ -26,8 +26,9 @@ export const DEFAULT_PORTS: Ports = {
 };
 
 /**
- * Client secrets of the realm, the gateway's session key and the idp operator's password (master
- * realm `temp-admin`, used by `npm run idp:rotate-keys`): generated, never committed.
+ * Client secrets of the realm, the gateway's session key, the idp operator's password (master
+ * realm `temp-admin`, used by `npm run idp:rotate-keys`) and the bootstrap admin's password of
+ * `npm start -- --keycloak`: generated, never committed.
  */
 export const SECRET_NAMES = [
   'GATEWAY_CLIENT_SECRET',
@@ -38,6 +39,7 @@ export const SECRET_NAMES = [
   'ORDER_RECONCILER_CLIENT_SECRET',
   'GATEWAY_SESSION_KEY',
   'IDP_BOOTSTRAP_ADMIN_PASSWORD',
+  'KEYCLOAK_BOOTSTRAP_ADMIN_PASSWORD',
 ] as const;
 
 export type Secrets = Record<(typeof SECRET_NAMES)[number], string>;
@@ -50,11 +52,22 @@ export function generateSecrets(): Secrets {
 
 export interface PartSpec {
   name: string;
-  /** Arguments after `node`. */
+  /** The program; Node (the one running this) when unset. */
+  command?: string;
+  /** Arguments after the program (after `node` by default). */
   args: string[];
   env: Record<string, string>;
   url: string;
   readyUrl: string;
+  /** How long the part may take to become ready (default 90 s). */
+  readyTimeoutMs?: number;
+  /**
+   * The part runs in its own process group, which stop() signals as a whole: a wrapper script
+   * (Keycloak's kc.sh) must not leave its child (the JVM) behind when it is killed.
+   */
+  processGroup?: boolean;
+  /** Runs once the part is ready (after each start), before the next wave starts. */
+  afterReady?: () => Promise<void>;
 }
 
 /** The parts with a database of their own (PGlite under dataRoot, or one database each on PostgreSQL). */
@@ -75,6 +88,16 @@ export interface SystemPlan {
   poolSize?: number;
   /** Extra environment per part (tests shorten timers, point to fakes…). */
   extraEnv?: Partial<Record<string, Record<string, string>>>;
+  /** Real Keycloak instead of the embedded idp; the services and the UI run unchanged. */
+  keycloak?: KeycloakPlan;
+}
+
+export interface KeycloakPlan {
+  /** Where the services and the gateway's /auth/* proxy reach Keycloak (no relative path). */
+  url: string;
+  realm: string;
+  /** Keycloak as a part of this system (npm start); unset when it runs already (shared by tests). */
+  part?: PartSpec;
 }
 
 const TELEMETRY = ['--import', '@mockmart/service-kit/telemetry/register'];
@@ -92,7 +115,7 @@ export function planParts(plan: SystemPlan): PartSpec[] {
   const { ports, secrets } = plan;
   const at = (port: number) => `http://${host}:${port}`;
   const publicUrl = `http://localhost:${ports.gateway}`;
-  const idpUrl = at(ports.idp);
+  const idpUrl = plan.keycloak?.url ?? at(ports.idp);
   const common = {
     NODE_ENV: plan.nodeEnv ?? 'development',
     LOG_LEVEL: plan.logLevel ?? 'info',
@@ -100,7 +123,7 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     TRACES_DIR: join(plan.dataRoot, 'traces'),
     KEYCLOAK_PUBLIC_URL: publicUrl,
     KEYCLOAK_INTERNAL_URL: idpUrl,
-    KEYCLOAK_REALM: 'techstore',
+    KEYCLOAK_REALM: plan.keycloak?.realm ?? 'techstore',
     KEYCLOAK_RELATIVE_PATH: '/auth',
     ...(plan.poolSize ? { DATABASE_POOL_SIZE: String(plan.poolSize) } : {}),
   };
@@ -124,27 +147,34 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     readyUrl: `${at(port)}/health/ready`,
   });
 
+  const identity: PartSpec[] = plan.keycloak
+    ? plan.keycloak.part
+      ? [plan.keycloak.part]
+      : []
+    : [
+        {
+          name: 'idp',
+          args: [...TELEMETRY, 'packages/idp/src/server.ts'],
+          env: {
+            NODE_ENV: common.NODE_ENV,
+            LOG_LEVEL: common.LOG_LEVEL,
+            TRACES_DIR: common.TRACES_DIR,
+            OTEL_SERVICE_NAME: 'idp',
+            IDP_HOST: host,
+            IDP_PORT: String(ports.idp),
+            IDP_PUBLIC_URL: publicUrl,
+            IDP_RELATIVE_PATH: '/auth',
+            IDP_DATA_DIR: join(plan.dataRoot, 'idp'),
+            GATEWAY_PUBLIC_URL: publicUrl,
+            ...secrets,
+            ...plan.extraEnv?.idp,
+          },
+          url: idpUrl,
+          readyUrl: `${idpUrl}/auth/realms/techstore/.well-known/openid-configuration`,
+        },
+      ];
   return [
-    {
-      name: 'idp',
-      args: [...TELEMETRY, 'packages/idp/src/server.ts'],
-      env: {
-        NODE_ENV: common.NODE_ENV,
-        LOG_LEVEL: common.LOG_LEVEL,
-        TRACES_DIR: common.TRACES_DIR,
-        OTEL_SERVICE_NAME: 'idp',
-        IDP_HOST: host,
-        IDP_PORT: String(ports.idp),
-        IDP_PUBLIC_URL: publicUrl,
-        IDP_RELATIVE_PATH: '/auth',
-        IDP_DATA_DIR: join(plan.dataRoot, 'idp'),
-        GATEWAY_PUBLIC_URL: publicUrl,
-        ...secrets,
-        ...plan.extraEnv?.idp,
-      },
-      url: idpUrl,
-      readyUrl: `${idpUrl}/auth/realms/techstore/.well-known/openid-configuration`,
-    },
+    ...identity,
     service('inventory', ports.inventory, { KEYCLOAK_CLIENT_ID: 'inventory-service' }),
     service('payment', ports.payment, { KEYCLOAK_CLIENT_ID: 'payment-service' }),
     service('notification', ports.notification, { KEYCLOAK_CLIENT_ID: 'notification-service' }),
@@ -169,7 +199,11 @@ export function planParts(plan: SystemPlan): PartSpec[] {
 
 /**
  * Parts that may start together once the ones before them are ready. Every service checks the
- * idp's issuer at start-up, so the idp comes first; the services never need each other at start
- * (shop-api degrades and retries while a downstream is not up yet), so they start together.
+ * idp's issuer at start-up, so the identity provider (idp or Keycloak, with its realm imported)
+ * comes first; the services never need each other at start (shop-api degrades and retries while a
+ * downstream is not up yet), so they start together.
  */
-export const START_WAVES = [['idp'], ['inventory', 'payment', 'notification', 'shop-api', 'gateway']];
+export const START_WAVES = [
+  ['idp', 'keycloak'],
+  ['inventory', 'payment', 'notification', 'shop-api', 'gateway'],
+];

@@ -22,16 +22,24 @@ export async function startPart(spec: PartSpec, options: RunOptions = {}): Promi
   let child!: ChildProcess;
   let exited!: RunningPart['exited'];
   let expectedExit = false;
+  const tail: string[] = [];
 
   const launch = () => {
     expectedExit = false;
-    child = spawn(process.execPath, spec.args, {
+    tail.length = 0;
+    child = spawn(spec.command ?? process.execPath, spec.args, {
       cwd: REPO_ROOT,
       env: { ...process.env, ...spec.env, PATH: process.env.PATH ?? '' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: spec.processGroup === true,
     });
     for (const stream of [child.stdout, child.stderr]) {
-      if (stream) createInterface({ input: stream }).on('line', (line) => options.onLine?.(spec.name, line));
+      if (stream)
+        createInterface({ input: stream }).on('line', (line) => {
+          tail.push(line);
+          if (tail.length > TAIL_LINES) tail.shift();
+          options.onLine?.(spec.name, line);
+        });
     }
     exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
@@ -52,27 +60,42 @@ export async function startPart(spec: PartSpec, options: RunOptions = {}): Promi
     async stop(signal = 'SIGTERM') {
       expectedExit = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
+      const kill = (sig: NodeJS.Signals) => {
+        try {
+          if (spec.processGroup) process.kill(-child.pid!, sig);
+          else child.kill(sig);
+        } catch {
+          // already gone
+        }
+      };
+      kill(signal);
+      const timer = setTimeout(() => kill('SIGKILL'), 12_000);
       await exited;
       clearTimeout(timer);
     },
     async restart() {
       await part.stop('SIGKILL');
       launch();
-      await waitReady(spec, () => exited, options.readyTimeoutMs);
+      await waitReady(spec, () => exited, options.readyTimeoutMs ?? spec.readyTimeoutMs);
+      await spec.afterReady?.();
     },
   };
 
   launch();
   try {
-    await waitReady(spec, () => exited, options.readyTimeoutMs);
+    await waitReady(spec, () => exited, options.readyTimeoutMs ?? spec.readyTimeoutMs);
+    await spec.afterReady?.();
   } catch (error) {
     await part.stop('SIGKILL');
-    throw error;
+    // The part's own last words usually say why (port taken, database refused, bad option).
+    throw new Error(`${(error as Error).message}\n--- last lines of ${spec.name} ---\n${tail.join('\n')}`, {
+      cause: error,
+    });
   }
   return part;
 }
+
+const TAIL_LINES = 30;
 
 /** Polls the part's readiness URL until 200, the process exits, or the deadline passes. */
 async function waitReady(spec: PartSpec, exited: () => Promise<unknown>, timeoutMs = 90_000): Promise<void> {
@@ -121,7 +144,7 @@ export async function startSystem(
   };
   try {
     for (const wave of START_WAVES) {
-      const names = wave.filter((name) => !options.only || options.only.includes(name));
+      const names = wave.filter((name) => specs.has(name) && (!options.only || options.only.includes(name)));
       const results = await Promise.allSettled(names.map((name) => startPart(specs.get(name)!, options)));
       for (const result of results)
         if (result.status === 'fulfilled') parts.set(result.value.spec.name, result.value);

@@ -1,18 +1,32 @@
 /**
  * The whole of MockMart as real processes on free loopback ports, for cross-service tests.
  * Each run gets its own data folder, generated secrets and — when the local PostgreSQL answers —
- * one throwaway database per service (PGlite otherwise).
+ * one throwaway database per service (PGlite otherwise). Its identity provider is the embedded
+ * idp or, with `identity: 'keycloak'`, the run's shared Keycloak with a realm of its own
+ * (imported under a unique name, deleted at stop): no idp process, the services and the
+ * gateway's /auth/* proxy point at Keycloak.
  */
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createThrowawayDatabase } from '@mockmart/service-kit/testing';
 import { generateSecrets, type Ports, type Secrets, type SystemPlan } from '../../scripts/lib/parts.ts';
 import { startSystem, type RunningSystem } from '../../scripts/lib/processes.ts';
+import { freePorts } from '../../scripts/lib/ports.ts';
+import { keycloakAdmin, type KeycloakAdmin } from '../../scripts/lib/keycloak/admin.ts';
+import { deleteRealm, importRealm } from '../../scripts/lib/keycloak/realm-import.ts';
+import { sharedKeycloak, type IdentitySide } from './identity-providers.ts';
+
+export { freePorts };
 
 export interface TestSystem {
+  identity: IdentitySide;
+  /** The realm the services use: `techstore` on the idp, a unique name on the shared Keycloak. */
+  realm: string;
+  /** The Keycloak Admin REST API (identity `keycloak` only). */
+  keycloakAdmin?: KeycloakAdmin;
   gatewayUrl: string;
   urls: Record<keyof Ports, string>;
   secrets: Secrets;
@@ -31,6 +45,15 @@ export interface TestSystemOptions {
   extraEnv?: SystemPlan['extraEnv'];
   /** Use PGlite even when PostgreSQL is reachable. */
   pglite?: boolean;
+  /** The embedded idp (default) or the run's shared Keycloak. */
+  identity?: IdentitySide;
+  /**
+   * Partial realm files (extra clients, users) loaded after the shipped ones on either side: the
+   * idp reads them through IDP_REALM_FILES, Keycloak gets them merged into the realm it imports.
+   */
+  extraRealmFiles?: string[];
+  /** Values for those files' `${…}` placeholders. */
+  realmEnv?: Record<string, string>;
 }
 
 export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
@@ -49,6 +72,10 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     ? []
     : await throwawayDatabases(['gateway', 'shop-api', 'inventory', 'payment', 'notification']);
   const lines: string[] = [];
+  const identity = options.identity ?? 'idp';
+  const gatewayUrl = `http://localhost:${ports.gateway}`;
+  const keycloak = identity === 'keycloak' ? await keycloakRealm(gatewayUrl, secrets, options) : undefined;
+  const realm = keycloak?.realm ?? 'techstore';
 
   let system: RunningSystem;
   try {
@@ -62,7 +89,8 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
         logLevel: 'info',
         // Several systems run at once in `npm test`, and they share one PostgreSQL (100 connections).
         poolSize: 3,
-        extraEnv: options.extraEnv,
+        extraEnv: withIdpRealmFiles(options),
+        ...(keycloak ? { keycloak: { url: keycloak.admin.url, realm } } : {}),
       },
       {
         only: options.only,
@@ -77,20 +105,21 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   } catch (error) {
     await Promise.all(databases.map((db) => db.drop().catch(() => {})));
     await rm(dataRoot, { recursive: true, force: true });
+    await keycloak?.remove();
     throw new Error(`${(error as Error).message}\n--- logs ---\n${lines.slice(-80).join('\n')}`, {
       cause: error,
     });
   }
 
   const urls = {
-    gateway: `http://localhost:${ports.gateway}`,
-    idp: `http://127.0.0.1:${ports.idp}`,
+    gateway: gatewayUrl,
+    idp: keycloak?.admin.url ?? `http://127.0.0.1:${ports.idp}`,
     shopApi: `http://127.0.0.1:${ports.shopApi}`,
     inventory: `http://127.0.0.1:${ports.inventory}`,
     payment: `http://127.0.0.1:${ports.payment}`,
     notification: `http://127.0.0.1:${ports.notification}`,
   };
-  const tokenEndpoint = `${urls.idp}/auth/realms/techstore/protocol/openid-connect/token`;
+  const tokenEndpoint = `${urls.idp}/auth/realms/${realm}/protocol/openid-connect/token`;
   const token = async (form: Record<string, string>) => {
     const response = await fetch(tokenEndpoint, { method: 'POST', body: new URLSearchParams(form) });
     const body = (await response.json()) as { access_token?: string; error?: string };
@@ -100,6 +129,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   };
 
   return {
+    identity,
+    realm,
+    keycloakAdmin: keycloak?.admin,
     gatewayUrl: urls.gateway,
     urls,
     secrets,
@@ -118,8 +150,27 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       await system.stop();
       await Promise.all(databases.map((db) => db.drop().catch(() => {})));
       await rm(dataRoot, { recursive: true, force: true });
+      await keycloak?.remove();
     },
   };
+}
+
+/** A realm of this system's own on the shared Keycloak, its public URL the system's gateway. */
+async function keycloakRealm(gatewayUrl: string, secrets: Secrets, options: TestSystemOptions) {
+  const shared = sharedKeycloak();
+  if (!shared) throw new Error('identity keycloak needs the shared Keycloak that scripts/test.ts starts');
+  const admin = keycloakAdmin(shared.url, shared.admin);
+  const realm = `techstore-${randomBytes(4).toString('hex')}`;
+  await importRealm(admin, {
+    realm,
+    secrets,
+    gatewayPublicUrl: gatewayUrl,
+    devUsers: true,
+    frontendUrl: `${gatewayUrl}/auth`,
+    extraFiles: options.extraRealmFiles,
+    extraEnv: options.realmEnv,
+  });
+  return { admin, realm, remove: () => deleteRealm(admin, realm).catch(() => {}) };
 }
 
 async function throwawayDatabases(services: string[]) {
@@ -129,17 +180,16 @@ async function throwawayDatabases(services: string[]) {
   return created.flatMap(({ service, db }) => (db ? [{ service, url: db.url, drop: db.drop }] : []));
 }
 
-/** Ports the kernel hands out for port 0, released just before the parts bind them. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      const server = createServer();
-      return new Promise<ReturnType<typeof createServer>>((resolve) =>
-        server.listen(0, '127.0.0.1', () => resolve(server)),
-      );
-    }),
-  );
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
+/** The idp's environment with the extra realm files (and their placeholders' values) added. */
+function withIdpRealmFiles(options: TestSystemOptions): SystemPlan['extraEnv'] {
+  if (!options.extraRealmFiles?.length) return options.extraEnv;
+  const files = [
+    'deploy/keycloak/techstore-realm.json',
+    'deploy/keycloak/dev-users.json',
+    ...options.extraRealmFiles,
+  ];
+  return {
+    ...options.extraEnv,
+    idp: { ...options.realmEnv, IDP_REALM_FILES: files.join(','), ...options.extraEnv?.idp },
+  };
 }

@@ -15,5 +15,6 @@ export type {
   RoleRep,
   ProtocolMapperRep,
 } from './realm/representation.ts';
+export { loadRealmFiles } from './realm/load-realm-files.ts';
 export type { TokenRequestCount } from './stats.ts';
 export { DEFAULT_SCRYPT, type ScryptParams } from './password/scrypt.ts';
