@@ -1,4 +1,10 @@
-import type { ClientState, MapperState, RealmState, RoleState } from './realm-state.ts';
+import {
+  withDefaultRole,
+  type ClientState,
+  type MapperState,
+  type RealmState,
+  type RoleState,
+} from './realm-state.ts';
 
 /**
  * What separates a running realm from the realm file, as ordered steps. The file is a statement
@@ -119,15 +125,17 @@ const rank = (s: Step) =>
   ORDER.findIndex(([actions, kind]) => kind === s.payload.kind && actions.includes(s.action));
 
 export function computePlan(
-  desired: RealmState,
+  file: RealmState,
   live: RealmState | undefined,
   options: { prune: boolean },
 ): Plan {
+  const desired = live ? withDefaultRole(file, live.defaultRole) : file;
   const steps: Step[] = [];
   let unchanged = 0;
   const counted = (changes: Change[]) => (changes.length === 0 ? (unchanged++, false) : true);
   const l: RealmState = live ?? {
     name: desired.name,
+    defaultRole: desired.defaultRole,
     settings: {},
     realmRoles: new Map(),
     clients: new Map(),

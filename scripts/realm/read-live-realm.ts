@@ -94,7 +94,14 @@ export async function readLiveRealm(
     });
   }
 
-  return { name: session.realm, settings: plainFields(rep, ['id', 'realm']), realmRoles, clients, scopes };
+  return {
+    name: session.realm,
+    defaultRole: rep.defaultRole?.name ?? `default-roles-${session.realm}`,
+    settings: plainFields(rep, ['id', 'realm']),
+    realmRoles,
+    clients,
+    scopes,
+  };
 }
 
 async function compositesOf(

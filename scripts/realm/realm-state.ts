@@ -60,6 +60,8 @@ export interface ScopeState {
 
 export interface RealmState {
   name: string;
+  /** Name of the realm's default role (`default-roles-<realm>` unless the realm says otherwise). */
+  defaultRole: string;
   settings: Record<string, unknown>;
   realmRoles: Map<string, RoleState>;
   clients: Map<string, ClientState>;
@@ -171,6 +173,7 @@ export function desiredState(rep: RealmRepresentation): RealmState {
   }
   return {
     name: rep.realm as string,
+    defaultRole: rep.defaultRole?.name ?? `default-roles-${rep.realm}`,
     settings: plainFields(rep, ['id', 'realm']),
     realmRoles,
     clients,
@@ -179,3 +182,29 @@ export function desiredState(rep: RealmRepresentation): RealmState {
 }
 
 export { mapperState };
+
+/**
+ * The file's state for a realm whose default role has another name — a realm created under
+ * another name than the file's has `default-roles-<its name>`: the file's default role is that one.
+ */
+export function withDefaultRole(state: RealmState, defaultRole: string): RealmState {
+  const from = state.defaultRole;
+  if (from === defaultRole) return state;
+  const out = structuredClone(state);
+  const [oldKey, newKey] = [roleKey(from), roleKey(defaultRole)];
+  const rename = (keys: Set<string>) => {
+    if (keys.delete(oldKey)) keys.add(newKey);
+  };
+  const role = out.realmRoles.get(from);
+  out.realmRoles.delete(from);
+  if (role) out.realmRoles.set(defaultRole, { ...role, name: defaultRole });
+  for (const r of out.realmRoles.values()) rename(r.composites);
+  for (const client of out.clients.values()) {
+    for (const r of client.roles.values()) rename(r.composites);
+    rename(client.scopeMappings);
+    if (client.serviceAccountRoles) rename(client.serviceAccountRoles);
+  }
+  for (const scope of out.scopes.values()) rename(scope.scopeMappings);
+  out.defaultRole = defaultRole;
+  return out;
+}

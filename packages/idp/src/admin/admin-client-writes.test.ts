@@ -124,7 +124,7 @@ describe(
       assert.deepEqual(
         (
           await kc.clientScopes.listScopeMappings({ id: scope?.id as string })
-        ).clientMappings?.reports?.mappings?.map((r) => r.name),
+        ).clientMappings?.reports?.mappings?.map((r: { name?: string }) => r.name),
         ['reports:read'],
       );
       assert.deepEqual(
