@@ -85,6 +85,7 @@ export const BUILTIN_CLIENTS = [
 ];
 const BUILTIN_SCOPES = [
   'acr',
+  'AuthnContextClassRef',
   'address',
   'basic',
   'email',
