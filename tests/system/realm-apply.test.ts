@@ -57,10 +57,8 @@ for (const provider of identityProviders()) {
       let empty: RealmTarget;
       let imported: RealmTarget;
       before(async () => {
-        [empty, imported] = await Promise.all([
-          startRealmTarget(provider.side, 'empty'),
-          startRealmTarget(provider.side, 'import'),
-        ]);
+        empty = await startRealmTarget(provider.side, 'empty');
+        imported = await startRealmTarget(provider.side, 'import');
       });
       after(async () => {
         await Promise.all([empty?.close(), imported?.close()]);
