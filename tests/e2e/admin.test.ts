@@ -3,11 +3,12 @@
  * cart's server-side prices), products are created and deleted, all orders, the mailbox and the
  * fault switches are reachable — and none of it is open to a shopper.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectCount, expectHidden, expectText, expectValue, expectVisible } from './support/expect.ts';
 import { sidewaysOverflow, unnamedControls, watchPage } from './support/page-checks.ts';
 import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
+import { describeOnEachIdentity } from '../support/identity-providers.ts';
 
 const MARIO_ADDRESS = {
   firstName: 'Mario',
@@ -18,11 +19,11 @@ const MARIO_ADDRESS = {
   phone: '+39 051 1234567',
 };
 
-describe('administration in the browser', { timeout: 300_000 }, () => {
+describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (provider) => {
   let shop: Shop;
   before(
     async () => {
-      shop = await startShop();
+      shop = await startShop(provider.side);
     },
     { timeout: 180_000 },
   );

@@ -4,17 +4,18 @@
  * gateway's session too, through OIDC back-channel logout — while the browser still holds the
  * gateway cookie, so nothing but the back channel can have ended it.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectVisible } from './support/expect.ts';
 import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
+import { describeOnEachIdentity } from '../support/identity-providers.ts';
 import { eventually } from './support/wait.ts';
 
-describe('session in the browser', { timeout: 300_000 }, () => {
+describeOnEachIdentity('session in the browser', { timeout: 300_000 }, (provider) => {
   let shop: Shop;
   before(
     async () => {
-      shop = await startShop();
+      shop = await startShop(provider.side);
     },
     { timeout: 180_000 },
   );
@@ -102,7 +103,7 @@ describe('session in the browser', { timeout: 300_000 }, () => {
         assert.equal((await fetchFromPage(page, '/api/orders')).status, 200);
 
         // Logout at the idp itself (not through the shop): Keycloak asks for confirmation first.
-        await page.goto('/auth/realms/techstore/protocol/openid-connect/logout');
+        await page.goto(`/auth/realms/${shop.system.realm}/protocol/openid-connect/logout`);
         await Promise.all([page.waitForNavigation(), page.locator('#kc-logout').click()]);
         // The browser still holds the very same gateway cookie: only the back channel can end that session.
         assert.deepEqual(await sessionCookies(), before);

@@ -4,11 +4,12 @@
  * check out, find the order in the history and its confirmation mail in the mailbox, see a
  * decline explained, and see that a blocked account may not check out.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { expectCount, expectDisabled, expectHidden, expectText, expectVisible } from './support/expect.ts';
 import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
+import { describeOnEachIdentity } from '../support/identity-providers.ts';
 import { focusedTestId, sidewaysOverflow, tabTo, unnamedControls, watchPage } from './support/page-checks.ts';
 import { eventually } from './support/wait.ts';
 
@@ -34,11 +35,11 @@ async function fillAddress(page: Page) {
   for (const [testId, value] of Object.entries(ADDRESS)) await page.getByTestId(testId).fill(value);
 }
 
-describe('shopping in the browser', { timeout: 300_000 }, () => {
+describeOnEachIdentity('shopping in the browser', { timeout: 300_000 }, (provider) => {
   let shop: Shop;
   before(
     async () => {
-      shop = await startShop();
+      shop = await startShop(provider.side);
     },
     { timeout: 180_000 },
   );

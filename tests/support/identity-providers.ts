@@ -6,6 +6,7 @@
  *   for (const provider of identityProviders())
  *     describe(`checkout on ${provider.label}`, { skip: provider.skip }, () => { … });
  */
+import { describe } from 'node:test';
 import { SHARED_KEYCLOAK_ENV } from '../../scripts/lib/keycloak/shared-for-tests.ts';
 import { KEYCLOAK_VERSION } from '../../scripts/lib/keycloak/options.ts';
 import type { KeycloakAdminCredentials } from '../../scripts/lib/keycloak/run.ts';
@@ -52,4 +53,19 @@ function keycloakSkipReason(): string | false {
   return skipped
     ? `Keycloak side skipped: ${skipped}`
     : 'no shared Keycloak: run the suite through `node scripts/test.ts <file>`, which starts one';
+}
+
+/**
+ * `describe` once per identity provider, the body declared once: `name on <provider>`, skipped
+ * (with the reason) where the provider does not run.
+ */
+export function describeOnEachIdentity(
+  name: string,
+  options: { timeout?: number; skip?: string | false },
+  body: (provider: IdentityProvider) => void,
+): void {
+  for (const provider of identityProviders())
+    describe(`${name} on ${provider.label}`, { ...options, skip: options.skip || provider.skip }, () =>
+      body(provider),
+    );
 }

@@ -59,7 +59,10 @@ export async function ensureKeycloak(
     const partial = `${home}.partial`;
     await rm(partial, { recursive: true, force: true });
     log(`Fetching Keycloak ${KEYCLOAK_VERSION} through Maven into ${home} (once per machine)…`);
-    await fetchDistribution(partial);
+    await fetchDistribution(partial).catch((error: Error) => {
+      // No Maven, or Maven Central unreachable: Keycloak cannot run here (a skip outside CI).
+      throw new KeycloakUnavailable(error.message, { cause: error });
+    });
     log(`Building Keycloak (kc.sh build) on Java ${java.major}…`);
     await buildDistribution(partial, java);
     closeSync(openSync(join(partial, BUILT_MARKER), 'w'));

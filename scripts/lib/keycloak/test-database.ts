@@ -25,7 +25,7 @@ export async function keycloakTestDatabase(
   install: KeycloakInstall,
   log: (line: string) => void,
 ): Promise<KeycloakTestDatabase | undefined> {
-  const server = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 1500 });
+  const server = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
   try {
     await server.connect();
   } catch {
@@ -47,7 +47,7 @@ export async function keycloakTestDatabase(
       url: databaseUrl(serverUrl, name),
       admin,
       async drop() {
-        const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 1500 });
+        const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: 10_000 });
         await client.connect();
         try {
           await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
@@ -64,12 +64,14 @@ export async function keycloakTestDatabase(
 async function readTemplateAdmin(serverUrl: string, template: string) {
   const client = new pg.Client({
     connectionString: databaseUrl(serverUrl, template),
-    connectionTimeoutMillis: 1500,
+    connectionTimeoutMillis: 10_000,
   });
   try {
     await client.connect();
-  } catch {
-    return undefined; // no template yet
+  } catch (error) {
+    // Only a missing database means "no template yet"; anything else (a slow server) is an error.
+    if ((error as { code?: string }).code === '3D000') return undefined;
+    throw error;
   }
   try {
     const { rows } = await client.query<KeycloakAdminCredentials>(

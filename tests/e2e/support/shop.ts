@@ -1,13 +1,15 @@
 /**
- * One running TechStore for a browser test file: the whole system as real processes (idp,
- * services, gateway serving a fresh UI build) plus one Chromium. Users log in once, through the
- * idp's real login page, and later pages reuse that storage state (cookies of the gateway session).
+ * One running TechStore for a browser test file: the whole system as real processes (the idp or
+ * a realm on the run's shared Keycloak, services, gateway serving a fresh UI build) plus one
+ * Chromium. Users log in once, through the real login page (the idp's or Keycloak's own), and
+ * later pages reuse that storage state (cookies of the gateway session).
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../../scripts/lib/parts.ts';
 import { startTestSystem, type TestSystem } from '../../support/system.ts';
+import type { IdentitySide } from '../../support/identity-providers.ts';
 import { launchChromium } from './browser.ts';
 import { linesWithTokens } from './log-leaks.ts';
 import { E2E_UI_DIST, buildUi } from './ui-bundle.ts';
@@ -36,13 +38,13 @@ export interface Shop {
   stop(): Promise<void>;
 }
 
-export async function startShop(): Promise<Shop> {
+export async function startShop(identity: IdentitySide = 'idp'): Promise<Shop> {
   // The browser first: without it there is nothing to test, and the message must say so.
   const browser = await launchChromium();
   let system: TestSystem | undefined;
   try {
     await buildUi(E2E_UI_DIST);
-    system = await startTestSystem({ extraEnv: { gateway: { UI_DIST_DIR: E2E_UI_DIST } } });
+    system = await startTestSystem({ identity, extraEnv: { gateway: { UI_DIST_DIR: E2E_UI_DIST } } });
   } catch (error) {
     await browser.close();
     await rm(E2E_UI_DIST, { recursive: true, force: true });
@@ -70,8 +72,10 @@ export async function startShop(): Promise<Shop> {
     const { username, password } = USERS[user];
     // Start from a settled page (session and cart loaded), as a person would.
     await page.locator('[data-testid="cart-count"][data-state="ready"]').waitFor();
-    await page.getByTestId('login-button').click();
-    await page.waitForURL(/\/auth\/realms\/techstore\//);
+    // The click waits for the navigation to the login page; the identity provider's first login
+    // page can take a while on a busy machine (Keycloak renders its theme cold on the first one).
+    await page.getByTestId('login-button').click({ timeout: LOGIN_TIMEOUT_MS });
+    await page.waitForURL((url) => url.pathname.startsWith(`/auth/realms/${running.realm}/`));
     await page.locator('#username').fill(username);
     await page.locator('#password').fill(password);
     // The idp checks the password with scrypt (N=2^17, 128 MiB): on a loaded 2-core machine the

@@ -29,16 +29,6 @@ export interface FaultSetting {
   remaining?: number;
 }
 
-export interface TokenRequestCount {
-  realm: string;
-  clientId: string;
-  grantType: string;
-  /** Present when the idp counts per requested scope. */
-  scope?: string;
-  requests: number;
-  succeeded: number;
-}
-
 export function shopClient(system: TestSystem) {
   const base = system.urls.shopApi;
 
@@ -124,17 +114,6 @@ export function shopClient(system: TestSystem) {
         }>('admin mailbox', await call('GET', `/api/admin/mailbox?orderId=${orderId}`, { token })).items,
       order: async (token: string, id: number) =>
         expectOk('admin order', await call('GET', `/api/admin/orders/${id}`, { token })),
-    },
-
-    idpStats: async (): Promise<TokenRequestCount[]> => {
-      const response = await fetch(`${system.urls.idp}/auth/idp-admin/stats`);
-      if (!response.ok) throw new Error(`idp stats: HTTP ${response.status}`);
-      return ((await response.json()) as { tokenRequests: TokenRequestCount[] }).tokenRequests;
-    },
-    resetIdpStats: async () => {
-      const response = await fetch(`${system.urls.idp}/auth/idp-admin/stats/reset`, { method: 'POST' });
-      await response.body?.cancel();
-      if (!response.ok) throw new Error(`idp stats reset: HTTP ${response.status}`);
     },
   };
 }
