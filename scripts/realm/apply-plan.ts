@@ -1,6 +1,6 @@
 import type KcAdminClient from '@keycloak/keycloak-admin-client';
 import type { AdminSession } from './admin-session.ts';
-import type { Owner, Plan, Step } from './compute-plan.ts';
+import type { Owner, Plan, Step } from './plan-steps.ts';
 import { parseRoleKey } from './realm-state.ts';
 
 type Kc = KcAdminClient;

@@ -1,3 +1,15 @@
+import { fieldChanges, pick, prefixed } from './field-changes.ts';
+import {
+  BUILTIN_CLIENTS,
+  BUILTIN_SCOPES,
+  isBuiltinRealmRole,
+  type Change,
+  type Owner,
+  type Payload,
+  type Plan,
+  type Step,
+  type StepKind,
+} from './plan-steps.ts';
 import {
   withDefaultRole,
   type ClientState,
@@ -13,95 +25,6 @@ import {
  * optional client scopes are exactly the file's. Objects and grants the file does not mention are
  * removed only with `prune`; Keycloak's built-ins never.
  */
-
-export type StepKind =
-  | 'realm'
-  | 'realm-role'
-  | 'client-scope'
-  | 'client'
-  | 'client-role'
-  | 'mapper'
-  | 'composites'
-  | 'client-scopes'
-  | 'scope-mappings'
-  | 'service-account-roles'
-  | 'client-secret';
-
-export type Owner = { type: 'client' | 'client-scope'; name: string };
-
-export type Payload =
-  | { kind: 'realm'; fields: Record<string, unknown> }
-  | { kind: 'realm-role'; role: RoleState }
-  | { kind: 'client-scope'; name: string; settings: Record<string, unknown> }
-  | {
-      kind: 'client';
-      clientId: string;
-      settings: Record<string, unknown>;
-      defaultScopes: string[];
-      optionalScopes: string[];
-    }
-  | { kind: 'client-role'; clientId: string; role: RoleState }
-  | { kind: 'mapper'; owner: Owner; mapper: MapperState }
-  | { kind: 'composites'; role: string; keys: string[] }
-  | { kind: 'client-scopes'; clientId: string; list: 'default' | 'optional'; scopes: string[] }
-  | { kind: 'scope-mappings'; owner: Owner; keys: string[] }
-  | { kind: 'service-account-roles'; clientId: string; keys: string[] }
-  | { kind: 'client-secret'; clientId: string; secret: string };
-
-export interface Change {
-  field: string;
-  before?: unknown;
-  after?: unknown;
-  /** A secret: the change is named, its values never kept in the plan's printable part. */
-  hidden?: boolean;
-}
-
-export interface Step {
-  action: 'create' | 'update' | 'add' | 'remove' | 'delete' | 'set';
-  /** What the step is about, e.g. `client gateway`, `mapper shop-api-audience/shop-api audience`. */
-  target: string;
-  changes: Change[];
-  /** What apply sends; may hold a secret, so printers never show it. */
-  payload: Payload;
-}
-
-export interface Plan {
-  realm: string;
-  /** The realm does not exist yet: apply creates it empty first. */
-  createRealm: boolean;
-  steps: Step[];
-  /** Objects compared and found as the file wants them. */
-  unchanged: number;
-}
-
-/** Keycloak's own clients, scopes and roles of every realm: never pruned, never audited as ours. */
-export const BUILTIN_CLIENTS = [
-  'account',
-  'account-console',
-  'admin-cli',
-  'broker',
-  'realm-management',
-  'security-admin-console',
-];
-const BUILTIN_SCOPES = [
-  'acr',
-  'AuthnContextClassRef',
-  'address',
-  'basic',
-  'email',
-  'microprofile-jwt',
-  'offline_access',
-  'organization',
-  'phone',
-  'profile',
-  'role_list',
-  'roles',
-  'saml_organization',
-  'service_account',
-  'web-origins',
-];
-const isBuiltinRealmRole = (name: string) =>
-  ['offline_access', 'uma_authorization'].includes(name) || name.startsWith('default-roles-');
 
 /** Safe order: what a step refers to exists before it; removals after every addition. */
 const ORDER: [Step['action'][], StepKind][] = [
@@ -431,34 +354,4 @@ function setSteps(
       changes: extra.map((k) => ({ field: k })),
       payload: payload(extra),
     });
-}
-
-const prefixed = (config: Record<string, string>) =>
-  Object.fromEntries(Object.entries(config).map(([k, v]) => [`config.${k}`, v]));
-
-const isSecretField = (field: string) => /secret/i.test(field);
-
-/** The fields `desired` states whose live value differs; attributes compared one by one, URI lists as sets. */
-export function fieldChanges(desired: Record<string, unknown>, live: Record<string, unknown>): Change[] {
-  const changes: Change[] = [];
-  const push = (field: string, before: unknown, after: unknown) =>
-    changes.push(isSecretField(field) ? { field, hidden: true } : { field, before, after });
-  for (const [field, want] of Object.entries(desired)) {
-    const have = live[field];
-    if (field === 'attributes' && typeof want === 'object' && want !== null) {
-      const haveAttributes = (have ?? {}) as Record<string, unknown>;
-      for (const [name, value] of Object.entries(want))
-        if (haveAttributes[name] !== value) push(`attributes.${name}`, haveAttributes[name], value);
-    } else if (Array.isArray(want)) {
-      const same = Array.isArray(have) && have.length === want.length && want.every((v) => have.includes(v));
-      if (!same) push(field, have, want);
-    } else if (have !== want) push(field, have, want);
-  }
-  return changes;
-}
-
-/** The desired values of the changed fields (whole attributes map when any attribute changed). */
-function pick(settings: Record<string, unknown>, changes: Change[]): Record<string, unknown> {
-  const fields = new Set(changes.map((c) => c.field.split('.')[0] as string));
-  return Object.fromEntries(Object.entries(settings).filter(([k]) => fields.has(k)));
 }

@@ -1,4 +1,4 @@
-import type { Change, Plan, Step } from './compute-plan.ts';
+import type { Change, Plan, Step } from './plan-steps.ts';
 
 const SIGN: Record<Step['action'], string> = {
   create: '+',

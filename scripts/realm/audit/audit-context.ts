@@ -1,4 +1,4 @@
-import { BUILTIN_CLIENTS } from '../compute-plan.ts';
+import { BUILTIN_CLIENTS } from '../plan-steps.ts';
 import type { ClientState, RealmState } from '../realm-state.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
