@@ -46,6 +46,17 @@ async function snapshot(target: RealmTarget) {
   // file declares counts: Keycloak's built-ins (account-console's URLs name the realm; an import
   // that lists client scopes gets no built-in scopes besides them) are Keycloak's, not the file's.
   const live = withDefaultRole(read as NonNullable<typeof read>, 'default-roles');
+  // Fields and attributes the file leaves out keep each server's defaults (Keycloak's differ
+  // between a client created and one imported, e.g. client.secret.creation.time).
+  const stated = (settings: Record<string, unknown>, file: Record<string, unknown>) => ({
+    ...Object.fromEntries(Object.keys(file).map((k) => [k, settings[k]])),
+    attributes: Object.fromEntries(
+      Object.keys((file.attributes ?? {}) as object).map((k) => [
+        k,
+        (settings.attributes as Record<string, unknown>)?.[k],
+      ]),
+    ),
+  });
   const only = <T>(map: Map<string, T>, names: Set<string>) =>
     new Map([...map].filter(([name]) => names.has(name)));
   const declared = {
@@ -54,8 +65,18 @@ async function snapshot(target: RealmTarget) {
       live.realmRoles,
       new Set([...FILE.realmRoles.keys()].map((n) => (n === FILE.defaultRole ? 'default-roles' : n))),
     ),
-    clients: only(live.clients, new Set(FILE.clients.keys())),
-    scopes: only(live.scopes, new Set(FILE.scopes.keys())),
+    clients: new Map(
+      [...only(live.clients, new Set(FILE.clients.keys()))].map(([id, c]) => [
+        id,
+        { ...c, settings: stated(c.settings, FILE.clients.get(id)?.settings ?? {}) },
+      ]),
+    ),
+    scopes: new Map(
+      [...only(live.scopes, new Set(FILE.scopes.keys()))].map(([name, scope]) => [
+        name,
+        { ...scope, settings: stated(scope.settings, FILE.scopes.get(name)?.settings ?? {}) },
+      ]),
+    ),
   };
   return JSON.parse(
     JSON.stringify(declared, (key, value: unknown) => {
