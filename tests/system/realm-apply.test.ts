@@ -84,7 +84,20 @@ async function snapshot(target: RealmTarget) {
     scopes: new Map(
       [...only(live.scopes, new Set(FILE.scopes.keys()))].map(([name, scope]) => [
         name,
-        { ...scope, settings: stated(scope.settings, FILE.scopes.get(name)?.settings ?? {}) },
+        {
+          ...scope,
+          settings: stated(scope.settings, FILE.scopes.get(name)?.settings ?? {}),
+          // A new realm's built-in scopes hold more mappers than the file's (profile: nickname …).
+          mappers: (FILE.scopes.get(name)?.mappers ?? []).map((fileMapper) => {
+            const mapper = scope.mappers.find((m) => m.name === fileMapper.name);
+            return (
+              mapper && {
+                ...mapper,
+                config: Object.fromEntries(Object.keys(fileMapper.config).map((k) => [k, mapper.config[k]])),
+              }
+            );
+          }),
+        },
       ]),
     ),
   };
