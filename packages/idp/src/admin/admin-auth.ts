@@ -3,6 +3,7 @@ import type { IdpContext } from '../context.ts';
 import { roleKey, type Realm } from '../realm/model.ts';
 import { activeAccessToken, bearerToken } from '../oidc/access-token.ts';
 import { expandRoles, tokenRoles } from '../tokens/role-scope.ts';
+import { findRealm } from '../oidc/realm-lookup.ts';
 
 const ADMIN_PERMISSIONS = [
   'view-users',
@@ -94,4 +95,19 @@ export function mayGrantRole(caller: AdminCaller, realm: Realm, key: string): bo
     return false;
   }
   return true;
+}
+
+/**
+ * The realm of an Admin REST request (`:realm`) once the caller is authorized for `permission`;
+ * undefined when the reply (404 realm, 401, 403) has been sent.
+ */
+export async function adminRealm(
+  ctx: IdpContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  permission: AdminPermission,
+): Promise<{ realm: Realm; caller: AdminCaller } | undefined> {
+  const realm = findRealm(ctx, (request.params as { realm: string }).realm, reply);
+  const caller = realm ? await authorizeAdmin(ctx, request, reply, realm, permission) : false;
+  return realm && caller ? { realm, caller } : undefined;
 }

@@ -1,36 +1,27 @@
 import type { FastifyInstance } from 'fastify';
 import type { IdpContext } from '../context.ts';
-import { findRealm } from '../oidc/realm-lookup.ts';
-import { authorizeAdmin } from './admin-auth.ts';
+import { clientScopesRoutes } from './client-scopes-routes.ts';
 import { clientsRoutes } from './clients-routes.ts';
+import { clientsWriteRoutes } from './clients-write-routes.ts';
+import { protocolMappersRoutes } from './protocol-mappers-routes.ts';
+import { realmRoutes } from './realm-routes.ts';
+import { roleCompositesRoutes } from './role-composites-routes.ts';
 import { rolesRoutes } from './roles-routes.ts';
+import { scopeMappingsRoutes } from './scope-mappings-routes.ts';
 import { usersRoutes } from './users-routes.ts';
 
-/** The Admin REST subset (see README): realm read, users, clients (read), realm roles, role mappings. */
+/**
+ * The Admin REST subset (see README): realm settings, users, clients, client scopes and their
+ * protocol mappers, realm and client roles with composites, scope mappings and role mappings.
+ */
 export function adminRestRoutes(app: FastifyInstance, ctx: IdpContext): void {
-  app.get<{ Params: { realm: string } }>('/admin/realms/:realm', async (request, reply) => {
-    const realm = findRealm(ctx, request.params.realm, reply);
-    if (!realm || !(await authorizeAdmin(ctx, request, reply, realm, 'view-realm'))) return reply;
-    const s = realm.settings;
-    return {
-      id: realm.id,
-      realm: realm.name,
-      enabled: s.enabled,
-      sslRequired: s.sslRequired,
-      accessTokenLifespan: s.accessTokenLifespan,
-      ssoSessionIdleTimeout: s.ssoSessionIdleTimeout,
-      ssoSessionMaxLifespan: s.ssoSessionMaxLifespan,
-      accessCodeLifespan: s.accessCodeLifespan,
-      revokeRefreshToken: s.revokeRefreshToken,
-      refreshTokenMaxReuse: s.refreshTokenMaxReuse,
-      bruteForceProtected: s.bruteForce.enabled,
-      failureFactor: s.bruteForce.failureFactor,
-      loginWithEmailAllowed: s.loginWithEmailAllowed,
-      defaultDefaultClientScopes: realm.defaultDefaultClientScopes,
-      defaultOptionalClientScopes: realm.defaultOptionalClientScopes,
-    };
-  });
+  realmRoutes(app, ctx);
   usersRoutes(app, ctx);
   clientsRoutes(app, ctx);
+  clientsWriteRoutes(app, ctx);
+  clientScopesRoutes(app, ctx);
+  protocolMappersRoutes(app, ctx);
+  scopeMappingsRoutes(app, ctx);
   rolesRoutes(app, ctx);
+  roleCompositesRoutes(app, ctx);
 }

@@ -1,4 +1,6 @@
-import type { Client, Realm, Role, User } from '../realm/model.ts';
+import { stableUuid } from '../lib/ids.ts';
+import type { Client, ClientScope, Realm, Role, User } from '../realm/model.ts';
+import type { ProtocolMapperRep } from '../realm/representation.ts';
 
 /**
  * What the caller may do with a user, as Keycloak 26.7 tells an administrator: a search result
@@ -49,10 +51,15 @@ export function roleRep(realm: Realm, role: Role) {
 }
 
 export function clientRep(client: Client) {
+  const { description, rootUrl, baseUrl, frontchannelLogout } = client.rep;
   return {
     id: client.id,
     clientId: client.clientId,
     name: client.name,
+    description,
+    rootUrl,
+    baseUrl,
+    frontchannelLogout: frontchannelLogout ?? true,
     enabled: client.enabled,
     clientAuthenticatorType: client.publicClient ? undefined : 'client-secret',
     redirectUris: client.redirectUris,
@@ -70,5 +77,25 @@ export function clientRep(client: Client) {
     defaultClientScopes: client.defaultClientScopes,
     optionalClientScopes: client.optionalClientScopes,
     protocolMappers: client.protocolMappers,
+  };
+}
+
+/**
+ * A protocol mapper with its id. A mapper from a realm file has none: it gets a name-based one
+ * (realm, owner, name), kept on the mapper so a later rename does not change it.
+ */
+export function mapperRep(realm: Realm, ownerId: string, mapper: ProtocolMapperRep) {
+  mapper.id ??= stableUuid(realm.name, 'protocol-mapper', ownerId, mapper.name ?? '');
+  return { id: mapper.id, ...mapper, config: mapper.config ?? {} };
+}
+
+export function clientScopeRep(realm: Realm, scope: ClientScope) {
+  return {
+    id: scope.id,
+    name: scope.name,
+    description: scope.rep.description,
+    protocol: scope.rep.protocol ?? 'openid-connect',
+    attributes: scope.attributes,
+    protocolMappers: scope.protocolMappers.map((m) => mapperRep(realm, scope.id, m)),
   };
 }

@@ -179,7 +179,7 @@ function withBuiltins(rep: RealmRep): RealmRep {
   return rep;
 }
 
-function buildClient(
+export function buildClient(
   realm: string,
   c: ClientRep,
   defaults: string[],
@@ -249,7 +249,7 @@ export function buildUser(realm: string, u: UserRep, fail: (m: string) => never)
   };
 }
 
-function readSettings(rep: RealmRep): RealmSettings {
+export function readSettings(rep: RealmRep): RealmSettings {
   const ssl = rep.sslRequired ?? 'external';
   return {
     enabled: rep.enabled ?? true,
