@@ -40,6 +40,9 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     method,
     headers,
     credentials: 'same-origin',
+    // Catalog answers may be cached for a second (Cache-Control: public): the browser asks again
+    // with their ETag each time, so a page shows what the gateway has (a 304 costs little).
+    cache: 'no-cache',
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     signal: options.signal,
   });

@@ -108,14 +108,16 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     decisions.set(request, { bearer, session });
   });
 
-  // Before the response leaves, so the next request already sees the session's new lifetime.
+  const catalogCache = createCatalogCache();
+  // Before the response leaves, so the next request already sees the session's new lifetime and
+  // the catalog as the write left it (an edit, a checkout: stock and products may have changed).
   app.addHook('onSend', async (request, reply, payload) => {
     const session = cartWrites.get(request);
     if (session && reply.statusCode < 300) await sessions.markCartFilled(session);
+    if (isStateChanging(request.method) && reply.statusCode < 400) catalogCache.clear();
     return payload;
   });
 
-  const catalogCache = createCatalogCache();
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const decision = decisions.get(request) ?? { bearer: undefined, session: undefined };
     if (decision.catalog && catalogCache.serve(request, reply)) return reply;

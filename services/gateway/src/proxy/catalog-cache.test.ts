@@ -20,6 +20,8 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
       if (marked) reply.header('cache-control', 'public, max-age=1').header('etag', `"v${version}"`);
       return [{ id: 1, version }];
     });
+    upstream.put('/api/products/1', async () => ({ id: 1 }));
+    upstream.put('/api/products/2', async (_request, reply) => reply.code(404).send({}));
     upstream.get('/api/orders', async (_request, reply) => {
       calls++;
       reply.header('cache-control', 'public, max-age=1').header('etag', '"orders"');
@@ -68,5 +70,35 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
       await gateway.app.inject({ url: '/api/orders' }); // marked public, but not a catalog read
     }
     assert.equal(calls, 6);
+  });
+
+  test('a write through the gateway empties the cache, so the writer sees its change at once', async () => {
+    const LIST = '/api/products?page=1'; // not kept by the tests above
+    calls = 0;
+    version = 3;
+    await gateway.app.inject({ url: LIST });
+    version = 4;
+    const bearer = { authorization: 'Bearer abc.def.ghi' };
+    const refused = await gateway.app.inject({
+      method: 'PUT',
+      url: '/api/products/2',
+      headers: bearer,
+      payload: {},
+    });
+    assert.equal(refused.statusCode, 404);
+    assert.deepEqual(
+      (await gateway.app.inject({ url: LIST })).json(),
+      [{ id: 1, version: 3 }],
+      'a refused write changes nothing',
+    );
+    const edited = await gateway.app.inject({
+      method: 'PUT',
+      url: '/api/products/1',
+      headers: bearer,
+      payload: {},
+    });
+    assert.equal(edited.statusCode, 200);
+    assert.deepEqual((await gateway.app.inject({ url: LIST })).json(), [{ id: 1, version: 4 }]);
+    assert.equal(calls, 2);
   });
 });

@@ -13,7 +13,8 @@ const MAX_ENTRIES = 256;
  * A shared HTTP cache for shop-api's anonymous catalog answers, as a CDN in front of it would be:
  * a 200 marked `Cache-Control: public, max-age=N` with an ETag is kept N seconds and served
  * without calling shop-api; If-None-Match against it gets 304. Shown stock may then lag by
- * shop-api's own bound plus N.
+ * shop-api's own bound plus N — except after a write through this replica (an admin edit, a
+ * checkout), which empties the cache, so whoever made a change sees it at once.
  */
 export function createCatalogCache(now: () => number = Date.now) {
   const entries = new Map<string, Entry>();
@@ -34,6 +35,10 @@ export function createCatalogCache(now: () => number = Date.now) {
         reply.send(entry.body);
       }
       return true;
+    },
+    /** Forgets every kept answer (after a write that may change what the catalog shows). */
+    clear(): void {
+      entries.clear();
     },
     /** Keeps an upstream answer when it is a cacheable 200. */
     store(url: string, status: number, headers: Record<string, unknown>, body: Buffer): void {
