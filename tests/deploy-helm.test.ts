@@ -198,7 +198,10 @@ describe('deploy/helm renders a deployable MockMart', () => {
       assert.deepEqual(container.securityContext.capabilities.drop, ['ALL']);
       const mounts = container.volumeMounts.map((mount: Yaml) => mount.mountPath);
       const { env } = podEnvironment(named(manifests, 'Deployment', service));
-      assert.ok(mounts.includes(env.DATA_DIR), 'DATA_DIR is a writable volume');
+      assert.ok(
+        mounts.some((mount: string) => env.TRACES_DIR?.startsWith(`${mount}/`)),
+        'TRACES_DIR is on a writable volume',
+      );
     }
   });
 
