@@ -17,8 +17,9 @@ import {
 /**
  * Turns a hold into a sale: the units leave the shelf. Idempotent (committing twice is a no-op and
  * answers the committed reservation); a released, expired or reversed reservation cannot be
- * committed, and the refusal names the reservation's real status (`reservationStatus` in the problem). A hold found past its expiry is expired
- * right here, before the sweeper gets to it, so a late commit never sells units already given back.
+ * committed, and the refusal names the reservation's real status (`reservationStatus` in the
+ * problem). A hold found past its expiry is expired right here, before the sweeper gets to it, so a
+ * late commit never sells units already given back.
  */
 export async function commitReservation(db: Database, orderId: string): Promise<Reservation> {
   const outcome = await db.transaction(async (tx) => {

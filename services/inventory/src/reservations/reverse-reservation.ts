@@ -14,8 +14,8 @@ import {
  * The compensation of commit, for an order that took the stock and then failed (its charge is
  * refunded): without it the stock of a failed order would be lost. Idempotent — reversing a
  * reversed reservation changes nothing and answers it again. Anything else (held, released,
- * expired) is 409 `INV_RESERVATION_NOT_COMMITTED` with its real `reservationStatus`: there is no sale to undo
- * (a hold is given back by release).
+ * expired) is 409 `INV_RESERVATION_NOT_COMMITTED` with its real `reservationStatus`: there is no
+ * sale to undo (a hold is given back by release).
  */
 export async function reverseReservation(db: Database, orderId: string): Promise<Reservation> {
   const outcome = await db.transaction(async (tx) => {
