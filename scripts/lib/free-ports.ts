@@ -1,16 +1,25 @@
 import { createServer } from 'node:net';
 
-/** Ports the kernel hands out for port 0 on loopback, released just before their user binds them. */
+// Below the kernels' ephemeral ranges (Linux 32768–60999, macOS/Windows 49152–65535): a port the
+// kernel hands to an outgoing connection can never be one of these, so a port found free here stays
+// free until its user binds it unless another caller of this function draws the same one.
+const LOWEST = 20_000;
+const HIGHEST = 32_000;
+
+/** Ports free on loopback now, drawn at random below the ephemeral range, released before their user binds them. */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () => {
-      const server = createServer();
-      return new Promise<ReturnType<typeof createServer>>((resolve) =>
-        server.listen(0, '127.0.0.1', () => resolve(server)),
-      );
-    }),
-  );
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = LOWEST + Math.floor(Math.random() * (HIGHEST - LOWEST));
+    if (!ports.includes(port) && (await isFree(port))) ports.push(port);
+  }
   return ports;
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }

@@ -23,10 +23,12 @@ export async function startPart(spec: PartSpec, options: RunOptions = {}): Promi
   let exited!: RunningPart['exited'];
   let expectedExit = false;
   const tail: string[] = [];
+  const firstErrors: string[] = [];
 
   const launch = () => {
     expectedExit = false;
     tail.length = 0;
+    firstErrors.length = 0;
     child = spawn(spec.command ?? process.execPath, spec.args, {
       cwd: REPO_ROOT,
       env: { ...process.env, ...spec.env, PATH: process.env.PATH ?? '' },
@@ -38,6 +40,7 @@ export async function startPart(spec: PartSpec, options: RunOptions = {}): Promi
         createInterface({ input: stream }).on('line', (line) => {
           tail.push(line);
           if (tail.length > TAIL_LINES) tail.shift();
+          if (firstErrors.length < FIRST_ERRORS && ERROR_LINE.test(line)) firstErrors.push(line);
           options.onLine?.(spec.name, line);
         });
     }
@@ -87,15 +90,23 @@ export async function startPart(spec: PartSpec, options: RunOptions = {}): Promi
     await spec.afterReady?.();
   } catch (error) {
     await part.stop('SIGKILL');
-    // The part's own last words usually say why (port taken, database refused, bad option).
-    throw new Error(`${(error as Error).message}\n--- last lines of ${spec.name} ---\n${tail.join('\n')}`, {
-      cause: error,
-    });
+    // The part's own words say why (port taken, database refused, bad option): its first error
+    // lines, which a flood of shutdown noise can push out of the tail, then its last lines.
+    const errors = firstErrors.length
+      ? `\n--- first errors of ${spec.name} ---\n${firstErrors.join('\n')}`
+      : '';
+    throw new Error(
+      `${(error as Error).message}${errors}\n--- last lines of ${spec.name} ---\n${tail.join('\n')}`,
+      { cause: error },
+    );
   }
   return part;
 }
 
 const TAIL_LINES = 30;
+const FIRST_ERRORS = 5;
+// Keycloak and PostgreSQL print ERROR/FATAL, Node an uncaught `Error:`, pino level 50/60.
+const ERROR_LINE = /\b(ERROR|FATAL)\b|^\w*Error:|"level":[56]0/;
 
 /** Polls the part's readiness URL until 200, the process exits, or the deadline passes. */
 async function waitReady(spec: PartSpec, exited: () => Promise<unknown>, timeoutMs = 90_000): Promise<void> {
