@@ -1,19 +1,45 @@
+import { closeSync, mkdirSync, openSync, statSync, utimesSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Below the kernels' ephemeral ranges (Linux 32768–60999, macOS/Windows 49152–65535): a port the
-// kernel hands to an outgoing connection can never be one of these, so a port found free here stays
-// free until its user binds it unless another caller of this function draws the same one.
+// kernel hands to an outgoing connection can never be one of these.
 const LOWEST = 20_000;
 const HIGHEST = 32_000;
+// Test files run in parallel processes, each starting systems whose parts bind their ports seconds
+// after they were found free. A port handed out is claimed for this long across processes (a file
+// per port), so no other process is handed it while its user is still starting.
+const CLAIM_MS = 120_000;
+const CLAIMS = join(tmpdir(), 'mockmart-port-claims');
 
-/** Ports free on loopback now, drawn at random below the ephemeral range, released before their user binds them. */
+/** Ports free on loopback now, drawn at random below the ephemeral range, claimed for two minutes across processes. */
 export async function freePorts(count: number): Promise<number[]> {
+  mkdirSync(CLAIMS, { recursive: true });
   const ports: number[] = [];
   while (ports.length < count) {
     const port = LOWEST + Math.floor(Math.random() * (HIGHEST - LOWEST));
-    if (!ports.includes(port) && (await isFree(port))) ports.push(port);
+    if (!ports.includes(port) && claim(port) && (await isFree(port))) ports.push(port);
   }
   return ports;
+}
+
+/** True when no process claimed the port within CLAIM_MS; the claim is then ours. */
+function claim(port: number): boolean {
+  const file = join(CLAIMS, String(port));
+  try {
+    closeSync(openSync(file, 'wx'));
+    return true;
+  } catch {
+    try {
+      if (Date.now() - statSync(file).mtimeMs < CLAIM_MS) return false;
+      const now = new Date();
+      utimesSync(file, now, now);
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }
 
 function isFree(port: number): Promise<boolean> {
