@@ -75,9 +75,4 @@ export const ALLOWED_DIFFERENCES: readonly AllowedDifference[] = [
     reason:
       "the idp also synthesises default-roles-<realm> when a realm file (here imported under another name) has none by that name; Keycloak uses the realm's declared default role only",
   },
-  {
-    where: 'admin roles-clients /admin/containerId',
-    reason:
-      "a realm role's containerId is the realm's id: the realm name on the idp, a generated uuid on Keycloak",
-  },
 ];
