@@ -2,6 +2,7 @@
  * The Admin REST subset the idp implements, driven with @keycloak/keycloak-admin-client as an
  * operator's script would: the same calls against both sides, the answers compared by rule.
  */
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { adminOf, refusal } from './support/admin.ts';
 import { assertConformant, conform } from './support/compare.ts';
@@ -93,7 +94,7 @@ describeConformance('Admin REST', (sides) => {
   });
 
   test('client secret: read, replaced by an update (as npm run realm -- apply sets it), the old one refused', async () => {
-    await conform(sides(), 'admin client-secret', async (side) => {
+    const { keycloak } = await conform(sides(), 'admin client-secret', async (side) => {
       const kc = await admin(side);
       const [client] = await kc.clients.find({ clientId: 'order-reconciler' });
       const id = client!.id!;
@@ -120,10 +121,13 @@ describeConformance('Admin REST', (sides) => {
         await kc.clients.update({ id }, { clientId: 'order-reconciler', secret: before.value! });
       }
     });
+    // Alike, and as meant: the old secret refused, the new one granted.
+    assert.equal(keycloak.oldSecret.status, 401);
+    assert.equal(keycloak.newSecret.status, 200);
   });
 
   test('realm and client roles: create, 409 on a duplicate, delete (npm run realm -- apply --prune)', async () => {
-    await conform(sides(), 'admin role-writes', async (side) => {
+    const { keycloak } = await conform(sides(), 'admin role-writes', async (side) => {
       const kc = await admin(side);
       const [inventory] = await kc.clients.find({ clientId: 'inventory-service' });
       const id = inventory!.id!;
@@ -160,10 +164,15 @@ describeConformance('Admin REST', (sides) => {
         deleteDefaultRole: await refusal(kc.roles.delByName({ name: defaultRole })),
       };
     });
+    assert.deepEqual(keycloak.duplicate.realm, {
+      status: 409,
+      body: { errorMessage: 'Role with name conformance-role already exists' },
+    });
+    assert.equal(keycloak.afterDelete.realmRoles, false);
   });
 
   test('per-client role mappings: add, list, composite, available, delete', async () => {
-    await conform(sides(), 'admin client role mappings', async (side) => {
+    const { keycloak } = await conform(sides(), 'admin client role mappings', async (side) => {
       const kc = await admin(side);
       const [inventory] = await kc.clients.find({ clientId: 'inventory-service' });
       const clientUniqueId = inventory!.id!;
@@ -208,10 +217,13 @@ describeConformance('Admin REST', (sides) => {
         await kc.clients.delRole({ id: clientUniqueId, roleName: 'conformance:bundle' });
       }
     });
+    // The composite brings stock:read along; the deletion takes both away.
+    assert.deepEqual(keycloak.mapped.composite.sort(), ['conformance:bundle', 'stock:read']);
+    assert.deepEqual(keycloak.afterDelete, []);
   });
 
   test('user logout: the sessions end, a refresh is refused', async () => {
-    await conform(sides(), 'admin user logout', async (side) => {
+    const { keycloak } = await conform(sides(), 'admin user logout', async (side) => {
       const kc = await admin(side);
       const login = await postForm(side.oidc('token'), {
         grant_type: 'password',
@@ -231,5 +243,7 @@ describeConformance('Admin REST', (sides) => {
         }),
       };
     });
+    assert.equal(keycloak.login, 200);
+    assert.equal(keycloak.refreshed.status, 400, 'the refresh after the logout is refused');
   });
 });

@@ -2,6 +2,7 @@
  * Refusals: status, `error` and `error_description` (or the error page's message, or the error
  * redirect's parameters) for every refusal the idp documents, the same request on both sides.
  */
+import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { adminOf } from './support/admin.ts';
@@ -204,9 +205,14 @@ describeConformance('errors', (sides) => {
     try {
       const logins = { idp: await loginForCode(sides().idp), keycloak: await loginForCode(sides().keycloak) };
       await sleep(2100);
-      await conform(sides(), 'error expired-code', (side) =>
+      const { keycloak } = await conform(sides(), 'error expired-code', (side) =>
         exchangeCode(sides(), side, logins[side.name].code, logins[side.name].verifier),
       );
+      // Alike, and refused: the code did expire on Keycloak too.
+      assert.deepEqual(keycloak, {
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'Code not valid' },
+      });
     } finally {
       await lifespan(kept ?? 60);
     }
