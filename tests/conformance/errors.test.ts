@@ -2,7 +2,10 @@
  * Refusals: status, `error` and `error_description` (or the error page's message, or the error
  * redirect's parameters) for every refusal the idp documents, the same request on both sides.
  */
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
+import { adminOf } from './support/admin.ts';
 import { conform } from './support/compare.ts';
 import {
   authorizeUrl,
@@ -184,6 +187,35 @@ describeConformance('errors', (sides) => {
       await exchangeCode(sides(), side, login.code, login.verifier);
       return exchangeCode(sides(), side, login.code, login.verifier);
     });
+  });
+
+  test('expired code', async () => {
+    // The realm's code lifespan is 1 s on both sides for this case only (set and restored through
+    // the Admin REST API, as an operator would). Keycloak counts whole seconds and refuses a code
+    // only once its clock is past the expiry second, so 2.1 s after the login it is surely expired.
+    const lifespan = async (seconds: number) => {
+      for (const side of sides().both)
+        await (
+          await adminOf(sides(), side)
+        ).realms.update({ realm: sides().realm }, { accessCodeLifespan: seconds });
+    };
+    const kept = (await (await adminOf(sides(), sides().idp)).realms.findOne({ realm: sides().realm }))
+      ?.accessCodeLifespan;
+    await lifespan(1);
+    try {
+      const logins = { idp: await loginForCode(sides().idp), keycloak: await loginForCode(sides().keycloak) };
+      await sleep(2100);
+      const { keycloak } = await conform(sides(), 'error expired-code', (side) =>
+        exchangeCode(sides(), side, logins[side.name].code, logins[side.name].verifier),
+      );
+      // Alike, and refused: the code did expire on Keycloak too.
+      assert.deepEqual(keycloak, {
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'Code not valid' },
+      });
+    } finally {
+      await lifespan(kept ?? 60);
+    }
   });
 
   test('code with another redirect_uri', async () => {

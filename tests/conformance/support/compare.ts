@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
-import { ALLOWED_DIFFERENCES } from '../allowed-differences.ts';
+import { ALLOWED_DIFFERENCES, type AllowedDifference } from '../allowed-differences.ts';
 import { normalise, type Normalised } from './normalise.ts';
 import type { Side, Sides } from './sides.ts';
 
@@ -44,27 +44,57 @@ export function differences(caseName: string, idp: Normalised, keycloak: Normali
 
 /**
  * Whether the allow-list covers a difference. `where` patterns: `*` is any run of characters,
- * `{a,b}` either word; everything else literal.
+ * `{a,b}` either of the alternatives (which may hold `*` too); everything else literal.
  */
 export function isAllowed(where: string): boolean {
   return ALLOWED_DIFFERENCES.some((entry) => patternOf(entry.where).test(where));
 }
 
 export function patternOf(where: string): RegExp {
-  const source = where
-    .split(/(\*|\{[^}]*\})/)
+  return new RegExp(`^${source(where)}$`);
+}
+
+function source(pattern: string): string {
+  return pattern
+    .split(/(\{[^}]*\})/)
     .map((part) =>
-      part === '*'
-        ? '.*'
-        : part.startsWith('{') && part.endsWith('}')
-          ? `(?:${part.slice(1, -1).split(',').map(escape).join('|')})`
-          : escape(part),
+      part.startsWith('{') && part.endsWith('}')
+        ? `(?:${part.slice(1, -1).split(',').map(source).join('|')})`
+        : part.split('*').map(escape).join('.*'),
     )
     .join('');
-  return new RegExp(`^${source}$`);
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What this test process compared: the cases, and every difference found (allowed or not). */
+const compared = new Set<string>();
+const found = new Set<string>();
+
+/** `<case>` of an allow-list entry's `<case> <path>` (the path is its last word). */
+const casePatternOf = (where: string) => patternOf(where.slice(0, where.lastIndexOf(' ')));
+
+/**
+ * The entries that no longer match any difference: an entry is judged where one of its cases was
+ * compared, and is stale when no difference found matches it. So the allow-list can only shrink
+ * truthfully: a difference fixed (or gone from Keycloak) must leave it.
+ */
+export function staleAmong(
+  entries: readonly AllowedDifference[],
+  cases: Iterable<string>,
+  differenceWheres: Iterable<string>,
+): AllowedDifference[] {
+  const names = [...cases];
+  const wheres = [...differenceWheres];
+  return entries.filter((entry) => {
+    const pattern = patternOf(entry.where);
+    const ofCase = casePatternOf(entry.where);
+    return names.some((name) => ofCase.test(name)) && !wheres.some((where) => pattern.test(where));
+  });
+}
+
+/** The stale entries of the allow-list among the cases this process compared so far. */
+export const staleEntries = () => staleAmong(ALLOWED_DIFFERENCES, compared, found);
 
 /**
  * Runs `exchange` on the idp and then on Keycloak, and asserts their normalised answers differ
@@ -82,7 +112,10 @@ export async function conform<T>(
 }
 
 export function assertConformant(caseName: string, idp: Normalised, keycloak: Normalised): void {
-  const unexpected = differences(caseName, idp, keycloak).filter((d) => !isAllowed(d.where));
+  const all = differences(caseName, idp, keycloak);
+  compared.add(caseName);
+  for (const difference of all) found.add(difference.where);
+  const unexpected = all.filter((d) => !isAllowed(d.where));
   if (unexpected.length === 0) return;
   const shown = (value: unknown) => (JSON.stringify(value) ?? 'absent').slice(0, 300);
   assert.fail(

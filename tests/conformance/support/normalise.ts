@@ -27,6 +27,7 @@ const IDS = new Set([
   'state_checker',
   'nonce',
   'createdTimestamp',
+  'containerId',
   'public_key',
   'x5c',
 ]);

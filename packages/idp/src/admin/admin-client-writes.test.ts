@@ -198,6 +198,42 @@ describe(
       );
     });
 
+    test('roles are deleted by name, leaving every mapping and composite; the default role stays (conformance: admin role-writes)', async () => {
+      const [inventory] = await kc.clients.find({ clientId: 'inventory-service' });
+      const id = inventory?.id as string;
+      // Keycloak's Location keeps ':' in the segment, and the admin client reads the name from it.
+      assert.deepEqual(await kc.clients.createRole({ id, name: 'stock:audit' }), { roleName: 'stock:audit' });
+      await kc.roles.create({ name: 'auditor' });
+      const auditor = await kc.roles.findOneByName({ name: 'auditor' });
+      const stockAudit = await kc.clients.findRole({ id, roleName: 'stock:audit' });
+      await kc.roles.createComposite({ roleId: auditor?.id as string }, [stockAudit!]);
+      const [mario] = await kc.users.find({ username: 'mario', exact: true });
+      await kc.users.addClientRoleMappings({
+        id: mario?.id as string,
+        clientUniqueId: id,
+        roles: [{ id: stockAudit?.id as string, name: 'stock:audit' }],
+      });
+
+      await kc.clients.delRole({ id, roleName: 'stock:audit' });
+      assert.deepEqual(await kc.roles.getCompositeRoles({ id: auditor?.id as string }), []);
+      const mappings = await kc.users.listClientRoleMappings({ id: mario?.id as string, clientUniqueId: id });
+      assert.ok(!mappings.some((r) => r.name === 'stock:audit'));
+      await kc.roles.delByName({ name: 'auditor' });
+      assert.equal(await kc.roles.findOneByName({ name: 'auditor' }), null);
+      await assert.rejects(kc.roles.delByName({ name: 'auditor' }), status(404));
+      await assert.rejects(
+        kc.roles.delByName({ name: 'default-roles-techstore' }),
+        status(400, {
+          errorMessage: 'default-roles-techstore is default role of the realm and cannot be removed.',
+        }),
+      );
+      // manage-realm deletes realm roles, not client roles (manage-clients).
+      await kc.roles.create({ name: 'short-lived' });
+      const manager = await as('realm-manager');
+      await manager.roles.delByName({ name: 'short-lived' });
+      await assert.rejects(manager.clients.delRole({ id, roleName: 'stock:read' }), status(403));
+    });
+
     test('a realm update keeps what it does not name, and the next token follows it', async () => {
       await kc.realms.update({ realm: 'techstore' }, { accessTokenLifespan: 120 });
       const realm = await kc.realms.findOne({ realm: 'techstore' });

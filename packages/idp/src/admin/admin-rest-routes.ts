@@ -6,6 +6,7 @@ import { clientsWriteRoutes } from './clients-write-routes.ts';
 import { protocolMappersRoutes } from './protocol-mappers-routes.ts';
 import { realmRoutes } from './realm-routes.ts';
 import { roleCompositesRoutes } from './role-composites-routes.ts';
+import { roleDeleteRoutes } from './role-delete-routes.ts';
 import { rolesRoutes } from './roles-routes.ts';
 import { scopeMappingsRoutes } from './scope-mappings-routes.ts';
 import { usersRoutes } from './users-routes.ts';
@@ -24,4 +25,5 @@ export function adminRestRoutes(app: FastifyInstance, ctx: IdpContext): void {
   scopeMappingsRoutes(app, ctx);
   rolesRoutes(app, ctx);
   roleCompositesRoutes(app, ctx);
+  roleDeleteRoutes(app, ctx);
 }

@@ -2,10 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IdpContext } from '../context.ts';
 import { IdpError } from '../errors.ts';
 import { randomToken, uuid } from '../lib/ids.ts';
+import { pathSegment } from '../lib/path-segment.ts';
 import { buildClient, buildUser } from '../realm/build-realm.ts';
 import { roleKey, serviceAccountUser, type Client, type Realm } from '../realm/model.ts';
 import type { ClientRep } from '../realm/representation.ts';
 import { adminRealm } from './admin-auth.ts';
+import { forgetRole } from './forget-role.ts';
 import { CLIENT_FIELDS, ROLE_FIELDS, readFields } from './rep-fields.ts';
 
 type ClientParams = { realm: string; id: string };
@@ -117,7 +119,7 @@ export function clientsWriteRoutes(app: FastifyInstance, ctx: IdpContext): void 
     client.scopeRoleKeys.add(key); // a client's own roles are always in its role scope
     return reply
       .code(201)
-      .header('location', `${request.protocol}://${request.host}${request.url}/${encodeURIComponent(name)}`)
+      .header('location', `${request.protocol}://${request.host}${request.url}/${pathSegment(name)}`)
       .send();
   });
 
@@ -207,16 +209,4 @@ function ensureServiceAccount(realm: Realm, client: Client): void {
   );
   user.roleKeys.add(realm.defaultRoleKey);
   realm.users.set(user.id, user);
-}
-
-/** Removes a role and every reference to it: mappings, composites, role scopes. */
-function forgetRole(realm: Realm, key: string): void {
-  realm.roles.delete(key);
-  for (const user of realm.users.values()) user.roleKeys.delete(key);
-  for (const role of realm.roles.values()) {
-    role.composites = role.composites.filter((k) => k !== key);
-    role.composite = role.composites.length > 0;
-  }
-  for (const holder of [...realm.clients.values(), ...realm.scopes.values()])
-    holder.scopeRoleKeys.delete(key);
 }

@@ -7,6 +7,7 @@ import { readSettings } from '../realm/build-realm.ts';
 import type { Realm } from '../realm/model.ts';
 import { authorizeAdmin } from './admin-auth.ts';
 import { REALM_FIELDS, readFields } from './rep-fields.ts';
+import { roleRep } from './representations.ts';
 
 /** Admin REST realm: read (view-realm) and update of its settings (manage-realm). */
 export function realmRoutes(app: FastifyInstance, ctx: IdpContext): void {
@@ -45,6 +46,7 @@ export function realmRoutes(app: FastifyInstance, ctx: IdpContext): void {
 /** The realm's settings with Keycloak's defaults for those a realm file left out. */
 function realmRep(realm: Realm) {
   const s = realm.settings;
+  const defaultRole = realm.roles.get(realm.defaultRoleKey);
   const stored = Object.fromEntries(Object.keys(REALM_FIELDS).map((name) => [name, realm.rep[name]]));
   return {
     id: realm.id,
@@ -72,11 +74,7 @@ function realmRep(realm: Realm) {
     minimumQuickLoginWaitSeconds: s.bruteForce.minimumQuickLoginWaitSeconds,
     maxDeltaTimeSeconds: s.bruteForce.maxDeltaTimeSeconds,
     passwordPolicy: realm.rep.passwordPolicy,
-    defaultRole: {
-      id: realm.roles.get(realm.defaultRoleKey)?.id,
-      name: realm.defaultRoleKey.slice('realm/'.length),
-    },
-    defaultDefaultClientScopes: realm.defaultDefaultClientScopes,
-    defaultOptionalClientScopes: realm.defaultOptionalClientScopes,
+    // Keycloak lists the realm's default client scopes under their own paths, not here.
+    defaultRole: defaultRole && roleRep(realm, defaultRole, 'brief'),
   };
 }

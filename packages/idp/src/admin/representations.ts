@@ -37,7 +37,8 @@ export function userRep(user: User, view: 'brief' | 'full' = 'full') {
   };
 }
 
-export function roleRep(realm: Realm, role: Role) {
+/** A role as Keycloak answers it; `brief` (a realm's defaultRole) without its attributes. */
+export function roleRep(realm: Realm, role: Role, view: 'full' | 'brief' = 'full') {
   const container = role.clientId === undefined ? realm.id : realm.clients.get(role.clientId)?.id;
   return {
     id: role.id,
@@ -46,7 +47,7 @@ export function roleRep(realm: Realm, role: Role) {
     composite: role.composite,
     clientRole: role.clientId !== undefined,
     containerId: container,
-    attributes: role.attributes,
+    ...(view === 'full' ? { attributes: role.attributes } : {}),
   };
 }
 

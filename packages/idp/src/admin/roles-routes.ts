@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { IdpContext } from '../context.ts';
 import { uuid } from '../lib/ids.ts';
+import { pathSegment } from '../lib/path-segment.ts';
 import { roleKey, type Realm, type Role } from '../realm/model.ts';
 import { findRealm } from '../oidc/realm-lookup.ts';
 import { expandRoles } from '../tokens/role-scope.ts';
@@ -47,7 +48,7 @@ export function rolesRoutes(app: FastifyInstance, ctx: IdpContext): void {
       });
       return reply
         .code(201)
-        .header('location', `${request.protocol}://${request.host}${request.url}/${encodeURIComponent(name)}`)
+        .header('location', `${request.protocol}://${request.host}${request.url}/${pathSegment(name)}`)
         .send();
     },
   );

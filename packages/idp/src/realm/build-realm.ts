@@ -138,7 +138,8 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
   }
 
   return {
-    id: rep.id ?? name,
+    // Keycloak gives a realm imported without an id a generated uuid; the idp's is name-based.
+    id: rep.id ?? stableUuid(name, 'realm'),
     name,
     settings: readSettings(rep),
     passwordPolicy,
