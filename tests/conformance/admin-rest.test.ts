@@ -15,18 +15,25 @@ describeConformance('Admin REST', (sides) => {
   const admin = (side: Side) => adminOf(sides(), side);
 
   test('users: find, count, findOne', async () => {
-    await conform(sides(), 'admin users', async (side) => {
+    const { keycloak } = await conform(sides(), 'admin users', async (side) => {
       const kc = await admin(side);
       const [mario] = await kc.users.find({ username: 'mario', exact: true });
       return {
         mario,
-        byEmail: (await kc.users.find({ email: 'luigi@example.com' })).map((u) => u.username),
+        byEmail: (await kc.users.find({ email: 'luigi.verdi@example.com', exact: true })).map(
+          (u) => u.username,
+        ),
+        byEmailPart: (await kc.users.find({ email: 'verdi@example' })).map((u) => u.username),
         search: (await kc.users.find({ search: 'mar' })).map((u) => u.username),
         count: await kc.users.count(),
         one: await kc.users.findOne({ id: mario!.id! }),
         page: (await kc.users.find({ first: 1, max: 2 })).length,
       };
     });
+    // Alike, and as meant: each search finds its user.
+    assert.deepEqual(keycloak.byEmail, ['luigi']);
+    assert.deepEqual(keycloak.byEmailPart, ['luigi']);
+    assert.ok(keycloak.search.includes('mario'));
   });
 
   test('users: create, update, role mappings, delete', async () => {
