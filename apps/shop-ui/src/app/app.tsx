@@ -1,4 +1,4 @@
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { RequireAuth } from '../components/require-auth.tsx';
 import { paths } from '../config/paths.ts';
 import { AdminLayout } from '../features/admin/components/admin-layout.tsx';

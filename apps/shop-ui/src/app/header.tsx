@@ -1,4 +1,4 @@
-import { NavLink } from 'react-router-dom';
+import { NavLink } from 'react-router';
 import { paths } from '../config/paths.ts';
 import { CartBadge } from '../features/cart/components/cart-badge.tsx';
 import { useAuth } from '../lib/auth.tsx';

@@ -1,4 +1,4 @@
-import { Outlet } from 'react-router-dom';
+import { Outlet } from 'react-router';
 import { Header } from './header.tsx';
 import { SignedOutNotice } from './signed-out-notice.tsx';
 

@@ -1,7 +1,7 @@
 // /login: sends the visitor to the gateway's login (which starts code + PKCE at the IdP) and
 // returns them to where they came from (?returnTo=/path), or home.
 import { useEffect } from 'react';
-import { Navigate, useSearchParams } from 'react-router-dom';
+import { Navigate, useSearchParams } from 'react-router';
 import { Loading } from '../components/status.tsx';
 import { useAuth } from '../lib/auth.tsx';
 import { safeReturnTo } from '../lib/return-to.ts';

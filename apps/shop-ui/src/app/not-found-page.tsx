@@ -1,4 +1,4 @@
-import { Link } from 'react-router-dom';
+import { Link } from 'react-router';
 import { Page } from '../components/page.tsx';
 import { paths } from '../config/paths.ts';
 

@@ -1,7 +1,7 @@
 // After a logout finished at the IdP, the gateway's /bff/logged-out sends the browser to
 // `/?signedOut=1`: say so once, then drop the flag from the address so a reload does not repeat it.
 import { useEffect } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useSearchParams } from 'react-router';
 import { useToast } from '../lib/toast.tsx';
 
 export function SignedOutNotice() {

@@ -1,7 +1,7 @@
 // The signed-in user's menu: a disclosure button (aria-expanded) that closes on Escape, on a
 // click outside and after choosing an item.
 import { useEffect, useRef, useState } from 'react';
-import { Link } from 'react-router-dom';
+import { Link } from 'react-router';
 import { paths } from '../config/paths.ts';
 import { useAuth } from '../lib/auth.tsx';
 

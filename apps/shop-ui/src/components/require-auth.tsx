@@ -1,7 +1,7 @@
 // Guards a route on the client for a clear message; the server still decides (shop-api refuses
 // with 401/403 whatever the UI shows).
 import type { ReactNode } from 'react';
-import { useLocation } from 'react-router-dom';
+import { useLocation } from 'react-router';
 import { useAuth } from '../lib/auth.tsx';
 import { Loading } from './status.tsx';
 import { Page } from './page.tsx';

@@ -1,5 +1,5 @@
 // The development mailbox: every mail the notification service produced, newest first.
-import { useSearchParams } from 'react-router-dom';
+import { useSearchParams } from 'react-router';
 import { Page } from '../../../components/page.tsx';
 import { Empty, ErrorMessage, Loading } from '../../../components/status.tsx';
 import { useAsync } from '../../../lib/use-async.ts';

@@ -1,6 +1,6 @@
 // The product list. Filters live in the URL (?search=&category=&sort=&pageSize=&page=) so a
 // filtered view can be shared, reloaded and navigated with the back button.
-import { useSearchParams } from 'react-router-dom';
+import { useSearchParams } from 'react-router';
 import { Page } from '../../../components/page.tsx';
 import { Empty, ErrorMessage, Loading } from '../../../components/status.tsx';
 import { useAsync } from '../../../lib/use-async.ts';

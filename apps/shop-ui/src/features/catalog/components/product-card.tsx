@@ -1,4 +1,4 @@
-import { Link } from 'react-router-dom';
+import { Link } from 'react-router';
 import { paths } from '../../../config/paths.ts';
 import { formatMoney } from '../../../lib/money.ts';
 import type { Product } from '../api/products.ts';

@@ -1,4 +1,4 @@
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router';
 import { Page } from '../../../components/page.tsx';
 import { ErrorMessage, Loading } from '../../../components/status.tsx';
 import { paths } from '../../../config/paths.ts';

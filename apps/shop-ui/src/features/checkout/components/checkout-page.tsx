@@ -2,7 +2,7 @@
 // The cart is passed in by the app (features never import each other).
 import { useRef, useState } from 'react';
 import type { FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useNavigate } from 'react-router';
 import { Page } from '../../../components/page.tsx';
 import { Empty } from '../../../components/status.tsx';
 import { paths } from '../../../config/paths.ts';
