@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { SessionStore } from '../session/session-store.ts';
 import { LogoutTokenInvalid } from '../errors.ts';
-import type { LogoutTokenVerifier } from './logout-token.ts';
+import type { LogoutTokenVerifier } from '../idp/logout-token.ts';
 
 const Body = Type.Object(
   { logout_token: Type.String({ minLength: 1, maxLength: 16_384 }) },

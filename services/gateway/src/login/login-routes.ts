@@ -7,9 +7,9 @@ import { perMinute } from '../security/rate-limits.ts';
 import type { SessionContext } from '../session/session-context.ts';
 import type { PendingLogin, Session } from '../session/types.ts';
 import { mergeAnonymousCart } from './cart-merge.ts';
-import { OAuthRefused, type OidcClient } from './oidc-client.ts';
+import { OAuthRefused, type OidcClient } from '../idp/oidc-client.ts';
 import { safeReturnTo } from './return-to.ts';
-import { userFromTokens } from './user-profile.ts';
+import { userFromTokens } from '../idp/user-profile.ts';
 import { countLoginFailure, countLoginSuccess } from './login-metrics.ts';
 import { forgetLoginTrace, rememberLoginTrace, type LoginTraceCookie } from './login-trace.ts';
 

@@ -4,8 +4,8 @@ import { assertCsrfToken, assertSameOrigin } from '../security/csrf.ts';
 import type { SessionContext } from '../session/session-context.ts';
 import type { TokenRefresher } from '../session/token-refresh.ts';
 import { isAuthenticated } from '../session/types.ts';
-import { idpLogout } from './idp-logout.ts';
-import type { OidcClient } from './oidc-client.ts';
+import { idpLogout } from '../idp/idp-logout.ts';
+import type { OidcClient } from '../idp/oidc-client.ts';
 
 export interface SessionRoutesOptions {
   oidc: OidcClient;

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, captureLogs, type TestDatabase } from '@mockmart/service-kit/testing';
-import { OAuthRefused, type TokenSet } from '../login/oidc-client.ts';
+import { OAuthRefused, type TokenSet } from '../idp/oidc-client.ts';
 import { fakeAccessToken } from '../testing/test-gateway.ts';
 import { createSessionSealer } from './session-crypto.ts';
 import { createSessionStore } from './session-store.ts';

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { idpUnavailable } from '../errors.ts';
-import { OAuthRefused, type OidcClient, type TokenSet } from '../login/oidc-client.ts';
-import { userFromTokens } from '../login/user-profile.ts';
+import { OAuthRefused, type OidcClient, type TokenSet } from '../idp/oidc-client.ts';
+import { userFromTokens } from '../idp/user-profile.ts';
 import type { SessionStore } from './session-store.ts';
 import { isAuthenticated, type Session } from './types.ts';
 
