@@ -7,7 +7,7 @@ import { createDownstreamClients } from './downstream/create-clients.ts';
 import { createShopApiVerifier } from './lib/token-verifier.ts';
 import { createOutboxDispatcher } from './outbox/dispatcher.ts';
 import { observeOutbox } from './outbox/outbox-metrics.ts';
-import { createRecoveryWorker } from './recovery/recovery-worker.ts';
+import { createRecoveryWorker } from './checkout/recovery-worker.ts';
 
 const config = loadServiceConfig();
 const logger = createLogger({

@@ -3,7 +3,7 @@ import { end, OrderMovedConcurrently } from '../checkout/order-transitions.ts';
 import { getOrder } from '../checkout/order-queries.ts';
 import { findOrder, IN_FLIGHT } from '../checkout/orders-repository.ts';
 import { DependencyUnavailable, OrderNotCancellable, OrderNotFound } from '../errors.ts';
-import { chargeToRefund, settleCharge } from '../recovery/settle-charge.ts';
+import { chargeToRefund, settleCharge } from '../checkout/settle-charge.ts';
 import type { Database } from '../lib/db.ts';
 import type { OrderView } from '../checkout/schemas.ts';
 

@@ -18,7 +18,7 @@ import {
 } from '../downstream/create-clients.ts';
 import { createShopApiVerifier } from '../lib/token-verifier.ts';
 import { createOutboxDispatcher, type OutboxDispatcher } from '../outbox/dispatcher.ts';
-import { createRecoveryWorker, type RecoveryWorker } from '../recovery/recovery-worker.ts';
+import { createRecoveryWorker, type RecoveryWorker } from '../checkout/recovery-worker.ts';
 import { startFakeInventory, type FakeInventory } from './fake-inventory.ts';
 import { startFakeNotification, type FakeNotification } from './fake-notification.ts';
 import { startFakePayment, type FakePayment } from './fake-payment.ts';

@@ -1,9 +1,9 @@
-import { answerFor } from '../checkout/checkout-response.ts';
-import { compensate, type CompensationDeps } from '../checkout/compensate-order.ts';
-import { storeResponse } from '../checkout/idempotency-repository.ts';
-import { advance, confirm, end } from '../checkout/order-transitions.ts';
-import { toOrderView } from '../checkout/order-view.ts';
-import { IN_FLIGHT, settleCompensation, type OrderRow } from '../checkout/orders-repository.ts';
+import { answerFor } from './checkout-response.ts';
+import { compensate, type CompensationDeps } from './compensate-order.ts';
+import { storeResponse } from './idempotency-repository.ts';
+import { advance, confirm, end } from './order-transitions.ts';
+import { toOrderView } from './order-view.ts';
+import { IN_FLIGHT, settleCompensation, type OrderRow } from './orders-repository.ts';
 import { orderRef } from '../outbox/order-events.ts';
 import type { Database } from '../lib/db.ts';
 import { chargeToRefund, settleCharge } from './settle-charge.ts';

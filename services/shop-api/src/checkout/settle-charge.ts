@@ -1,6 +1,6 @@
 import { orderRef } from '../outbox/order-events.ts';
 import type { NetState, PaymentClient } from '../downstream/payment-client.ts';
-import type { OrderRow } from '../checkout/orders-repository.ts';
+import type { OrderRow } from './orders-repository.ts';
 
 /**
  * - kept: the charge is captured in full — the only state in which an order may be confirmed;

@@ -1,5 +1,5 @@
-import { pruneKeys } from '../checkout/idempotency-repository.ts';
-import { leaseUnsettled } from '../checkout/orders-repository.ts';
+import { pruneKeys } from './idempotency-repository.ts';
+import { leaseUnsettled } from './orders-repository.ts';
 import { workerLoop, type WorkerLoop } from '@mockmart/service-kit';
 import { recoverOrder, type RecoveryDeps, type RecoveryOutcome } from './recover-order.ts';
 
