@@ -12,9 +12,7 @@ import {
   type CartLine,
   type PricedCartLine,
 } from './cart-repository.ts';
-import { fetchAvailability } from '../catalog/availability.ts';
-import { findProduct, findProductsByIds } from '../catalog/products-repository.ts';
-import { toProduct } from '../catalog/product-view.ts';
+import { currentProducts, productExists } from '../catalog/current-products.ts';
 import { CartItemNotFound, CartQuantityLimit, CartTooManyItems, ProductNotFound } from '../errors.ts';
 import { CURRENCY, toMajor } from '../lib/money.ts';
 import type { CatalogDeps } from '../catalog/browse-catalog.ts';
@@ -28,25 +26,13 @@ export interface CartDeps extends CatalogDeps {
 
 export async function viewCart(deps: CartDeps, owner: CartOwner): Promise<CartItem[]> {
   const lines = await readLines(deps.db, owner.key);
-  const products = new Map(
-    (
-      await findProductsByIds(
-        deps.db,
-        lines.map((l) => l.product_id),
-      )
-    ).map((p) => [p.id, p]),
-  );
-  const stock = await fetchAvailability(
-    deps.inventory,
-    [...products.keys()],
-    deps.stockTimeoutMs,
-    deps.onStockError,
+  const products = await currentProducts(
+    deps,
+    lines.map((l) => l.product_id),
   );
   return lines.flatMap((line) => {
-    const row = products.get(line.product_id);
-    return row
-      ? [{ productId: line.product_id, quantity: line.quantity, product: toProduct(row, stock.get(row.id)) }]
-      : [];
+    const product = products.get(line.product_id);
+    return product ? [{ productId: line.product_id, quantity: line.quantity, product }] : [];
   });
 }
 
@@ -70,7 +56,7 @@ export async function addItem(
   quantity: number,
 ): Promise<CartChanged> {
   await deps.db.transaction(async (tx) => {
-    if (!(await findProduct(tx, productId))) throw new ProductNotFound(`No product with id ${productId}`);
+    if (!(await productExists(tx, productId))) throw new ProductNotFound(`No product with id ${productId}`);
     if (
       (await countLines(tx, owner.key)) >= MAX_DISTINCT_ITEMS &&
       !(await hasLine(tx, owner.key, productId))
