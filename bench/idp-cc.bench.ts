@@ -18,7 +18,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SECRETS } from '../packages/idp/src/lib/test-helpers.ts';
+import { SECRETS } from '../packages/idp/src/testing/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -21,7 +21,7 @@ import {
   oidcUrl,
   REALM_FILE,
   SECRETS,
-} from '../packages/idp/src/lib/test-helpers.ts';
+} from '../packages/idp/src/testing/index.ts';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '32' } },

@@ -16,9 +16,7 @@ const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: '
   .filter((file) => file && !file.endsWith('package-lock.json') && !/\.(png|jpg|ico|woff2?)$/.test(file));
 
 // Test files may hold throwaway fixtures; everything that ships may not.
-const shipped = tracked.filter(
-  (file) => !/(\.test\.ts|test-helpers\.ts|\/testing\/|\/fixtures\/|^tests\/)/.test(file),
-);
+const shipped = tracked.filter((file) => !/(\.test\.ts|\/testing\/|\/fixtures\/|^tests\/)/.test(file));
 
 const RULES: Array<{ name: string; pattern: RegExp; files?: RegExp }> = [
   { name: 'private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },

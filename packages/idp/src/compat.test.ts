@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadIdpConfig } from './config.ts';
 import { IdpError } from './errors.ts';
-import { basic, oidcUrl, postForm, SECRETS, startTestIdp } from './lib/test-helpers.ts';
+import { basic, oidcUrl, postForm, SECRETS, startTestIdp } from './testing/index.ts';
 
 /** Behaviour that differs between Keycloak 26 minors, picked from the environment (`npm run idp`). */
 const compatFrom = (env: Record<string, string>) => loadIdpConfig(env, '/repo').compat;

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { basic, oidcUrl, postForm } from './lib/test-helpers.ts';
+import { basic, oidcUrl, postForm } from './testing/index.ts';
 
 const SERVER = new URL('./server.ts', import.meta.url).pathname;
 const ROTATE = new URL('./rotate-running-keys.ts', import.meta.url).pathname;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { loadIdpConfig } from './config.ts';
 import { IdpError } from './errors.ts';
-import { basic, oidcUrl, postForm, REALM_FILE, SECRETS, startTestIdp } from './lib/test-helpers.ts';
+import { basic, oidcUrl, postForm, REALM_FILE, SECRETS, startTestIdp } from './testing/index.ts';
 
 const cc = (idp: Awaited<ReturnType<typeof startTestIdp>>) =>
   postForm(

@@ -4,7 +4,7 @@ import KcAdminClient from '@keycloak/keycloak-admin-client';
 import type { Idp, RealmRep } from '../index.ts';
 import { roleKey, type Realm } from '../realm/model.ts';
 import { mayGrantRole } from './admin-auth.ts';
-import { DEV_USERS_FILE, oidcUrl, postForm, REALM_FILE, startTestIdp } from '../lib/test-helpers.ts';
+import { DEV_USERS_FILE, oidcUrl, postForm, REALM_FILE, startTestIdp } from '../testing/index.ts';
 
 /** Realm clients whose service accounts hold realm-management roles (client-credentials auth). */
 const provisioners: RealmRep = {

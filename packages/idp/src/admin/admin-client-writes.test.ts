@@ -2,7 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import KcAdminClient from '@keycloak/keycloak-admin-client';
 import type { Idp, RealmRep } from '../index.ts';
-import { DEV_USERS_FILE, oidcUrl, postForm, REALM_FILE, startTestIdp } from '../lib/test-helpers.ts';
+import { DEV_USERS_FILE, oidcUrl, postForm, REALM_FILE, startTestIdp } from '../testing/index.ts';
 
 /** An auditor may view clients and the realm but change nothing; a realm-manager may change the realm but not clients. */
 const callers: RealmRep = {

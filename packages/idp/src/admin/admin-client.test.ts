@@ -2,7 +2,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import KcAdminClient from '@keycloak/keycloak-admin-client';
 import type { Idp } from '../index.ts';
-import { oidcUrl, postForm, startTestIdp } from '../lib/test-helpers.ts';
+import { oidcUrl, postForm, startTestIdp } from '../testing/index.ts';
 
 /** @keycloak/keycloak-admin-client against the idp: the Admin REST subset listed in the README. */
 describe('Admin REST subset with @keycloak/keycloak-admin-client', { timeout: 30_000 }, () => {

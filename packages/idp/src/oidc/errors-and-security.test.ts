@@ -10,7 +10,7 @@ import {
   postForm,
   SECRETS,
   startTestIdp,
-} from '../lib/test-helpers.ts';
+} from '../testing/index.ts';
 
 const REDIRECT = 'http://localhost:8080/bff/callback';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Idp, RealmRep } from '../index.ts';
-import { basic, browserLogin, decodeJwt, oidcUrl, postForm, startTestIdp } from '../lib/test-helpers.ts';
+import { basic, browserLogin, decodeJwt, oidcUrl, postForm, startTestIdp } from '../testing/index.ts';
 
 /**
  * The layouts recorded from Keycloak (fixtures in ./keycloak-layouts/) against what the

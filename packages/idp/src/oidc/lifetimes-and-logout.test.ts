@@ -13,7 +13,7 @@ import {
   DEV_USERS_FILE,
   SECRETS,
   startTestIdp,
-} from '../lib/test-helpers.ts';
+} from '../testing/index.ts';
 
 const REDIRECT = 'http://localhost:8080/bff/callback';
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import * as oauth from 'oauth4webapi';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Idp } from '../index.ts';
-import { browserLogin, SECRETS, startTestIdp } from '../lib/test-helpers.ts';
+import { browserLogin, SECRETS, startTestIdp } from '../testing/index.ts';
 
 /**
  * Conformance against a client nobody here wrote (panva/oauth4webapi): discovery, code + PKCE,

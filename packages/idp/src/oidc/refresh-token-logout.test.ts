@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Idp } from '../index.ts';
-import { SECRETS, basic, oidcUrl, postForm, startTestIdp } from '../lib/test-helpers.ts';
+import { SECRETS, basic, oidcUrl, postForm, startTestIdp } from '../testing/index.ts';
 
 describe('logout with a refresh token (a client without a browser)', { timeout: 30_000 }, () => {
   let idp: Idp;

@@ -11,7 +11,7 @@ import {
   postForm,
   SECRETS,
   startTestIdp,
-} from '../lib/test-helpers.ts';
+} from '../testing/index.ts';
 
 /** Claim-by-claim comparison with Keycloak's recorded layouts in ./keycloak-layouts/ (order included). */
 describe('token layouts', { timeout: 30_000 }, () => {

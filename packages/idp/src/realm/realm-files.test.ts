@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { devUsersRealm, techstoreRealm } from '../../../../deploy/keycloak/realm-types.ts';
 import { IdpError } from '../errors.ts';
-import { DEV_USERS_FILE, REALM_FILE, SECRETS, TEST_HASHING } from '../lib/test-helpers.ts';
+import { DEV_USERS_FILE, REALM_FILE, SECRETS, TEST_HASHING } from '../testing/index.ts';
 import { buildRealm } from './build-realm.ts';
 import { loadRealmFiles, mergeRealms } from './load-realm-files.ts';
 import { roleKey, findUserByUsername } from './model.ts';

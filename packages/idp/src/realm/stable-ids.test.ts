@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { devUsersRealm, techstoreRealm } from '../../../../deploy/keycloak/realm-types.ts';
 import type { Idp } from '../index.ts';
-import { decodeJwt, oidcUrl, postForm, REALM_FILE, startTestIdp } from '../lib/test-helpers.ts';
+import { decodeJwt, oidcUrl, postForm, REALM_FILE, startTestIdp } from '../testing/index.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -1,7 +1,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Idp, ProtocolMapperRep, RealmRep } from '../index.ts';
-import { decodeJwt, oidcUrl, postForm, startTestIdp } from '../lib/test-helpers.ts';
+import { decodeJwt, oidcUrl, postForm, startTestIdp } from '../testing/index.ts';
 
 const attribute = (claim: string, attr: string, type: string, multivalued = false): ProtocolMapperRep => ({
   name: claim,
