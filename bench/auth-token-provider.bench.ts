@@ -2,8 +2,8 @@
  * Token-endpoint requests per 1,000 concurrent getToken calls on a cold cache (target: exactly 1),
  * against the real loopback test issuer. Run: node bench/auth-token-provider.bench.ts
  */
-import { createTokenProvider } from '../packages/auth/src/index.ts';
-import { silentLogger, startTestIssuer } from '../packages/auth/src/testing/index.ts';
+import { createTokenProvider } from '@mockmart/auth';
+import { silentLogger, startTestIssuer } from '@mockmart/auth/testing';
 
 const CALLERS = 1000;
 const ROUNDS = 5;

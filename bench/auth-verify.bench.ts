@@ -7,8 +7,8 @@
  */
 import { loadavg } from 'node:os';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { createAccessTokenVerifier } from '../packages/auth/src/index.ts';
-import { silentLogger, startTestIssuer } from '../packages/auth/src/testing/index.ts';
+import { createAccessTokenVerifier } from '@mockmart/auth';
+import { silentLogger, startTestIssuer } from '@mockmart/auth/testing';
 
 const TOKENS = Number(process.env.BENCH_TOKENS ?? 6000);
 const SLICE = 1500;

@@ -3,7 +3,7 @@
  * /api/checkout (with a fresh Idempotency-Key)" against a shop-api base URL until the deadline.
  * Only the checkout call is timed; the cart call is the shopper's think time.
  */
-import { ADDRESS } from '../services/shop-api/src/testing/harness.ts';
+import { ADDRESS } from '@mockmart/shop-api/testing';
 
 export interface LoadResult {
   users: number;

@@ -18,7 +18,7 @@
  *                                           [--pool <DATABASE_POOL_SIZE for the real mode>]
  */
 import { parseArgs } from 'node:util';
-import { startHarness } from '../services/shop-api/src/testing/harness.ts';
+import { startHarness } from '@mockmart/shop-api/testing';
 import { countCommits } from './checkout-commit-counter.ts';
 import { percentile, runCheckoutLoad } from './checkout-load.ts';
 import { runRealSystem, type ModeResult } from './checkout-real-system.ts';

@@ -11,10 +11,8 @@
  * Database: a throwaway database on the tests' PostgreSQL (the local server, or MOCKMART_TEST_POSTGRES_URL).
  */
 import { pino } from 'pino';
-import { createTestDatabase } from '../packages/service-kit/src/testing/index.ts';
-import { Browser } from '../services/gateway/src/testing/browser.ts';
-import { startEchoUpstream } from '../services/gateway/src/testing/fake-upstream.ts';
-import { startGatewayWithIdp } from '../services/gateway/src/testing/idp-harness.ts';
+import { createTestDatabase } from '@mockmart/service-kit/testing';
+import { Browser, startEchoUpstream, startGatewayWithIdp } from '@mockmart/gateway/testing';
 
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
 const LOGIN_SECONDS = Number(process.env.BENCH_LOGIN_SECONDS ?? 6);

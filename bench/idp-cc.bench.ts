@@ -18,7 +18,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SECRETS } from '../packages/idp/src/testing/index.ts';
+import { SECRETS } from '@mockmart/idp/testing';
 
 const { values } = parseArgs({
   options: {

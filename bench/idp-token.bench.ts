@@ -13,15 +13,8 @@ import { parseArgs } from 'node:util';
 import { availableParallelism, loadavg } from 'node:os';
 import { createHash, randomBytes } from 'node:crypto';
 import { pino } from 'pino';
-import { startIdp } from '../packages/idp/src/index.ts';
-import {
-  basic,
-  browserLogin,
-  DEV_USERS_FILE,
-  oidcUrl,
-  REALM_FILE,
-  SECRETS,
-} from '../packages/idp/src/testing/index.ts';
+import { startIdp } from '@mockmart/idp';
+import { basic, browserLogin, DEV_USERS_FILE, oidcUrl, REALM_FILE, SECRETS } from '@mockmart/idp/testing';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '32' } },

@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SECRETS } from '../packages/idp/src/testing/index.ts';
+import { SECRETS } from '@mockmart/idp/testing';
 import { keycloakAdmin } from '../scripts/lib/keycloak/admin.ts';
 import { LOCAL_POSTGRES } from '../scripts/lib/keycloak/database.ts';
 import { ensureKeycloak } from '../scripts/lib/keycloak/install.ts';

@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createThrowawayDatabase } from '../packages/service-kit/src/testing/index.ts';
+import { createThrowawayDatabase } from '@mockmart/service-kit/testing';
 
 const SERVER = fileURLToPath(new URL('./kit-bench-server.ts', import.meta.url));
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);

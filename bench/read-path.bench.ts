@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { startTestSystem } from '../tests/support/system.ts';
-import { ADDRESS } from '../services/shop-api/src/testing/harness.ts';
+import { ADDRESS } from '@mockmart/shop-api/testing';
 import { memoryOf } from '../scripts/lib/memory.ts';
 import { cpuMsOf } from '../scripts/lib/cpu.ts';
 

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser } from '../../services/gateway/src/testing/browser.ts';
+import { Browser } from '@mockmart/gateway/testing';
 import { LOCAL_POSTGRES } from '../../scripts/lib/keycloak/database.ts';
 import {
   ensureKeycloak,

@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt } from 'jose';
-import { Browser } from '../../services/gateway/src/testing/browser.ts';
+import { Browser } from '@mockmart/gateway/testing';
 import { NGINX } from '../support/balancer.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
 import {

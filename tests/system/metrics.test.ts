@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Browser } from '../../services/gateway/src/testing/browser.ts';
+import { Browser } from '@mockmart/gateway/testing';
 import { parsePrometheusText, type Sample } from '../../scripts/lib/prometheus-text.ts';
 import { freePorts, startTestSystem, type TestSystem } from '../support/system.ts';
 import { ADDRESS } from './support/shop-client.ts';

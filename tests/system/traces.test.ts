@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Browser } from '../../services/gateway/src/testing/browser.ts';
+import { Browser } from '@mockmart/gateway/testing';
 import { searchTraces } from '../../scripts/lib/trace-search.ts';
 import { operationOf, type SpanNode, type Trace } from '../../scripts/lib/trace-tree.ts';
 import { startTestSystem, type TestSystem } from '../support/system.ts';
