@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { AuthError } from '../errors.ts';
 import type { AuthRequirement } from '../guards/guards.ts';
 import { assertRequirement, authenticateRequest } from '../http/authenticate-request.ts';
@@ -30,7 +31,7 @@ export interface AuthPluginOptions {
  * Fastify plugin: every route registered after it must declare `config.auth` (checked by an
  * onRoute hook, so an unprotected route fails at start-up, not in production). Verification runs
  * in onRequest — before the body is parsed — and failures are answered as problem+json with the
- * RFC 6750 challenge. Not encapsulated (skip-override), so the decoration and the onRoute check
+ * RFC 6750 challenge. Not encapsulated (fastify-plugin), so the decoration and the onRoute check
  * apply to the whole app. Routes registered BEFORE the plugin are not seen by onRoute.
  */
 const plugin: FastifyPluginAsync<AuthPluginOptions> = async (
@@ -69,11 +70,4 @@ const plugin: FastifyPluginAsync<AuthPluginOptions> = async (
   });
 };
 
-// fastify-plugin semantics without the dependency: skip encapsulation and name the plugin.
-Object.assign(plugin, {
-  [Symbol.for('skip-override')]: true,
-  [Symbol.for('fastify.display-name')]: '@mockmart/auth',
-  [Symbol.for('plugin-meta')]: { name: '@mockmart/auth', fastify: '>=5' },
-});
-
-export const authPlugin = plugin;
+export const authPlugin = fp(plugin, { name: '@mockmart/auth', fastify: '>=5' });

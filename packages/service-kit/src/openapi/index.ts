@@ -1,5 +1,6 @@
 import type { FastifyContextConfig, FastifyPluginAsync } from 'fastify';
 import swagger from '@fastify/swagger';
+import fp from 'fastify-plugin';
 
 export interface OpenApiInfo {
   title: string;
@@ -28,9 +29,4 @@ const plugin: FastifyPluginAsync<OpenApiInfo> = async (app, info) => {
   app.get('/openapi.json', { config, schema: { hide: true } }, async () => app.swagger());
 };
 
-Object.assign(plugin, {
-  [Symbol.for('skip-override')]: true,
-  [Symbol.for('fastify.display-name')]: 'openapi',
-});
-
-export const openApi = plugin;
+export const openApi = fp(plugin, { name: 'openapi' });
