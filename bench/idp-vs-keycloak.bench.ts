@@ -23,7 +23,7 @@ import { ensureKeycloak } from '../scripts/lib/keycloak/install.ts';
 import { importRealm } from '../scripts/lib/keycloak/realm-import.ts';
 import { startKeycloak } from '../scripts/lib/keycloak/run.ts';
 import { keycloakTestDatabase } from '../scripts/lib/keycloak/test-database.ts';
-import type { Secrets } from '../scripts/lib/parts.ts';
+import type { Secrets } from '@mockmart/devstack';
 import { freePorts } from '../scripts/lib/free-ports.ts';
 import { exchangeCode, loginForCode, postForm } from '../tests/conformance/support/http.ts';
 import type { Side, Sides } from '../tests/conformance/support/sides.ts';

@@ -14,7 +14,7 @@ import { ensureKeycloak } from '../scripts/lib/keycloak/install.ts';
 import { deleteRealm, importRealm } from '../scripts/lib/keycloak/realm-import.ts';
 import { startKeycloak } from '../scripts/lib/keycloak/run.ts';
 import { keycloakTestDatabase } from '../scripts/lib/keycloak/test-database.ts';
-import { generateSecrets } from '../scripts/lib/parts.ts';
+import { generateSecrets } from '@mockmart/devstack';
 import { freePorts } from '../scripts/lib/free-ports.ts';
 import { cpuSeconds, jvmOf, rssMiB } from './process-stats.ts';
 

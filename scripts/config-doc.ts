@@ -1,6 +1,6 @@
 /** Rewrites the README's configuration reference from the services' config schemas. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { REPO_ROOT } from './lib/parts.ts';
+import { REPO_ROOT } from '@mockmart/devstack';
 import { END, START, renderConfigReference } from './lib/config-reference.ts';
 
 const file = `${REPO_ROOT}/README.md`;

@@ -1,6 +1,6 @@
 /** Regenerates docs/errors.md from the sources: `node scripts/errors-doc.ts`. */
 import { writeFileSync } from 'node:fs';
-import { REPO_ROOT } from './lib/parts.ts';
+import { REPO_ROOT } from '@mockmart/devstack';
 import { collectErrorCodes } from './lib/error-codes.ts';
 
 const rows = collectErrorCodes().map(

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT, planLocalParts } from './lib/parts.ts';
+import { REPO_ROOT, planLocalParts } from '@mockmart/devstack';
 import { keycloakStateFile } from './lib/keycloak/for-start.ts';
 import { KEYCLOAK_RELATIVE_PATH } from './lib/keycloak/options.ts';
 

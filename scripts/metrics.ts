@@ -6,7 +6,7 @@
  * requests and logins, sign-ins, checkout outcomes, the outbox and the mails.
  */
 import { parseArgs } from 'node:util';
-import { planLocalParts } from './lib/parts.ts';
+import { planLocalParts } from '@mockmart/devstack';
 import { parsePrometheusText, quantile, sumBy, type Sample } from './lib/prometheus-text.ts';
 
 const { values } = parseArgs({

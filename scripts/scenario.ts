@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { devPassword } from './lib/dev-users.ts';
-import { localPorts } from './lib/parts.ts';
+import { localPorts } from '@mockmart/devstack';
 import { SCENARIOS, type ScenarioContext, type Service } from './lib/scenarios.ts';
 import { checkLoopback, settingOf, shopSession, type FaultSetting } from './lib/shop-session.ts';
 

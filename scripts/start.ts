@@ -19,9 +19,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DATABASE_SERVICES, localPorts, REPO_ROOT, type DatabaseService } from './lib/parts.ts';
+import { DATABASE_SERVICES, localPorts, REPO_ROOT, type DatabaseService } from '@mockmart/devstack';
 import { startSystem, type RunningSystem } from './lib/processes.ts';
-import { loadOrCreateLocalSecrets } from './lib/local-secrets.ts';
+import { loadOrCreateLocalSecrets } from '@mockmart/devstack/local-secrets';
 import { DEV_USERS } from './lib/dev-users.ts';
 import { ensureServiceDatabases } from './lib/service-databases.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-postgres.ts';

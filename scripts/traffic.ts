@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { devPassword } from './lib/dev-users.ts';
-import { localPorts } from './lib/parts.ts';
+import { localPorts } from '@mockmart/devstack';
 import { checkLoopback, shopSession, type Answer } from './lib/shop-session.ts';
 import { percentile } from './lib/latency.ts';
 

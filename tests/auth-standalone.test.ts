@@ -12,7 +12,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { REPO_ROOT } from '../scripts/lib/parts.ts';
+import { REPO_ROOT } from '@mockmart/devstack';
 
 const project = mkdtempSync(join(tmpdir(), 'auth-adopter-'));
 after(() => rmSync(project, { recursive: true, force: true }));

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { globSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { REPO_ROOT } from '../scripts/lib/parts.ts';
+import { REPO_ROOT } from '@mockmart/devstack';
 
 test('each service numbers its migrations once each', () => {
   const files = globSync('services/*/migrations/*.sql', { cwd: REPO_ROOT });

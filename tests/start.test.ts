@@ -16,8 +16,8 @@ import {
   EMBEDDED_POSTGRES_PORT,
   REPO_ROOT,
   SECRET_NAMES,
-} from '../scripts/lib/parts.ts';
-import { loadOrCreateLocalSecrets, readLocalSecrets } from '../scripts/lib/local-secrets.ts';
+} from '@mockmart/devstack';
+import { loadOrCreateLocalSecrets, readLocalSecrets } from '@mockmart/devstack/local-secrets';
 
 const folders: string[] = [];
 after(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './parts.ts';
+import { REPO_ROOT } from '@mockmart/devstack';
 
 interface RealmUser {
   username: string;

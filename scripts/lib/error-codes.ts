@@ -1,5 +1,5 @@
 import { globSync, readFileSync } from 'node:fs';
-import { REPO_ROOT } from './parts.ts';
+import { REPO_ROOT } from '@mockmart/devstack';
 
 export interface ErrorCode {
   code: string;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT, START_WAVES, planParts, type PartSpec, type SystemPlan } from './parts.ts';
+import { REPO_ROOT, START_WAVES, planParts, type PartSpec, type SystemPlan } from '@mockmart/devstack';
 
 export interface RunningPart {
   spec: PartSpec;

@@ -14,7 +14,7 @@ import { ensureKeycloakDatabase } from '../../scripts/lib/keycloak/database.ts';
 import { ensureKeycloak } from '../../scripts/lib/keycloak/install.ts';
 import { deleteRealm, importRealm } from '../../scripts/lib/keycloak/realm-import.ts';
 import { startKeycloak } from '../../scripts/lib/keycloak/run.ts';
-import { generateSecrets } from '../../scripts/lib/parts.ts';
+import { generateSecrets } from '@mockmart/devstack';
 import { freePorts } from '../../scripts/lib/free-ports.ts';
 import { identityProviders, sharedKeycloak } from '../support/identity-providers.ts';
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { REPO_ROOT } from '../../scripts/lib/parts.ts';
+import { REPO_ROOT } from '@mockmart/devstack';
 import { freePorts, type TestSystem } from './system.ts';
 
 /**

@@ -20,7 +20,7 @@ import {
   type ReplicatedPart,
   type Secrets,
   type SystemPlan,
-} from '../../scripts/lib/parts.ts';
+} from '@mockmart/devstack';
 import { startSystem, type RunningSystem } from '../../scripts/lib/processes.ts';
 import { startBalancer, type Balancer } from './balancer.ts';
 import { freePorts } from '../../scripts/lib/free-ports.ts';

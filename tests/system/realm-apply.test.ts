@@ -11,7 +11,7 @@ import { describeOnEachIdentity } from '../support/identity-providers.ts';
 import { loadRealmFile } from '../../scripts/realm/load-realm-file.ts';
 import { desiredState, withDefaultRole, type RoleState } from '../../scripts/realm/realm-state.ts';
 import { REALM_FILE } from '../../scripts/lib/keycloak/realm-import.ts';
-import { SECRET_NAMES } from '../../scripts/lib/parts.ts';
+import { SECRET_NAMES } from '@mockmart/devstack';
 import { runRealm, serviceTokenClaims, startRealmTarget, type RealmTarget } from './support/realm-target.ts';
 
 const renamedRoles = (roles: Map<string, RoleState>) =>

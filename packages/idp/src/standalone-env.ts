@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { loadOrCreateLocalSecrets, readLocalSecrets } from '../../../scripts/lib/local-secrets.ts';
-import { SECRET_NAMES } from '../../../scripts/lib/parts.ts';
+import { loadOrCreateLocalSecrets, readLocalSecrets } from '@mockmart/devstack/local-secrets';
+import { SECRET_NAMES } from '@mockmart/devstack';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

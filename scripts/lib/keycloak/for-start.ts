@@ -6,7 +6,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KeycloakPlan, Secrets } from '../parts.ts';
+import type { KeycloakPlan, Secrets } from '@mockmart/devstack';
 import { freePorts } from '../free-ports.ts';
 import { keycloakAdmin } from './admin.ts';
 import { ensureKeycloakDatabase } from './database.ts';

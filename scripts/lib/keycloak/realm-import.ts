@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { loadRealmFiles, type RealmRep } from '@mockmart/idp';
-import { REPO_ROOT, type Secrets } from '../parts.ts';
+import { REPO_ROOT, type Secrets } from '@mockmart/devstack';
 import type { KeycloakAdmin } from './admin.ts';
 
 export const REALM_FILE = join(REPO_ROOT, 'deploy/keycloak/techstore-realm.json');

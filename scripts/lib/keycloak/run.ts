@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { PartSpec } from '../parts.ts';
+import type { PartSpec } from '@mockmart/devstack';
 import { startPart, type RunOptions, type RunningPart } from '../processes.ts';
 import { jdbcConnection } from './database.ts';
 import type { KeycloakInstall } from './install.ts';

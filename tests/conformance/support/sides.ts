@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { startIdp, type Idp } from '@mockmart/idp';
 import { keycloakAdmin } from '../../../scripts/lib/keycloak/admin.ts';
 import { deleteRealm, realmRepresentation } from '../../../scripts/lib/keycloak/realm-import.ts';
-import { generateSecrets, type Secrets } from '../../../scripts/lib/parts.ts';
+import { generateSecrets, type Secrets } from '@mockmart/devstack';
 import { sharedKeycloak, type IdentitySide } from '../../support/identity-providers.ts';
 
 export interface Side {

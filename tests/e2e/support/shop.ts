@@ -7,7 +7,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { REPO_ROOT } from '../../../scripts/lib/parts.ts';
+import { REPO_ROOT } from '@mockmart/devstack';
 import { startTestSystem, type TestSystem } from '../../support/system.ts';
 import type { IdentitySide } from '../../support/identity-providers.ts';
 import { launchChromium } from './browser.ts';

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../../scripts/lib/parts.ts';
+import { REPO_ROOT } from '@mockmart/devstack';
 
 export const UI_DIR = join(REPO_ROOT, 'apps/shop-ui');
 export const E2E_UI_DIST = join(REPO_ROOT, `test-results/e2e-shop-ui-dist-${process.pid}`);

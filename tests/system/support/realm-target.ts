@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import KcAdminClient from '@keycloak/keycloak-admin-client';
 import { startIdp, type RealmRep } from '@mockmart/idp';
-import type { Secrets } from '../../../scripts/lib/parts.ts';
+import type { Secrets } from '@mockmart/devstack';
 import { keycloakAdmin } from '../../../scripts/lib/keycloak/admin.ts';
 import { KEYCLOAK_RELATIVE_PATH } from '../../../scripts/lib/keycloak/options.ts';
 import {

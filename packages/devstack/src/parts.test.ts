@@ -1,7 +1,7 @@
-/** How `npm start` launches each part (scripts/lib/parts.ts), checked without starting anything. */
+/** How `npm start` launches each part (packages/devstack), checked without starting anything. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DATABASE_SERVICES, DEFAULT_PORTS, generateSecrets, planParts } from '../scripts/lib/parts.ts';
+import { DATABASE_SERVICES, DEFAULT_PORTS, generateSecrets, planParts } from './parts.ts';
 
 const secrets = generateSecrets();
 const databaseUrls = Object.fromEntries(

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 
-export const REPO_ROOT = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
+export const REPO_ROOT = new URL('../../../', import.meta.url).pathname.replace(/\/$/, '');
 
 export interface Ports {
   gateway: number;
