@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { mockmartPlugin } from './lint/layering.js';
 
 // UI features never import each other (src/app/composition.tsx wires them together), so each
 // can change alone. One block per folder under features/, read from disk so a new feature is
@@ -44,6 +45,13 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  // Dependencies flow one way, packages ← services and apps ← scripts, tests and bench; parts
+  // reach each other by package name (`exports`), never by a relative path; every package a file
+  // imports is declared in its package.json. The rules: lint/layering.js.
+  {
+    plugins: { mockmart: mockmartPlugin },
+    rules: { 'mockmart/layering': 'error', 'mockmart/declared-dependencies': 'error' },
   },
   ...featureIsolation,
 );
