@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { parseEnv } from 'node:util';
 import { SECRET_NAMES, generateSecrets, type Secrets } from './parts.ts';
 
 /**
@@ -29,11 +30,5 @@ export function loadOrCreateLocalSecrets(file: string): { secrets: Secrets; crea
 /** The values of a local secrets file as they are (undefined when there is none); never writes. */
 export function readLocalSecrets(file: string): Partial<Secrets> | undefined {
   if (!existsSync(file)) return undefined;
-  return Object.fromEntries(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => line && !line.startsWith('#'))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
+  return parseEnv(readFileSync(file, 'utf8'));
 }
