@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { captureLogs } from './testing/index.ts';
+import { spawnFixture } from './testing/fixtures/spawn-fixture.ts';
 
 const EMAIL = 'mario.rossi+shop@example.com';
 const JWT =
@@ -79,4 +81,20 @@ test('query parameters outside the allow-list are scrubbed from log lines, as fr
     'http://127.0.0.1:8081/auth/cb?code=[redacted]&state=[redacted]&returnTo=/cart',
   );
   assert.equal(line?.msg, 'callback failed for /bff/callback?session_state=[redacted]&iss=http%3A%2F%2Fidp');
+});
+
+test('lines written just before the process exits are not lost (stdout is written asynchronously)', async () => {
+  const script = fileURLToPath(new URL('./testing/fixtures/log-then-exit.ts', import.meta.url));
+  for (const [exit, code] of [
+    ['process.exit', 3],
+    ['throw', 1],
+  ] as const) {
+    const child = spawnFixture(script, { env: { LINES: '3000', EXIT: exit } });
+    assert.equal((await child.exited).code, code);
+    const stdout = child.process.stdout!;
+    if (!stdout.readableEnded) await new Promise((resolve) => stdout.once('end', resolve));
+    const logged = child.lines.filter((line) => line.includes('"msg":"line"'));
+    assert.equal(logged.length, 3000, exit);
+    assert.equal((JSON.parse(logged.at(-1)!) as { line: number }).line, 2999);
+  }
 });
