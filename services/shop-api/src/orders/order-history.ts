@@ -76,6 +76,8 @@ export async function orderHistoryJson(db: Queryable, query: OrderHistoryQuery):
               ORDER BY o.created_at DESC, o.id DESC
               ${paging ? 'LIMIT $2 OFFSET $3' : ''}) page`,
     paging ? [query.userId, paging.limit, paging.offset] : [query.userId],
+    // Planning this statement cost PostgreSQL half as much as running it.
+    { prepare: paging ? 'order-history-page' : 'order-history' },
   );
   const { orders, total } = rows[0]!;
   return paging ? pageEnvelope(orders, total, paging) : orders;
