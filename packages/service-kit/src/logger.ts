@@ -58,8 +58,8 @@ export function createLogger(settings: LoggerSettings): Logger {
   }
   // Asynchronous writes. Synchronous ones cost a write(2) per line on the request's path, and when
   // whoever reads stdout falls behind (a full pipe, EAGAIN) sonic-boom's synchronous mode sleeps
-  // 100 ms, stalling every request in flight; at the gateway's catalog rates that halved the
-  // throughput (bench/README.md, "Read path"). Lines that queue up meanwhile leave in one write.
+  // 100 ms, stalling every request in flight; at the gateway's catalog rates that cut its
+  // throughput by a third (bench/README.md, "Read path"). Lines queued meanwhile leave in one write.
   // pino flushes what is pending synchronously when the process exits, a crash included (not on
   // SIGKILL).
   return withCheapPrimitives(pino(options, pino.destination({ dest: 1, sync: false })));
