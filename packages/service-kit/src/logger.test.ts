@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import { captureLogs } from './testing/index.ts';
+import { spawnFixture } from './testing/fixtures/spawn-fixture.ts';
 
 const EMAIL = 'mario.rossi+shop@example.com';
 const JWT =
@@ -79,4 +81,47 @@ test('query parameters outside the allow-list are scrubbed from log lines, as fr
     'http://127.0.0.1:8081/auth/cb?code=[redacted]&state=[redacted]&returnTo=/cart',
   );
   assert.equal(line?.msg, 'callback failed for /bff/callback?session_state=[redacted]&iss=http%3A%2F%2Fidp');
+});
+
+test('lines written just before the process exits are not lost (stdout is written asynchronously)', async () => {
+  const script = fileURLToPath(new URL('./testing/fixtures/log-then-exit.ts', import.meta.url));
+  for (const [exit, code] of [
+    ['process.exit', 3],
+    ['throw', 1],
+  ] as const) {
+    const child = spawnFixture(script, { env: { LINES: '3000', EXIT: exit } });
+    assert.equal((await child.exited).code, code);
+    const stdout = child.process.stdout!;
+    if (!stdout.readableEnded) await new Promise((resolve) => stdout.once('end', resolve));
+    const logged = child.lines.filter((line) => line.includes('"msg":"line"'));
+    assert.equal(logged.length, 3000, exit);
+    assert.equal((JSON.parse(logged.at(-1)!) as { line: number }).line, 2999);
+  }
+});
+
+test('secret field names are redacted at the top, one level down in any field, and in serialized requests and errors', () => {
+  const logs = captureLogs('redact-test');
+  const child = logs.logger.child({ session: { accessToken: 'S3CRET-BINDING' } });
+  const body = { username: 'mario', password: 'S3CRET-1', client_secret: 'S3CRET-2' };
+  child.info(
+    {
+      body,
+      tokens: { refreshToken: 'S3CRET-3', idToken: 'S3CRET-4', kept: 'visible' },
+      password: 'S3CRET-5',
+      headers: { authorization: 'S3CRET-6', cookie: 'S3CRET-7', accept: 'application/json' },
+      err: Object.assign(new Error('login failed'), { secret: 'S3CRET-8' }),
+    },
+    'login attempt',
+  );
+  const text = logs.text();
+  for (let n = 1; n <= 8; n++) assert.ok(!text.includes(`S3CRET-${n}`), `leaked S3CRET-${n}`);
+  assert.ok(!text.includes('S3CRET-BINDING'), 'leaked a child binding');
+  const [line] = logs.lines() as Array<Record<string, Record<string, string>>>;
+  assert.deepEqual(line!.body, { username: 'mario', password: '[redacted]', client_secret: '[redacted]' });
+  assert.equal(line!.tokens!.kept, 'visible');
+  assert.equal(line!.headers!.accept, 'application/json');
+  assert.equal(line!.err!.message, 'login failed');
+  assert.equal(line!.err!.secret, '[redacted]');
+  // Redaction copies: the caller's object is left as it was.
+  assert.equal(body.password, 'S3CRET-1');
 });

@@ -1,12 +1,19 @@
 import { createLogger, runService } from '@mockmart/service-kit';
-import { acceptTraceContextFromCookie } from '@mockmart/service-kit/telemetry';
+import { acceptTraceContextFromCookie, untraceIncomingRequests } from '@mockmart/service-kit/telemetry';
 import { buildApp } from './app.ts';
 import { loadGatewayConfig } from './config.ts';
 import { LOGIN_TRACE_COOKIE } from './login/login-trace.ts';
+import { isAnonymousCatalogRead } from './proxy/api-proxy.ts';
 
 const config = loadGatewayConfig();
 // A sign-in's requests continue the trace /bff/login started (login/login-trace.ts).
 acceptTraceContextFromCookie(LOGIN_TRACE_COOKIE);
+// Anonymous catalog reads are mostly answered from the catalog cache: a span each cost as much as
+// the answer. They stay in the access log and the request metrics; a caller's traceparent still
+// gets them traced (untraced-requests.ts), and a cache miss starts its trace at the upstream call.
+untraceIncomingRequests((request) =>
+  isAnonymousCatalogRead(request.method, request.url, request.headers.authorization),
+);
 const logger = createLogger({
   name: 'gateway',
   level: config.LOG_LEVEL,

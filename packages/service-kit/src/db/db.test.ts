@@ -90,6 +90,35 @@ describe('database', { timeout: 60_000 }, () => {
     }
   });
 
+  test('a prepared query is prepared once per connection and answers for each set of parameters', async () => {
+    const db = await open({ migrationsDir: good });
+    const byId = 'SELECT id, name FROM items WHERE id = $1';
+    const prepared = (id: number) => db.query(byId, [id], { prepare: 'item-by-id' });
+    // More calls than pool connections, concurrently, in and out of a transaction.
+    const answers = await Promise.all([1, 2, 1, 1, 2, 1].map(prepared));
+    assert.deepEqual(
+      answers.map((answer) => answer.rows),
+      [
+        [{ id: 1, name: 'one' }],
+        [],
+        [{ id: 1, name: 'one' }],
+        [{ id: 1, name: 'one' }],
+        [],
+        [{ id: 1, name: 'one' }],
+      ],
+    );
+    // On one connection (a transaction's): named, prepared once, used twice.
+    const inside = await db.transaction(async (tx) => {
+      await tx.query(byId, [2], { prepare: 'item-by-id' });
+      const found = await tx.query(byId, [1], { prepare: 'item-by-id' });
+      const prepared = await tx.query<{ count: number }>(
+        "SELECT count(*)::int AS count FROM pg_prepared_statements WHERE name = 'item-by-id'",
+      );
+      return { found: found.rows, prepared: prepared.rows[0]!.count };
+    });
+    assert.deepEqual(inside, { found: [{ id: 1, name: 'one' }], prepared: 1 });
+  });
+
   test('a transaction rolls back when its work throws, and commits otherwise', async () => {
     const db = await open({ migrationsDir: good });
     try {

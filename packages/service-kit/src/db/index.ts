@@ -29,4 +29,11 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 
 export { migrate };
 export type { ListenHandlers, Listener } from './listen.ts';
-export type { Database, Queryable, QueryResult, TransactionOptions, Isolation } from './types.ts';
+export type {
+  Database,
+  Queryable,
+  QueryOptions,
+  QueryResult,
+  TransactionOptions,
+  Isolation,
+} from './types.ts';

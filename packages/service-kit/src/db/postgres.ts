@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { listen } from './listen.ts';
-import type { Database, QueryResult, Queryable, TransactionOptions } from './types.ts';
+import type { Database, QueryOptions, QueryResult, Queryable, TransactionOptions } from './types.ts';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 
@@ -26,13 +26,16 @@ export function openPostgres(
     client: Queryable | pg.Pool,
     sql: string,
     params?: unknown[],
+    options?: QueryOptions,
   ): Promise<QueryResult<Row>> => {
-    const result = await (client as pg.Pool).query(sql, params as unknown[]);
+    const result = options?.prepare
+      ? await (client as pg.Pool).query({ name: options.prepare, text: sql, values: params })
+      : await (client as pg.Pool).query(sql, params as unknown[]);
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
   };
 
   return {
-    query: (sql, params) => run(pool, sql, params),
+    query: (sql, params, options) => run(pool, sql, params, options),
     async exec(sql) {
       await pool.query(sql);
     },
@@ -44,7 +47,9 @@ export function openPostgres(
           await client.query(
             `BEGIN ISOLATION LEVEL ${(options.isolation ?? 'read committed').toUpperCase()}`,
           );
-          const tx: Queryable = { query: (sql, params) => run(client as unknown as pg.Pool, sql, params) };
+          const tx: Queryable = {
+            query: (sql, params, options) => run(client as unknown as pg.Pool, sql, params, options),
+          };
           const result = await work(tx);
           await client.query('COMMIT');
           return result;

@@ -6,7 +6,19 @@ export interface QueryResult<Row> {
 }
 
 export interface Queryable {
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<Row>>;
+}
+
+export interface QueryOptions {
+  /**
+   * Run as a named prepared statement: parsed once per connection, and PostgreSQL may keep its
+   * plan. For hot read queries whose planning costs as much as their execution. One name, one text.
+   */
+  prepare?: string;
 }
 
 export type Isolation = 'read committed' | 'repeatable read' | 'serializable';

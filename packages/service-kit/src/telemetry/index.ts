@@ -8,6 +8,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { FileSpanExporter, type FileSpanExporterOptions } from './file-exporter.ts';
+import { isUntraced } from './untraced-requests.ts';
 import { ScrubSpanProcessor } from './scrub-span-processor.ts';
 
 export {
@@ -21,6 +22,7 @@ export { acceptTraceContextFromCookie, activeTraceParent } from './cookie-trace-
 export { startMetrics, type MetricsOptions, type RunningMetrics } from './metrics.ts';
 export { counter, observeGauges, type GaugeReading, type GaugeSpec } from './gauges.ts';
 export { recordServerRequest } from './http-metrics.ts';
+export { untraceIncomingRequests } from './untraced-requests.ts';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -61,9 +63,10 @@ export function startTelemetry(options: TelemetryOptions): { shutdown(): Promise
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
-        // Probes and the metrics scrape (its own port, see metrics.ts) would drown real requests.
+        // Probes and the metrics scrape (its own port, see metrics.ts) would drown real requests;
+        // a service may leave cheap public reads out too (untraced-requests.ts).
         ignoreIncomingRequestHook: (request) =>
-          (request.url?.startsWith('/health/') ?? false) || request.url === '/metrics',
+          (request.url?.startsWith('/health/') ?? false) || request.url === '/metrics' || isUntraced(request),
       }),
       new UndiciInstrumentation(),
       new PgInstrumentation(),

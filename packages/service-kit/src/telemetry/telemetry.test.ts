@@ -227,3 +227,46 @@ test('the service name is OTEL_SERVICE_NAME, else the entry package, else the cw
     derived: 'unknown',
   });
 });
+
+test(
+  'requests a service leaves out of tracing get no span, unless the caller sends its trace context',
+  { timeout: 60_000 },
+  async (t) => {
+    const tracesDir = mkdtempSync(join(tmpdir(), 'kit-traces-'));
+    const a = startService('a', tracesDir);
+    t.after(() => {
+      a.process.kill('SIGKILL');
+      rmSync(tracesDir, { recursive: true, force: true });
+    });
+    const aUrl = await a.waitFor('listening', 30_000);
+
+    assert.deepEqual(await (await fetch(`${aUrl}/public`)).json(), { public: true });
+    assert.equal((await fetch(`${aUrl}/hop`)).status, 200);
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpanId = randomBytes(8).toString('hex');
+    const traced = await fetch(`${aUrl}/public`, {
+      headers: { traceparent: `00-${traceId}-${callerSpanId}-01` },
+    });
+    assert.equal(traced.status, 200);
+
+    a.process.kill('SIGTERM');
+    assert.equal((await a.exited).code, 0);
+    const servers = readSpans(join(tracesDir, 'a.jsonl')).filter((span) => span.kind === SpanKind.SERVER);
+    assert.deepEqual(
+      servers.map((span) => span.name).sort(),
+      ['GET /hop', 'GET /public'],
+      'one span for /hop, one for the /public request that carried a traceparent',
+    );
+    const publicSpan = servers.find((span) => span.name === 'GET /public')!;
+    assert.equal(publicSpan.traceId, traceId);
+    assert.equal(publicSpan.parentSpanId, callerSpanId);
+    // Still in the access log, only without a trace to point at.
+    const completed = a.lines
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'request completed' && line.path === '/public');
+    assert.equal(completed.length, 2);
+    assert.equal(completed[0]!.trace_id, undefined);
+    assert.equal(completed[1]!.trace_id, traceId);
+  },
+);

@@ -48,6 +48,17 @@ const decisions = new WeakMap<FastifyRequest, Decision>();
 /** Anonymous sessions whose cart this request writes to: kept long when shop-api accepts it. */
 const cartWrites = new WeakMap<FastifyRequest, Session>();
 
+/** A catalog read without credentials: the same public answer for everyone (no session, no token). */
+export function isAnonymousCatalogRead(
+  method: string | undefined,
+  url: string | undefined,
+  authorization: string | undefined,
+): boolean {
+  return (
+    authorization === undefined && (method === 'GET' || method === 'HEAD') && CATALOG_READ.test(url ?? '')
+  );
+}
+
 /**
  * `/api/*` → shop-api.
  * - `Authorization: Bearer …` from the client (scripts, API clients) passes through untouched and
@@ -89,11 +100,7 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
           headers: { 'www-authenticate': 'Bearer error="invalid_request"' },
         });
     }
-    if (
-      !bearer &&
-      (request.method === 'GET' || request.method === 'HEAD') &&
-      CATALOG_READ.test(request.url)
-    ) {
+    if (isAnonymousCatalogRead(request.method, request.url, authorization)) {
       decisions.set(request, { bearer, session: undefined, catalog: true });
       return;
     }
