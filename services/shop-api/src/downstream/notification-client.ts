@@ -11,7 +11,7 @@ export type SendResult =
 
 /** Typed client of the notification contract (CONTRIBUTING.md "notification"). Throws when unreachable. */
 export interface NotificationClient {
-  send(event: NotificationEvent): Promise<SendResult>;
+  send(event: NotificationBody): Promise<SendResult>;
   /** Raw pass-through with the outbox's token (notifications:send only). */
   http: DownstreamHttp;
   /** The same service with a `scope=notification-admin` token (notifications:read: the mailbox). */
