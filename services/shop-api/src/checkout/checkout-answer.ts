@@ -1,6 +1,7 @@
 import { DependencyUnavailable, OutOfStock, PaymentDeclined } from '../errors.ts';
 import { UNSETTLED } from './orders-repository.ts';
 import type { AppError } from '@mockmart/service-kit';
+import type { CheckoutProblem } from '@mockmart/contracts/shop';
 import type { OrderView } from './schemas.ts';
 
 /**
@@ -17,7 +18,7 @@ import type { OrderView } from './schemas.ts';
  * state until it is final.
  */
 export function checkoutProblem(order: OrderView): AppError | undefined {
-  const ids = { orderId: order.id, orderStatus: order.status };
+  const ids: CheckoutProblem = { orderId: order.id, orderStatus: order.status };
   if (order.status === 'confirmed') return undefined;
   if (UNSETTLED.includes(order.status)) {
     return unavailable(
@@ -27,12 +28,12 @@ export function checkoutProblem(order: OrderView): AppError | undefined {
   }
   if (order.statusReason === 'payment_declined') {
     const reason = order.statusDetail ?? 'declined';
-    return new PaymentDeclined(`Payment failed: ${reason}`, { exposed: { ...ids, reason } });
+    const exposed: CheckoutProblem = { ...ids, reason };
+    return new PaymentDeclined(`Payment failed: ${reason}`, { exposed });
   }
   if (order.statusReason === 'out_of_stock') {
-    return new OutOfStock('Some items are not available in stock', {
-      exposed: { ...ids, unavailable: order.unavailable ?? [] },
-    });
+    const exposed: CheckoutProblem = { ...ids, unavailable: order.unavailable ?? [] };
+    return new OutOfStock('Some items are not available in stock', { exposed });
   }
   return unavailable(
     `Order ${order.id} could not be completed (${order.statusReason ?? 'unknown'}); nothing was charged or it was refunded`,
@@ -40,6 +41,7 @@ export function checkoutProblem(order: OrderView): AppError | undefined {
   );
 }
 
-function unavailable(detail: string, exposed: Record<string, unknown>): AppError {
+/** The problem's extension members are the contract's (@mockmart/contracts/shop), which the UI reads. */
+function unavailable(detail: string, exposed: CheckoutProblem): AppError {
   return new DependencyUnavailable(detail, { exposed, headers: { 'retry-after': '5' } });
 }
