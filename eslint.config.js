@@ -27,6 +27,12 @@ const featureIsolation = features.map((feature) => {
               regex: `^(\\.\\./)+(features/)?(${others})(/|$)|(^|/)features/(${others})(/|$)`,
               message: `features/${feature} may not import another feature: share through src/lib or src/components, or wire them in src/app/composition.tsx.`,
             },
+            {
+              // The contracts' schemas are TypeBox values: the browser bundle takes their types only.
+              group: ['@mockmart/contracts/*'],
+              allowTypeImports: true,
+              message: 'the UI imports the contracts with `import type` only (no TypeBox in the bundle).',
+            },
           ],
         },
       ],

@@ -1,14 +1,14 @@
 /**
  * @mockmart/auth is meant to be copied into other teams' services. This copies the package (sources
  * only, no tests) into a fresh project outside the monorepo whose node_modules holds nothing but
- * jose, and runs a service-to-service round trip there on plain Node: a client-credentials token
+ * the package's declared dependencies (jose, oauth4webapi: neither has any of its own), and runs a service-to-service round trip there on plain Node: a client-credentials token
  * from a local issuer, accepted for its audience and refused for another. A hidden dependency on
  * the monorepo (a workspace import, a root tsconfig, a package only hoisted here) fails it.
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,18 +46,23 @@ try {
 }
 `;
 
-test('the auth package copied into a project of its own works with only jose installed', async () => {
+test('the auth package copied into a project of its own works with only its declared dependencies installed', async () => {
   const vendored = join(project, 'vendor', 'auth');
   cpSync(join(REPO_ROOT, 'packages', 'auth'), vendored, {
     recursive: true,
     filter: (source) => !source.endsWith('.test.ts') && !source.includes('node_modules'),
   });
   writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module', private: true }));
-  // What `npm install ./vendor/auth jose` would link; nothing else from this repository.
+  // What `npm install ./vendor/auth` would link; nothing else from this repository.
   const modules = join(project, 'node_modules');
   mkdirSync(join(modules, '@mockmart'), { recursive: true });
   symlinkSync(vendored, join(modules, '@mockmart', 'auth'), 'dir');
-  symlinkSync(join(REPO_ROOT, 'node_modules', 'jose'), join(modules, 'jose'), 'dir');
+  const manifest = JSON.parse(readFileSync(join(vendored, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['jose', 'oauth4webapi']);
+  for (const name of Object.keys(manifest.dependencies))
+    symlinkSync(join(REPO_ROOT, 'node_modules', name), join(modules, name), 'dir');
   writeFileSync(join(project, 'main.ts'), SCRIPT);
 
   const { stdout } = await promisify(execFile)(process.execPath, ['main.ts'], {

@@ -7,7 +7,7 @@
  */
 import type { PlannedCheckout } from './plan.ts';
 
-/** Problem codes of a checkout that ended (services/shop-api/src/checkout/checkout-response.ts). */
+/** Problem codes of a checkout that ended (services/shop-api/src/checkout/checkout-answer.ts). */
 export const OUTCOME_CODES = [
   'SHOP_PAYMENT_DECLINED',
   'SHOP_OUT_OF_STOCK',
@@ -90,16 +90,22 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The stored answer's status and the order it names (shop-api's StoredResponse shape). */
-export function storedAnswer(
-  status: number | null,
-  body: unknown,
-): { status: number | null; orderId?: number } {
-  const stored = (typeof body === 'object' && body !== null ? body : {}) as {
-    kind?: string;
-    body?: { order?: { id?: unknown } };
-    extensions?: { orderId?: unknown };
+/** The order a stored outcome names, with the status and reason its answer is told from. */
+export function storedOutcome(outcome: unknown): {
+  orderId?: number;
+  status?: string;
+  reason?: string | null;
+} {
+  const stored = (typeof outcome === 'object' && outcome !== null ? outcome : {}) as {
+    id?: unknown;
+    status?: unknown;
+    statusReason?: unknown;
   };
-  const orderId = stored.kind === 'order' ? stored.body?.order?.id : stored.extensions?.orderId;
-  return typeof orderId === 'number' ? { status, orderId } : { status };
+  return {
+    ...(typeof stored.id === 'number' ? { orderId: stored.id } : {}),
+    ...(typeof stored.status === 'string' ? { status: stored.status } : {}),
+    ...(typeof stored.statusReason === 'string' || stored.statusReason === null
+      ? { reason: stored.statusReason }
+      : {}),
+  };
 }

@@ -96,14 +96,9 @@ function answerBody(o: Order): unknown {
   };
 }
 
-function storedBody(o: Order): unknown {
-  if (o.answer.status === 201) return { kind: 'order', body: answerBody(o) };
-  return {
-    kind: 'error',
-    code: o.answer.code,
-    detail: 'checkout failed',
-    extensions: { orderId: o.id, ...o.answer.extra },
-  };
+/** The outcome shop-api stores for the key: the order as its checkout answered it (the fields read here). */
+function storedOutcome(o: Order): unknown {
+  return { id: o.id, status: o.status, statusReason: o.reason, totalMinor: totalOf(o) };
 }
 
 export interface Readers {
@@ -148,9 +143,9 @@ async function writeShopOrder(shop: Reader, o: Order) {
       l.price,
     ]);
   await shop.query(
-    `INSERT INTO idempotency_keys (user_id, key, request_hash, order_id, response_status, response_body)
-     VALUES ($1, $2, 'h', $3, $4, $5)`,
-    [SHOPPER, keyOf(o), o.id, o.answer.status, JSON.stringify(storedBody(o))],
+    `INSERT INTO idempotency_keys (user_id, key, request_hash, order_id, outcome)
+     VALUES ($1, $2, 'h', $3, $4)`,
+    [SHOPPER, keyOf(o), o.id, JSON.stringify(storedOutcome(o))],
   );
   await shop.query(
     `INSERT INTO outbox (event_id, type, order_id, payload, attempts, delivered_at) VALUES ($1, $2, $3, '{}', 1, now())`,

@@ -36,8 +36,8 @@ export interface KeyRow {
   userId: string;
   key: string;
   orderId: number | null;
-  responseStatus: number | null;
-  responseBody: unknown;
+  /** The order as its checkout answered it (shop-api's stored outcome), null before the answer. */
+  outcome: unknown;
 }
 export interface OutboxRow {
   eventId: string;
@@ -107,8 +107,7 @@ export async function readDataset(dbs: ServiceReaders): Promise<Dataset> {
   );
   const keys = await all<KeyRow>(
     dbs.shop,
-    `SELECT user_id AS "userId", key, order_id AS "orderId", response_status AS "responseStatus",
-            response_body AS "responseBody" FROM idempotency_keys ORDER BY created_at, key`,
+    `SELECT user_id AS "userId", key, order_id AS "orderId", outcome FROM idempotency_keys ORDER BY created_at, key`,
   );
   const outbox = await all<OutboxRow>(
     dbs.shop,

@@ -252,7 +252,7 @@ describe('chaos invariants checker', { timeout: 120_000 }, () => {
         shop: [
           `INSERT INTO orders (id, user_id, user_email, status, status_reason, total_minor, currency, shipping_address, payment_method)
            OVERRIDING SYSTEM VALUE VALUES (6, 'user-1', NULL, 'failed', 'out_of_stock', 100, 'EUR', '{}', 'credit-card')`,
-          "INSERT INTO idempotency_keys (user_id, key, request_hash, order_id, response_status, response_body) SELECT user_id, 'key-1b', request_hash, order_id, response_status, response_body FROM idempotency_keys WHERE key = 'key-1'",
+          "INSERT INTO idempotency_keys (user_id, key, request_hash, order_id, outcome) SELECT user_id, 'key-1b', request_hash, order_id, outcome FROM idempotency_keys WHERE key = 'key-1'",
         ],
       },
       expect: [
@@ -264,8 +264,8 @@ describe('chaos invariants checker', { timeout: 120_000 }, () => {
       name: 'a key with no stored answer, another whose answer contradicts its order',
       corruption: {
         shop: [
-          "UPDATE idempotency_keys SET response_status = NULL, response_body = NULL WHERE key = 'key-4'",
-          "UPDATE idempotency_keys SET response_status = 201 WHERE key = 'key-3'",
+          "UPDATE idempotency_keys SET outcome = NULL WHERE key = 'key-4'",
+          `UPDATE idempotency_keys SET outcome = outcome || '{"status": "confirmed", "statusReason": null}' WHERE key = 'key-3'`,
         ],
       },
       expect: [

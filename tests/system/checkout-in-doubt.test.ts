@@ -178,9 +178,10 @@ describe(
         'SELECT event_id, type FROM notifications WHERE order_id = $1',
         [String(orderId)],
       );
-      const [stored] = await rows<{ response_status: number | null; response_body: { kind: string } | null }>(
+      // The outcome stored for the key: the order as its checkout answered it.
+      const [stored] = await rows<{ outcome: { id: number; status: string } | null }>(
         dbs.shop,
-        'SELECT response_status, response_body FROM idempotency_keys WHERE order_id = $1',
+        'SELECT outcome FROM idempotency_keys WHERE order_id = $1',
         [orderId],
       );
       return {
@@ -220,8 +221,8 @@ describe(
         [`order-${orderId}-confirmed`],
         `exactly one mail, the confirmation: ${all}`,
       );
-      assert.equal(facts.stored?.response_status, 201, all);
-      assert.equal(facts.stored?.response_body?.kind, 'order', all);
+      assert.equal(facts.stored?.outcome?.status, 'confirmed', all);
+      assert.equal(facts.stored?.outcome?.id, orderId, all);
       const again = await replay();
       assert.equal(again.status, 201, JSON.stringify(again.body));
       assert.equal(again.headers.get('idempotent-replayed'), 'true');
@@ -413,7 +414,7 @@ describe(
           [`order-${order.id}-failed`],
           all,
         );
-        assert.equal(facts.stored?.response_status, 503, all);
+        assert.equal(facts.stored?.outcome?.status, 'failed', all);
         const replay = await shop.checkout(token, key);
         assert.equal(replay.status, 503, JSON.stringify(replay.body));
         const problem = replay.body as Problem & { orderStatus?: string };

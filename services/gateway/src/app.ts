@@ -99,18 +99,19 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
     now,
     logger: app.log,
   });
-  const verifyLogout = createLogoutTokenVerifier({
-    issuer: idp.issuer,
-    jwksUri: idp.jwksUri,
-    audience: config.KEYCLOAK_CLIENT_ID,
-    keys: deps.logoutKeys,
-  });
   // Bearer callers of /api are keyed by who they are for the checkout limit; shop-api does the
   // authorization (audience, roles), the gateway only needs a verified subject.
   const bearerVerifier = createAccessTokenVerifier({
     idp,
     audience: false,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  // Logout tokens are checked against the same JWKS cache as bearer tokens (one key source, one
+  // refetch policy); tests may pin their own.
+  const verifyLogout = createLogoutTokenVerifier({
+    issuer: idp.issuer,
+    audience: config.KEYCLOAK_CLIENT_ID,
+    keys: deps.logoutKeys ?? bearerVerifier.keys,
   });
   const idpPrefix = config.KEYCLOAK_RELATIVE_PATH;
 

@@ -27,13 +27,4 @@ CREATE TABLE reservation_items (
   PRIMARY KEY (order_id, product_id)
 );
 
--- Development fault switch, shared by every replica (the original kept it in process memory).
-CREATE TABLE fault_switch (
-  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-  mode text NOT NULL DEFAULT 'none',
-  delay_ms integer CHECK (delay_ms BETWEEN 0 AND 60000),
-  remaining integer CHECK (remaining >= 0),
-  updated_by text,
-  updated_at timestamptz NOT NULL DEFAULT now()
-);
-INSERT INTO fault_switch DEFAULT VALUES;
+-- The development fault switch's table ships with @mockmart/service-kit/faults (fault-switch.sql).

@@ -21,13 +21,4 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_by_order ON notifications (order_id, created_at DESC);
 CREATE INDEX notifications_by_user ON notifications (user_id, created_at DESC);
 
--- Development fault switch, shared by every replica.
-CREATE TABLE fault_switch (
-  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-  mode text NOT NULL DEFAULT 'none',
-  delay_ms integer CHECK (delay_ms BETWEEN 0 AND 60000),
-  remaining integer CHECK (remaining >= 0),
-  updated_by text,
-  updated_at timestamptz NOT NULL DEFAULT now()
-);
-INSERT INTO fault_switch DEFAULT VALUES;
+-- The development fault switch's table ships with @mockmart/service-kit/faults (fault-switch.sql).

@@ -35,13 +35,4 @@ CREATE TABLE refunds (
   CONSTRAINT refunds_idempotency UNIQUE (client_id, idempotency_key)
 );
 
--- Development fault switch, shared by every replica.
-CREATE TABLE fault_switch (
-  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-  mode text NOT NULL DEFAULT 'none',
-  delay_ms integer CHECK (delay_ms BETWEEN 0 AND 60000),
-  remaining integer CHECK (remaining >= 0),
-  updated_by text,
-  updated_at timestamptz NOT NULL DEFAULT now()
-);
-INSERT INTO fault_switch DEFAULT VALUES;
+-- The development fault switch's table ships with @mockmart/service-kit/faults (fault-switch.sql).

@@ -1,9 +1,9 @@
-import { isOutcome, storedAnswer, type KeyObservation } from '../answers.ts';
+import { isOutcome, storedOutcome, type KeyObservation } from '../answers.ts';
 import type { Dataset, KeyRow, OrderRow } from '../dataset.ts';
 import { groupBy, type Violation } from './violation.ts';
 
-/** The HTTP status a checkout answers for an order in its final state (checkout-response.ts). */
-export function answerStatusFor(order: OrderRow): number {
+/** The HTTP status a checkout answers for an order in its final state (checkout-answer.ts). */
+export function answerStatusFor(order: Pick<OrderRow, 'status' | 'reason'>): number {
   if (order.status === 'confirmed') return 201;
   if (order.reason === 'out_of_stock') return 409;
   if (order.reason === 'payment_declined') return 402;
@@ -55,11 +55,18 @@ export function checkKeys(data: Dataset): Violation[] {
 
 function storedAnswerViolations(key: KeyRow, order: OrderRow): Violation[] {
   const ids = [keyName(key), `order ${order.id}`];
-  if (key.responseStatus === null)
+  if (key.outcome === null)
     return [
       { invariant: 'key-without-answer', ids, detail: `order ${order.status}, no answer stored for the key` },
     ];
-  const stored = storedAnswer(key.responseStatus, key.responseBody);
+  const outcome = storedOutcome(key.outcome);
+  const stored = {
+    orderId: outcome.orderId,
+    status:
+      outcome.status === undefined
+        ? undefined
+        : answerStatusFor({ status: outcome.status, reason: outcome.reason ?? null }),
+  };
   const expected = answerStatusFor(order);
   if (stored.orderId !== order.id || stored.status !== expected)
     return [

@@ -6,8 +6,8 @@ import { countEvent, withSpan } from '../lib/telemetry.ts';
 import type { RetryOptions } from './backoff.ts';
 import { backoffDelay, resolveRetry } from './backoff.ts';
 import { authenticatedFetch } from './fetch-for.ts';
-import type { ClientAuthentication, IssuedToken } from './token-request.ts';
-import { clientCredentialsRequest, processTokenResponse } from './token-request.ts';
+import type { ClientAuthentication, IssuedToken, TokenEndpointClient } from './token-request.ts';
+import { processTokenResponse, requestClientCredentials, tokenEndpointClient } from './token-request.ts';
 
 export interface TokenProviderOptions {
   /** The IdP token endpoint, reached on the INTERNAL URL (keycloakEndpoints().tokenEndpoint). */
@@ -89,6 +89,15 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
   const cache = new Map<string, Entry>();
   const pending = new Map<string, Promise<Entry>>();
   const stats = { tokenRequests: 0, tokensIssued: 0, cacheHits: 0, backgroundRefreshes: 0, failures: 0 };
+  // Built on first use (importing a private key is async); a failure is retried on the next request.
+  let endpoint: Promise<TokenEndpointClient> | undefined;
+  const endpointClient = () =>
+    (endpoint ??= tokenEndpointClient(options.tokenEndpoint, options.clientId, auth).catch(
+      (error: unknown) => {
+        endpoint = undefined;
+        throw error;
+      },
+    ));
 
   async function requestToken(request: TokenRequest): Promise<IssuedToken> {
     const scope = scopeString(request);
@@ -98,22 +107,14 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
       stats.tokenRequests++;
       let retryAfterMs: number | undefined;
       try {
-        const built = await clientCredentialsRequest({
-          tokenEndpoint: options.tokenEndpoint,
-          clientId: options.clientId,
-          auth,
+        const client = await endpointClient();
+        const response = await requestClientCredentials(client, {
           scope,
           audience: request.audience,
-          nowSec: Math.floor(now() / 1000),
-        });
-        const response = await fetchFn(options.tokenEndpoint, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: built.headers,
-          body: built.body,
+          fetch: fetchFn,
           signal: AbortSignal.timeout(timeoutMs),
         });
-        const result = await processTokenResponse(response, Math.floor(now() / 1000));
+        const result = await processTokenResponse(client, response, Math.floor(now() / 1000));
         if (result.kind === 'token') return result.token;
         if (result.kind === 'rejected') {
           throw new AuthError(

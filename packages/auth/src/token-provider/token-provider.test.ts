@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -212,6 +213,28 @@ describe('createTokenProvider against a real token endpoint', { timeout: 30_000 
       logger: silentLogger,
     });
     assert.equal((await verifier.verify(token)).clientId, 'jwt-client');
+  });
+
+  test('private_key_jwt takes a node KeyObject as well, signing with its alg and kid', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    issuer.registerClient('jwt-keyobject', {
+      publicJwk: { ...(await exportJWK(publicKey)), alg: 'ES256', kid: 'k-1' },
+      audience: ['inventory-service'],
+    });
+    const tokens = createTokenProvider({
+      tokenEndpoint: issuer.idp.tokenEndpoint,
+      clientId: 'jwt-keyobject',
+      privateKey,
+      privateKeyAlg: 'ES256',
+      privateKeyId: 'k-1',
+      logger: silentLogger,
+    });
+    const verifier = createAccessTokenVerifier({
+      idp: issuer.idp,
+      audience: 'inventory-service',
+      logger: silentLogger,
+    });
+    assert.equal((await verifier.verify(await tokens.getToken())).clientId, 'jwt-keyobject');
   });
 
   test('the refresh-ahead point is jittered by the injected random source, inside the lead window', async () => {

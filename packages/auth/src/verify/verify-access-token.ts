@@ -1,5 +1,5 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import type { FlattenedJWSInput, JWTPayload, ProtectedHeaderParameters } from 'jose';
+import type { FlattenedJWSInput, JWTPayload, JWTVerifyGetKey, ProtectedHeaderParameters } from 'jose';
 import { AuthError, invalidToken } from '../errors.ts';
 import { sha256, tokenIndex } from '../lib/hash.ts';
 import { ExpiringLru } from '../lib/lru.ts';
@@ -29,6 +29,12 @@ export interface AccessTokenVerifier {
   checkIssuer(options?: CheckIssuerOptions): Promise<IssuerCheckResult>;
   /** Fetches the JWKS now (warm-up); rejects if it cannot. Never required: verify() fetches lazily. */
   ready(): Promise<void>;
+  /**
+   * The verifier's key source — its JWKS cache of the issuer — as a jose key resolver, for other
+   * JWTs that issuer signs (an OIDC back-channel logout token): one cache, one refetch policy.
+   * Only key selection: the caller's jwtVerify checks everything else.
+   */
+  readonly keys: JWTVerifyGetKey;
   readonly options: ResolvedVerifierOptions;
   /** Counters for tests and benchmarks. */
   readonly stats: {
@@ -271,6 +277,7 @@ export function createAccessTokenVerifier(input: AccessTokenVerifierOptions): Ac
     checkIssuer: (checkOptions) =>
       checkIssuer(idp, options.onIssuerMismatch, { fetch: options.fetch, logger }, checkOptions),
     ready: () => jwks.refresh(),
+    keys: (protectedHeader, jws) => jwks.getKey(protectedHeader, jws, refuseForeignIssuer),
     options,
     get stats() {
       return {

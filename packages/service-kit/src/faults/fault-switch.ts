@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Database, Queryable } from '../db/index.ts';
 
 /** What the fault switch holds. `remaining: null` means "until reset". */
@@ -42,6 +43,12 @@ export interface FaultSwitch<Mode extends string> {
   readonly enabled: boolean;
   /** The modes this service can simulate (besides 'none'); the PUT body accepts only these. */
   readonly modes: readonly Mode[];
+  /**
+   * Creates the `fault_switch` table and its row when missing (fault-switch.sql; idempotent, and
+   * serialized across replicas starting together). `faultRoutes` calls it; a disabled switch
+   * (production) creates nothing.
+   */
+  install(): Promise<void>;
   read(): Promise<FaultState<Mode>>;
   set(setting: FaultSetting<Mode>, updatedBy: string): Promise<FaultState<Mode>>;
   /**
@@ -55,7 +62,7 @@ export interface FaultSwitch<Mode extends string> {
 }
 
 export interface FaultSwitchOptions<Mode extends string> {
-  /** The service's database; it must have the `fault_switch` table of migrations/001_fault_switch.sql. */
+  /** The service's database; `install()` gives it the `fault_switch` table. */
   db: Database;
   /** Pass `config.NODE_ENV !== 'production'`. */
   enabled: boolean;
@@ -75,6 +82,9 @@ interface Row {
 const COLUMNS = 'mode, delay_ms, remaining, user_ids, include_reads, updated_by, updated_at';
 
 const MODE_NAME = /^[a-z][a-z0-9-]{0,39}$/;
+const TABLE_SQL = new URL('./fault-switch.sql', import.meta.url);
+// Any constant works, as long as it differs from the migration runner's (db/migrate.ts).
+const INSTALL_LOCK = 727_002;
 
 /**
  * The development fault switch lives in the service's database (one row), so every replica sees
@@ -103,6 +113,15 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
   return {
     enabled,
     modes,
+    async install() {
+      if (!enabled) return;
+      const sql = await readFile(TABLE_SQL, 'utf8');
+      // IF NOT EXISTS alone still races between two replicas creating the table at once.
+      await db.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [INSTALL_LOCK]);
+        await tx.query(sql);
+      });
+    },
     async read() {
       const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM fault_switch`);
       return toState(rows[0] as Row);

@@ -12,7 +12,8 @@ const GUARD = { kind: 'test-guard', header: 'x-may-flip' };
 
 let database: TestDatabase;
 before(async () => {
-  database = await createTestDatabase({ migrationsDir: new URL('./migrations/', import.meta.url) });
+  database = await createTestDatabase();
+  await createFaultSwitch({ db: database.db, enabled: true, modes: MODES }).install();
 });
 after(async () => {
   await database.drop();
@@ -173,6 +174,60 @@ describe('fault switch', { timeout: 30_000 }, () => {
     await app.close();
     for (const modes of [[], ['none'], ['Bad Mode']]) {
       assert.throws(() => createFaultSwitch({ db: database.db, enabled: true, modes }), TypeError);
+    }
+  });
+});
+
+describe('the fault switch table', { timeout: 30_000 }, () => {
+  const tableExists = async (db: TestDatabase['db']) =>
+    (await db.query("SELECT to_regclass('fault_switch') AS name")).rows[0]?.name !== null;
+
+  test('ships with the switch: installing it again keeps the switch as it is set', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const faults = createFaultSwitch({ db: fresh.db, enabled: true, modes: MODES });
+      await faults.install();
+      await faults.set({ mode: 'down', remaining: 3, userIds: ['u1'] }, 'tester');
+      await Promise.all([faults.install(), faults.install()]);
+      const state = await faults.read();
+      assert.deepEqual([state.mode, state.remaining, state.userIds], ['down', 3, ['u1']]);
+    } finally {
+      await fresh.drop();
+    }
+  });
+
+  test("a database whose service migration made the table before keeps its row and gains today's columns", async () => {
+    const old = await createTestDatabase();
+    try {
+      // The table as the services' 001 migrations created it, switched on.
+      await old.db.query(`CREATE TABLE fault_switch (
+        singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+        mode text NOT NULL DEFAULT 'none',
+        delay_ms integer CHECK (delay_ms BETWEEN 0 AND 60000),
+        remaining integer CHECK (remaining >= 0),
+        updated_by text,
+        updated_at timestamptz NOT NULL DEFAULT now())`);
+      await old.db.query("INSERT INTO fault_switch (mode, remaining) VALUES ('slow', 2)");
+      const faults = createFaultSwitch({ db: old.db, enabled: true, modes: MODES });
+      await faults.install();
+      const state = await faults.read();
+      assert.deepEqual(
+        [state.mode, state.remaining, state.userIds, state.includeReads],
+        ['slow', 2, null, false],
+      );
+      assert.equal((await old.db.query('SELECT count(*)::int AS n FROM fault_switch')).rows[0]?.n, 1);
+    } finally {
+      await old.drop();
+    }
+  });
+
+  test('a disabled switch (production) creates no table', async () => {
+    const production = await createTestDatabase();
+    try {
+      await createFaultSwitch({ db: production.db, enabled: false, modes: MODES }).install();
+      assert.equal(await tableExists(production.db), false);
+    } finally {
+      await production.drop();
     }
   });
 });

@@ -17,8 +17,9 @@ export interface FaultRoutesOptions {
 
 /**
  * GET/PUT /api/faults — development only. A disabled switch (production) registers nothing, so
- * the routes do not exist there whatever the app does. Register after the auth plugin, whose
- * onRoute check then proves the guard is in force.
+ * the routes do not exist there whatever the app does; an enabled one gets its table here
+ * (`faults.install()`), so a service ships no migration for it. Register after the auth plugin,
+ * whose onRoute check then proves the guard is in force.
  */
 export async function faultRoutes(app: FastifyInstance, options: FaultRoutesOptions): Promise<void> {
   const { faults, guard, actor } = options;
@@ -26,6 +27,7 @@ export async function faultRoutes(app: FastifyInstance, options: FaultRoutesOpti
   if (typeof guard !== 'object' || guard === null) {
     throw new TypeError('faultRoutes needs a guard: the fault switch is never public');
   }
+  await faults.install();
   // The kit does not depend on @mockmart/auth: the guard is opaque here, the auth plugin checks it.
   const config = { auth: guard } as unknown as FastifyContextConfig;
   const schemas = faultSchemas(faults.modes);

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance, InjectOptions } from 'fastify';
@@ -89,7 +90,9 @@ export function describeServiceBasics<H extends BasicsHarness>(options: ServiceB
         ).statusCode,
         404,
       );
-      // Even with the switch row set behind the API's back, production never reads it.
+      // Even with the switch row set behind the API's back, production never reads it. (A
+      // production database has no table for it: one is made here so the row can be set.)
+      await h.db.query(await readFile(new URL('../faults/fault-switch.sql', import.meta.url), 'utf8'));
       await h.db.query('UPDATE fault_switch SET mode = $1, remaining = NULL', [mode]);
       const res = await h.app.inject(request(h));
       assert.equal(res.statusCode, status);

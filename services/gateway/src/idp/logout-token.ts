@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { LogoutTokenInvalid } from '../errors.ts';
 
 const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -10,12 +10,10 @@ const ACCEPTED_FOR_SECONDS = MAX_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS;
 export interface LogoutTokenVerifierOptions {
   /** Public issuer, exactly as the idp stamps it. */
   issuer: string;
-  /** Where the gateway fetches the idp's signing keys (internal URL). */
-  jwksUri: string;
   /** The gateway's client id: logout tokens are addressed to it. */
   audience: string;
-  /** Tests inject a key set. */
-  keys?: JWTVerifyGetKey;
+  /** The idp's signing keys: the gateway's JWKS cache (its access-token verifier's `keys`). */
+  keys: JWTVerifyGetKey;
 }
 
 export interface LogoutClaims {
@@ -34,9 +32,7 @@ export interface LogoutClaims {
  * before is the session store's to check (shared by every replica).
  */
 export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions) {
-  const keys =
-    options.keys ??
-    createRemoteJWKSet(new URL(options.jwksUri), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+  const { keys } = options;
   return async function verifyLogoutToken(token: string): Promise<LogoutClaims> {
     let payload: Record<string, unknown>;
     try {

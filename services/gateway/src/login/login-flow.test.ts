@@ -381,6 +381,11 @@ describe('login through the real idp (code + PKCE), refresh, logout', { timeout:
     await adminLogoutAll(system, 'mario');
     assert.equal((await browser.json('/bff/user')).body.authenticated, false);
     assert.equal((await browser.request('/api/orders')).status, 401);
+    assert.equal(
+      idpCalls.filter((call) => call.endsWith('/certs')).length,
+      1,
+      "the logout token was checked with the gateway's own JWKS cache (fetched once, through its fetch)",
+    );
   });
 
   test('POST /bff/logout needs the CSRF token, ends the idp session from the server and hands the browser no token', async () => {

@@ -8,7 +8,7 @@ import { releaseReservation } from './release-reservation.ts';
 import { reserveStock } from './reserve-stock.ts';
 import { reverseReservation } from './reverse-reservation.ts';
 import { findReservation } from './reservations-repository.ts';
-import { orderParamsSchema, reservationSchema, reserveBodySchema } from './schemas.ts';
+import { orderParamsSchema, reservationSchema, reserveBodySchema } from '@mockmart/contracts/inventory';
 
 export interface ReservationRoutesOptions {
   db: Database;

@@ -12,7 +12,7 @@ import {
   stockLevelSchema,
   stockListSchema,
   stockQuerySchema,
-} from './schemas.ts';
+} from '@mockmart/contracts/inventory';
 
 export interface StockRoutesOptions {
   db: Database;

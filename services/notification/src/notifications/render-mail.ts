@@ -1,4 +1,4 @@
-import type { NotificationType } from './schemas.ts';
+import type { NotificationType } from '@mockmart/contracts/notification';
 
 export interface Money {
   amount: number;

@@ -5,7 +5,12 @@ import type { NotificationAccess } from '../access.ts';
 import { acceptNotification } from './accept-notification.ts';
 import type { MailSender } from './mail-sender.ts';
 import { listMailbox } from './notifications-repository.ts';
-import { acceptedSchema, mailboxQuerySchema, mailboxSchema, notificationBodySchema } from './schemas.ts';
+import {
+  acceptedSchema,
+  mailboxQuerySchema,
+  mailboxSchema,
+  notificationBodySchema,
+} from '@mockmart/contracts/notification';
 
 export interface NotificationRoutesOptions {
   db: Database;

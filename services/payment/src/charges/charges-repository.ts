@@ -1,12 +1,13 @@
 import type { Queryable } from '@mockmart/service-kit/db';
+import type { Charge, NetState } from '@mockmart/contracts/payment';
+
+export type { Charge, NetState };
 
 /**
  * What a charge amounts to now, refunds included — the only thing a caller deciding whether an
  * order is paid may read. `status` alone says how the charge attempt ended ('succeeded' stays
  * 'succeeded' after a full refund).
  */
-export type NetState = 'captured' | 'partially_refunded' | 'refunded' | 'declined';
-
 export function netStateOf(charge: {
   status: 'succeeded' | 'declined';
   amount: number;
@@ -15,19 +16,6 @@ export function netStateOf(charge: {
   if (charge.status === 'declined') return 'declined';
   if (charge.refundedAmount === 0) return 'captured';
   return charge.refundedAmount >= charge.amount ? 'refunded' : 'partially_refunded';
-}
-
-export interface Charge {
-  chargeId: string;
-  orderId: string;
-  status: 'succeeded' | 'declined';
-  amount: number;
-  currency: string;
-  paymentMethod: string;
-  declineReason: string | null;
-  refundedAmount: number;
-  netState: NetState;
-  createdAt: string;
 }
 
 export interface StoredCharge extends Charge {

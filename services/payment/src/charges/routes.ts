@@ -14,7 +14,7 @@ import {
   idempotencyHeadersSchema,
   voidBodySchema,
   voidResultSchema,
-} from './schemas.ts';
+} from '@mockmart/contracts/payment';
 
 export interface ChargeRoutesOptions {
   db: Database;

@@ -1,14 +1,8 @@
 import type { Queryable } from '@mockmart/service-kit/db';
+import type { Refund } from '@mockmart/contracts/payment';
+import { netStateOf } from '../charges/charges-repository.ts';
 
-export interface Refund {
-  refundId: string;
-  chargeId: string;
-  amount: number;
-  currency: string;
-  reason: string;
-  status: 'succeeded';
-  createdAt: string;
-}
+export type { Refund };
 
 export interface StoredRefund extends Refund {
   requestHash: string;
@@ -23,9 +17,14 @@ interface RefundRow {
   status: 'succeeded';
   created_at: Date | string;
   request_hash: string;
+  charge_status: 'succeeded' | 'declined';
+  charge_amount: number | string;
+  charge_refunded: number | string;
 }
 
-const SELECT = `SELECT r.refund_id, r.charge_id, r.amount, c.currency, r.reason, r.status, r.created_at, r.request_hash
+// The charge's figures give the refund its netState as of now, like every charge answer.
+const SELECT = `SELECT r.refund_id, r.charge_id, r.amount, c.currency, r.reason, r.status, r.created_at, r.request_hash,
+       c.status AS charge_status, c.amount AS charge_amount, c.refunded_amount AS charge_refunded
   FROM refunds r JOIN charges c USING (charge_id)`;
 
 const toRefund = (row: RefundRow): StoredRefund => ({
@@ -35,6 +34,11 @@ const toRefund = (row: RefundRow): StoredRefund => ({
   currency: row.currency,
   reason: row.reason,
   status: row.status,
+  netState: netStateOf({
+    status: row.charge_status,
+    amount: Number(row.charge_amount),
+    refundedAmount: Number(row.charge_refunded),
+  }),
   createdAt: new Date(row.created_at).toISOString(),
   requestHash: row.request_hash,
 });

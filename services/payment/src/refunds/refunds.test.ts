@@ -82,6 +82,17 @@ describe('refunds', { timeout: 30_000 }, () => {
     assert.equal(await refunded(chargeId), 10_000);
   });
 
+  test('a refund answers the charge netState as it is now, like every charge answer', async () => {
+    const { chargeId } = await paidCharge(10_000);
+    const key = randomUUID();
+    const part = await refund(chargeId, { amount: 4_000, reason: 'part' }, key);
+    assert.equal(part.json().netState, 'partially_refunded');
+    assert.equal((await refund(chargeId, { reason: 'rest' })).json().netState, 'refunded');
+    const replay = await refund(chargeId, { amount: 4_000, reason: 'part' }, key);
+    assert.equal(replay.json().amount, 4_000);
+    assert.equal(replay.json().netState, 'refunded', 'a replay tells the charge as it is now');
+  });
+
   test('concurrent refunds never exceed the charge', async () => {
     const { chargeId } = await paidCharge(10_000);
     const results = await Promise.all(

@@ -2,10 +2,14 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Database } from '@mockmart/service-kit/db';
 import type { PaymentAccess } from '../access.ts';
-import { idempotencyHeadersSchema } from '../charges/schemas.ts';
 import { createRefund } from './create-refund.ts';
 import { publicRefund } from './refunds-repository.ts';
-import { refundBodySchema, refundParamsSchema, refundSchema } from './schemas.ts';
+import {
+  idempotencyHeadersSchema,
+  refundBodySchema,
+  refundParamsSchema,
+  refundSchema,
+} from '@mockmart/contracts/payment';
 
 export interface RefundRoutesOptions {
   db: Database;

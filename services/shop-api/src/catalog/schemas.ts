@@ -1,34 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ProductSchema } from '@mockmart/contracts/shop';
 import { pagingQuery } from '../lib/pagination.ts';
 
-export const ProductSchema = Type.Object(
-  {
-    id: Type.Integer(),
-    name: Type.String(),
-    description: Type.String(),
-    category: Type.String(),
-    icon: Type.String({ description: 'emoji of the category, shown when there is no image' }),
-    image: Type.Union([Type.String(), Type.Null()], {
-      description: 'absolute https URL or null (then show the icon)',
-    }),
-    price: Type.Number({
-      description: 'major units (899.99), for display and parity; derived from priceMinor',
-    }),
-    priceMinor: Type.Integer({ description: 'integer minor units (89999)' }),
-    currency: Type.String({ description: 'ISO 4217, e.g. EUR' }),
-    stock: Type.Union([Type.Integer(), Type.Null()], {
-      description: 'units available now (from inventory); null when unknown',
-    }),
-    availability: Type.Union([
-      Type.Literal('in_stock'),
-      Type.Literal('low_stock'),
-      Type.Literal('out_of_stock'),
-      Type.Literal('unknown'),
-    ]),
-  },
-  { additionalProperties: false },
-);
-export type Product = Static<typeof ProductSchema>;
+// The product view is the UI's contract: declared once in @mockmart/contracts.
+export { ProductSchema, type Product } from '@mockmart/contracts/shop';
 
 export const ProductIdParams = Type.Object(
   { id: Type.Integer({ minimum: 1, maximum: 2147483647 }) },

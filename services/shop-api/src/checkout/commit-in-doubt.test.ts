@@ -107,11 +107,11 @@ describe('checkout: a commit in doubt is resolved by asking', { timeout: 90_000 
     assert.equal(replay.statusCode, 201, replay.body);
     assert.equal(replay.headers['idempotent-replayed'], 'true');
     assert.equal(replay.json().order.id, id);
-    const stored = await h.db.query<{ response_status: number }>(
-      'SELECT response_status FROM idempotency_keys WHERE order_id = $1',
+    const stored = await h.db.query<{ status: string }>(
+      "SELECT outcome ->> 'status' AS status FROM idempotency_keys WHERE order_id = $1",
       [id],
     );
-    assert.equal(stored.rows[0]!.response_status, 201);
+    assert.equal(stored.rows[0]!.status, 'confirmed');
   });
 
   test('the hold expired before the commit → refunding is recorded before the refund, then failed; the key answers the failure', async () => {
@@ -176,10 +176,10 @@ describe('checkout: a commit in doubt is resolved by asking', { timeout: 90_000 
     assert.equal(res.statusCode, 503, res.body);
     assert.equal(typeof res.json().orderId, 'number');
     assert.equal(res.json().orderStatus, 'cancelled');
-    const stored = await h.db.query<{ response_status: number }>(
-      'SELECT response_status FROM idempotency_keys WHERE order_id = $1',
+    const stored = await h.db.query<{ status: string }>(
+      "SELECT outcome ->> 'status' AS status FROM idempotency_keys WHERE order_id = $1",
       [res.json().orderId],
     );
-    assert.equal(stored.rows[0]!.response_status, 503, 'the answer is stored for the key');
+    assert.equal(stored.rows[0]!.status, 'cancelled', 'the outcome is stored for the key');
   });
 });

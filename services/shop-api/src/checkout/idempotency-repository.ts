@@ -1,17 +1,37 @@
+import { OrderSchema, type OrderView } from '@mockmart/contracts/shop';
+import { readStored } from '../lib/stored-json.ts';
 import { UNSETTLED } from './orders-repository.ts';
 import type { Queryable } from '../lib/db.ts';
 
 export interface IdempotencyRecord {
-  request_hash: string;
-  order_id: number | null;
-  response_status: number | null;
-  response_body: StoredResponse | null;
+  requestHash: string;
+  orderId: number | null;
+  /** Whether the checkout of this key has answered (its outcome is stored, in any form). */
+  answered: boolean;
+  /**
+   * The order as the checkout answered it. Undefined before the answer, and for a key answered
+   * before outcomes were stored (migration 010) whose answer was a problem: its order's current
+   * state is its answer then (see place-order.ts's replay).
+   */
+  outcome: OrderView | undefined;
 }
 
-/** What a checkout answered, replayable: the success body, or the error to raise again. */
-export type StoredResponse =
-  | { kind: 'order'; body: unknown }
-  | { kind: 'error'; code: string; detail: string; extensions: Record<string, unknown> };
+interface KeyRow {
+  request_hash: string;
+  order_id: number | null;
+  outcome: unknown;
+  answered: boolean;
+}
+
+/** The stored outcome is checked against the order view's schema, not trusted as typed. */
+function toRecord(row: KeyRow): IdempotencyRecord {
+  return {
+    requestHash: row.request_hash,
+    orderId: row.order_id,
+    answered: row.answered,
+    outcome: readStored(OrderSchema, row.outcome),
+  };
+}
 
 /**
  * Claims (user, key) inside the checkout transaction. A concurrent request with the same key
@@ -36,11 +56,12 @@ export async function readKey(
   userId: string,
   key: string,
 ): Promise<IdempotencyRecord | undefined> {
-  const { rows } = await db.query<IdempotencyRecord>(
-    'SELECT request_hash, order_id, response_status, response_body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
+  const { rows } = await db.query<KeyRow>(
+    `SELECT request_hash, order_id, outcome, (outcome IS NOT NULL OR response_status IS NOT NULL) AS answered
+       FROM idempotency_keys WHERE user_id = $1 AND key = $2`,
     [userId, key],
   );
-  return rows[0];
+  return rows[0] && toRecord(rows[0]);
 }
 
 export async function attachOrder(
@@ -57,22 +78,15 @@ export async function attachOrder(
 }
 
 /**
- * Stores the answer for every key that created this order (used by checkout, recovery and replays).
- * A final answer is never overwritten; a provisional one (the order was not settled yet:
- * `orderStatus` in flight or refunding, see checkout-response.ts) is replaced by a later answer.
+ * Stores the order as the checkout answered it, for every key that created this order (used by
+ * checkout, recovery and replays). A final outcome is never overwritten; a provisional one (the
+ * order was not settled yet: in flight or refunding) is replaced by a later one.
  */
-export async function storeResponse(
-  db: Queryable,
-  orderId: number,
-  status: number,
-  response: StoredResponse,
-): Promise<void> {
+export async function storeOutcome(db: Queryable, order: OrderView): Promise<void> {
   await db.query(
-    `UPDATE idempotency_keys SET response_status = $2, response_body = $3
-      WHERE order_id = $1
-        AND (response_status IS NULL
-             OR response_body -> 'extensions' ->> 'orderStatus' = ANY($4::text[]))`,
-    [orderId, status, JSON.stringify(response), UNSETTLED],
+    `UPDATE idempotency_keys SET outcome = $2
+      WHERE order_id = $1 AND (outcome IS NULL OR outcome ->> 'status' = ANY($3::text[]))`,
+    [order.id, JSON.stringify(order), UNSETTLED],
   );
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { ADDRESS, bearer, startHarness, type Harness } from '../testing/harness.ts';
 
@@ -116,6 +117,64 @@ describe('checkout idempotency and exactly-once', { timeout: 90_000 }, () => {
     assert.deepEqual(answers.map((a) => a.statusCode).sort(), [201, 400]);
     assert.equal(answers.find((a) => a.statusCode === 400)!.json().code, 'SHOP_CART_EMPTY');
     assert.equal((await ordersOf('double')).length, 1);
+  });
+
+  test('keys answered before outcomes were stored (migration 010) replay the same answers', async () => {
+    const confirmed = { ...(await shopper('legacy')), 'idempotency-key': 'key-legacy-0201' };
+    const first = await h.app.inject({
+      method: 'POST',
+      url: '/api/checkout',
+      headers: confirmed,
+      payload: body,
+    });
+    assert.equal(first.statusCode, 201);
+    const declined = { ...(await shopper('legacy')), 'idempotency-key': 'key-legacy-0402' };
+    const decline = { ...body, paymentMethod: 'test-decline' };
+    const refused = await h.app.inject({
+      method: 'POST',
+      url: '/api/checkout',
+      headers: declined,
+      payload: decline,
+    });
+    assert.equal(refused.statusCode, 402);
+    // The rows as the code before migration 010 wrote them: the HTTP answer, no outcome.
+    await h.db.query(
+      `UPDATE idempotency_keys SET outcome = NULL, response_status = 201,
+              response_body = jsonb_build_object('kind', 'order', 'body', jsonb_build_object('success', true, 'order', outcome))
+        WHERE key = 'key-legacy-0201'`,
+    );
+    await h.db.query(
+      `UPDATE idempotency_keys SET outcome = NULL, response_status = 402,
+              response_body = jsonb_build_object('kind', 'error', 'code', 'SHOP_PAYMENT_DECLINED', 'detail', 'Payment failed')
+        WHERE key = 'key-legacy-0402'`,
+    );
+    await h.db.query(
+      readFileSync(new URL('../../migrations/010_checkout_outcome.sql', import.meta.url), 'utf8'),
+    );
+
+    const again = await h.app.inject({
+      method: 'POST',
+      url: '/api/checkout',
+      headers: confirmed,
+      payload: body,
+    });
+    assert.equal(again.statusCode, 201);
+    assert.equal(again.body, first.body, 'the 201 replays byte for byte');
+    const refusedAgain = await h.app.inject({
+      method: 'POST',
+      url: '/api/checkout',
+      headers: declined,
+      payload: decline,
+    });
+    const told = ({ code, detail, orderId, orderStatus, reason }: Record<string, unknown>) => ({
+      code,
+      detail,
+      orderId,
+      orderStatus,
+      reason,
+    });
+    assert.equal(refusedAgain.statusCode, 402);
+    assert.deepEqual(told(refusedAgain.json()), told(refused.json()));
   });
 
   test('a malformed key → 400', async () => {

@@ -1,8 +1,7 @@
 import { compensate, type CompensationDeps } from './compensate-order.ts';
 import { commitReservation } from './commit-reservation.ts';
 import { advance, settle, type Outcome, type Settled } from './order-transitions.ts';
-import { answerFor } from './checkout-response.ts';
-import { storeResponse } from './idempotency-repository.ts';
+import { storeOutcome } from './idempotency-repository.ts';
 import { toOrderView } from './order-view.ts';
 import { orderRef } from '../outbox/order-events.ts';
 import type { CartLine } from '../cart/manage-cart.ts';
@@ -42,7 +41,7 @@ export interface SagaInput {
  * - `refunding`, before any refund is asked for: the durable intent to fail the order and give
  *   the money back, so a crash after the refund is finished that way (never confirmed);
  * - `paid` with the charge id, only when the commit is in doubt (see above);
- * - the final state in one transaction with the outbox row and the stored Idempotency-Key answer.
+ * - the final state in one transaction with the outbox row and the Idempotency-Key's outcome.
  *   Otherwise `paid` is not written on its own: the charge is found at payment by order id, and the
  *   step is recorded in the history (with its time) by the transaction that follows it.
  */
@@ -52,7 +51,7 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
   const restore = { owner: cart, lines };
   const passed: PassedStep[] = [];
   const finish = (from: OrderStatus, outcome: Outcome) =>
-    settle(deps.db, order, [from], outcome, { passed, storeAnswer: true });
+    settle(deps.db, order, [from], outcome, { passed, storeOutcome: true });
 
   /** Fails an order whose stock and perhaps money moved: intent first, then undo, then `failed`. */
   const failAndRefund = async (
@@ -154,7 +153,7 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
    * Paid, and inventory could not say in time whether it committed: neither confirm (the stock may
    * not be ours) nor refund (it may be, and the customer paid for it). `paid` with the charge id is
    * written for the recovery worker, which asks inventory later and finishes the order; the
-   * provisional answer stored for the key is replaced by the final one then.
+   * provisional outcome stored for the key is replaced by the final one then.
    */
   async function leaveInDoubt(chargeId: string): Promise<Settled> {
     deps.log.warn({ orderId: order.id }, 'commit in doubt; the recovery worker will settle the order');
@@ -163,9 +162,8 @@ export async function runSaga(deps: SagaDeps, { order, lines, cart }: SagaInput)
       passed.length = 0;
       const updated = await advance(tx, order, ['reserved'], 'paid', { chargeId });
       const view = await toOrderView(tx, updated);
-      const answer = answerFor(view);
-      await storeResponse(tx, order.id, answer.status, answer.response);
-      return { order: updated, view, answer };
+      await storeOutcome(tx, view);
+      return { order: updated, view };
     });
   }
 }

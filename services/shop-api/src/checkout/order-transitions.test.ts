@@ -9,7 +9,7 @@ import { insertOrder, type OrderRow } from './orders-repository.ts';
 /**
  * The writes the saga keeps (see order-saga.ts): each is all-or-nothing, so a crash between two
  * of them leaves an order the recovery worker can read, never a status without its history or a
- * final state without its notification and stored answer.
+ * final state without its notification and stored outcome.
  */
 describe('order transitions', { timeout: 60_000 }, () => {
   let t: TestDatabase;
@@ -67,7 +67,7 @@ describe('order transitions', { timeout: 60_000 }, () => {
     );
   });
 
-  test('confirm: status, passed steps with their time, outbox row and the stored answer together', async () => {
+  test('confirm: status, passed steps with their time, outbox row and the stored outcome together', async () => {
     const order = await pendingOrder('confirmer', 'k-confirm');
     await advance(t.db, order, ['pending'], 'reserved');
     const paidAt = new Date(Date.now() - 1500);
@@ -76,7 +76,7 @@ describe('order transitions', { timeout: 60_000 }, () => {
       order,
       ['reserved'],
       { status: 'confirmed', chargeId: 'ch_1' },
-      { passed: [{ status: 'paid', at: paidAt }], storeAnswer: true },
+      { passed: [{ status: 'paid', at: paidAt }], storeOutcome: true },
     );
     assert.equal(settled.order.status, 'confirmed');
     assert.equal(settled.order.charge_id, 'ch_1');
@@ -91,11 +91,11 @@ describe('order transitions', { timeout: 60_000 }, () => {
       [`order-${order.id}-confirmed`],
     );
     const key = await readKey(t.db, 'confirmer', 'k-confirm');
-    assert.equal(key?.response_status, 201);
-    assert.deepEqual(key?.response_body, settled.answer.response);
+    assert.equal(key?.outcome?.status, 'confirmed');
+    assert.deepEqual(key?.outcome, settled.view);
   });
 
-  test('an order moved meanwhile (recovery, admin) is not settled: no outbox row, no stored answer', async () => {
+  test('an order moved meanwhile (recovery, admin) is not settled: no outbox row, no stored outcome', async () => {
     const order = await pendingOrder('loser', 'k-lost');
     await t.db.query(`UPDATE orders SET status = 'failed', status_reason = 'abandoned' WHERE id = $1`, [
       order.id,
@@ -106,7 +106,7 @@ describe('order transitions', { timeout: 60_000 }, () => {
         order,
         ['reserved'],
         { status: 'confirmed', chargeId: 'ch_2' },
-        { passed: [{ status: 'paid', at: new Date() }], storeAnswer: true },
+        { passed: [{ status: 'paid', at: new Date() }], storeOutcome: true },
       ),
       OrderMovedConcurrently,
     );
@@ -115,6 +115,6 @@ describe('order transitions', { timeout: 60_000 }, () => {
       (await history(order.id)).map((h) => h.status),
       ['pending'],
     );
-    assert.equal((await readKey(t.db, 'loser', 'k-lost'))?.response_status, null);
+    assert.equal((await readKey(t.db, 'loser', 'k-lost'))?.answered, false);
   });
 });

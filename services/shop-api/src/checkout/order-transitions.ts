@@ -1,7 +1,6 @@
 import { restoreCart, type CartLine } from '../cart/manage-cart.ts';
 import { enqueueOrderNotification } from '../outbox/order-events.ts';
-import { answerFor, type CheckoutAnswer } from './checkout-response.ts';
-import { storeResponse } from './idempotency-repository.ts';
+import { storeOutcome } from './idempotency-repository.ts';
 import { toOrderView } from './order-view.ts';
 import { transition, type OrderRow, type PassedStep, type TransitionPatch } from './orders-repository.ts';
 import type { CartOwner } from '../cart/cart-owner.ts';
@@ -46,14 +45,13 @@ export type Outcome = { status: 'confirmed'; chargeId: string } | Ending;
 export interface SettleOptions {
   /** Steps passed since the last write, recorded in the history with their time. */
   passed?: readonly PassedStep[];
-  /** Also store the checkout's answer for its Idempotency-Key (the live checkout). */
-  storeAnswer?: boolean;
+  /** Also store the order as the checkout's outcome for its Idempotency-Key (the live checkout). */
+  storeOutcome?: boolean;
 }
 
 export interface Settled {
   order: OrderRow;
   view: OrderView;
-  answer: CheckoutAnswer;
 }
 
 const MAIL = {
@@ -66,7 +64,7 @@ const MAIL = {
 /**
  * A final state in one transaction: the status (and the steps passed on the way), its
  * notification in the outbox, the cart given back on a failed checkout, and — for the live
- * checkout — the answer stored for the Idempotency-Key. All of it or none: a crash leaves the
+ * checkout — the order stored as the outcome for the Idempotency-Key. All of it or none: a crash leaves the
  * order in flight for the recovery worker, never half-finished.
  */
 export async function settle(
@@ -95,9 +93,8 @@ export async function settle(
     });
     if (outcome.status !== 'confirmed' && outcome.restore)
       await restoreCart(tx, outcome.restore.owner, outcome.restore.lines);
-    const answer = answerFor(view);
-    if (options.storeAnswer) await storeResponse(tx, order.id, answer.status, answer.response);
-    return { order: updated, view, answer };
+    if (options.storeOutcome) await storeOutcome(tx, view);
+    return { order: updated, view };
   });
 }
 

@@ -3,14 +3,13 @@ import { userCart } from '../cart/cart-owner.ts';
 import { DependencyUnavailable, IdempotencyInProgress, IdempotencyMismatch } from '../errors.ts';
 import { requestFingerprint } from '@mockmart/service-kit';
 import { assertMayCheckout } from './checkout-permission.ts';
-import { answerFor, isProvisional, type CheckoutAnswer } from './checkout-response.ts';
 import { createPendingOrder, type Shopper } from './create-order.ts';
-import { readKey, storeResponse, type IdempotencyRecord } from './idempotency-repository.ts';
+import { readKey, storeOutcome, type IdempotencyRecord } from './idempotency-repository.ts';
 import { runSaga, type SagaDeps } from './order-saga.ts';
-import { findOrder } from './orders-repository.ts';
+import { findOrder, UNSETTLED } from './orders-repository.ts';
 import { toOrderView } from './order-view.ts';
 import type { Principal } from '@mockmart/auth';
-import type { CheckoutBody } from './schemas.ts';
+import type { CheckoutBody, OrderView } from './schemas.ts';
 
 export interface PlaceOrderInput {
   principal: Principal;
@@ -18,16 +17,28 @@ export interface PlaceOrderInput {
   idempotencyKey?: string | undefined;
 }
 
-export type PlaceOrderResult = CheckoutAnswer & { replayed: boolean };
+/**
+ * The checkout's outcome: the order as it was answered (confirmed, failed with its reason, or not
+ * settled yet), and whether it replays an earlier request's. routes.ts turns it into the answer.
+ */
+export interface PlaceOrderResult {
+  order: OrderView;
+  replayed: boolean;
+}
+
+/** An order not settled yet is a provisional outcome: a replay tells the order as it is by then. */
+function isProvisional(order: OrderView): boolean {
+  return UNSETTLED.includes(order.status);
+}
 
 /**
  * POST /api/checkout as a story:
  * 1. the shopper must be allowed to check out;
  * 2. the cart becomes a pending order in one transaction (the key, if any, is claimed there too);
  * 3. the saga reserves, charges and confirms — or compensates and fails with a reason;
- * 4. the answer is stored for the Idempotency-Key (in the saga's final transaction), so a retry
- *    gets the same answer and no second order — or, while the order is not settled (its answer was
- *    provisional), the order's current state.
+ * 4. the outcome (the order as answered) is stored for the Idempotency-Key in the saga's final
+ *    transaction, so a retry gets the same answer and no second order — or, while the order is
+ *    not settled (its outcome was provisional), the order's current state.
  * Once the order exists every answer names it: an unexpected failure mid-saga is a 503 with the
  * order's id and status (the order stays for the recovery worker).
  */
@@ -41,15 +52,19 @@ export async function placeOrder(deps: SagaDeps, input: PlaceOrderInput): Promis
   const created = await createPendingOrder(deps.db, shopper, input.body, idempotency);
   if (created.kind === 'existing') return replay(deps, shopper.userId, idempotency!, created.record);
 
-  // The saga's final transaction also stores this answer for the key (if any).
-  let answer: CheckoutAnswer;
+  // The saga's final transaction also stores this outcome for the key (if any).
+  let order: OrderView;
   try {
-    ({ answer } = await runSaga(deps, { order: created.order, lines: created.lines, cart: shopper.cart }));
+    ({ view: order } = await runSaga(deps, {
+      order: created.order,
+      lines: created.lines,
+      cart: shopper.cart,
+    }));
   } catch (error) {
-    answer = await interrupted(deps, created.order.id, error);
+    order = await interrupted(deps, created.order.id, error);
   }
   deps.onOutboxWrite?.();
-  return { ...answer, replayed: false };
+  return { order, replayed: false };
 }
 
 /**
@@ -57,14 +72,14 @@ export async function placeOrder(deps: SagaDeps, input: PlaceOrderInput): Promis
  * from the order as it now is — its id and status, a provisional 503 while it is not settled —
  * and store that for the key when the database lets us. The order stays for the recovery worker.
  */
-async function interrupted(deps: SagaDeps, orderId: number, error: unknown): Promise<CheckoutAnswer> {
+async function interrupted(deps: SagaDeps, orderId: number, error: unknown): Promise<OrderView> {
   deps.log.warn({ orderId, err: error }, 'checkout interrupted; the recovery worker will settle the order');
   try {
     const order = await findOrder(deps.db, orderId);
     if (order) {
-      const answer = answerFor(await toOrderView(deps.db, order));
-      await storeResponse(deps.db, orderId, answer.status, answer.response);
-      return answer;
+      const view = await toOrderView(deps.db, order);
+      await storeOutcome(deps.db, view);
+      return view;
     }
   } catch {
     // The database is what failed: answer with what we know.
@@ -96,14 +111,14 @@ async function replay(
   idempotency: { key: string; requestHash: string },
   first: IdempotencyRecord,
 ): Promise<PlaceOrderResult> {
-  if (first.request_hash !== idempotency.requestHash) {
+  if (first.requestHash !== idempotency.requestHash) {
     throw new IdempotencyMismatch(
       'This Idempotency-Key was used for a different checkout request; use a new key for a new order',
     );
   }
   const giveUpAt = Date.now() + deps.checkoutDeadlineMs + REPLAY_WAIT_MARGIN_MS;
   let record: IdempotencyRecord | undefined = first;
-  while (record?.response_status == null || record.response_body == null) {
+  while (!record?.answered) {
     if (Date.now() >= giveUpAt) {
       throw new IdempotencyInProgress(
         'The first request with this Idempotency-Key is still being processed; retry shortly',
@@ -113,14 +128,17 @@ async function replay(
     await sleep(REPLAY_POLL_MS);
     record = await readKey(deps.db, userId, idempotency.key);
   }
-  if (isProvisional(record.response_body) && record.order_id !== null) {
-    // Answered before its order was settled: tell the order as it is now (and keep it once final).
-    const order = await findOrder(deps.db, record.order_id);
-    if (order) {
-      const now = answerFor(await toOrderView(deps.db, order));
-      if (!isProvisional(now.response)) await storeResponse(deps.db, order.id, now.status, now.response);
-      return { ...now, replayed: true };
-    }
+  if (record.outcome && !isProvisional(record.outcome)) return { order: record.outcome, replayed: true };
+  // Answered before its order was settled (or in a form older than outcomes): tell the order as it
+  // is now, and keep it once final.
+  const order = record.orderId === null ? undefined : await findOrder(deps.db, record.orderId);
+  if (!order) {
+    if (record.outcome) return { order: record.outcome, replayed: true };
+    throw new DependencyUnavailable('The order of this Idempotency-Key cannot be read; retry shortly', {
+      headers: { 'retry-after': '5' },
+    });
   }
-  return { status: record.response_status, response: record.response_body, replayed: true };
+  const now = await toOrderView(deps.db, order);
+  if (!isProvisional(now)) await storeOutcome(deps.db, now);
+  return { order: now, replayed: true };
 }

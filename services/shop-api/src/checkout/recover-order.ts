@@ -1,6 +1,5 @@
-import { answerFor } from './checkout-response.ts';
 import { compensate, type CompensationDeps } from './compensate-order.ts';
-import { storeResponse } from './idempotency-repository.ts';
+import { storeOutcome } from './idempotency-repository.ts';
 import { advance, confirm, end } from './order-transitions.ts';
 import { toOrderView } from './order-view.ts';
 import { IN_FLIGHT, settleCompensation, type OrderRow } from './orders-repository.ts';
@@ -59,7 +58,7 @@ export async function recoverOrder(deps: RecoveryDeps, order: OrderRow): Promise
       reservation?.status === 'held' ? await deps.inventory.commit(ref) : (reservation?.status ?? 'gone');
     if (stock === 'committed') {
       const final = await confirm(deps.db, order, IN_FLIGHT, settled.chargeId);
-      await storeAnswer(deps.db, final);
+      await storeFinalOutcome(deps.db, final);
       return 'confirmed';
     }
   }
@@ -73,7 +72,7 @@ export async function recoverOrder(deps: RecoveryDeps, order: OrderRow): Promise
       detail: `recovered from ${order.status}`,
       patch: { compensationPending: !undone.complete },
     });
-    await storeAnswer(deps.db, final);
+    await storeFinalOutcome(deps.db, final);
     return 'failed';
   }
   const reason = settled?.outcome === 'kept' ? 'reservation_expired' : 'payment_refunded';
@@ -104,13 +103,13 @@ async function finishFailing(deps: RecoveryDeps, order: OrderRow): Promise<Recov
     detail: order.status_detail,
     patch: { compensationPending: false, ...(undone.refundId ? { refundId: undone.refundId } : {}) },
   });
-  await storeAnswer(deps.db, final);
+  await storeFinalOutcome(deps.db, final);
   return 'failed';
 }
 
-async function storeAnswer(db: Database, order: OrderRow): Promise<void> {
-  const answer = answerFor(await toOrderView(db, order));
-  await storeResponse(db, order.id, answer.status, answer.response);
+/** The final order is the outcome of any key whose checkout it was (a provisional one is replaced). */
+async function storeFinalOutcome(db: Database, order: OrderRow): Promise<void> {
+  await storeOutcome(db, await toOrderView(db, order));
 }
 
 /** Whether the order ever got to the charge step (it was `reserved` at some point). */

@@ -69,11 +69,11 @@ describe('recovery worker', { timeout: 60_000 }, () => {
       (await h.db.query('SELECT 1 FROM outbox WHERE event_id = $1', [`order-${id}-confirmed`])).rows.length,
       1,
     );
-    const key = await h.db.query<{ response_status: number }>(
-      'SELECT response_status FROM idempotency_keys WHERE order_id = $1',
+    const key = await h.db.query<{ status: string }>(
+      "SELECT outcome ->> 'status' AS status FROM idempotency_keys WHERE order_id = $1",
       [id],
     );
-    assert.equal(key.rows[0]!.response_status, 201);
+    assert.equal(key.rows[0]!.status, 'confirmed');
   });
 
   test('reserved but never charged → released and failed (abandoned)', async () => {
@@ -195,16 +195,12 @@ describe('recovery worker', { timeout: 60_000 }, () => {
       history.rows.map((r) => r.status),
       ['refunding', 'failed'],
     );
-    const key = await h.db.query<{ response_status: number; response_body: { extensions: object } }>(
-      'SELECT response_status, response_body FROM idempotency_keys WHERE order_id = $1',
+    const key = await h.db.query<{ outcome: { id: number; status: string; statusReason: string } }>(
+      'SELECT outcome FROM idempotency_keys WHERE order_id = $1',
       [id],
     );
-    assert.equal(key.rows[0]!.response_status, 503);
-    assert.deepEqual(key.rows[0]!.response_body.extensions, {
-      orderId: id,
-      orderStatus: 'failed',
-      reason: 'payment_refunded',
-    });
+    const { outcome } = key.rows[0]!;
+    assert.deepEqual([outcome.id, outcome.status, outcome.statusReason], [id, 'failed', 'payment_refunded']);
   });
 
   test('refunding (the intent was written, then the process died) → the refund is finished and the order fails, never confirmed', async () => {

@@ -1,30 +1,23 @@
 import { StockChanged } from '../errors.ts';
 import { isSuccess, problemCode, unexpectedResponse, type DownstreamHttp } from './http.ts';
+import type {
+  InsufficientStock,
+  Reservation,
+  ReservationItem,
+  ReservationRefused,
+  ReservationStatus,
+  StockChanged as StockChangedProblem,
+  StockLevel,
+  StockList,
+  Unavailable,
+} from '@mockmart/contracts/inventory';
 
-export interface StockLevel {
-  productId: number;
-  onHand: number;
-  reserved: number;
-  available: number;
-}
-
-export interface ReservationItem {
-  productId: number;
-  quantity: number;
-}
-
-export interface Unavailable {
-  productId: number;
-  requested: number;
-  available: number;
-}
+export type { ReservationItem, ReservationStatus, StockLevel, Unavailable };
 
 export type ReserveResult =
   | { ok: true }
   | { ok: false; reason: 'insufficient_stock'; unavailable: Unavailable[] }
   | { ok: false; reason: 'conflict' };
-
-export type ReservationStatus = 'held' | 'committed' | 'released' | 'expired' | 'reversed';
 
 /** What inventory says it holds for an order after a release or reverse; 'none' when it has nothing. */
 export type StockState = ReservationStatus | 'none';
@@ -80,7 +73,7 @@ export function createInventoryClient(
         deadline: options.deadline,
       });
       if (!isSuccess(res.status)) throw unexpectedResponse('inventory', 'GET stock', res.status, res.body);
-      return (res.body as { items: StockLevel[] }).items;
+      return (res.body as StockList).items;
     },
     async reserve(orderId, items, ttlSeconds, deadline) {
       const res = await http.request({
@@ -94,7 +87,7 @@ export function createInventoryClient(
       if (isSuccess(res.status)) return { ok: true };
       const code = problemCode(res.body);
       if (res.status === 409 && code === 'INV_INSUFFICIENT_STOCK') {
-        const unavailable = (res.body as { unavailable?: Unavailable[] }).unavailable ?? [];
+        const unavailable = (res.body as Partial<InsufficientStock>).unavailable ?? [];
         return { ok: false, reason: 'insufficient_stock', unavailable };
       }
       if (res.status === 409) return { ok: false, reason: 'conflict' };
@@ -109,7 +102,7 @@ export function createInventoryClient(
       if (res.status === 404) return undefined;
       if (!isSuccess(res.status))
         throw unexpectedResponse('inventory', 'GET reservation', res.status, res.body);
-      return { status: (res.body as { status: ReservationStatus }).status };
+      return { status: (res.body as Reservation).status };
     },
     async commit(orderId, deadline) {
       const res = await http.request({
@@ -129,7 +122,7 @@ export function createInventoryClient(
         idempotencyKey: `order-${orderId}-release`,
         deadline,
       });
-      if (isSuccess(res.status)) return (res.body as { status: ReservationStatus }).status;
+      if (isSuccess(res.status)) return (res.body as Reservation).status;
       if (res.status === 404) return 'none';
       // A committed reservation is not released: the sale stands until it is reversed.
       if (res.status === 409 && problemCode(res.body) === 'INV_RESERVATION_COMMITTED') return 'committed';
@@ -142,9 +135,9 @@ export function createInventoryClient(
         idempotencyKey: `order-${orderId}-reverse`,
         deadline,
       });
-      if (isSuccess(res.status)) return (res.body as { status: ReservationStatus }).status;
+      if (isSuccess(res.status)) return (res.body as Reservation).status;
       if (res.status === 404) return 'none';
-      const real = (res.body as { reservationStatus?: ReservationStatus } | undefined)?.reservationStatus;
+      const real = (res.body as Partial<ReservationRefused> | undefined)?.reservationStatus;
       if (res.status === 409 && problemCode(res.body) === 'INV_RESERVATION_NOT_COMMITTED' && real)
         return real;
       throw unexpectedResponse('inventory', 'POST reverse', res.status, res.body);
@@ -156,7 +149,7 @@ export function createInventoryClient(
         body: expectedOnHand === undefined ? { onHand } : { onHand, expectedOnHand },
       });
       if (res.status === 409 && problemCode(res.body) === 'INV_STOCK_CHANGED') {
-        const current = (res.body as { onHand?: number }).onHand;
+        const current = (res.body as Partial<StockChangedProblem>).onHand;
         throw new StockChanged(
           `Product ${productId} has ${current} units on hand, not the ${expectedOnHand} expected; read it again`,
           { extensions: { productId, onHand: current } },

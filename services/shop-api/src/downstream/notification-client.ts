@@ -1,21 +1,17 @@
 import { isSuccess, unexpectedResponse, type DownstreamHttp } from './http.ts';
+import type { Accepted, NotificationBody, NotificationType } from '@mockmart/contracts/notification';
 
-export type NotificationType = 'order.confirmed' | 'order.failed' | 'order.cancelled' | 'order.refunded';
+export type { NotificationType };
 
-export interface NotificationEvent {
-  eventId: string;
-  type: NotificationType;
-  orderId: string;
-  recipient: { userId: string; email: string; name?: string };
-  data: Record<string, unknown>;
-}
+/** An order mail as notification's contract takes it; shop-api always sends the order's facts. */
+export type NotificationEvent = NotificationBody & { data: NonNullable<NotificationBody['data']> };
 
 export type SendResult =
   { delivered: true; deduplicated: boolean } | { delivered: false; retryable: boolean; status: number };
 
 /** Typed client of the notification contract (CONTRIBUTING.md "notification"). Throws when unreachable. */
 export interface NotificationClient {
-  send(event: NotificationEvent): Promise<SendResult>;
+  send(event: NotificationBody): Promise<SendResult>;
   /** Raw pass-through with the outbox's token (notifications:send only). */
   http: DownstreamHttp;
   /** The same service with a `scope=notification-admin` token (notifications:read: the mailbox). */
@@ -37,7 +33,7 @@ export function createNotificationClient(
       if (isSuccess(res.status))
         return {
           delivered: true,
-          deduplicated: Boolean((res.body as { deduplicated?: boolean }).deduplicated),
+          deduplicated: Boolean((res.body as Partial<Accepted>).deduplicated),
         };
       // 4xx other than 408/429 will not get better by retrying; 401/403 are a realm misconfiguration
       // that an operator can fix, so those are retried too.

@@ -1,25 +1,18 @@
 import { isSuccess, problemCode, unexpectedResponse, type DownstreamHttp } from './http.ts';
+import type {
+  Charge,
+  ChargeBody,
+  ChargeList,
+  Declined,
+  NetState,
+  Refund,
+  VoidResult,
+} from '@mockmart/contracts/payment';
 
-export interface ChargeRequest {
-  orderId: string;
-  amount: number;
-  currency: string;
-  paymentMethod: string;
-  customer: { userId: string; email?: string };
-}
+export type { Charge, NetState };
 
-/** What a charge amounts to now, refunds included (payment's `netState`). */
-export type NetState = 'captured' | 'partially_refunded' | 'refunded' | 'declined';
-
-export interface Charge {
-  chargeId: string;
-  orderId: string;
-  status: string;
-  netState: NetState;
-  amount: number;
-  currency: string;
-  refundedAmount?: number;
-}
+/** What shop-api asks payment to charge. The order row keeps its method as text: payment validates it. */
+export type ChargeRequest = Omit<ChargeBody, 'paymentMethod'> & { paymentMethod: string };
 
 /** Whether some of the charge's money is still with us (a failing order must give it back). */
 export function keepsMoney(state: NetState): boolean {
@@ -67,14 +60,14 @@ export function createPaymentClient(
         deadline,
       });
       if (isSuccess(res.status)) {
-        const charge = res.body as { chargeId: string; netState?: NetState };
+        const charge = res.body as Charge;
         // A replay finds the charge as it is now: money already given back is no payment.
-        if (charge.netState !== undefined && charge.netState !== 'captured')
+        if (charge.netState !== 'captured')
           return { ok: false, reason: charge.netState, chargeId: charge.chargeId };
         return { ok: true, chargeId: charge.chargeId };
       }
       if (res.status === 402) {
-        const body = res.body as { reason?: string; chargeId?: string };
+        const body = res.body as Partial<Declined>;
         return {
           ok: false,
           reason: typeof body.reason === 'string' ? body.reason : 'declined',
@@ -91,7 +84,7 @@ export function createPaymentClient(
     async listCharges(orderId) {
       const res = await http.request({ method: 'GET', path: `${base}/charges`, query: { orderId } });
       if (!isSuccess(res.status)) throw unexpectedResponse('payment', 'GET charges', res.status, res.body);
-      return (res.body as { items: Charge[] }).items;
+      return (res.body as ChargeList).items;
     },
     async settle(orderId, idempotencyKey) {
       const res = await http.request({
@@ -101,10 +94,7 @@ export function createPaymentClient(
         idempotencyKey,
       });
       if (!isSuccess(res.status)) throw unexpectedResponse('payment', 'POST void', res.status, res.body);
-      const body = res.body as {
-        status: 'voided' | 'charged';
-        charge?: { chargeId: string; netState: NetState };
-      };
+      const body = res.body as VoidResult;
       return body.status === 'charged' && body.charge
         ? { status: 'charged', chargeId: body.charge.chargeId, netState: body.charge.netState }
         : { status: 'voided' };
@@ -117,7 +107,7 @@ export function createPaymentClient(
         idempotencyKey,
         deadline,
       });
-      if (isSuccess(res.status)) return { refundId: (res.body as { refundId: string }).refundId };
+      if (isSuccess(res.status)) return { refundId: (res.body as Refund).refundId };
       // Refunded in full already (e.g. under another key): the money is back, which is all we want.
       if (res.status === 409 && problemCode(res.body) === 'PAY_ALREADY_REFUNDED')
         return { refundId: undefined };

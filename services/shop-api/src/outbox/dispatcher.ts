@@ -1,7 +1,9 @@
 import { backoffDelay } from '@mockmart/service-kit/http-client';
 import { leaseDue, markDelivered, markFailed, type OutboxRow } from './outbox-repository.ts';
 import { workerLoop, type WorkerLoop } from '@mockmart/service-kit';
-import type { NotificationClient, NotificationEvent } from '../downstream/notification-client.ts';
+import { notificationBodySchema } from '@mockmart/contracts/notification';
+import type { NotificationClient } from '../downstream/notification-client.ts';
+import { readStored } from '../lib/stored-json.ts';
 import type { Queryable } from '../lib/db.ts';
 import { inEventTrace } from './trace-context.ts';
 
@@ -43,13 +45,19 @@ export function createOutboxDispatcher(options: DispatcherOptions): OutboxDispat
   async function deliver(row: OutboxRow): Promise<boolean> {
     const attempt = row.attempts + 1;
     let failure: { error: string; retryable: boolean };
-    try {
-      const result = await options.notification.send(row.payload as NotificationEvent);
-      if (result.delivered) return true;
-      failure = { error: `HTTP ${result.status}`, retryable: result.retryable };
-    } catch (error) {
-      failure = { error: (error as Error).message, retryable: true };
-    }
+    // The stored event is checked against notification's contract before it is sent: one that
+    // does not fit would be refused there just the same, so it is parked at once.
+    const event = readStored(notificationBodySchema, row.payload);
+    if (!event)
+      failure = { error: 'the stored event does not fit the notification contract', retryable: false };
+    else
+      try {
+        const result = await options.notification.send(event);
+        if (result.delivered) return true;
+        failure = { error: `HTTP ${result.status}`, retryable: result.retryable };
+      } catch (error) {
+        failure = { error: (error as Error).message, retryable: true };
+      }
     const give = !failure.retryable || attempt >= options.maxAttempts;
     await markFailed(
       options.db,

@@ -32,7 +32,7 @@ export async function enqueueOrderNotification(
   tx: Queryable,
   order: OrderRow,
   type: NotificationType,
-  extra: Record<string, unknown> = {},
+  extra: NotificationEvent['data'] = {},
 ): Promise<void> {
   if (!order.user_email) return;
   const event: NotificationEvent = {

@@ -42,6 +42,17 @@ describe('outbox dispatcher', { timeout: 60_000 }, () => {
     assert.equal(mail.recipient.email, 'mario@techstore.test');
   });
 
+  test('a stored event outside the notification contract is parked as dead at once, never sent', async () => {
+    const event = { eventId: 'order-998-confirmed', type: 'order.confirmed', orderId: '998', recipient: {} };
+    await enqueue(h.db, { eventId: event.eventId, type: event.type, orderId: null, payload: event });
+    const received = h.notification.received.length;
+    assert.equal(await h.dispatcher.runOnce(), 0);
+    assert.equal(h.notification.received.length, received, 'nothing reached notification');
+    const parked = await row(event.eventId);
+    assert.equal(parked.attempts, 1);
+    assert.notEqual(parked.dead_at, null);
+  });
+
   test('a redelivery (crash after send, before the mark) is deduplicated by the receiver: applied once', async () => {
     const event = {
       eventId: 'order-999-confirmed',

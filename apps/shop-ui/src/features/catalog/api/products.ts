@@ -1,9 +1,11 @@
 // Catalog reads (public): GET /api/products, /api/products/:id, /api/categories.
 import { api, itemsOf } from '../../../lib/api-client.ts';
 import type { Money } from '../../../lib/money.ts';
+import type { Availability, Product as RawProduct } from '@mockmart/contracts/shop';
 
-export type Availability = 'in_stock' | 'low_stock' | 'out_of_stock' | 'unknown';
+export type { Availability };
 
+/** A product as the UI shows it; the wire shape (RawProduct) has `priceMinor` + `currency` as its real amount. */
 export type Product = {
   id: number;
   name: string;
@@ -15,14 +17,6 @@ export type Product = {
   /** Units available now (from inventory); null when inventory could not be asked. */
   stock: number | null;
   availability: Availability;
-};
-
-/** The wire shape: major-unit `price` for parity, `priceMinor` + `currency` as the real amount. */
-type RawProduct = Omit<Product, 'price'> & {
-  price: number;
-  priceMinor: number;
-  currency: string;
-  image: string | null;
 };
 
 function toProduct(raw: RawProduct): Product {

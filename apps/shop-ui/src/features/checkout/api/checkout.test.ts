@@ -64,6 +64,26 @@ describe('checkout failure messages', () => {
     assert.match(f.message, /Your account is not allowed to check out/);
   });
 
+  test('a 503 naming a paid order says the payment went through and the order will complete', () => {
+    const f = checkoutFailure(
+      new ApiError(503, { code: 'SHOP_DEPENDENCY_UNAVAILABLE', orderId: 42, orderStatus: 'paid' }),
+      nameOf,
+    );
+    assert.equal(f.kind, 'paid');
+    assert.equal(f.orderId, 42);
+    assert.match(f.message, /payment went through.*#42 is being completed/);
+    assert.doesNotMatch(f.message, /not confirmed|retry/i);
+  });
+
+  test('a 503 naming an order not paid yet is still an unknown outcome to retry', () => {
+    const f = checkoutFailure(
+      new ApiError(503, { code: 'SHOP_DEPENDENCY_UNAVAILABLE', orderId: 42, orderStatus: 'reserved' }),
+      nameOf,
+    );
+    assert.equal(f.kind, 'other');
+    assert.match(f.message, /retrying is safe/);
+  });
+
   test('an unknown outcome says retrying is safe; a 5xx detail is never shown', () => {
     const f = checkoutFailure(new ApiError(500, { detail: 'relation "orders" does not exist' }), nameOf);
     assert.equal(f.kind, 'other');

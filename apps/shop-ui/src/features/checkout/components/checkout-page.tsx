@@ -110,8 +110,18 @@ export function CheckoutPage({ cart, onOrderPlaced, onCartStale }: Props) {
           </div>
           <div id="checkout-feedback" aria-live="assertive">
             {failure && (
-              <p className="alert alert--error" role="alert" data-testid={`checkout-error-${failure.kind}`}>
+              <p
+                className={`alert ${failure.kind === 'paid' ? 'alert--info' : 'alert--error'}`}
+                role="alert"
+                data-testid={`checkout-error-${failure.kind}`}
+              >
                 {failure.message}
+                {failure.orderId !== undefined && (
+                  <>
+                    {' '}
+                    <Link to={paths.order.to(failure.orderId)}>Follow your order</Link>
+                  </>
+                )}
               </p>
             )}
           </div>

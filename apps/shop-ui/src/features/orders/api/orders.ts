@@ -2,6 +2,7 @@
 // someone else's order is a 404, so ids cannot be probed).
 import { api, itemsOf } from '../../../lib/api-client.ts';
 import type { Money } from '../../../lib/money.ts';
+import type { OrderView as RawOrder } from '@mockmart/contracts/shop';
 
 export type OrderItem = {
   productId: number;
@@ -25,26 +26,6 @@ export type Order = {
   createdAt: string;
 };
 
-type RawOrder = {
-  id: number;
-  status: string;
-  statusReason: string | null;
-  statusDetail: string | null;
-  totalMinor: number;
-  currency: string;
-  items: {
-    productId: number;
-    productName: string;
-    quantity: number;
-    priceMinor: number;
-    lineTotalMinor: number;
-  }[];
-  shippingAddress: Record<string, string>;
-  paymentMethod: string;
-  history?: { status: string; reason: string | null; at: string }[];
-  createdAt: string;
-};
-
 function toOrder(raw: RawOrder): Order {
   const money = (amount: number) => ({ amount, currency: raw.currency });
   return {
@@ -62,7 +43,7 @@ function toOrder(raw: RawOrder): Order {
     })),
     shippingAddress: raw.shippingAddress,
     paymentMethod: raw.paymentMethod,
-    history: raw.history ?? [],
+    history: raw.history,
     createdAt: raw.createdAt,
   };
 }

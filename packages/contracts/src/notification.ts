@@ -1,5 +1,10 @@
-import { Type } from '@sinclair/typebox';
-import { strictObject } from '@mockmart/service-kit';
+/**
+ * notification's contract (`aud: notification-service`): order mails and the mailbox. notification
+ * validates and serializes with these schemas; shop-api's outbox and notification client read their types.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { strictObject } from './lib/strict-object.ts';
+import type { Endpoint } from './lib/endpoint.ts';
 
 const idSchema = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$' });
 
@@ -27,7 +32,7 @@ export const notificationBodySchema = strictObject({
     email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   }),
-  // The order facts shop-api's outbox sends (services/shop-api/src/outbox/order-events.ts). Amounts
+  // The order facts shop-api's outbox sends (shop-api's outbox/order-events.ts). Amounts
   // are read from the integer minor-unit fields; `total` (major units) is accepted but not used.
   data: Type.Optional(
     strictObject({
@@ -52,10 +57,13 @@ export const notificationBodySchema = strictObject({
   ),
 });
 
+export type NotificationBody = Static<typeof notificationBodySchema>;
+
 export const acceptedSchema = Type.Object({
   notificationId: Type.String(),
   deduplicated: Type.Boolean(),
 });
+export type Accepted = Static<typeof acceptedSchema>;
 
 export const mailboxQuerySchema = strictObject({
   orderId: Type.Optional(idSchema),
@@ -86,3 +94,22 @@ export const mailSchema = Type.Object({
 });
 
 export const mailboxSchema = Type.Object({ items: Type.Array(mailSchema) });
+export type Mailbox = Static<typeof mailboxSchema>;
+
+export const notificationEndpoints: readonly Endpoint[] = [
+  {
+    method: 'POST',
+    path: '/api/notifications',
+    role: 'notifications:send',
+    body: notificationBodySchema,
+    answers: [{ status: 202, body: acceptedSchema }],
+    notes: 'deduplicated by `eventId` (a replay never sends twice)',
+  },
+  {
+    method: 'GET',
+    path: '/api/notifications/mailbox',
+    role: 'notifications:read',
+    query: mailboxQuerySchema,
+    answers: [{ status: 200, body: mailboxSchema }],
+  },
+];
