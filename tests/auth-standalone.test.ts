@@ -1,7 +1,7 @@
 /**
  * @mockmart/auth is meant to be copied into other teams' services. This copies the package (sources
  * only, no tests) into a fresh project outside the monorepo whose node_modules holds nothing but
- * the package's declared dependencies (jose, oauth4webapi: neither has any of its own), and runs a service-to-service round trip there on plain Node: a client-credentials token
+ * the package's declared dependencies (jose, oauth4webapi and, for the Fastify adapter, fastify-plugin: none has any of its own), and runs a service-to-service round trip there on plain Node: a client-credentials token
  * from a local issuer, accepted for its audience and refused for another. A hidden dependency on
  * the monorepo (a workspace import, a root tsconfig, a package only hoisted here) fails it.
  */
@@ -60,7 +60,7 @@ test('the auth package copied into a project of its own works with only its decl
   const manifest = JSON.parse(readFileSync(join(vendored, 'package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
   };
-  assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['jose', 'oauth4webapi']);
+  assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['fastify-plugin', 'jose', 'oauth4webapi']);
   for (const name of Object.keys(manifest.dependencies))
     symlinkSync(join(REPO_ROOT, 'node_modules', name), join(modules, name), 'dir');
   writeFileSync(join(project, 'main.ts'), SCRIPT);
