@@ -1,0 +1,177 @@
+/**
+ * `node bench/start-footprint.bench.ts`: `npm start` as a user runs it (scripts/start.ts, embedded
+ * PostgreSQL), on shifted ports and a temporary data folder:
+ *
+ *   first   start on a fresh data folder (initdb, databases, migrations, idp keys) to the banner
+ *   warm    start again on the same folder                       targets: first ≤ 12 s, warm ≤ 5 s
+ *   memory  RSS and PSS of every process after `--rest` seconds at rest, per part and in total
+ *                                                                 target: ≤ 800 MB in all
+ *
+ * Reference, measured in the same run: one bare Node process (`node -e` with a timer), what each
+ * of the seven Node processes costs before it loads anything. RSS counts pages the processes share
+ * (the node binary, PostgreSQL's shared memory) once per process; PSS shares them out, so the PSS
+ * of all processes sums to what the system really occupies.
+ *
+ * The shop UI's build is not part of these figures when its cache is current (it is after one
+ * `npm start` or `npm run build -w apps/shop-ui`); a clean checkout builds it once (printed apart).
+ *
+ *   node bench/start-footprint.bench.ts [--warm 2] [--rest 10]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, EMBEDDED_POSTGRES_PORT, REPO_ROOT } from '../scripts/lib/parts.ts';
+import { freeOffset } from '../scripts/lib/free-ports.ts';
+import { memoryOf, processTree } from '../scripts/lib/memory.ts';
+
+const { values } = parseArgs({
+  options: { warm: { type: 'string', default: '2' }, rest: { type: 'string', default: '10' } },
+});
+const warmRuns = Math.min(Math.max(Number(values.warm), 1), 5);
+const restSeconds = Math.min(Math.max(Number(values.rest), 2), 60);
+
+const folder = mkdtempSync(join(tmpdir(), 'mockmart-start-bench-'));
+chmodSync(folder, 0o755); // as root, PostgreSQL runs as the postgres user, who must reach its data
+const offset = await freeOffset([
+  ...Object.values(DEFAULT_PORTS),
+  ...Object.values(DEFAULT_METRICS_PORTS),
+  EMBEDDED_POSTGRES_PORT,
+]);
+const env = {
+  ...process.env,
+  MOCKMART_PORT_OFFSET: String(offset),
+  MOCKMART_DATA_DIR: join(folder, 'data'),
+  MOCKMART_SECRETS_FILE: join(folder, 'secrets.env'),
+  NODE_ENV: 'development',
+};
+delete env.DATABASE_URL;
+
+interface Started {
+  child: ChildProcess;
+  /** Spawn to banner, as measured here (includes Node's own start of the supervisor). */
+  seconds: number;
+  /** The figure the banner prints. */
+  bannerSeconds: number;
+  /** Part name → pid, from the banner's Processes line. */
+  pids: Map<string, number>;
+}
+
+async function start(): Promise<Started> {
+  const began = performance.now();
+  const child = spawn(process.execPath, ['scripts/start.ts'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 120_000;
+  while (!/Processes\s+(.+)/.test(output)) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGINT');
+      throw new Error(`npm start was not ready within 120 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const seconds = (performance.now() - began) / 1000;
+  const pids = new Map(
+    /Processes\s+(.+)/
+      .exec(output)![1]!
+      .split(', ')
+      .map((entry) => entry.split(' ') as [string, string])
+      .map(([name, pid]) => [name, Number(pid)] as const),
+  );
+  const bannerSeconds = Number(/MockMart is running \(([\d.]+) s\)/.exec(output)?.[1]);
+  return { child, seconds, bannerSeconds, pids };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGINT');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  await gone;
+  clearTimeout(timer);
+}
+
+interface Footprint {
+  rss: number;
+  pss: number;
+  processes: number;
+}
+
+function footprintOf(pids: number[]): Footprint {
+  let rss = 0;
+  let pss = 0;
+  for (const pid of pids) {
+    const memory = memoryOf(pid);
+    rss += memory.rss;
+    pss += memory.pss;
+  }
+  return { rss, pss, processes: pids.length };
+}
+
+/** Memory of each part (PostgreSQL with its workers and connections), the supervisor alone, and all. */
+function measure(started: Started): Map<string, Footprint> {
+  const supervisor = started.child.pid!;
+  const rows = new Map<string, Footprint>([['supervisor', footprintOf([supervisor])]]);
+  for (const [name, pid] of started.pids) rows.set(name, footprintOf(processTree(pid)));
+  rows.set('total', footprintOf(processTree(supervisor)));
+  return rows;
+}
+
+/** The reference: a Node process that has loaded nothing. */
+async function bareNode(): Promise<Footprint> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const footprint = footprintOf([child.pid!]);
+  child.kill();
+  return footprint;
+}
+
+const fmt = (value: number, digits = 0) => value.toFixed(digits).padStart(7);
+
+try {
+  const bare = await bareNode();
+  const runs: { label: string; seconds: number; bannerSeconds: number }[] = [];
+  let memory: Map<string, Footprint> | undefined;
+  for (let run = 0; run <= warmRuns; run++) {
+    const started = await start();
+    const label = run === 0 ? 'first (fresh data folder)' : `warm ${run}`;
+    runs.push({ label, seconds: started.seconds, bannerSeconds: started.bannerSeconds });
+    console.log(`${label.padEnd(26)} ${started.seconds.toFixed(2)} s to the banner`);
+    if (run === warmRuns) {
+      // At rest: after the idp's deferred password hashing and the parts' start-up work.
+      await new Promise((resolve) => setTimeout(resolve, restSeconds * 1000));
+      memory = measure(started);
+    }
+    await stop(started.child);
+  }
+
+  const warm = runs.slice(1).map((run) => run.seconds);
+  const median = [...warm].sort((a, b) => a - b)[Math.floor(warm.length / 2)]!;
+  console.log(`\nstart to ready (spawn of npm start → banner), load average ${loadAverage()}`);
+  console.log(`  first ${runs[0]!.seconds.toFixed(2)} s (target ≤ 12)   warm median ${median.toFixed(2)} s (target ≤ 5)`);
+
+  console.log(`\nmemory after ${restSeconds} s at rest (MiB)`);
+  console.log(`${'process'.padEnd(14)}${'RSS'.padStart(7)}${'PSS'.padStart(7)}  processes`);
+  console.log(`${'bare node (ref)'.padEnd(14)}${fmt(bare.rss)}${fmt(bare.pss)}  1`);
+  for (const [name, row] of memory!)
+    console.log(`${name.padEnd(14)}${fmt(row.rss)}${fmt(row.pss)}  ${row.processes}`);
+  const total = memory!.get('total')!;
+  const nodeCount = [...memory!.keys()].filter((name) => !['postgres', 'total'].includes(name)).length;
+  console.log(
+    `\ntotal RSS ${total.rss.toFixed(0)} MiB = ${(total.rss * 1.048576).toFixed(0)} MB, PSS ${total.pss.toFixed(0)} MiB = ${(total.pss * 1.048576).toFixed(0)} MB (target ≤ 800 MB)` +
+      `; ${nodeCount} Node processes at ${bare.rss.toFixed(0)} MiB RSS each before loading anything`,
+  );
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
+
+function loadAverage(): string {
+  return loadavg()[0]!.toFixed(1);
+}
