@@ -19,13 +19,18 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { DATABASE_SERVICES, localPorts, REPO_ROOT, type DatabaseService } from './lib/parts.ts';
+import {
+  DATABASE_SERVICES,
+  localPorts,
+  REPO_ROOT,
+  type DatabaseService,
+  type KeycloakPlan,
+} from './lib/parts.ts';
 import { startSystem, type RunningSystem } from './lib/processes.ts';
 import { loadOrCreateLocalSecrets } from './lib/local-secrets.ts';
 import { DEV_USERS } from './lib/dev-users.ts';
 import { ensureServiceDatabases } from './lib/service-databases.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-postgres.ts';
-import { planKeycloakForStart } from './lib/keycloak/for-start.ts';
 import { redacted } from './lib/keycloak/database.ts';
 
 const started = Date.now();
@@ -54,7 +59,7 @@ const gateway = `http://localhost:${ports.gateway}`;
 
 let system: RunningSystem | undefined;
 let postgres: EmbeddedPostgres | undefined;
-let keycloak: Awaited<ReturnType<typeof planKeycloakForStart>> | undefined;
+let keycloak: (KeycloakPlan & { cleanUp(): void }) | undefined;
 let stopping = false;
 
 async function stopAll(code: number) {
@@ -80,8 +85,12 @@ process.on('SIGTERM', () => void stopAll(0));
 
 try {
   const { server: databaseServer, databaseUrls } = await serviceDatabases();
+  // Loaded only for --keycloak: it brings the idp's realm loader (Fastify, jose…), ≈ 50 MiB the
+  // supervisor would otherwise hold for nothing.
   if (withKeycloak)
-    keycloak = await planKeycloakForStart({
+    keycloak = await (
+      await import('./lib/keycloak/for-start.ts')
+    ).planKeycloakForStart({
       httpPort: ports.idp,
       gatewayPublicUrl: gateway,
       secrets,

@@ -152,6 +152,23 @@ export type ReplicatedPart = (typeof REPLICATED_PARTS)[number];
 
 const TELEMETRY = ['--import', '@mockmart/service-kit/telemetry/register'];
 
+/**
+ * V8 flags of every Node part. The young generation is kept at most 1 MiB per semi-space instead of
+ * V8's 16: start-up allocates enough to grow it to the maximum, and V8 never gives that back at
+ * rest (≈ 14 MiB per process, seven processes). Measured under load in bench/README.md (read path,
+ * checkout): the extra scavenges cost less than the noise of the machine.
+ */
+export const NODE_FLAGS = ['--max-semi-space-size=1'];
+
+/**
+ * Node's on-disk compile cache (NODE_COMPILE_CACHE) for every Node part, unless the caller's
+ * environment names another folder: every start after the first reads the parts' compiled code
+ * (and the TypeScript already stripped) instead of parsing and compiling it again — less CPU at
+ * start and ≈ 20 MiB less per process, since code compiled from the cache is not kept as source
+ * strings. Node keys entries by its version and each file's content, so a stale entry is never used.
+ */
+export const COMPILE_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'node-compile-cache');
+
 export function planParts(plan: SystemPlan): PartSpec[] {
   const host = plan.host ?? '127.0.0.1';
   const { ports, secrets } = plan;
@@ -185,7 +202,7 @@ export function planParts(plan: SystemPlan): PartSpec[] {
   ): PartSpec => ({
     name: replica,
     group: name,
-    args: [...TELEMETRY, `services/${name}/src/server.ts`],
+    args: [...NODE_FLAGS, ...TELEMETRY, `services/${name}/src/server.ts`],
     env: {
       ...common,
       OTEL_SERVICE_NAME: name,
@@ -218,7 +235,7 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     : [
         {
           name: 'idp',
-          args: [...TELEMETRY, 'packages/idp/src/server.ts'],
+          args: [...NODE_FLAGS, ...TELEMETRY, 'packages/idp/src/server.ts'],
           env: {
             NODE_ENV: common.NODE_ENV,
             LOG_LEVEL: common.LOG_LEVEL,

@@ -1,6 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT, START_WAVES, planParts, type PartSpec, type SystemPlan } from './parts.ts';
+import {
+  COMPILE_CACHE_DIR,
+  REPO_ROOT,
+  START_WAVES,
+  planParts,
+  type PartSpec,
+  type SystemPlan,
+} from './parts.ts';
 
 export interface RunningPart {
   spec: PartSpec;
@@ -31,7 +38,12 @@ export async function startPart(spec: PartSpec, options: RunOptions = {}): Promi
     firstErrors.length = 0;
     child = spawn(spec.command ?? process.execPath, spec.args, {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...spec.env, PATH: process.env.PATH ?? '' },
+      env: {
+        ...(spec.command ? {} : { NODE_COMPILE_CACHE: COMPILE_CACHE_DIR }),
+        ...process.env,
+        ...spec.env,
+        PATH: process.env.PATH ?? '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: spec.processGroup === true,
     });
