@@ -41,7 +41,7 @@ const offset = await freeOffset([
   ...Object.values(DEFAULT_METRICS_PORTS),
   EMBEDDED_POSTGRES_PORT,
 ]);
-const env = {
+const env: Record<string, string | undefined> = {
   ...process.env,
   MOCKMART_PORT_OFFSET: String(offset),
   MOCKMART_DATA_DIR: join(folder, 'data'),
