@@ -17,8 +17,8 @@ async function savedWithMario(): Promise<{ file: string; hash: string }> {
   const file = newFile();
   const cache = await PasswordHashCache.open(file);
   const hash = await hashPassword('mario123', CHEAP);
-  cache.set('techstore/mario', 'mario123', CHEAP, hash);
-  await cache.save();
+  cache.set('techstore/mario', 'mario123', CHEAP, hash); // saved at once: an idp may be stopped any time
+  await cache.saved();
   return { file, hash };
 }
 
@@ -68,6 +68,21 @@ describe('the cache of imported password hashes', { timeout: 10_000 }, () => {
     const fourth = await PasswordHashCache.open(file);
     assert.equal(fourth.get('techstore/mario', 'mario123', CHEAP), undefined);
     assert.ok(fourth.get('techstore/luigi', 'luigi123', CHEAP));
+  });
+
+  test('hashes added while an earlier one is being written all reach the file', async () => {
+    const file = newFile();
+    const cache = await PasswordHashCache.open(file);
+    const users = ['mario', 'luigi', 'peach', 'toad'];
+    const hashes = await Promise.all(users.map((user) => hashPassword(`${user}123`, CHEAP)));
+    for (const [index, user] of users.entries()) {
+      cache.set(`techstore/${user}`, `${user}123`, CHEAP, hashes[index]!);
+      await new Promise((resolve) => setImmediate(resolve)); // the previous write is under way
+    }
+    await cache.saved();
+    const again = await PasswordHashCache.open(file);
+    for (const [index, user] of users.entries())
+      assert.equal(again.get(`techstore/${user}`, `${user}123`, CHEAP), hashes[index], user);
   });
 
   test('a damaged file is an empty cache, replaced at the next save', async () => {

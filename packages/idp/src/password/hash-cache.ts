@@ -19,7 +19,7 @@ import type { ScryptParams } from './scrypt.ts';
 export class PasswordHashCache {
   readonly #file: string;
   readonly #key: Buffer;
-  readonly #stored: ReadonlyMap<string, string>;
+  #stored: ReadonlyMap<string, string>;
   /** Entries this start used or added: what save() keeps. */
   readonly #used = new Map<string, string>();
 
@@ -53,25 +53,45 @@ export class PasswordHashCache {
     return hash;
   }
 
+  /**
+   * Adds a hash and saves at once (writes are queued, one at a time): an idp stopped before its
+   * background hashing ended keeps what it made. Call after every get() of this start, since a save
+   * keeps only what the start used.
+   */
   set(who: string, plain: string, params: ScryptParams, hash: string): void {
     this.#used.set(this.#id(who, plain, params), hash);
+    this.#saving = this.#saving.then(() => this.#write()).catch(() => {});
+  }
+
+  /** Resolves once the writes queued so far are done (whether they succeeded or not). */
+  saved(): Promise<void> {
+    return this.#saving;
   }
 
   /** Writes the entries this start used or added (atomically, mode 0600); nothing when unchanged. */
-  async save(): Promise<void> {
+  save(): Promise<void> {
+    const write = this.#saving.then(() => this.#write());
+    this.#saving = write.catch(() => {});
+    return write;
+  }
+
+  #saving: Promise<void> = Promise.resolve();
+
+  async #write(): Promise<void> {
+    const entries = new Map(this.#used); // what this write puts on disk, whatever set() adds meanwhile
     const unchanged =
-      this.#used.size === this.#stored.size &&
-      [...this.#used].every(([id, hash]) => this.#stored.get(id) === hash);
+      entries.size === this.#stored.size && [...entries].every(([id, hash]) => this.#stored.get(id) === hash);
     if (unchanged) return;
     const content: StoredCache = {
       version: VERSION,
       key: this.#key.toString('base64url'),
-      entries: Object.fromEntries(this.#used),
+      entries: Object.fromEntries(entries),
     };
     await mkdir(dirname(this.#file), { recursive: true });
     const temporary = `${this.#file}.${process.pid}.tmp`;
     await writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, this.#file);
+    this.#stored = entries;
   }
 
   #id(who: string, plain: string, params: ScryptParams): string {
