@@ -19,7 +19,7 @@
  *   node bench/start-footprint.bench.ts [--warm 2] [--rest 10]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -57,6 +57,13 @@ const env: Record<string, string | undefined> = {
 };
 delete env.DATABASE_URL;
 
+/** What `npm start` runs (package.json), without npm's own process in front of it. */
+const START_ARGUMENTS = (
+  JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(' ')
+  .slice(1); // "node"
+
 interface Started {
   child: ChildProcess;
   /** Spawn to banner, as measured here (includes Node's own start of the supervisor). */
@@ -73,7 +80,7 @@ interface Started {
 
 async function start(): Promise<Started> {
   const began = performance.now();
-  const child = spawn(process.execPath, ['scripts/start.ts'], {
+  const child = spawn(process.execPath, START_ARGUMENTS, {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
