@@ -5,7 +5,9 @@
  *   first   start on a fresh data folder (initdb, databases, migrations, idp keys, password
  *           hashes) and an empty Node compile cache, to the banner
  *   warm    start again on the same folder                       targets: first ≤ 12 s, warm ≤ 5 s
- *   memory  RSS and PSS of every process after `--rest` seconds at rest, per part and in total
+ *   memory  RSS and PSS of every process at rest, per part and in total, after each of the `--rest`
+ *           times (default 10 s, and 40 s: the services' database pools close idle connections
+ *           after 30 s)
  *                                                                 target: ≤ 800 MB in all
  *
  * Reference, measured in the same run: one bare Node process (`node -e` with a timer), what each
@@ -16,7 +18,7 @@
  * The shop UI's build is not part of these figures when its cache is current (it is after one
  * `npm start` or `npm run build -w apps/shop-ui`); a clean checkout builds it once (printed apart).
  *
- *   node bench/start-footprint.bench.ts [--warm 2] [--rest 10]
+ *   node bench/start-footprint.bench.ts [--warm 2] [--rest 10,40]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -34,10 +36,13 @@ import { memoryOf, processTree } from '../scripts/lib/memory.ts';
 import { treeCpuMsOf } from '../scripts/lib/cpu.ts';
 
 const { values } = parseArgs({
-  options: { warm: { type: 'string', default: '2' }, rest: { type: 'string', default: '10' } },
+  options: { warm: { type: 'string', default: '2' }, rest: { type: 'string', default: '10,40' } },
 });
 const warmRuns = Math.min(Math.max(Number(values.warm), 1), 5);
-const restSeconds = Math.min(Math.max(Number(values.rest), 2), 60);
+const restSeconds = values.rest
+  .split(',')
+  .map((value) => Math.min(Math.max(Number(value), 1), 120))
+  .sort((a, b) => a - b);
 
 const folder = mkdtempSync(join(tmpdir(), 'mockmart-start-bench-'));
 chmodSync(folder, 0o755); // as root, PostgreSQL runs as the postgres user, who must reach its data
@@ -163,7 +168,7 @@ const fmt = (value: number, digits = 0) => value.toFixed(digits).padStart(7);
 try {
   const bare = await bareNode();
   const runs: { label: string; seconds: number; cpuSeconds: number }[] = [];
-  let memory: Map<string, Footprint> | undefined;
+  const memory: Map<string, Footprint>[] = [];
   const cpuByPart: Map<string, number>[] = [];
   for (let run = 0; run <= warmRuns; run++) {
     const started = await start();
@@ -176,8 +181,12 @@ try {
     );
     if (run === warmRuns) {
       // At rest: after the idp's deferred password hashing and the parts' start-up work.
-      await new Promise((resolve) => setTimeout(resolve, restSeconds * 1000));
-      memory = measure(started);
+      let waited = 0;
+      for (const seconds of restSeconds) {
+        await new Promise((resolve) => setTimeout(resolve, (seconds - waited) * 1000));
+        waited = seconds;
+        memory.push(measure(started));
+      }
     }
     await stop(started.child);
   }
@@ -194,27 +203,38 @@ try {
   );
 
   console.log(
-    `\nmemory after ${restSeconds} s at rest of the last start (MiB); CPU s until ready, first and warm median`,
+    `\nmemory at rest of the last start (MiB; processes counted at the last time); CPU s until ready, first and warm median`,
   );
+  const header = restSeconds
+    .map((seconds) => `RSS ${seconds}s`.padStart(9) + `PSS ${seconds}s`.padStart(9))
+    .join('');
   console.log(
-    `${'process'.padEnd(15)}${'RSS'.padStart(7)}${'PSS'.padStart(7)}  processes${'CPU first'.padStart(11)}${'CPU warm'.padStart(10)}`,
+    `${'process'.padEnd(16)}${header}  processes${'CPU first'.padStart(11)}${'CPU warm'.padStart(10)}`,
   );
-  console.log(`${'bare node (ref)'.padEnd(15)}${fmt(bare.rss)}${fmt(bare.pss)}          1`);
-  for (const [name, row] of memory!) {
+  const cell = (value: number) => value.toFixed(0).padStart(9);
+  console.log(
+    `${'bare node (ref)'.padEnd(16)}${restSeconds.map(() => cell(bare.rss) + cell(bare.pss)).join('')}          1`,
+  );
+  for (const name of memory[0]!.keys()) {
     const cpu =
       name === 'total'
         ? [runs[0]!.cpuSeconds, median(warm.map((run) => run.cpuSeconds))]
         : [cpuByPart[0]!.get(name) ?? 0, median(cpuByPart.slice(1).map((parts) => parts.get(name) ?? 0))];
+    const rows = memory.map((sample) => sample.get(name)!);
     console.log(
-      `${name.padEnd(15)}${fmt(row.rss)}${fmt(row.pss)}${String(row.processes).padStart(11)}${fmt(cpu[0]!, 2).padStart(11)}${fmt(cpu[1]!, 2).padStart(10)}`,
+      `${name.padEnd(16)}${rows.map((row) => cell(row.rss) + cell(row.pss)).join('')}` +
+        `${String(rows.at(-1)!.processes).padStart(11)}${fmt(cpu[0]!, 2).padStart(11)}${fmt(cpu[1]!, 2).padStart(10)}`,
     );
   }
-  const total = memory!.get('total')!;
-  const nodeCount = [...memory!.keys()].filter((name) => !['postgres', 'total'].includes(name)).length;
-  console.log(
-    `\ntotal RSS ${total.rss.toFixed(0)} MiB = ${(total.rss * 1.048576).toFixed(0)} MB, PSS ${total.pss.toFixed(0)} MiB = ${(total.pss * 1.048576).toFixed(0)} MB (target ≤ 800 MB)` +
-      `; ${nodeCount} Node processes at ${bare.rss.toFixed(0)} MiB RSS each before loading anything`,
-  );
+  const nodeCount = [...memory[0]!.keys()].filter((name) => !['postgres', 'total'].includes(name)).length;
+  for (const [index, seconds] of restSeconds.entries()) {
+    const total = memory[index]!.get('total')!;
+    console.log(
+      `${index === 0 ? '\n' : ''}total after ${seconds} s: RSS ${total.rss.toFixed(0)} MiB = ${(total.rss * 1.048576).toFixed(0)} MB, ` +
+        `PSS ${total.pss.toFixed(0)} MiB = ${(total.pss * 1.048576).toFixed(0)} MB (target ≤ 800 MB)`,
+    );
+  }
+  console.log(`${nodeCount} Node processes, each ${bare.rss.toFixed(0)} MiB RSS before loading anything`);
 } finally {
   rmSync(folder, { recursive: true, force: true });
 }

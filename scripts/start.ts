@@ -20,6 +20,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import {
   DATABASE_SERVICES,
+  START_WAVES,
   localPorts,
   REPO_ROOT,
   type DatabaseService,
@@ -53,7 +54,9 @@ const verbose = process.argv.includes('--verbose');
 const withKeycloak = process.argv.includes('--keycloak');
 const gateway = `http://localhost:${ports.gateway}`;
 
-let system: RunningSystem | undefined;
+/** The identity provider (idp or Keycloak), then the services: stopped in the reverse order. */
+let identityPart: RunningSystem | undefined;
+let services: RunningSystem | undefined;
 let postgres: EmbeddedPostgres | undefined;
 let keycloak: (KeycloakPlan & { cleanUp(): void }) | undefined;
 let stopping = false;
@@ -62,7 +65,8 @@ async function stopAll(code: number) {
   if (stopping) return;
   stopping = true;
   console.log('\nStopping MockMart…');
-  await system?.stop();
+  await services?.stop();
+  await identityPart?.stop();
   keycloak?.cleanUp();
   await postgres?.stop(); // last: the services use it while they drain
   process.exit(code);
@@ -80,10 +84,27 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 try {
-  const { server: databaseServer, databaseUrls } = await serviceDatabases();
-  // Loaded only for --keycloak: it brings the idp's realm loader (Fastify, jose…), ≈ 50 MiB the
-  // supervisor would otherwise hold for nothing.
-  if (withKeycloak)
+  const runOptions = {
+    onLine: (part: string, line: string) => {
+      if (verbose || /"level":(40|50|60)|error|warn/i.test(line)) console.log(`${tag(part)} ${line}`);
+    },
+    onExit: crashed,
+  };
+  const plan = (databaseUrls: Record<DatabaseService, string>) => ({
+    ports,
+    metricsPorts,
+    secrets,
+    dataRoot,
+    databaseUrls,
+    keycloak,
+  });
+  const [identityWave, servicesWave] = START_WAVES as [string[], string[]];
+  let databases: Awaited<ReturnType<typeof serviceDatabases>>;
+  if (withKeycloak) {
+    // Keycloak keeps its data on the services' PostgreSQL server: that one comes first. Loaded only
+    // for --keycloak: it brings the idp's realm loader (Fastify, jose…), ≈ 50 MiB the supervisor
+    // would otherwise hold for nothing.
+    databases = await serviceDatabases();
     keycloak = await (
       await import('./lib/keycloak/for-start.ts')
     ).planKeycloakForStart({
@@ -91,19 +112,27 @@ try {
       gatewayPublicUrl: gateway,
       secrets,
       dataRoot,
-      databaseServer,
+      databaseServer: databases.server,
       production: process.env.NODE_ENV === 'production',
       log: (line) => console.log(line),
     });
-  system = await startSystem(
-    { ports, metricsPorts, secrets, dataRoot, databaseUrls, keycloak },
-    {
-      onLine: (part, line) => {
-        if (verbose || /"level":(40|50|60)|error|warn/i.test(line)) console.log(`${tag(part)} ${line}`);
-      },
-      onExit: crashed,
-    },
-  );
+    identityPart = await startSystem(plan(databases.databaseUrls), { ...runOptions, only: identityWave });
+  } else {
+    // The idp has no database: it starts while PostgreSQL does, and both settle before the services.
+    const noDatabases = Object.fromEntries(DATABASE_SERVICES.map((name) => [name, ''])) as Record<
+      DatabaseService,
+      string
+    >;
+    const [idp, ready] = await Promise.allSettled([
+      startSystem(plan(noDatabases), { ...runOptions, only: identityWave }),
+      serviceDatabases(),
+    ]);
+    if (idp.status === 'fulfilled') identityPart = idp.value;
+    if (idp.status === 'rejected') throw idp.reason;
+    if (ready.status === 'rejected') throw ready.reason;
+    databases = ready.value;
+  }
+  services = await startSystem(plan(databases.databaseUrls), { ...runOptions, only: servicesWave });
 } catch (error) {
   console.error(`\nMockMart could not start: ${(error as Error).message}`);
   await stopAll(1);
@@ -131,7 +160,9 @@ ${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd
 
   Processes       ${[
     ...(postgres ? [`postgres ${postgres.pid}`] : []),
-    ...[...system!.parts.values()].map((part) => `${part.spec.name} ${part.child.pid}`),
+    ...[...identityPart!.parts.values(), ...services!.parts.values()].map(
+      (part) => `${part.spec.name} ${part.child.pid}`,
+    ),
   ].join(', ')}
 
 Ctrl-C stops everything.  Add --verbose to see every log line.
