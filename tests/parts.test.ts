@@ -9,7 +9,7 @@ import {
   DATABASE_SERVICES,
   DEFAULT_PORTS,
   generateSecrets,
-  NODE_FLAGS,
+  LEAN_NODE_FLAGS,
   planParts,
   REPO_ROOT,
 } from '../scripts/lib/parts.ts';
@@ -37,15 +37,16 @@ test('the idp gets its clients’ secrets but neither a database nor its passwor
   assert.ok(!Object.values(idp).includes(secrets.EMBEDDED_POSTGRES_PASSWORD));
 });
 
-test('every Node part, and the supervisor as npm start runs it, gets the same V8 flags', () => {
-  for (const part of parts.values())
-    assert.deepEqual(part.args.slice(0, NODE_FLAGS.length), NODE_FLAGS, part.name);
+test('the idp and the supervisor as npm start runs it get the lean V8 flags, the services V8’s defaults', () => {
+  assert.deepEqual(parts.get('idp')!.args.slice(0, LEAN_NODE_FLAGS.length), LEAN_NODE_FLAGS);
+  for (const service of DATABASE_SERVICES)
+    assert.ok(!parts.get(service)!.args.some((arg) => LEAN_NODE_FLAGS.includes(arg)), service);
   const start = (
     JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
   ).scripts.start;
   assert.equal(
     start,
-    `node ${NODE_FLAGS.join(' ')} --import ./scripts/lib/compile-cache.mjs scripts/start.ts`,
+    `node ${LEAN_NODE_FLAGS.join(' ')} --import ./scripts/lib/compile-cache.mjs scripts/start.ts`,
   );
 });
 
