@@ -21,9 +21,9 @@
  *   node bench/start-footprint.bench.ts [--warm 2] [--rest 10,40]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_METRICS_PORTS,
@@ -36,7 +36,11 @@ import { memoryOf, processTree } from '../scripts/lib/memory.ts';
 import { treeCpuMsOf } from '../scripts/lib/cpu.ts';
 
 const { values } = parseArgs({
-  options: { warm: { type: 'string', default: '2' }, rest: { type: 'string', default: '10,40' } },
+  options: {
+    warm: { type: 'string', default: '2' },
+    rest: { type: 'string', default: '10,40' },
+    against: { type: 'string' },
+  },
 });
 const warmRuns = Math.min(Math.max(Number(values.warm), 1), 5);
 const restSeconds = values.rest
@@ -51,23 +55,40 @@ const offset = await freeOffset([
   ...Object.values(DEFAULT_METRICS_PORTS),
   EMBEDDED_POSTGRES_PORT,
 ]);
-const env: Record<string, string | undefined> = {
-  ...process.env,
-  MOCKMART_PORT_OFFSET: String(offset),
-  MOCKMART_DATA_DIR: join(folder, 'data'),
-  MOCKMART_SECRETS_FILE: join(folder, 'secrets.env'),
-  // Empty at the first run, as on a machine that never ran MockMart; the warm runs reuse it.
-  NODE_COMPILE_CACHE: join(folder, 'compile-cache'),
-  NODE_ENV: 'development',
-};
-delete env.DATABASE_URL;
 
-/** What `npm start` runs (package.json), without npm's own process in front of it. */
-const START_ARGUMENTS = (
-  JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
-).scripts.start
-  .split(' ')
-  .slice(1); // "node"
+/** A checkout whose `npm start` is measured: this one, and the reference given with --against. */
+interface Side {
+  label: string;
+  root: string;
+  /** What `npm start` runs there (its package.json), without npm's own process in front of it. */
+  args: string[];
+  env: Record<string, string | undefined>;
+}
+
+function side(label: string, root: string, compileCache: boolean): Side {
+  const { start } = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts;
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    MOCKMART_PORT_OFFSET: String(offset),
+    MOCKMART_DATA_DIR: join(folder, label, 'data'),
+    MOCKMART_SECRETS_FILE: join(folder, label, 'secrets.env'),
+    NODE_ENV: 'development',
+  };
+  delete env.DATABASE_URL;
+  delete env.NODE_COMPILE_CACHE;
+  mkdirSync(join(folder, label), { mode: 0o755 }); // the postgres user must reach the data below
+  // Empty at the first run, as on a machine that never ran MockMart; the warm runs reuse it. Not
+  // set for a reference checkout: whatever its own code does is what it is measured with.
+  if (compileCache) env.NODE_COMPILE_CACHE = join(folder, label, 'compile-cache');
+  return { label, root, args: start.split(' ').slice(1), env };
+}
+
+const sides = [
+  side('this', REPO_ROOT, true),
+  ...(values.against ? [side('reference', resolve(values.against), false)] : []),
+];
 
 interface Started {
   child: ChildProcess;
@@ -83,11 +104,11 @@ interface Started {
   cpuByPart: Map<string, number>;
 }
 
-async function start(): Promise<Started> {
+async function start(side: Side): Promise<Started> {
   const began = performance.now();
-  const child = spawn(process.execPath, START_ARGUMENTS, {
-    cwd: REPO_ROOT,
-    env,
+  const child = spawn(process.execPath, side.args, {
+    cwd: side.root,
+    env: side.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -167,41 +188,65 @@ const fmt = (value: number, digits = 0) => value.toFixed(digits).padStart(7);
 
 try {
   const bare = await bareNode();
-  const runs: { label: string; seconds: number; cpuSeconds: number }[] = [];
-  const memory: Map<string, Footprint>[] = [];
-  const cpuByPart: Map<string, number>[] = [];
+  const results = new Map(sides.map((one) => [one.label, measured()]));
+  // Run by run, the sides take turns, so a change in the machine's load reaches both.
   for (let run = 0; run <= warmRuns; run++) {
-    const started = await start();
-    const label = run === 0 ? 'first (fresh data folder)' : `warm ${run}`;
-    runs.push({ label, seconds: started.seconds, cpuSeconds: started.cpuSeconds });
-    cpuByPart.push(started.cpuByPart);
-    console.log(
-      `${label.padEnd(26)} ${started.seconds.toFixed(2)} s to the banner (it says ${started.bannerSeconds} s), ` +
-        `${started.cpuSeconds.toFixed(2)} s CPU`,
-    );
-    if (run === warmRuns) {
-      // At rest: after the idp's deferred password hashing and the parts' start-up work.
-      let waited = 0;
-      for (const seconds of restSeconds) {
-        await new Promise((resolve) => setTimeout(resolve, (seconds - waited) * 1000));
-        waited = seconds;
-        memory.push(measure(started));
+    for (const one of sides) {
+      const result = results.get(one.label)!;
+      const started = await start(one);
+      const label = `${one.label}, ${run === 0 ? 'first (fresh data folder)' : `warm ${run}`}`;
+      result.runs.push({ seconds: started.seconds, cpuSeconds: started.cpuSeconds });
+      result.cpuByPart.push(started.cpuByPart);
+      console.log(
+        `${label.padEnd(38)} ${started.seconds.toFixed(2)} s to the banner (it says ${started.bannerSeconds} s), ` +
+          `${started.cpuSeconds.toFixed(2)} s CPU, load average ${loadAverage()}`,
+      );
+      if (run === warmRuns) {
+        // At rest: after the idp's deferred password hashing and the parts' start-up work.
+        let waited = 0;
+        for (const seconds of restSeconds) {
+          await new Promise((resolve) => setTimeout(resolve, (seconds - waited) * 1000));
+          waited = seconds;
+          result.memory.push(measure(started));
+        }
       }
+      await stop(started.child);
     }
-    await stop(started.child);
   }
+  for (const one of sides) report(one.label, results.get(one.label)!, bare);
+} finally {
+  rmSync(folder, { recursive: true, force: true });
+}
 
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+function loadAverage(): string {
+  return loadavg()[0]!.toFixed(1);
+}
+
+interface Measured {
+  runs: { seconds: number; cpuSeconds: number }[];
+  cpuByPart: Map<string, number>[];
+  /** Per rest time: memory per part. */
+  memory: Map<string, Footprint>[];
+}
+
+function measured(): Measured {
+  return { runs: [], cpuByPart: [], memory: [] };
+}
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
+function report(label: string, { runs, cpuByPart, memory }: Measured, bare: Footprint): void {
   const warm = runs.slice(1);
   console.log(
-    `\nstart to ready (spawn of npm start → banner), load average ${loadAverage()} on ${availableParallelism()} CPUs`,
+    `\n━━ ${label}: start to ready (spawn of what npm start runs → banner), on ${availableParallelism()} CPUs`,
   );
   console.log(
     `  first ${runs[0]!.seconds.toFixed(2)} s (target ≤ 12), ${runs[0]!.cpuSeconds.toFixed(2)} s CPU` +
       `   warm median ${median(warm.map((run) => run.seconds)).toFixed(2)} s (target ≤ 5), ` +
       `${median(warm.map((run) => run.cpuSeconds)).toFixed(2)} s CPU`,
   );
-
   console.log(
     `\nmemory at rest of the last start (MiB; processes counted at the last time); CPU s until ready, first and warm median`,
   );
@@ -235,10 +280,4 @@ try {
     );
   }
   console.log(`${nodeCount} Node processes, each ${bare.rss.toFixed(0)} MiB RSS before loading anything`);
-} finally {
-  rmSync(folder, { recursive: true, force: true });
-}
-
-function loadAverage(): string {
-  return loadavg()[0]!.toFixed(1);
 }
