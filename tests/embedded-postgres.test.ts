@@ -84,3 +84,27 @@ test('a crash of the server resolves exited with its signal', { timeout: 60_000 
     await recovered.stop();
   }
 });
+
+test(
+  'a development server: no I/O workers, no replication launcher, small shared buffers',
+  { timeout: 60_000 },
+  async () => {
+    const [port] = await freePorts(1);
+    const server = await startEmbeddedPostgres({ dataDir, port: port!, password });
+    try {
+      const [settings] = await query(
+        server.url(),
+        "SELECT current_setting('io_method') AS io, current_setting('shared_buffers') AS buffers",
+      );
+      assert.deepEqual(settings, { io: 'sync', buffers: '32MB' });
+      const processes = (await query(server.url(), 'SELECT backend_type FROM pg_stat_activity')).map(
+        (row) => row.backend_type as string,
+      );
+      assert.ok(processes.includes('checkpointer'), processes.join(', '));
+      assert.ok(!processes.includes('io worker'), processes.join(', '));
+      assert.ok(!processes.includes('logical replication launcher'), processes.join(', '));
+    } finally {
+      await server.stop();
+    }
+  },
+);

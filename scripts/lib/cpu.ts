@@ -10,3 +10,21 @@ export function cpuMsOf(pid: number): number {
     return 0;
   }
 }
+
+/**
+ * CPU time of a process tree so far, in milliseconds: every live process's own time plus that of
+ * the children it has already reaped (initdb, PostgreSQL connections that ended).
+ */
+export function treeCpuMsOf(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      // utime, stime, cutime, cstime: fields 14 to 17 of stat.
+      ticks += fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return (ticks * 1000) / 100;
+}

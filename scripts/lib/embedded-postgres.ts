@@ -52,6 +52,15 @@ export interface EmbeddedPostgres {
 
 const SUPERUSER = 'postgres';
 
+/**
+ * A development server for a handful of connections, sized for memory at rest (measured with
+ * bench/start-footprint.bench.ts: 16 → 12 processes, ≈ 40 MiB less RSS with seven connections):
+ * I/O synchronously in each backend instead of through three I/O worker processes (PostgreSQL 18's
+ * io_method=worker); no logical replication launcher (nothing here replicates); 32 MB of shared
+ * buffers instead of 128 MB, several times the data of every service together.
+ */
+const DEVELOPMENT_SETTINGS = ['io_method=sync', 'max_logical_replication_workers=0', 'shared_buffers=32MB'];
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const binaries = await platformBinaries();
   const dataDir = resolve(options.dataDir);
@@ -72,6 +81,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       'listen_addresses=127.0.0.1',
       '-c',
       'unix_socket_directories=',
+      ...DEVELOPMENT_SETTINGS.flatMap((setting) => ['-c', setting]),
       ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
     ],
     {

@@ -49,3 +49,17 @@ function isFree(port: number): Promise<boolean> {
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
+
+/**
+ * An offset that moves every one of `ports` onto a free port below the ephemeral range (for a whole
+ * second copy of the system, MOCKMART_PORT_OFFSET).
+ */
+export async function freeOffset(ports: readonly number[]): Promise<number> {
+  const span = HIGHEST - LOWEST - Math.max(...ports);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const offset = LOWEST + Math.floor(Math.random() * span);
+    const free = await Promise.all(ports.map((port) => isFree(port + offset)));
+    if (free.every(Boolean)) return offset;
+  }
+  throw new Error('no free port range found');
+}

@@ -1,6 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { createInterface } from 'node:readline';
-import { REPO_ROOT, START_WAVES, planParts, type PartSpec, type SystemPlan } from '@mockmart/devstack';
+import {
+  COMPILE_CACHE_DIR,
+  REPO_ROOT,
+  START_WAVES,
+  planParts,
+  type PartSpec,
+  type SystemPlan,
+} from '@mockmart/devstack';
 
 export interface RunningPart {
   spec: PartSpec;
@@ -31,7 +39,12 @@ export async function startPart(spec: PartSpec, options: RunOptions = {}): Promi
     firstErrors.length = 0;
     child = spawn(spec.command ?? process.execPath, spec.args, {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...spec.env, PATH: process.env.PATH ?? '' },
+      env: {
+        ...(spec.command ? {} : { NODE_COMPILE_CACHE: COMPILE_CACHE_DIR }),
+        ...process.env,
+        ...spec.env,
+        PATH: process.env.PATH ?? '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: spec.processGroup === true,
     });
@@ -115,16 +128,26 @@ async function waitReady(spec: PartSpec, exited: () => Promise<unknown>, timeout
   void exited().then(() => (gone = true));
   while (Date.now() < deadline) {
     if (gone) throw new Error(`${spec.name} exited before it was ready`);
-    try {
-      const response = await fetch(spec.readyUrl, { signal: AbortSignal.timeout(1000) });
-      await response.body?.cancel();
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
+    const status = await statusOf(spec.readyUrl, 1000);
+    if (status !== undefined && status >= 200 && status < 300) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${spec.name} was not ready at ${spec.readyUrl} within ${timeoutMs} ms`);
+}
+
+/**
+ * One GET: the status, or undefined when nothing answers in time. node:http rather than fetch, so
+ * that `npm start`'s supervisor never loads undici (≈ 8 MiB it would hold for as long as it runs).
+ */
+function statusOf(url: string, timeoutMs: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const request = get(url, { agent: false, timeout: timeoutMs }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    });
+    request.once('timeout', () => request.destroy());
+    request.once('error', () => resolve(undefined));
+  });
 }
 
 /** The part group a spec belongs to (replicas share one): its name unless it says otherwise. */

@@ -152,6 +152,25 @@ export type ReplicatedPart = (typeof REPLICATED_PARTS)[number];
 
 const TELEMETRY = ['--import', '@mockmart/service-kit/telemetry/register'];
 
+/**
+ * V8 flags of the Node processes that see little traffic: the supervisor (package.json's start
+ * script) and the idp. Their young generation stays at 1 MiB per semi-space instead of growing to
+ * V8's 16 during start-up and never shrinking back (≈ 13 MiB per process at rest). The services keep
+ * V8's default: under the read-path bench the small young generation cost shop-api and the gateway
+ * up to 60 % more CPU per order-history request (scavenges, early promotion), while the idp's CPU
+ * per client-credentials grant stayed within the noise (bench/README.md).
+ */
+export const LEAN_NODE_FLAGS = ['--max-semi-space-size=1'];
+
+/**
+ * Node's on-disk compile cache (NODE_COMPILE_CACHE) for every Node part, unless the caller's
+ * environment names another folder: every start after the first reads the parts' compiled code
+ * (and the TypeScript already stripped) instead of parsing and compiling it again — less CPU at
+ * start and ≈ 20 MiB less per process, since code compiled from the cache is not kept as source
+ * strings. Node keys entries by its version and each file's content, so a stale entry is never used.
+ */
+export const COMPILE_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'node-compile-cache');
+
 export function planParts(plan: SystemPlan): PartSpec[] {
   const host = plan.host ?? '127.0.0.1';
   const { ports, secrets } = plan;
@@ -218,7 +237,7 @@ export function planParts(plan: SystemPlan): PartSpec[] {
     : [
         {
           name: 'idp',
-          args: [...TELEMETRY, 'packages/idp/src/server.ts'],
+          args: [...LEAN_NODE_FLAGS, ...TELEMETRY, 'packages/idp/src/server.ts'],
           env: {
             NODE_ENV: common.NODE_ENV,
             LOG_LEVEL: common.LOG_LEVEL,

@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { loadIdpConfig } from './config.ts';
 import { IdpError } from './errors.ts';
-import { basic, oidcUrl, postForm, REALM_FILE, SECRETS, startTestIdp } from './testing/index.ts';
+import { pino } from 'pino';
+import { PASSWORD_HASH_FILE } from './start-idp.ts';
+import {
+  basic,
+  oidcUrl,
+  postForm,
+  REALM_FILE,
+  SECRETS,
+  startTestIdp,
+  TEST_HASHING,
+} from './testing/index.ts';
 
 const cc = (idp: Awaited<ReturnType<typeof startTestIdp>>) =>
   postForm(
@@ -212,6 +222,80 @@ describe('startIdp: keys, rotation, production refusal, stats', { timeout: 30_00
       assert.equal(res.status, 403);
     } finally {
       await idp.close();
+    }
+  });
+});
+
+describe('startIdp: imported passwords across restarts', { timeout: 30_000 }, () => {
+  /** Starts the idp on `dir` and waits for its background hashing: how many hashes it made. */
+  async function startAndHash(dir: string, extra: Parameters<typeof startTestIdp>[0] = {}) {
+    let hashed: number | undefined;
+    const logger = pino(
+      { level: 'info' },
+      {
+        write(line: string) {
+          const entry = JSON.parse(line) as { msg?: string; hashed?: number };
+          if (entry.msg === 'imported passwords hashed') hashed = entry.hashed;
+        },
+      },
+    );
+    const idp = await startTestIdp({ dataDir: dir, logger, ...extra });
+    const deadline = Date.now() + 10_000;
+    while (hashed === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    return { idp, hashed };
+  }
+  const login = (idp: Awaited<ReturnType<typeof startTestIdp>>, password: string) =>
+    postForm(oidcUrl(idp, 'token'), {
+      grant_type: 'password',
+      client_id: 'techstore-cli',
+      username: 'mario',
+      password,
+    });
+
+  test('a restart reuses the hashes of the data folder; other scrypt parameters hash anew', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'idp-hashes-'));
+    try {
+      const first = await startAndHash(dir);
+      await first.idp.close();
+      // The development users and the dummy hash unknown users are checked against.
+      assert.ok(first.hashed! >= 2, `first start hashed ${first.hashed}`);
+      assert.equal((await stat(join(dir, PASSWORD_HASH_FILE))).mode & 0o777, 0o600);
+
+      const second = await startAndHash(dir);
+      try {
+        assert.equal(second.hashed, 0);
+        assert.equal((await login(second.idp, 'mario123')).status, 200);
+        assert.equal((await login(second.idp, 'wrong')).status, 400);
+      } finally {
+        await second.idp.close();
+      }
+
+      const costlier = await startAndHash(dir, { passwordHashing: { ...TEST_HASHING, N: 2048 } });
+      try {
+        assert.equal(costlier.hashed, first.hashed);
+        assert.equal((await login(costlier.idp, 'mario123')).status, 200);
+      } finally {
+        await costlier.idp.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('production keeps no file of password hashes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'idp-hashes-'));
+    try {
+      const { idp, hashed } = await startAndHash(dir, {
+        production: true,
+        publicUrl: 'https://shop.example',
+        realmFiles: [REALM_FILE],
+        bootstrapAdmin: { username: 'temp-admin', password: 'operator-password' },
+      });
+      await idp.close();
+      assert.ok(hashed! >= 1);
+      await assert.rejects(stat(join(dir, PASSWORD_HASH_FILE)), { code: 'ENOENT' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

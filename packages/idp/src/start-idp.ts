@@ -5,14 +5,16 @@ import { issuerOf, type IdpContext } from './context.ts';
 import { DEFAULT_COMPAT, IdpError, type CompatOptions } from './errors.ts';
 import { KeyStore } from './keys/key-store.ts';
 import { rotateRealmKeys } from './keys/rotate.ts';
+import { join } from 'node:path';
 import { hashDeferredPasswords } from './password/deferred-hashing.ts';
+import { PasswordHashCache } from './password/hash-cache.ts';
 import { DEFAULT_SCRYPT, type ScryptParams } from './password/scrypt.ts';
 import { buildRealm } from './realm/build-realm.ts';
 import { loadRealmFiles, mergeRealms } from './realm/load-realm-files.ts';
 import type { RealmRep } from './realm/representation.ts';
 import { BruteForceDetector } from './sessions/brute-force.ts';
 import { SessionStore } from './sessions/session-store.ts';
-import { dummyHash } from './oidc/grants/password.ts';
+import { dummyHash, primeDummyHash } from './oidc/grants/password.ts';
 import { TokenStats, type TokenRequestCount } from './stats.ts';
 
 export interface StartIdpOptions {
@@ -28,7 +30,10 @@ export interface StartIdpOptions {
   realms?: readonly RealmRep[];
   /** Values for `${ENV}` placeholders in realm files. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Signing keys are persisted here; undefined keeps them in memory. */
+  /**
+   * Signing keys are persisted here, and (outside production) the hashes of imported plain-text
+   * passwords, so a restart does not hash them again; undefined keeps both in memory.
+   */
   dataDir?: string;
   /** A `master` realm with `admin-cli` and this administrator (KC_BOOTSTRAP_ADMIN_*). */
   bootstrapAdmin?: { username: string; password: string };
@@ -100,7 +105,12 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
       );
     }
   }
-  const realms = await Promise.all(reps.map((r) => buildRealm(r, hashing)));
+  // Production imports no demo users and pays its few hashes once per start: no file of hashes there.
+  const hashCache =
+    options.dataDir && !options.production
+      ? await PasswordHashCache.open(join(options.dataDir, PASSWORD_HASH_FILE))
+      : undefined;
+  const realms = await Promise.all(reps.map((r) => buildRealm(r, hashing, hashCache)));
   const keys = await KeyStore.open(
     options.dataDir,
     realms.map((r) => r.name),
@@ -121,6 +131,8 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
     production: options.production ?? false,
     fetch: options.fetch ?? fetch,
   };
+  const cachedDummy = hashCache?.get(DUMMY_HASH_OWNER, '', hashing);
+  if (cachedDummy) primeDummyHash(ctx, cachedDummy);
   const app = await buildIdpApp(ctx);
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
@@ -132,12 +144,15 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
   // Only now, and one at a time: scrypt hashes hold thread-pool threads (see deferred-hashing.ts).
   void (async () => {
     const started = performance.now();
+    let hashed = cachedDummy ? 0 : 1;
     for (const realm of realms)
-      await hashDeferredPasswords(realm.users, (err) =>
+      hashed += await hashDeferredPasswords(realm.users, (err) =>
         logger.error({ err, realm: realm.name }, 'password hashing failed'),
       );
-    await dummyHash(ctx); // unknown users then cost the same hash as known ones from the first login on
-    logger.info({ ms: Math.round(performance.now() - started) }, 'imported passwords hashed');
+    // Unknown users then cost the same hash as known ones from the first login on.
+    hashCache?.set(DUMMY_HASH_OWNER, '', hashing, await dummyHash(ctx));
+    await hashCache?.save();
+    logger.info({ ms: Math.round(performance.now() - started), hashed }, 'imported passwords hashed');
   })().catch((err: unknown) => logger.error({ err }, 'password hashing failed'));
   const sweep = setInterval(() => ctx.sessions.sweep((name) => ctx.realms.get(name)?.settings), 60_000);
   sweep.unref();
@@ -164,6 +179,11 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
     },
   };
 }
+
+/** In the data folder, beside keys.json. */
+export const PASSWORD_HASH_FILE = 'password-hashes.json';
+/** The cache's name for the hash of a random password that unknown users are checked against. */
+const DUMMY_HASH_OWNER = '(unknown users)';
 
 function normalizePath(path: string): string {
   const trimmed = path.replace(/\/+$/, '');

@@ -1,4 +1,5 @@
 import type { User } from '../realm/model.ts';
+import type { PasswordHashCache } from './hash-cache.ts';
 import { hashPassword, type ScryptParams } from './scrypt.ts';
 
 /**
@@ -13,16 +14,34 @@ import { hashPassword, type ScryptParams } from './scrypt.ts';
  *
  * A login (or password reset) for a user whose hash is still pending awaits `user.passwordHashing`,
  * and awaiting it runs that user's hash at once instead of waiting for its turn.
+ *
+ * With a cache (the idp's data folder, see hash-cache.ts), a hash an earlier start made for the
+ * same user, password and parameters is used at once, and a new one is added to it.
  */
 const queues = new WeakMap<object, Array<() => Promise<void>>>();
 
-/** Registers the hash of `plain` for `user` under `owner` (the realm's user map). */
-export function deferPasswordHash(owner: object, user: User, plain: string, params: ScryptParams): void {
+/**
+ * Registers the hash of `plain` for `user` under `owner` (the realm's user map); `cached.who` names
+ * the user in the cache (realm and username).
+ */
+export function deferPasswordHash(
+  owner: object,
+  user: User,
+  plain: string,
+  params: ScryptParams,
+  cached?: { cache: PasswordHashCache; who: string },
+): void {
+  const hit = cached?.cache.get(cached.who, plain, params);
+  if (hit) {
+    user.passwordHash = hit;
+    return;
+  }
   let running: Promise<void> | undefined;
   const run = (): Promise<void> =>
     (running ??= hashPassword(plain, params).then((hash) => {
       user.passwordHash = hash;
       delete user.passwordHashing;
+      cached?.cache.set(cached.who, plain, params, hash);
     }));
   user.passwordHashing = {
     then: (onFulfilled, onRejected) => run().then(onFulfilled, onRejected),
@@ -33,11 +52,15 @@ export function deferPasswordHash(owner: object, user: User, plain: string, para
 }
 
 /**
- * Hashes every password deferred under `owner`, one after the other. Resolves when all are done;
- * a failed hash is reported through `onError` and leaves that user's `passwordHashing` rejecting
- * (their logins fail with a server error rather than ever accepting an unhashed password).
+ * Hashes every password deferred under `owner`, one after the other. Resolves when all are done,
+ * with how many there were; a failed hash is reported through `onError` and leaves that user's
+ * `passwordHashing` rejecting (their logins fail with a server error rather than ever accepting an
+ * unhashed password).
  */
-export async function hashDeferredPasswords(owner: object, onError: (error: unknown) => void): Promise<void> {
+export async function hashDeferredPasswords(
+  owner: object,
+  onError: (error: unknown) => void,
+): Promise<number> {
   const queue = queues.get(owner) ?? [];
   queues.delete(owner);
   for (const run of queue) {
@@ -47,4 +70,5 @@ export async function hashDeferredPasswords(owner: object, onError: (error: unkn
       onError(error);
     }
   }
+  return queue.length;
 }

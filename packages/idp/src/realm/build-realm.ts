@@ -1,6 +1,7 @@
 import { IdpError } from '../errors.ts';
 import { stableUuid } from '../lib/ids.ts';
 import { deferPasswordHash } from '../password/deferred-hashing.ts';
+import type { PasswordHashCache } from '../password/hash-cache.ts';
 import { checkPassword, parsePasswordPolicy } from '../password/password-policy.ts';
 import { fromKeycloakCredential, type ScryptParams } from '../password/scrypt.ts';
 import {
@@ -23,7 +24,11 @@ import type { ClientRep, RealmRep, RoleRep, UserRep } from './representation.ts'
 import { readUserProfile } from './user-profile.ts';
 
 /** Turns a realm representation into the runtime model, adding Keycloak's built-ins and hashing passwords. */
-export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promise<Realm> {
+export async function buildRealm(
+  input: RealmRep,
+  hashing: ScryptParams,
+  hashCache?: PasswordHashCache,
+): Promise<Realm> {
   const rep = withBuiltins(structuredClone(input));
   const name = rep.realm as string;
   const fail = (message: string): never => {
@@ -116,7 +121,13 @@ export async function buildRealm(input: RealmRep, hashing: ScryptParams): Promis
       if (violation)
         fail(`the password of user ${user.username} does not meet the password policy: ${violation.message}`);
       // Hashed after start-up (startIdp), or at once when a login for this user comes first.
-      deferPasswordHash(users, user, password.value, hashing);
+      deferPasswordHash(
+        users,
+        user,
+        password.value,
+        hashing,
+        hashCache && { cache: hashCache, who: `${name}/${user.username}` },
+      );
     } else if (password?.secretData && password.credentialData) {
       user.passwordHash = fromKeycloakCredential(password.secretData, password.credentialData);
     }

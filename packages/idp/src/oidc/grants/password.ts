@@ -42,6 +42,11 @@ export async function checkUserCredentials(
 
 const dummies = new WeakMap<object, Promise<string>>();
 
+/** The dummy hash an earlier start made (hash-cache.ts), to be used instead of making one. */
+export function primeDummyHash(ctx: IdpContext, hash: string): void {
+  if (!dummies.has(ctx.hashing)) dummies.set(ctx.hashing, Promise.resolve(hash));
+}
+
 /** A hash computed once per idp (same cost parameters) so unknown users cost the same as known ones. */
 export function dummyHash(ctx: IdpContext): Promise<string> {
   let hash = dummies.get(ctx.hashing);
