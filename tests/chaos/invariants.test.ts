@@ -2,7 +2,7 @@
  * The chaos checker proves itself: on a consistent dataset in the services' real schemas it finds
  * nothing, and each deliberate corruption of a copy — the kinds of damage a broken saga leaves —
  * is named with the ids it concerns. No processes: four throwaway databases with the services'
- * migrations (local PostgreSQL, else PGlite); every corruption runs in a transaction rolled back.
+ * migrations (local PostgreSQL, else the test run's embedded server); every corruption runs in a transaction rolled back.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
