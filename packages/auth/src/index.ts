@@ -2,6 +2,7 @@ export { keycloakEndpoints, oidcEndpoints } from './config/idp-endpoints.ts';
 export type { IdpEndpoints, KeycloakEndpoints, KeycloakEndpointsOptions } from './config/idp-endpoints.ts';
 export { createAccessTokenVerifier } from './verify/verify-access-token.ts';
 export type { AccessTokenVerifier, VerifyOptions } from './verify/verify-access-token.ts';
+export { ASYMMETRIC_JWS_ALGORITHMS } from './verify/verifier-options.ts';
 export type { AccessTokenVerifierOptions, ResolvedVerifierOptions } from './verify/verifier-options.ts';
 export type { JwksCacheOptions } from './verify/jwks-cache.ts';
 export type { IntrospectionOptions } from './verify/introspection.ts';

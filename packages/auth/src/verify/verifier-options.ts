@@ -42,7 +42,8 @@ export interface AccessTokenVerifierOptions {
 }
 
 const FORBIDDEN_ALGORITHMS = /^(none|HS\d+)$/i;
-const SUPPORTED_ALGORITHMS = new Set([
+/** Every asymmetric JWS algorithm a JWKS can verify; HMAC and `none` are never among them. */
+export const ASYMMETRIC_JWS_ALGORITHMS: readonly string[] = Object.freeze([
   'RS256',
   'RS384',
   'RS512',
@@ -55,6 +56,7 @@ const SUPPORTED_ALGORITHMS = new Set([
   'EdDSA',
   'Ed25519',
 ]);
+const SUPPORTED_ALGORITHMS = new Set(ASYMMETRIC_JWS_ALGORITHMS);
 
 export interface ResolvedVerifierOptions {
   readonly idp: IdpEndpoints;

@@ -1,3 +1,4 @@
+import { ASYMMETRIC_JWS_ALGORITHMS } from '@mockmart/auth';
 import { jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { LogoutTokenInvalid } from '../errors.ts';
 
@@ -39,18 +40,7 @@ export function createLogoutTokenVerifier(options: LogoutTokenVerifierOptions) {
       ({ payload } = await jwtVerify(token, keys, {
         issuer: options.issuer,
         audience: options.audience,
-        algorithms: [
-          'RS256',
-          'RS384',
-          'RS512',
-          'PS256',
-          'PS384',
-          'PS512',
-          'ES256',
-          'ES384',
-          'ES512',
-          'EdDSA',
-        ],
+        algorithms: [...ASYMMETRIC_JWS_ALGORITHMS],
         requiredClaims: ['iat', 'jti'],
         maxTokenAge: MAX_AGE_SECONDS,
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
