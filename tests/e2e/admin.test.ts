@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sidewaysOverflow, unnamedControls, watchPage } from './support/page-checks.ts';
-import { expect, fetchFromPage, startShop, type Shop } from './support/shop.ts';
+import { expect, fetchFromPage, loadedCartBadge, startShop, type Shop } from './support/shop.ts';
 import { describeOnEachIdentity } from '../support/identity-providers.ts';
 
 const MARIO_ADDRESS = {
@@ -55,6 +55,7 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
       await expect(visitor.getByTestId('product-price-3')).toHaveText('€99.50');
       await visitor.goto('/products/3');
       await expect(visitor.getByTestId('product-detail-price')).toHaveText('€99.50');
+      await expect(loadedCartBadge(visitor)).toBeVisible();
       await visitor.getByTestId('add-to-cart-3').click();
       await expect(visitor.getByTestId('cart-count')).toHaveText('1');
       await visitor.getByTestId('cart-link').click();
@@ -106,6 +107,7 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
       let orderId = 0;
       await shop.journey(shopper, 'order-for-refund', async () => {
         await shopper.goto('/products/2');
+        await expect(loadedCartBadge(shopper)).toBeVisible();
         await shopper.getByTestId('add-to-cart-2').click();
         await expect(shopper.getByTestId('cart-count')).toHaveText(/^[1-9]/);
         const placed = await fetchFromPage(shopper, '/api/checkout', {
@@ -166,6 +168,7 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
       await shop.journey(shopper, 'out-of-stock', async () => {
         await shopper.goto('/products/7');
         await expect(shopper.getByTestId('product-detail-stock')).toHaveText(/1/);
+        await expect(loadedCartBadge(shopper)).toBeVisible();
         await shopper.getByTestId('add-to-cart-7').click();
         await expect(shopper.getByTestId('cart-count')).toHaveText('1');
         await shopper.getByTestId('cart-link').click();
@@ -209,6 +212,7 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
       let placing: Promise<{ status: number; body: unknown }> | undefined;
       await shop.journey(shopper, 'checkout-holding-stock', async () => {
         await shopper.goto('/products/5');
+        await expect(loadedCartBadge(shopper)).toBeVisible();
         await shopper.getByTestId('add-to-cart-5').click();
         await expect(shopper.getByTestId('cart-count')).toHaveText(/^[1-9]/);
         // A slow payment keeps the unit held (reserved, not yet sold) while the admin edits.

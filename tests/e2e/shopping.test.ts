@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { expect, fetchFromPage, startShop, type Shop } from './support/shop.ts';
+import { expect, fetchFromPage, loadedCartBadge, startShop, type Shop } from './support/shop.ts';
 import { describeOnEachIdentity } from '../support/identity-providers.ts';
 import { focusedTestId, sidewaysOverflow, tabTo, unnamedControls, watchPage } from './support/page-checks.ts';
 
@@ -22,7 +22,7 @@ const ADDRESS = {
 
 async function addToCart(page: Page, productId: number) {
   // Wait for the cart to have loaded, so the count read is the server's.
-  const badge = page.locator('[data-testid="cart-count"][data-state="ready"]');
+  const badge = loadedCartBadge(page);
   await expect(badge).toBeVisible();
   const before = Number(await badge.innerText());
   await page.getByTestId(`add-to-cart-${productId}`).click();
@@ -368,7 +368,7 @@ describeOnEachIdentity('shopping in the browser', { timeout: 300_000 }, (provide
       const page = await shop.newPage('mario');
       await shop.journey(page, 'keyboard-checkout', async () => {
         await page.goto('/products/8');
-        await expect(page.locator('[data-testid="cart-count"][data-state="ready"]')).toBeVisible();
+        await expect(loadedCartBadge(page)).toBeVisible();
         const before = Number(await page.getByTestId('cart-count').innerText());
         await tabTo(page, page.getByTestId('add-to-cart-8'));
         await page.keyboard.press('Enter');

@@ -7,7 +7,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect as playwrightExpect } from '@playwright/test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from '@mockmart/devstack';
 import { startTestSystem, type TestSystem } from '../../support/system.ts';
 import type { IdentitySide } from '../../support/identity-providers.ts';
@@ -24,6 +24,14 @@ export const ACTION_TIMEOUT_MS = 10_000;
  * the runner they default to 5 s; a loaded 2-core machine needs the same time as an action.
  */
 export const expect = playwrightExpect.configure({ timeout: ACTION_TIMEOUT_MS });
+
+/**
+ * The header's cart badge once the cart has loaded. Wait for it before adding to the cart: the
+ * page's first cart load answers last-write-wins, so a click while it is in flight can be lost.
+ */
+export function loadedCartBadge(page: Page): Locator {
+  return page.locator('[data-testid="cart-count"][data-state="ready"]');
+}
 
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
@@ -78,7 +86,7 @@ export async function startShop(identity: IdentitySide = 'idp'): Promise<Shop> {
   const loginThroughUi = async (page: Page, user: UserName) => {
     const { username, password } = USERS[user];
     // Start from a settled page (session and cart loaded), as a person would.
-    await expect(page.locator('[data-testid="cart-count"][data-state="ready"]')).toBeVisible();
+    await expect(loadedCartBadge(page)).toBeVisible();
     // The click waits for the navigation to the login page; the identity provider's first login
     // page can take a while on a busy machine (Keycloak renders its theme cold on the first one).
     await page.getByRole('button', { name: 'Log in' }).click({ timeout: LOGIN_TIMEOUT_MS });
