@@ -5,9 +5,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectCount, expectHidden, expectText, expectValue, expectVisible } from './support/expect.ts';
 import { sidewaysOverflow, unnamedControls, watchPage } from './support/page-checks.ts';
-import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
+import { expect, fetchFromPage, loadedCartBadge, startShop, type Shop } from './support/shop.ts';
 import { describeOnEachIdentity } from '../support/identity-providers.ts';
 
 const MARIO_ADDRESS = {
@@ -38,29 +37,30 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
     const admin = await shop.newPage('admin');
     await shop.journey(admin, 'admin-price', async () => {
       await admin.goto('/');
-      await admin.getByTestId('admin-link').click();
-      await expectVisible(admin.getByTestId('products-table'));
-      await expectText(admin.getByTestId('product-row-price-3'), '€119.99');
+      await admin.getByRole('link', { name: 'Admin', exact: true }).click();
+      await expect(admin.getByTestId('products-table')).toBeVisible();
+      await expect(admin.getByTestId('product-row-price-3')).toHaveText('€119.99');
       await shop.screenshot(admin, 'admin-products');
       await admin.getByTestId('edit-3').click();
-      await expectVisible(admin.getByRole('dialog'));
+      await expect(admin.getByRole('dialog')).toBeVisible();
       await admin.getByTestId('edit-price').fill('99.50');
       await admin.getByTestId('submit-edit').click();
-      await expectHidden(admin.getByRole('dialog'));
-      await expectText(admin.getByTestId('product-row-price-3'), '€99.50');
+      await expect(admin.getByRole('dialog')).toBeHidden();
+      await expect(admin.getByTestId('product-row-price-3')).toHaveText('€99.50');
     });
 
     const visitor = await shop.newPage();
     await shop.journey(visitor, 'price-in-shop', async () => {
       await visitor.goto('/');
-      await expectText(visitor.getByTestId('product-price-3'), '€99.50');
+      await expect(visitor.getByTestId('product-price-3')).toHaveText('€99.50');
       await visitor.goto('/products/3');
-      await expectText(visitor.getByTestId('product-detail-price'), '€99.50');
+      await expect(visitor.getByTestId('product-detail-price')).toHaveText('€99.50');
+      await expect(loadedCartBadge(visitor)).toBeVisible();
       await visitor.getByTestId('add-to-cart-3').click();
-      await expectText(visitor.getByTestId('cart-count'), '1');
+      await expect(visitor.getByTestId('cart-count')).toHaveText('1');
       await visitor.getByTestId('cart-link').click();
-      await expectText(visitor.getByTestId('unit-price-3'), '€99.50');
-      await expectText(visitor.getByTestId('cart-total'), '€99.50');
+      await expect(visitor.getByTestId('unit-price-3')).toHaveText('€99.50');
+      await expect(visitor.getByTestId('cart-total')).toHaveText('€99.50');
     });
   });
 
@@ -72,7 +72,7 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
       const name = `E2E Gadget ${Date.now()}`;
       await shop.journey(admin, 'admin-create-delete', async () => {
         await admin.goto('/admin/products');
-        await admin.getByTestId('show-create-form').click();
+        await admin.getByRole('button', { name: 'New product' }).click();
         await admin.getByTestId('create-name').fill(name);
         await admin.getByTestId('create-price').fill('12.34');
         await admin.getByTestId('create-category').selectOption('accessories');
@@ -80,21 +80,21 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
         await admin.getByTestId('create-description').fill('Created by the browser tests.');
         await admin.getByTestId('submit-create').click();
         const row = admin.locator('[data-testid^="product-row-"]').filter({ hasText: name });
-        await expectVisible(row);
+        await expect(row).toBeVisible();
         const id = (await row.getAttribute('data-testid'))!.replace('product-row-', '');
-        await expectText(admin.getByTestId(`product-row-price-${id}`), '€12.34');
-        await expectText(admin.getByTestId(`product-row-stock-${id}`), '5');
+        await expect(admin.getByTestId(`product-row-price-${id}`)).toHaveText('€12.34');
+        await expect(admin.getByTestId(`product-row-stock-${id}`)).toHaveText('5');
 
         await admin.goto(`/?search=${encodeURIComponent(name)}`);
-        await expectText(admin.getByTestId(`product-price-${id}`), '€12.34');
-        await expectText(admin.getByTestId(`product-stock-${id}`), /5/);
+        await expect(admin.getByTestId(`product-price-${id}`)).toHaveText('€12.34');
+        await expect(admin.getByTestId(`product-stock-${id}`)).toHaveText(/5/);
 
         await admin.goto('/admin/products');
         await admin.getByTestId(`delete-${id}`).click();
         await admin.getByTestId('confirm-delete').click();
-        await expectHidden(admin.getByTestId(`product-row-${id}`));
+        await expect(admin.getByTestId(`product-row-${id}`)).toBeHidden();
         await admin.goto(`/products/${id}`);
-        await expectVisible(admin.getByTestId('product-not-found'));
+        await expect(admin.getByTestId('product-not-found')).toBeVisible();
       });
     },
   );
@@ -107,8 +107,9 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
       let orderId = 0;
       await shop.journey(shopper, 'order-for-refund', async () => {
         await shopper.goto('/products/2');
+        await expect(loadedCartBadge(shopper)).toBeVisible();
         await shopper.getByTestId('add-to-cart-2').click();
-        await expectText(shopper.getByTestId('cart-count'), /^[1-9]/);
+        await expect(shopper.getByTestId('cart-count')).toHaveText(/^[1-9]/);
         const placed = await fetchFromPage(shopper, '/api/checkout', {
           method: 'POST',
           csrf: true,
@@ -122,28 +123,30 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
       const admin = await shop.newPage('admin');
       await shop.journey(admin, 'admin-orders-faults', async () => {
         await admin.goto('/admin/orders');
-        await expectText(admin.getByTestId(`admin-order-status-${orderId}`), /^confirmed$/i);
+        await expect(admin.getByTestId(`admin-order-status-${orderId}`)).toHaveText(/^confirmed$/i);
         await shop.screenshot(admin, 'admin-orders');
         await admin.getByTestId(`cancel-order-${orderId}`).click();
         await admin.getByTestId('confirm-cancel-order').click();
-        await expectText(admin.getByTestId(`admin-order-status-${orderId}`), /^refunded$/i, 30_000);
+        await expect(admin.getByTestId(`admin-order-status-${orderId}`)).toHaveText(/^refunded$/i, {
+          timeout: 30_000,
+        });
 
         await admin.getByTestId('admin-tab-faults').click();
-        await expectText(admin.getByTestId('fault-payment-current'), 'none');
+        await expect(admin.getByTestId('fault-payment-current')).toHaveText('none');
         const payment = admin.getByTestId('fault-payment');
         await payment.getByLabel('Mode').selectOption('decline');
         await payment.getByLabel('For the next N calls (optional)').fill('1');
         await payment.getByRole('button', { name: 'Apply' }).click();
-        await expectText(admin.getByTestId('fault-payment-current'), 'decline');
+        await expect(admin.getByTestId('fault-payment-current')).toHaveText('decline');
         await shop.screenshot(admin, 'admin-faults');
         await payment.getByRole('button', { name: 'Reset' }).click();
-        await expectText(admin.getByTestId('fault-payment-current'), 'none');
+        await expect(admin.getByTestId('fault-payment-current')).toHaveText('none');
       });
 
       await shop.journey(shopper, 'refund-seen-by-shopper', async () => {
         await shopper.goto(`/orders/${orderId}`);
-        await expectText(shopper.getByTestId('order-detail-status'), /^refunded$/i);
-        await expectText(shopper.getByTestId('order-history'), /refunded/i);
+        await expect(shopper.getByTestId('order-detail-status')).toHaveText(/^refunded$/i);
+        await expect(shopper.getByTestId('order-history')).toHaveText(/refunded/i);
       });
     },
   );
@@ -158,19 +161,20 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
         await admin.getByTestId('edit-7').click();
         await admin.getByTestId('edit-stock').fill('1');
         await admin.getByTestId('submit-edit').click();
-        await expectText(admin.getByTestId('product-row-stock-7'), '1');
+        await expect(admin.getByTestId('product-row-stock-7')).toHaveText('1');
       });
 
       const shopper = await shop.newPage('mario');
       await shop.journey(shopper, 'out-of-stock', async () => {
         await shopper.goto('/products/7');
-        await expectText(shopper.getByTestId('product-detail-stock'), /1/);
+        await expect(shopper.getByTestId('product-detail-stock')).toHaveText(/1/);
+        await expect(loadedCartBadge(shopper)).toBeVisible();
         await shopper.getByTestId('add-to-cart-7').click();
-        await expectText(shopper.getByTestId('cart-count'), '1');
+        await expect(shopper.getByTestId('cart-count')).toHaveText('1');
         await shopper.getByTestId('cart-link').click();
         await shopper.getByTestId('increase-7').click();
-        await expectText(shopper.getByTestId('quantity-7'), '2');
-        await shopper.getByTestId('checkout-button').click();
+        await expect(shopper.getByTestId('quantity-7')).toHaveText('2');
+        await shopper.getByRole('link', { name: 'Proceed to checkout' }).click();
         const address = {
           'first-name': 'Mario',
           'last-name': 'Rossi',
@@ -181,10 +185,9 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
         };
         for (const [testId, value] of Object.entries(address)) await shopper.getByTestId(testId).fill(value);
         await shopper.getByTestId('place-order-button').click();
-        await expectText(
-          shopper.getByTestId('checkout-error-out-of-stock'),
+        await expect(shopper.getByTestId('checkout-error-out-of-stock')).toHaveText(
           /Portable SSD 1TB \(only 1 left\)/,
-          30_000,
+          { timeout: 30_000 },
         );
         await shop.screenshot(shopper, 'checkout-out-of-stock');
       });
@@ -209,8 +212,9 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
       let placing: Promise<{ status: number; body: unknown }> | undefined;
       await shop.journey(shopper, 'checkout-holding-stock', async () => {
         await shopper.goto('/products/5');
+        await expect(loadedCartBadge(shopper)).toBeVisible();
         await shopper.getByTestId('add-to-cart-5').click();
-        await expectText(shopper.getByTestId('cart-count'), /^[1-9]/);
+        await expect(shopper.getByTestId('cart-count')).toHaveText(/^[1-9]/);
         // A slow payment keeps the unit held (reserved, not yet sold) while the admin edits.
         const slow = await fetchFromPage(admin, '/api/admin/faults/payment', {
           method: 'PUT',
@@ -234,7 +238,7 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
         }
         await admin.getByTestId('edit-5').click();
         // The field shows what inventory holds, not what shoppers can still buy.
-        await expectValue(admin.getByTestId('edit-stock'), String(before.onHand));
+        await expect(admin.getByTestId('edit-stock')).toHaveValue(String(before.onHand));
         await admin.getByTestId('edit-price').fill('55.00');
         const sent = admin.waitForRequest((r) => r.method() === 'PUT' && r.url().endsWith('/api/products/5'));
         await admin.getByTestId('submit-edit').click();
@@ -243,7 +247,7 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
           false,
           'a price edit must not send stock',
         );
-        await expectHidden(admin.getByRole('dialog'));
+        await expect(admin.getByRole('dialog')).toBeHidden();
       });
 
       const placed = await placing!;
@@ -254,7 +258,7 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
       await shop.journey(admin, 'admin-stock-changed', async () => {
         await admin.goto('/admin/products');
         await admin.getByTestId('edit-5').click();
-        await expectValue(admin.getByTestId('edit-stock'), String(sold.onHand));
+        await expect(admin.getByTestId('edit-stock')).toHaveValue(String(sold.onHand));
         // Another admin (or a sale) moves the figure while this form is open.
         const moved = await fetchFromPage(admin, '/api/admin/stock/5', {
           method: 'PUT',
@@ -264,16 +268,16 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
         assert.equal(moved.status, 200, JSON.stringify(moved.body));
         await admin.getByTestId('edit-stock').fill(String(sold.onHand + 3));
         await admin.getByTestId('submit-edit').click();
-        await expectText(admin.getByTestId('edit-error'), /stock changed while this form was open/i);
+        await expect(admin.getByTestId('edit-error')).toHaveText(/stock changed while this form was open/i);
         assert.equal((await level()).onHand, sold.onHand + 10, 'the refused edit changed nothing');
 
         await admin.getByTestId('cancel-edit').click();
         await admin.getByTestId('edit-5').click();
-        await expectValue(admin.getByTestId('edit-stock'), String(sold.onHand + 10));
+        await expect(admin.getByTestId('edit-stock')).toHaveValue(String(sold.onHand + 10));
         await admin.getByTestId('edit-stock').fill(String(sold.onHand + 3));
         await admin.getByTestId('submit-edit').click();
-        await expectHidden(admin.getByRole('dialog'));
-        await expectText(admin.getByTestId('product-row-stock-5'), String(sold.onHand + 3));
+        await expect(admin.getByRole('dialog')).toBeHidden();
+        await expect(admin.getByTestId('product-row-stock-5')).toHaveText(String(sold.onHand + 3));
       });
     },
   );
@@ -289,28 +293,28 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
           assert.deepEqual(await unnamedControls(admin), [], `unnamed controls on ${where}`);
         for (const path of ['/admin/products', '/admin/orders', '/admin/mailbox', '/admin/faults']) {
           await admin.goto(path);
-          await expectVisible(admin.locator('h1'));
-          await expectCount(admin.getByTestId('loading'), 0);
+          await expect(admin.locator('h1')).toBeVisible();
+          await expect(admin.getByTestId('loading')).toHaveCount(0);
           await noUnnamed(path);
         }
 
         await admin.goto('/admin/products');
-        await admin.getByTestId('show-create-form').click();
+        await admin.getByRole('button', { name: 'New product' }).click();
         await noUnnamed('the create form');
         await admin.getByTestId('submit-create').click();
-        await expectVisible(admin.getByTestId('create-error'));
+        await expect(admin.getByTestId('create-error')).toBeVisible();
         await noUnnamed('the create form with an error');
         await admin.getByTestId('cancel-create').click();
         await admin.getByTestId('edit-1').click();
-        await expectVisible(admin.getByRole('dialog'));
+        await expect(admin.getByRole('dialog')).toBeVisible();
         await noUnnamed('the edit dialog');
         await admin.keyboard.press('Escape');
-        await expectHidden(admin.getByRole('dialog'));
+        await expect(admin.getByRole('dialog')).toBeHidden();
         await admin.getByTestId('delete-1').click();
-        await expectVisible(admin.getByRole('dialog'));
+        await expect(admin.getByRole('dialog')).toBeVisible();
         await noUnnamed('the delete dialog');
         await admin.getByTestId('cancel-delete').click();
-        await expectHidden(admin.getByRole('dialog'));
+        await expect(admin.getByRole('dialog')).toBeHidden();
         assert.deepEqual(watch.problems, []);
 
         // A phone: wide tables scroll inside their frame, the page itself never sideways.
@@ -320,7 +324,7 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
           ['/admin/orders', 'admin-orders-table'],
         ] as const) {
           await admin.goto(path);
-          await expectVisible(admin.getByTestId(table));
+          await expect(admin.getByTestId(table)).toBeVisible();
           const overflow = await sidewaysOverflow(admin);
           assert.ok(
             overflow.px <= 0,
@@ -339,10 +343,10 @@ describeOnEachIdentity('administration in the browser', { timeout: 300_000 }, (p
       const page = await shop.newPage('mario');
       await shop.journey(page, 'shopper-not-admin', async () => {
         await page.goto('/');
-        await expectVisible(page.getByTestId('logout-button'));
-        await expectHidden(page.getByTestId('admin-link'));
+        await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+        await expect(page.getByRole('link', { name: 'Admin', exact: true })).toBeHidden();
         await page.goto('/admin/mailbox');
-        await expectVisible(page.getByTestId('forbidden'));
+        await expect(page.getByTestId('forbidden')).toBeVisible();
         for (const [method, path] of [
           ['GET', '/api/admin/orders'],
           ['GET', '/api/admin/mailbox'],

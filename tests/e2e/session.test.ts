@@ -6,10 +6,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectVisible } from './support/expect.ts';
-import { fetchFromPage, startShop, type Shop } from './support/shop.ts';
+import { expect, fetchFromPage, startShop, type Shop } from './support/shop.ts';
 import { describeOnEachIdentity } from '../support/identity-providers.ts';
-import { eventually } from './support/wait.ts';
 
 describeOnEachIdentity('session in the browser', { timeout: 300_000 }, (provider) => {
   let shop: Shop;
@@ -68,13 +66,13 @@ describeOnEachIdentity('session in the browser', { timeout: 300_000 }, (provider
           if (frame === page.mainFrame() && new URL(frame.url()).pathname.startsWith('/auth/'))
             idpPagesSeen.push(new URL(frame.url()).pathname);
         });
-        await page.getByTestId('logout-button').click();
+        await page.getByRole('button', { name: 'Log out' }).click();
         // POST /bff/logout ends the gateway session and, from the server, the idp session (refresh-
         // token logout), so its logoutUrl is `/`: the browser stays in the shop, never at the idp.
         await page.waitForURL(
           (url) => url.origin === new URL(shop.gatewayUrl).origin && !url.pathname.startsWith('/auth/'),
         );
-        await expectVisible(page.getByTestId('login-button'));
+        await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
         assert.deepEqual(idpPagesSeen, [], 'no idp page was needed to log out');
         await shop.screenshot(page, 'logged-out');
         assert.equal((await fetchFromPage(page, '/api/orders')).status, 401);
@@ -83,8 +81,8 @@ describeOnEachIdentity('session in the browser', { timeout: 300_000 }, (provider
           false,
         );
         // The idp's SSO session ended too: logging in asks for the password again.
-        await page.getByTestId('login-button').click();
-        await expectVisible(page.locator('#username'));
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await expect(page.locator('#username')).toBeVisible();
       });
     },
   );
@@ -109,12 +107,15 @@ describeOnEachIdentity('session in the browser', { timeout: 300_000 }, (provider
         assert.deepEqual(await sessionCookies(), before);
 
         await page.goto('/');
-        await eventually('the gateway session to end', async () => {
-          const user = await fetchFromPage(page, '/bff/user');
-          return (user.body as { authenticated: boolean }).authenticated === false ? true : undefined;
-        });
+        await expect
+          .poll(
+            async () =>
+              ((await fetchFromPage(page, '/bff/user')).body as { authenticated: boolean }).authenticated,
+            { message: 'the gateway session to end', timeout: 15_000 },
+          )
+          .toBe(false);
         assert.equal((await fetchFromPage(page, '/api/orders')).status, 401);
-        await expectVisible(page.getByTestId('login-button'));
+        await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
       });
     },
   );

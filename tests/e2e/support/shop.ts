@@ -6,7 +6,8 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect as playwrightExpect } from '@playwright/test';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { REPO_ROOT } from '@mockmart/devstack';
 import { startTestSystem, type TestSystem } from '../../support/system.ts';
 import type { IdentitySide } from '../../support/identity-providers.ts';
@@ -17,6 +18,20 @@ import { USERS, type UserName } from './users.ts';
 
 export const SCREENSHOTS = join(REPO_ROOT, 'test-results/screenshots');
 export const ACTION_TIMEOUT_MS = 10_000;
+
+/**
+ * Playwright's web-first assertions, used outside its runner (the suites run on node:test). Outside
+ * the runner they default to 5 s; a loaded 2-core machine needs the same time as an action.
+ */
+export const expect = playwrightExpect.configure({ timeout: ACTION_TIMEOUT_MS });
+
+/**
+ * The header's cart badge once the cart has loaded. Wait for it before adding to the cart: the
+ * page's first cart load answers last-write-wins, so a click while it is in flight can be lost.
+ */
+export function loadedCartBadge(page: Page): Locator {
+  return page.locator('[data-testid="cart-count"][data-state="ready"]');
+}
 
 type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
@@ -71,11 +86,12 @@ export async function startShop(identity: IdentitySide = 'idp'): Promise<Shop> {
   const loginThroughUi = async (page: Page, user: UserName) => {
     const { username, password } = USERS[user];
     // Start from a settled page (session and cart loaded), as a person would.
-    await page.locator('[data-testid="cart-count"][data-state="ready"]').waitFor();
+    await expect(loadedCartBadge(page)).toBeVisible();
     // The click waits for the navigation to the login page; the identity provider's first login
     // page can take a while on a busy machine (Keycloak renders its theme cold on the first one).
-    await page.getByTestId('login-button').click({ timeout: LOGIN_TIMEOUT_MS });
+    await page.getByRole('button', { name: 'Log in' }).click({ timeout: LOGIN_TIMEOUT_MS });
     await page.waitForURL((url) => url.pathname.startsWith(`/auth/realms/${running.realm}/`));
+    // The login page is the identity provider's (Keycloak's ids, which the idp copies), not ours.
     await page.locator('#username').fill(username);
     await page.locator('#password').fill(password);
     // The idp checks the password with scrypt (N=2^17, 128 MiB): on a loaded 2-core machine the
@@ -85,7 +101,7 @@ export async function startShop(identity: IdentitySide = 'idp'): Promise<Shop> {
       (url) => url.origin === new URL(running.gatewayUrl).origin && !url.pathname.startsWith('/auth/'),
       { timeout: LOGIN_TIMEOUT_MS },
     );
-    await page.getByTestId('logout-button').waitFor();
+    await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
   };
 
   const storageStateOf = (user: UserName) => {
