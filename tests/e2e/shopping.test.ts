@@ -403,6 +403,40 @@ describeOnEachIdentity('shopping in the browser', { timeout: 300_000 }, (provide
     },
   );
 
+  test(
+    'an item added while the cart is still loading stays in the cart when the load answers late',
+    { timeout: 60_000 },
+    async () => {
+      const page = await shop.newPage('mario');
+      await shop.journey(page, 'add-during-cart-load', async () => {
+        await page.goto('/');
+        const before = Number(await loadedCartBadge(page).innerText());
+        // The next cart load reaches shop-api at once, but its answer (the cart before the add) is
+        // held back until the add has been answered, so the older answer arrives last.
+        let addAnswered!: () => void;
+        const added = new Promise<void>((resolve) => (addAnswered = resolve));
+        let held = false;
+        await page.route('**/api/cart', async (route) => {
+          if (route.request().method() !== 'GET' || held) return route.continue();
+          held = true;
+          const response = await route.fetch();
+          await added;
+          await route.fulfill({ response });
+        });
+        page.on('response', (response) => {
+          if (response.request().method() === 'POST' && new URL(response.url()).pathname === '/api/cart')
+            addAnswered();
+        });
+        await page.reload();
+        await expect(page.getByTestId('cart-count')).toHaveAttribute('data-state', 'loading');
+        await page.getByTestId('add-to-cart-2').click();
+        await expect(loadedCartBadge(page)).toBeVisible();
+        await expect(page.getByTestId('cart-count')).toHaveText(String(before + 1));
+        await page.unroute('**/api/cart');
+      });
+    },
+  );
+
   test('profile, the 404 page, and no admin area for a shopper', { timeout: 60_000 }, async () => {
     const page = await shop.newPage('mario');
     await shop.journey(page, 'profile-404', async () => {

@@ -4,6 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState } 
 import type { ReactNode } from 'react';
 import { addCartItem, getCart, removeCartItem, setCartItemQuantity } from '../api/cart.ts';
 import type { Cart } from '../api/cart.ts';
+import { newestAnswer } from '../../../lib/newest-answer.ts';
 
 type CartState = {
   cart: Cart | undefined;
@@ -23,18 +24,20 @@ export function CartProvider({ sessionKey, children }: { sessionKey: string; chi
   const [cart, setCart] = useState<Cart | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const [loading, setLoading] = useState(true);
+  // A load still in flight when the shopper adds an item must not put the older cart back.
+  const [answers] = useState(newestAnswer);
 
   const reload = useCallback(async () => {
     setLoading(true);
     try {
-      setCart(await getCart());
+      await answers.request(getCart, setCart);
       setError(undefined);
     } catch (e) {
       setError(e);
     } finally {
       setLoading(false);
     }
-  }, []);
+  }, [answers]);
 
   useEffect(() => {
     if (sessionKey !== 'loading') void reload();
@@ -46,13 +49,19 @@ export function CartProvider({ sessionKey, children }: { sessionKey: string; chi
       error,
       loading,
       reload,
-      add: async (productId, quantity = 1) => setCart(await addCartItem(productId, quantity)),
-      setQuantity: async (productId, quantity) =>
-        setCart(await (quantity < 1 ? removeCartItem(productId) : setCartItemQuantity(productId, quantity))),
-      remove: async (productId) => setCart(await removeCartItem(productId)),
-      clear: () => setCart((c) => (c ? { items: [], total: { ...c.total, amount: 0 }, itemCount: 0 } : c)),
+      add: (productId, quantity = 1) => answers.request(() => addCartItem(productId, quantity), setCart),
+      setQuantity: (productId, quantity) =>
+        answers.request(
+          () => (quantity < 1 ? removeCartItem(productId) : setCartItemQuantity(productId, quantity)),
+          setCart,
+        ),
+      remove: (productId) => answers.request(() => removeCartItem(productId), setCart),
+      clear: () => {
+        answers.supersede();
+        setCart((c) => (c ? { items: [], total: { ...c.total, amount: 0 }, itemCount: 0 } : c));
+      },
     }),
-    [cart, error, loading, reload],
+    [answers, cart, error, loading, reload],
   );
   return <CartContext.Provider value={value}>{children}</CartContext.Provider>;
 }
