@@ -26,6 +26,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_METRICS_PORTS, DEFAULT_PORTS, EMBEDDED_POSTGRES_PORT, REPO_ROOT } from '@mockmart/devstack';
+import { startUntilReady } from '@mockmart/devstack/start-until-ready';
 import { freeOffset } from '../scripts/lib/free-ports.ts';
 import { memoryOf, processTree } from '../scripts/lib/memory.ts';
 import { treeCpuMsOf } from '../scripts/lib/cpu.ts';
@@ -101,33 +102,15 @@ interface Started {
 
 async function start(side: Side): Promise<Started> {
   const began = performance.now();
-  const child = spawn(process.execPath, side.args, {
+  const { child, output, pids } = await startUntilReady({
+    args: side.args,
     cwd: side.root,
     env: side.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs: 120_000,
   });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 120_000;
-  while (!/Processes\s+(.+)/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGINT');
-      throw new Error(`npm start was not ready within 120 s:\n${output}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
   const seconds = (performance.now() - began) / 1000;
   const cpuSeconds = treeCpuMsOf(processTree(child.pid!)) / 1000;
-  const pids = new Map(
-    /Processes\s+(.+)/
-      .exec(output)![1]!
-      .split(', ')
-      .map((entry) => entry.split(' ') as [string, string])
-      .map(([name, pid]) => [name, Number(pid)] as const),
-  );
-  const bannerSeconds = Number(/MockMart is running \(([\d.]+) s\)/.exec(output)?.[1]);
+  const bannerSeconds = Number(/MockMart is running \(([\d.]+) s\)/.exec(output())?.[1]);
   const cpuByPart = new Map([
     ['supervisor', treeCpuMsOf([child.pid!]) / 1000],
     ...[...pids].map(([name, pid]) => [name, treeCpuMsOf(processTree(pid)) / 1000] as const),

@@ -5,7 +5,7 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import {
   SECRET_NAMES,
 } from '@mockmart/devstack';
 import { loadOrCreateLocalSecrets, readLocalSecrets } from '@mockmart/devstack/local-secrets';
+import { startUntilReady } from '@mockmart/devstack/start-until-ready';
 
 const folders: string[] = [];
 after(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
@@ -75,30 +76,15 @@ async function start(): Promise<Started> {
     NODE_ENV: 'development',
   };
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['scripts/start.ts'], {
+  const { child, output, pids } = await startUntilReady({
+    args: ['scripts/start.ts'],
     cwd: REPO_ROOT,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    timeoutMs: 150_000,
   });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const deadline = Date.now() + 150_000;
-  while (!/Processes\s+(.+)/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`npm start was not ready in time:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const pids = new Map(
-    /Processes\s+(.+)/
-      .exec(output)![1]!
-      .split(', ')
-      .map((entry) => entry.split(' ') as [string, string])
-      .map(([name, pid]) => [name, Number(pid)] as const),
-  );
   return {
     child,
-    output: () => output,
+    output,
     pids,
     env,
     dataDir: env.MOCKMART_DATA_DIR!,

@@ -15,7 +15,6 @@ const CLAIMS = join(tmpdir(), 'mockmart-port-claims');
 
 /** Ports free on loopback now, drawn at random below the ephemeral range, claimed for two minutes across processes. */
 export async function freePorts(count: number): Promise<number[]> {
-  mkdirSync(CLAIMS, { recursive: true });
   const ports: number[] = [];
   while (ports.length < count) {
     const port = LOWEST + Math.floor(Math.random() * (HIGHEST - LOWEST));
@@ -26,6 +25,7 @@ export async function freePorts(count: number): Promise<number[]> {
 
 /** True when no process claimed the port within CLAIM_MS; the claim is then ours. */
 function claim(port: number): boolean {
+  mkdirSync(CLAIMS, { recursive: true });
   const file = join(CLAIMS, String(port));
   try {
     closeSync(openSync(file, 'wx'));
@@ -52,12 +52,13 @@ function isFree(port: number): Promise<boolean> {
 
 /**
  * An offset that moves every one of `ports` onto a free port below the ephemeral range (for a whole
- * second copy of the system, MOCKMART_PORT_OFFSET).
+ * second copy of the system, MOCKMART_PORT_OFFSET), claimed like freePorts' ports.
  */
 export async function freeOffset(ports: readonly number[]): Promise<number> {
   const span = HIGHEST - LOWEST - Math.max(...ports);
   for (let attempt = 0; attempt < 50; attempt++) {
     const offset = LOWEST + Math.floor(Math.random() * span);
+    if (!ports.every((port) => claim(port + offset))) continue;
     const free = await Promise.all(ports.map((port) => isFree(port + offset)));
     if (free.every(Boolean)) return offset;
   }
