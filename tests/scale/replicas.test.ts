@@ -337,7 +337,23 @@ describe(
       await gateway1.exited;
       stall.holding = false;
       t.diagnostic(`the request gateway-1 was serving when killed answered: ${String(await frozen)}`);
-      return { browser, before, gateway1 };
+      return { browser, before };
+    }
+
+    /**
+     * Restarts a killed gateway and waits until the balancer sends it requests again. nginx leaves
+     * a replica it saw fail alone for its fail_timeout (3 s), even once it is back: a test that
+     * killed the other replica within that window would find no live upstream at all.
+     */
+    async function restartBehindTheBalancer(name: 'gateway-1' | 'gateway-2') {
+      await system.system.part(name).restart();
+      const served = () => system.logs(name).split('"request completed"').length;
+      const browser = newBrowser();
+      await eventually(`the balancer to send requests to ${name} again`, async () => {
+        const before = served();
+        for (let i = 0; i < 4; i += 1) await browser.request('/bff/user');
+        return served() > before ? true : undefined;
+      });
     }
 
     /** Calls through the balancer (gateway-2 alone now) until `done`; every answer and its duration. */
@@ -357,7 +373,7 @@ describe(
     }
 
     test('a gateway killed holding the refresh lease before the idp saw the refresh: the user stays signed in and the lease is taken over', async (t) => {
-      const { browser, before, gateway1 } = await killGatewayHoldingTheLease(t, 'request');
+      const { browser, before } = await killGatewayHoldingTheLease(t, 'request');
       const started = performance.now();
       const calls = await keepCalling(
         browser,
@@ -380,11 +396,11 @@ describe(
       );
       assert.equal((await refreshes()) - before, 1, 'one refresh, by gateway-2, with the unspent token');
       assert.equal((await user(browser)).authenticated, true);
-      await gateway1.restart();
+      await restartBehindTheBalancer('gateway-1');
     });
 
     test('a gateway killed holding the refresh lease after the idp rotated the token: the used token is not sent again and the user stays signed in', async (t) => {
-      const { browser, before, gateway1 } = await killGatewayHoldingTheLease(t, 'response');
+      const { browser, before } = await killGatewayHoldingTheLease(t, 'response');
       const spentNoticed = () =>
         system.logs('gateway-2').includes('refresh token spent by a replica that stopped');
       const calls = await keepCalling(browser, 'gateway-2 to take the stranded lease over', async () =>
@@ -405,7 +421,7 @@ describe(
         "only gateway-1's refresh reached the idp: the spent token was not reused",
       );
       assert.equal((await user(browser)).authenticated, true, 'signed in while the access token lasts');
-      await gateway1.restart();
+      await restartBehindTheBalancer('gateway-1');
     });
 
     test('a gateway killed mid-request costs at most that request, and the user stays signed in', async (t) => {
@@ -438,7 +454,7 @@ describe(
       assert.ok(failed.length <= 1, `at most the one request in flight: ${JSON.stringify(failed)}`);
       assert.equal((await user(browser)).authenticated, true, 'still signed in');
       assert.equal((await browser.request('/api/orders')).status, 200);
-      await gateway2.restart();
+      await restartBehindTheBalancer('gateway-2');
     });
 
     test(`one shop-api replica killed mid-load (${LOAD_SHOPPERS} checkouts): the other's recovery settles every order`, async (t) => {
