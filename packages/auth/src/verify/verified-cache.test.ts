@@ -56,8 +56,16 @@ describe('verified-token cache index', { timeout: 20_000 }, () => {
       assert.equal(verifier.stats.cacheHits, 0);
       for (const token of tokens) await verifier.verify(token);
       assert.equal(verifier.stats.cacheHits, 0, 'second sight admits, it does not serve');
-      for (const token of tokens) await verifier.verify(token);
-      assert.equal(verifier.stats.cacheHits, 50);
+      // Two of the 50 may share a doorkeeper slot (≈4 % with the default table): the later one
+      // overwrites the earlier's sighting, which then waits for another sight to be admitted. So
+      // each token is checked on its own: seen twice in a row, it is served from then on.
+      for (const token of tokens) {
+        await verifier.verify(token);
+        await verifier.verify(token);
+        const hits = verifier.stats.cacheHits;
+        await verifier.verify(token);
+        assert.equal(verifier.stats.cacheHits, hits + 1, 'served once seen twice');
+      }
     } finally {
       await issuer.close();
     }
