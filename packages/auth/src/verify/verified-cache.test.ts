@@ -62,7 +62,7 @@ describe('verified-token cache index', { timeout: 20_000 }, () => {
       for (const token of tokens) {
         await verifier.verify(token);
         await verifier.verify(token);
-        const hits = verifier.stats.cacheHits;
+        const hits: number = verifier.stats.cacheHits;
         await verifier.verify(token);
         assert.equal(verifier.stats.cacheHits, hits + 1, 'served once seen twice');
       }
