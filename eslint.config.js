@@ -59,5 +59,22 @@ export default tseslint.config(
     plugins: { mockmart: mockmartPlugin },
     rules: { 'mockmart/layering': 'error', 'mockmart/declared-dependencies': 'error' },
   },
+  // A service's stdout is its log pipe, written by pino off the request path. Touching
+  // `process.stdout` creates a stream that switches a piped fd 1 to non-blocking, and the log writer
+  // then stalls 100 ms whenever the reader lags (see readableLogs in the kit's logger.ts).
+  {
+    files: ['services/*/src/**', 'packages/service-kit/src/**', 'packages/idp/src/**'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'stdout',
+          message: 'log through the logger; ask readableLogs() whether stdout is a terminal.',
+        },
+      ],
+    },
+  },
   ...featureIsolation,
 );

@@ -8,7 +8,7 @@ import Fastify, {
 import { trace } from '@opentelemetry/api';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AppError, NotFound } from './errors.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, readableLogs, type Logger } from './logger.ts';
 import { sendProblem, toAppError } from './problem.ts';
 import { registerHealthRoutes, type HealthState, type ReadinessCheck } from './health.ts';
 import { OPEN_OBJECT, openObjects } from './lib/open-objects.ts';
@@ -47,13 +47,12 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
  * validation, problem+json errors and health routes. It does not listen: see startServer.
  */
 export async function createApp(options: AppOptions) {
-  const production = options.config?.NODE_ENV === 'production';
   const logger =
     options.logger ??
     createLogger({
       name: options.name,
       level: options.config?.LOG_LEVEL ?? 'info',
-      pretty: !production && process.stdout.isTTY,
+      pretty: readableLogs(options.config?.NODE_ENV),
     });
 
   const app = Fastify({

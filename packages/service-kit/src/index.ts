@@ -19,7 +19,7 @@ export {
   type DefinedError,
 } from './errors.ts';
 export { sendProblem, toAppError, type Problem } from './problem.ts';
-export { createLogger, REDACTED_PATHS, type Logger, type LoggerSettings } from './logger.ts';
+export { createLogger, readableLogs, REDACTED_PATHS, type Logger, type LoggerSettings } from './logger.ts';
 export { openObject, strictObject } from './schemas.ts';
 export type { ReadinessCheck } from './health.ts';
 export { workerLoop, type WorkerLoop } from './worker-loop.ts';

@@ -99,6 +99,23 @@ test('lines written just before the process exits are not lost (stdout is writte
   }
 });
 
+test(
+  'a service logging to a pipe leaves it blocking: no 100 ms stalls while the reader catches up',
+  { skip: process.platform !== 'linux' && 'reads /proc' },
+  async () => {
+    const script = fileURLToPath(new URL('./testing/fixtures/stdout-mode.ts', import.meta.url));
+    const nonBlocking = async (touch: boolean) => {
+      const child = spawnFixture(script, { env: { TOUCH_STDOUT: touch ? '1' : '0' } });
+      let stderr = '';
+      child.process.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      assert.equal((await child.exited).code, 0, stderr);
+      return /O_NONBLOCK (true|false)/.exec(stderr)?.[1];
+    };
+    assert.equal(await nonBlocking(false), 'false', 'readableLogs and the logger leave fd 1 as it was');
+    assert.equal(await nonBlocking(true), 'true', 'what process.stdout does to it, which the lint forbids');
+  },
+);
+
 test('secret field names are redacted at the top, one level down in any field, and in serialized requests and errors', () => {
   const logs = captureLogs('redact-test');
   const child = logs.logger.child({ session: { accessToken: 'S3CRET-BINDING' } });

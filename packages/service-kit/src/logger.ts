@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { trace } from '@opentelemetry/api';
 import { REDACTED, SECRET_FIELD_NAMES, scrubValues } from './lib/scrub-values.ts';
@@ -29,6 +30,18 @@ export interface LoggerSettings {
   pretty?: boolean;
   /** Where to write; defaults to stdout. Tests pass a stream to inspect what was logged. */
   destination?: NodeJS.WritableStream;
+}
+
+/**
+ * Whether logs are for a person at a terminal (pretty) rather than for a collector (JSON lines):
+ * outside production, when stdout is a terminal. Asked of fd 1 itself, never of `process.stdout`:
+ * creating that stream switches a piped fd 1 to non-blocking, and on a non-blocking pipe every
+ * moment its reader falls behind (EAGAIN) makes the asynchronous writer below wait 100 ms while
+ * lines pile up in the heap — under load, half the gateway's throughput went to the garbage
+ * collector (bench/README.md, "Read path").
+ */
+export function readableLogs(nodeEnv: string | undefined): boolean {
+  return nodeEnv !== 'production' && isatty(1);
 }
 
 export function createLogger(settings: LoggerSettings): Logger {

@@ -2,7 +2,7 @@ import { keycloakOptions } from '@mockmart/service-kit/config';
 import type { FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import { createApp, createLogger, type Logger } from '@mockmart/service-kit';
+import { createApp, createLogger, readableLogs, type Logger } from '@mockmart/service-kit';
 import type { Database } from '@mockmart/service-kit/db';
 import { createAccessTokenVerifier, keycloakEndpoints } from '@mockmart/auth';
 import { cookieSecure, type Config } from './config.ts';
@@ -55,7 +55,7 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
       createLogger({
         name: 'gateway',
         level: config.LOG_LEVEL,
-        pretty: config.NODE_ENV !== 'production' && process.stdout.isTTY,
+        pretty: readableLogs(config.NODE_ENV),
       }),
   );
   const app = await createApp({

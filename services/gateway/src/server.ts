@@ -1,4 +1,4 @@
-import { createLogger, runService } from '@mockmart/service-kit';
+import { createLogger, readableLogs, runService } from '@mockmart/service-kit';
 import { acceptTraceContextFromCookie, untraceIncomingRequests } from '@mockmart/service-kit/telemetry';
 import { buildApp } from './app.ts';
 import { loadGatewayConfig } from './config.ts';
@@ -17,7 +17,7 @@ untraceIncomingRequests((request) =>
 const logger = createLogger({
   name: 'gateway',
   level: config.LOG_LEVEL,
-  pretty: config.NODE_ENV !== 'production' && process.stdout.isTTY,
+  pretty: readableLogs(config.NODE_ENV),
 });
 const { app } = await runService({
   config,

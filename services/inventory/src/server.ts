@@ -1,5 +1,5 @@
 import { keycloakOptions } from '@mockmart/service-kit/config';
-import { createLogger, runService } from '@mockmart/service-kit';
+import { createLogger, readableLogs, runService } from '@mockmart/service-kit';
 import { createAccessTokenVerifier, keycloakEndpoints } from '@mockmart/auth';
 import { loadServiceConfig } from './config.ts';
 import { buildApp } from './app.ts';
@@ -10,7 +10,7 @@ const config = loadServiceConfig();
 const logger = createLogger({
   name: 'inventory',
   level: config.LOG_LEVEL,
-  pretty: config.NODE_ENV !== 'production' && process.stdout.isTTY,
+  pretty: readableLogs(config.NODE_ENV),
 });
 
 await runService({

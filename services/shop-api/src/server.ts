@@ -1,6 +1,6 @@
 import { keycloakOptions } from '@mockmart/service-kit/config';
 import { createTokenProvider, keycloakEndpoints } from '@mockmart/auth';
-import { createLogger, runService } from '@mockmart/service-kit';
+import { createLogger, readableLogs, runService } from '@mockmart/service-kit';
 import { buildApp } from './app.ts';
 import { loadServiceConfig } from './config.ts';
 import { createDownstreamClients } from './downstream/create-clients.ts';
@@ -13,7 +13,7 @@ const config = loadServiceConfig();
 const logger = createLogger({
   name: 'shop-api',
   level: config.LOG_LEVEL,
-  pretty: config.NODE_ENV !== 'production' && process.stdout.isTTY,
+  pretty: readableLogs(config.NODE_ENV),
 });
 
 await runService({
