@@ -128,6 +128,11 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const decision = decisions.get(request) ?? { bearer: undefined, session: undefined };
     if (decision.catalog && catalogCache.serve(request, reply)) return reply;
+    const pending = decision.catalog ? catalogCache.inFlight(request.url) : undefined;
+    if (pending) {
+      await pending;
+      if (catalogCache.serve(request, reply)) return reply;
+    }
     const extra: Record<string, string> = forwardedHeaders(request, options.publicUrl);
     if (!decision.bearer && !decision.catalog) {
       let session = decision.session;
@@ -153,6 +158,9 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
         if (request.method === 'POST' || request.method === 'PUT') cartWrites.set(request, session);
       }
     }
+    const read = decision.catalog && request.method === 'GET' ? catalogCache.begin(request.url) : undefined;
+    // Whatever becomes of the read (answered, refused, upstream down, client gone), it ends here.
+    if (read) reply.raw.once('close', read.end);
     return reply.from(request.url, {
       ...forwardedBody(request),
       rewriteRequestHeaders: (original, headers) => {
@@ -166,13 +174,14 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
       },
       rewriteHeaders: (headers) => cleanApiResponseHeaders(headers),
       onError: upstreamErrorHandler('shop-api'),
-      ...(decision.catalog && request.method === 'GET'
+      ...(read
         ? {
             onResponse: async (_request, catalogReply, response) => {
               const chunks: Buffer[] = [];
               for await (const chunk of response.stream) chunks.push(chunk as Buffer);
               const body = Buffer.concat(chunks);
-              catalogCache.store(request.url, response.statusCode, catalogReply.getHeaders(), body);
+              read!.store(response.statusCode, catalogReply.getHeaders(), body);
+              read!.end();
               catalogReply.send(body);
             },
           }

@@ -12,6 +12,7 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
   const upstream = Fastify();
   let calls = 0;
   let version = 1;
+  let slowMs = 0;
 
   before(async () => {
     upstream.get('/api/products', async (request, reply) => {
@@ -19,6 +20,14 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
       const marked = (request.query as { cache?: string }).cache !== 'no';
       if (marked) reply.header('cache-control', 'public, max-age=1').header('etag', `"v${version}"`);
       return [{ id: 1, version }];
+    });
+    // Answers after `slowMs`, with the version it found when the request arrived.
+    upstream.get('/api/categories', async (_request, reply) => {
+      calls++;
+      const seen = version;
+      await new Promise((resolve) => setTimeout(resolve, slowMs));
+      reply.header('cache-control', 'public, max-age=5').header('etag', `"c${seen}"`);
+      return [{ category: seen }];
     });
     upstream.put('/api/products/1', async () => ({ id: 1 }));
     upstream.put('/api/products/2', async (_request, reply) => reply.code(404).send({}));
@@ -100,5 +109,55 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
     assert.equal(edited.statusCode, 200);
     assert.deepEqual((await gateway.app.inject({ url: LIST })).json(), [{ id: 1, version: 4 }]);
     assert.equal(calls, 2);
+  });
+
+  test('readers that miss at the same moment wait for one read of shop-api', async () => {
+    calls = 0;
+    slowMs = 150;
+    version = 10;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => gateway.app.inject({ url: '/api/categories' })),
+    );
+    assert.deepEqual(new Set(answers.map((answer) => answer.statusCode)), new Set([200]));
+    assert.deepEqual(new Set(answers.map((answer) => answer.body)), new Set(['[{"category":10}]']));
+    assert.equal(calls, 1, 'one upstream read for twenty readers');
+  });
+
+  test('an answer read before a write through the gateway is neither kept nor handed to readers after it', async () => {
+    const write = () =>
+      gateway.app.inject({
+        method: 'PUT',
+        url: '/api/products/1',
+        headers: { authorization: 'Bearer abc.def.ghi' },
+        payload: {},
+      });
+    /** A read that shop-api answers 200 ms later with what it found now; then a write lands. */
+    const readThenWrite = async (found: number) => {
+      version = found;
+      const read = gateway.app.inject({ url: '/api/categories' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      version = found + 1;
+      assert.equal((await write()).statusCode, 200);
+      return read;
+    };
+    assert.equal((await write()).statusCode, 200); // empties what the test above kept
+    slowMs = 200;
+    calls = 0;
+    assert.equal((await readThenWrite(20)).body, '[{"category":20}]');
+    slowMs = 0;
+    const next = await gateway.app.inject({ url: '/api/categories' });
+    assert.equal(next.body, '[{"category":21}]', 'the answer from before the write was not kept');
+    assert.equal(calls, 2);
+
+    assert.equal((await write()).statusCode, 200);
+    slowMs = 200;
+    calls = 0;
+    const pending = readThenWrite(30);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const during = await gateway.app.inject({ url: '/api/categories' });
+    assert.equal((await pending).body, '[{"category":30}]');
+    assert.equal(during.body, '[{"category":31}]', 'a reader after the write gets what the write left');
+    assert.equal(calls, 2);
+    slowMs = 0;
   });
 });

@@ -9,15 +9,30 @@ interface Entry {
 /** Distinct catalog URLs kept (the query string is the visitor's): the oldest goes first. */
 const MAX_ENTRIES = 256;
 
+/** One read of a catalog URL on its way to shop-api. */
+export interface CatalogFetch {
+  /** Keeps the answer when it is a cacheable 200 and no write came through since the read began. */
+  store(status: number, headers: Record<string, unknown>, body: Buffer): void;
+  /** The read is over (answered, failed or abandoned): whoever waited for it goes on. */
+  end(): void;
+}
+
 /**
  * A shared HTTP cache for shop-api's anonymous catalog answers, as a CDN in front of it would be:
  * a 200 marked `Cache-Control: public, max-age=N` with an ETag is kept N seconds and served
  * without calling shop-api; If-None-Match against it gets 304. Shown stock may then lag by
  * shop-api's own bound plus N — except after a write through this replica (an admin edit, a
  * checkout), which empties the cache, so whoever made a change sees it at once.
+ *
+ * Misses are collapsed: when an answer expires, the fifty readers that miss it at that moment
+ * wait for one read of shop-api rather than each making their own (that burst, once a second,
+ * was most of the catalog's p99).
  */
 export function createCatalogCache(now: () => number = Date.now) {
   const entries = new Map<string, Entry>();
+  const reading = new Map<string, Promise<void>>();
+  /** Bumped by every write: an answer read before a write is never kept after it. */
+  let generation = 0;
   return {
     /** Answers from the cache; false when there is nothing fresh for this URL. */
     serve(request: FastifyRequest, reply: FastifyReply): boolean {
@@ -36,34 +51,52 @@ export function createCatalogCache(now: () => number = Date.now) {
       }
       return true;
     },
-    /** Forgets every kept answer (after a write that may change what the catalog shows). */
-    clear(): void {
-      entries.clear();
+    /** The read of this URL in flight since the last write, if any: wait for it, then serve. */
+    inFlight(url: string): Promise<void> | undefined {
+      return reading.get(url);
     },
-    /** Keeps an upstream answer when it is a cacheable 200. */
-    store(url: string, status: number, headers: Record<string, unknown>, body: Buffer): void {
-      const cacheControl = String(headers['cache-control'] ?? '');
-      const maxAge = Number(/(?:^|,)\s*max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0);
-      const etag = headers.etag;
-      if (
-        status !== 200 ||
-        !/(?:^|,)\s*public\b/.test(cacheControl) ||
-        maxAge <= 0 ||
-        typeof etag !== 'string'
-      )
-        return;
-      if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-      entries.set(url, {
-        expiresAt: now() + maxAge * 1000,
-        body,
-        headers: {
-          'content-type': String(headers['content-type'] ?? 'application/json'),
-          etag,
-          'cache-control': cacheControl,
+    /** Starts a read of `url` from shop-api; later misses wait for it while it is the only one. */
+    begin(url: string): CatalogFetch {
+      const began = generation;
+      let finish!: () => void;
+      const done = new Promise<void>((resolve) => (finish = resolve));
+      if (!reading.has(url)) reading.set(url, done);
+      return {
+        store: (status, headers, body) => {
+          if (generation === began) keep(url, status, headers, body);
         },
-      });
+        end: () => {
+          if (reading.get(url) === done) reading.delete(url);
+          finish();
+        },
+      };
+    },
+    /** Forgets every kept answer and every read in flight (after a write that may change them). */
+    clear(): void {
+      generation++;
+      entries.clear();
+      reading.clear();
     },
   };
+
+  /** Keeps an upstream answer when it is a cacheable 200. */
+  function keep(url: string, status: number, headers: Record<string, unknown>, body: Buffer): void {
+    const cacheControl = String(headers['cache-control'] ?? '');
+    const maxAge = Number(/(?:^|,)\s*max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0);
+    const etag = headers.etag;
+    if (status !== 200 || !/(?:^|,)\s*public\b/.test(cacheControl) || maxAge <= 0 || typeof etag !== 'string')
+      return;
+    if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+    entries.set(url, {
+      expiresAt: now() + maxAge * 1000,
+      body,
+      headers: {
+        'content-type': String(headers['content-type'] ?? 'application/json'),
+        etag,
+        'cache-control': cacheControl,
+      },
+    });
+  }
 }
 
 export type CatalogCache = ReturnType<typeof createCatalogCache>;
