@@ -17,6 +17,7 @@
  * two shared cores less per request than autocannon, so more of them is left to the servers.
  *
  *   node bench/read-path.bench.ts [--seconds 5] [--rounds 2] [--connections 50] [--client wrk]
+ *                                 [--only catalog,profile,orders]
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     client: { type: 'string', default: 'autocannon' },
+    only: { type: 'string', default: 'catalog,profile,orders' },
   },
 });
 if (!['autocannon', 'wrk'].includes(values.client!)) throw new Error('--client is autocannon or wrk');
@@ -81,7 +83,7 @@ try {
     { name: 'catalog', path: '/api/products', headers: {} },
     { name: 'profile', path: '/api/user/profile', headers: auth },
     { name: 'orders', path: '/api/orders', headers: auth },
-  ];
+  ].filter((scenario) => values.only!.split(',').includes(scenario.name));
   console.log(
     `\nread path: MockMart via the gateway vs the original's design; ${connections} connections, ` +
       `${rounds} × ${seconds} s per side, interleaved (Node ${process.version})\n`,
