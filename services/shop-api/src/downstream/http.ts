@@ -1,5 +1,7 @@
+import type { Static, TSchema } from '@sinclair/typebox';
 import { DependencyUnavailable, UpstreamRejected } from '../errors.ts';
 import type { AppError } from '@mockmart/service-kit';
+import { firstMismatch, fits } from '../lib/schema-check.ts';
 
 /**
  * The outbound HTTP client shape shop-api relies on (created with
@@ -53,4 +55,24 @@ export function unexpectedResponse(
       extensions: { upstream: service },
     });
   return new UpstreamRejected(detail, { extensions: { upstream: service } });
+}
+
+/**
+ * A downstream answer's body as its contract describes it, checked before shop-api acts on it. An
+ * answer outside the contract (a bug, two versions deployed side by side, something else listening
+ * on that port) is a 502 naming the first mismatch in the log, never a charge id or a stock figure
+ * made of whatever arrived. On the money path a throw means "outcome unknown", which the saga
+ * settles by asking (a charge is voided, a commit is looked up), never by guessing.
+ */
+export function contractBody<T extends TSchema>(
+  schema: T,
+  body: unknown,
+  service: string,
+  operation: string,
+): Static<T> {
+  if (fits(schema, body)) return body;
+  throw new UpstreamRejected(
+    `${service} ${operation} answered outside its contract (${firstMismatch(schema, body)})`,
+    { extensions: { upstream: service } },
+  );
 }

@@ -1,15 +1,16 @@
 import { StockChanged } from '../errors.ts';
-import { isSuccess, problemCode, unexpectedResponse, type DownstreamHttp } from './http.ts';
-import type {
-  InsufficientStock,
-  Reservation,
-  ReservationItem,
-  ReservationRefused,
-  ReservationStatus,
-  StockChanged as StockChangedProblem,
-  StockLevel,
-  StockList,
-  Unavailable,
+import { contractBody, isSuccess, problemCode, unexpectedResponse, type DownstreamHttp } from './http.ts';
+import {
+  insufficientStockSchema,
+  reservationRefusedSchema,
+  reservationSchema,
+  stockChangedSchema,
+  stockLevelSchema,
+  stockListSchema,
+  type ReservationItem,
+  type ReservationStatus,
+  type StockLevel,
+  type Unavailable,
 } from '@mockmart/contracts/inventory';
 
 export type { ReservationItem, ReservationStatus, StockLevel, Unavailable };
@@ -73,7 +74,7 @@ export function createInventoryClient(
         deadline: options.deadline,
       });
       if (!isSuccess(res.status)) throw unexpectedResponse('inventory', 'GET stock', res.status, res.body);
-      return (res.body as StockList).items;
+      return contractBody(stockListSchema, res.body, 'inventory', 'GET stock').items;
     },
     async reserve(orderId, items, ttlSeconds, deadline) {
       const res = await http.request({
@@ -87,7 +88,12 @@ export function createInventoryClient(
       if (isSuccess(res.status)) return { ok: true };
       const code = problemCode(res.body);
       if (res.status === 409 && code === 'INV_INSUFFICIENT_STOCK') {
-        const unavailable = (res.body as Partial<InsufficientStock>).unavailable ?? [];
+        const { unavailable } = contractBody(
+          insufficientStockSchema,
+          res.body,
+          'inventory',
+          'POST reservation',
+        );
         return { ok: false, reason: 'insufficient_stock', unavailable };
       }
       if (res.status === 409) return { ok: false, reason: 'conflict' };
@@ -102,7 +108,7 @@ export function createInventoryClient(
       if (res.status === 404) return undefined;
       if (!isSuccess(res.status))
         throw unexpectedResponse('inventory', 'GET reservation', res.status, res.body);
-      return { status: (res.body as Reservation).status };
+      return { status: contractBody(reservationSchema, res.body, 'inventory', 'GET reservation').status };
     },
     async commit(orderId, deadline) {
       const res = await http.request({
@@ -122,7 +128,8 @@ export function createInventoryClient(
         idempotencyKey: `order-${orderId}-release`,
         deadline,
       });
-      if (isSuccess(res.status)) return (res.body as Reservation).status;
+      if (isSuccess(res.status))
+        return contractBody(reservationSchema, res.body, 'inventory', 'POST release').status;
       if (res.status === 404) return 'none';
       // A committed reservation is not released: the sale stands until it is reversed.
       if (res.status === 409 && problemCode(res.body) === 'INV_RESERVATION_COMMITTED') return 'committed';
@@ -135,11 +142,12 @@ export function createInventoryClient(
         idempotencyKey: `order-${orderId}-reverse`,
         deadline,
       });
-      if (isSuccess(res.status)) return (res.body as Reservation).status;
+      if (isSuccess(res.status))
+        return contractBody(reservationSchema, res.body, 'inventory', 'POST reverse').status;
       if (res.status === 404) return 'none';
-      const real = (res.body as Partial<ReservationRefused> | undefined)?.reservationStatus;
-      if (res.status === 409 && problemCode(res.body) === 'INV_RESERVATION_NOT_COMMITTED' && real)
-        return real;
+      if (res.status === 409 && problemCode(res.body) === 'INV_RESERVATION_NOT_COMMITTED')
+        return contractBody(reservationRefusedSchema, res.body, 'inventory', 'POST reverse')
+          .reservationStatus;
       throw unexpectedResponse('inventory', 'POST reverse', res.status, res.body);
     },
     async setStock(productId, onHand, expectedOnHand) {
@@ -149,14 +157,14 @@ export function createInventoryClient(
         body: expectedOnHand === undefined ? { onHand } : { onHand, expectedOnHand },
       });
       if (res.status === 409 && problemCode(res.body) === 'INV_STOCK_CHANGED') {
-        const current = (res.body as Partial<StockChangedProblem>).onHand;
+        const current = contractBody(stockChangedSchema, res.body, 'inventory', 'PUT stock').onHand;
         throw new StockChanged(
           `Product ${productId} has ${current} units on hand, not the ${expectedOnHand} expected; read it again`,
           { extensions: { productId, onHand: current } },
         );
       }
       if (!isSuccess(res.status)) throw unexpectedResponse('inventory', 'PUT stock', res.status, res.body);
-      return res.body as StockLevel;
+      return contractBody(stockLevelSchema, res.body, 'inventory', 'PUT stock');
     },
   };
 }

@@ -1,5 +1,9 @@
-import { isSuccess, unexpectedResponse, type DownstreamHttp } from './http.ts';
-import type { Accepted, NotificationBody, NotificationType } from '@mockmart/contracts/notification';
+import { contractBody, isSuccess, unexpectedResponse, type DownstreamHttp } from './http.ts';
+import {
+  acceptedSchema,
+  type NotificationBody,
+  type NotificationType,
+} from '@mockmart/contracts/notification';
 
 export type { NotificationType };
 
@@ -33,7 +37,8 @@ export function createNotificationClient(
       if (isSuccess(res.status))
         return {
           delivered: true,
-          deduplicated: Boolean((res.body as Partial<Accepted>).deduplicated),
+          deduplicated: contractBody(acceptedSchema, res.body, 'notification', 'POST notification')
+            .deduplicated,
         };
       // 4xx other than 408/429 will not get better by retrying; 401/403 are a realm misconfiguration
       // that an operator can fix, so those are retried too.

@@ -1,12 +1,13 @@
-import { isSuccess, problemCode, unexpectedResponse, type DownstreamHttp } from './http.ts';
-import type {
-  Charge,
-  ChargeBody,
-  ChargeList,
-  Declined,
-  NetState,
-  Refund,
-  VoidResult,
+import { contractBody, isSuccess, problemCode, unexpectedResponse, type DownstreamHttp } from './http.ts';
+import {
+  chargeListSchema,
+  chargeSchema,
+  declinedSchema,
+  refundSchema,
+  voidResultSchema,
+  type Charge,
+  type ChargeBody,
+  type NetState,
 } from '@mockmart/contracts/payment';
 
 export type { Charge, NetState };
@@ -60,19 +61,15 @@ export function createPaymentClient(
         deadline,
       });
       if (isSuccess(res.status)) {
-        const charge = res.body as Charge;
+        const charge = contractBody(chargeSchema, res.body, 'payment', 'POST charge');
         // A replay finds the charge as it is now: money already given back is no payment.
         if (charge.netState !== 'captured')
           return { ok: false, reason: charge.netState, chargeId: charge.chargeId };
         return { ok: true, chargeId: charge.chargeId };
       }
       if (res.status === 402) {
-        const body = res.body as Partial<Declined>;
-        return {
-          ok: false,
-          reason: typeof body.reason === 'string' ? body.reason : 'declined',
-          chargeId: body.chargeId,
-        };
+        const body = contractBody(declinedSchema, res.body, 'payment', 'POST charge');
+        return { ok: false, reason: body.reason, chargeId: body.chargeId };
       }
       throw unexpectedResponse(
         'payment',
@@ -84,7 +81,7 @@ export function createPaymentClient(
     async listCharges(orderId) {
       const res = await http.request({ method: 'GET', path: `${base}/charges`, query: { orderId } });
       if (!isSuccess(res.status)) throw unexpectedResponse('payment', 'GET charges', res.status, res.body);
-      return (res.body as ChargeList).items;
+      return contractBody(chargeListSchema, res.body, 'payment', 'GET charges').items;
     },
     async settle(orderId, idempotencyKey) {
       const res = await http.request({
@@ -94,7 +91,7 @@ export function createPaymentClient(
         idempotencyKey,
       });
       if (!isSuccess(res.status)) throw unexpectedResponse('payment', 'POST void', res.status, res.body);
-      const body = res.body as VoidResult;
+      const body = contractBody(voidResultSchema, res.body, 'payment', 'POST void');
       return body.status === 'charged' && body.charge
         ? { status: 'charged', chargeId: body.charge.chargeId, netState: body.charge.netState }
         : { status: 'voided' };
@@ -107,7 +104,8 @@ export function createPaymentClient(
         idempotencyKey,
         deadline,
       });
-      if (isSuccess(res.status)) return { refundId: (res.body as Refund).refundId };
+      if (isSuccess(res.status))
+        return { refundId: contractBody(refundSchema, res.body, 'payment', 'POST refund').refundId };
       // Refunded in full already (e.g. under another key): the money is back, which is all we want.
       if (res.status === 409 && problemCode(res.body) === 'PAY_ALREADY_REFUNDED')
         return { refundId: undefined };

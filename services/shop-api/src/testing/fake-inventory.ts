@@ -42,6 +42,12 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
     const s = state.stock.get(productId) ?? { onHand: 0, reserved: 0 };
     return { productId, onHand: s.onHand, reserved: s.reserved, available: s.onHand - s.reserved };
   };
+  /** A reservation as inventory's contract words it (`reservationSchema`): shop-api checks it. */
+  const reservation = (
+    orderId: string,
+    r: { status: string; items: { productId: number; quantity: number }[] },
+  ) => ({ orderId, status: r.status, expiresAt: new Date(Date.now() + 60000).toISOString(), items: r.items });
+  const orderIdOf = (request: { params: unknown }) => (request.params as { orderId: string }).orderId;
   // Answers 503 itself and returns true when the operation is switched 'down' (a boolean: a
   // Fastify reply is thenable, so it must not be returned through an await).
   const fault = async (op: keyof FakeInventory['faults'], reply: FastifyReply): Promise<boolean> => {
@@ -66,10 +72,7 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
       if (await fault('reserve', reply)) return reply;
       const body = request.body as { orderId: string; items: { productId: number; quantity: number }[] };
       const existing = state.reservations.get(body.orderId);
-      if (existing)
-        return reply
-          .code(200)
-          .send({ orderId: body.orderId, status: existing.status, items: existing.items });
+      if (existing) return reply.code(200).send(reservation(body.orderId, existing));
       const unavailable = body.items
         .filter((i) => level(i.productId).available < i.quantity)
         .map((i) => ({
@@ -97,9 +100,9 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
     { config: { auth: role('stock:read') } },
     async (request, reply) => {
       if (await fault('get', reply)) return reply;
-      const r = state.reservations.get((request.params as { orderId: string }).orderId);
+      const r = state.reservations.get(orderIdOf(request));
       return r
-        ? { orderId: (request.params as { orderId: string }).orderId, ...r }
+        ? reservation(orderIdOf(request), r)
         : reply.code(404).send({ code: 'INV_RESERVATION_NOT_FOUND' });
     },
   );
@@ -120,7 +123,7 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
         r.status = 'committed';
       }
       if (state.faults.commit === 'lost-answer') return reply.code(503).send({ code: 'INV_DOWN' });
-      return { status: 'committed' };
+      return reservation(orderIdOf(request), r);
     },
   );
   app.post(
@@ -135,7 +138,7 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
         for (const i of r.items) state.stock.get(i.productId)!.reserved -= i.quantity;
         r.status = 'released';
       }
-      return { status: r?.status ?? 'released' };
+      return reservation(orderIdOf(request), r ?? { status: 'released', items: [] });
     },
   );
   app.post(
@@ -150,8 +153,12 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
         r.status = 'reversed';
       }
       if (r.status !== 'reversed')
-        return reply.code(409).send({ code: 'INV_RESERVATION_NOT_COMMITTED', reservationStatus: r.status });
-      return { status: 'reversed' };
+        return reply.code(409).send({
+          code: 'INV_RESERVATION_NOT_COMMITTED',
+          orderId: orderIdOf(request),
+          reservationStatus: r.status,
+        });
+      return reservation(orderIdOf(request), r);
     },
   );
   app.put(
@@ -163,10 +170,13 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
       const s = state.stock.get(id) ?? { onHand: 0, reserved: 0 };
       const body = request.body as { onHand: number; expectedOnHand?: number };
       if (body.expectedOnHand !== undefined && body.expectedOnHand !== s.onHand)
-        return reply
-          .code(409)
-          .type('application/problem+json')
-          .send({ code: 'INV_STOCK_CHANGED', status: 409, productId: id, onHand: s.onHand });
+        return reply.code(409).type('application/problem+json').send({
+          code: 'INV_STOCK_CHANGED',
+          status: 409,
+          productId: id,
+          onHand: s.onHand,
+          reserved: s.reserved,
+        });
       s.onHand = body.onHand;
       state.stock.set(id, s);
       return level(id);

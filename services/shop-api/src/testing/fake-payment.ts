@@ -9,6 +9,7 @@ export interface FakeCharge {
   amount: number;
   currency: string;
   paymentMethod: string;
+  createdAt: string;
 }
 
 /** A small payment service speaking the contract: idempotent charges, declines by rule, refunds. */
@@ -30,10 +31,15 @@ export interface FakePayment {
 
 const role = (r: string) => requireServiceAccount({ clientRoles: { 'payment-service': [r] } });
 
-/** A charge as payment answers it: `status` is how the attempt ended, `netState` what it is now. */
+/**
+ * A charge as payment's contract words it (`chargeSchema`): `status` is how the attempt ended,
+ * `netState` what it is now. shop-api checks every answer against the contract.
+ */
 const view = (charge: FakeCharge) => ({
   ...charge,
   status: charge.status === 'refunded' ? 'succeeded' : charge.status,
+  declineReason: charge.status === 'declined' ? 'card_declined' : null,
+  refundedAmount: charge.status === 'refunded' ? charge.amount : 0,
   netState: charge.status === 'succeeded' ? 'captured' : charge.status,
 });
 
@@ -72,10 +78,14 @@ export async function startFakePayment(verifier: AccessTokenVerifier): Promise<F
       amount: body.amount,
       currency: body.currency,
       paymentMethod: body.paymentMethod,
+      createdAt: new Date().toISOString(),
     };
     state.charges.push(charge);
     const answer = declined
-      ? { status: 402, body: { code: 'PAY_DECLINED', reason: 'card_declined', chargeId } }
+      ? {
+          status: 402,
+          body: { code: 'PAY_DECLINED', reason: 'card_declined', chargeId, orderId: body.orderId },
+        }
       : { status: 201, body: charge };
     byKey.set(key, { ...answer, hash });
     if (state.faults.charge === 'lost-answer') return reply.code(503).send({ code: 'PAY_DOWN' });
@@ -116,18 +126,26 @@ export async function startFakePayment(verifier: AccessTokenVerifier): Promise<F
       if (state.faults.refund === 'down') return reply.code(503).send({ code: 'PAY_DOWN' });
       const key = request.headers['idempotency-key'] as string;
       const chargeId = (request.params as { chargeId: string }).chargeId;
-      const existing = state.refunds.find((r) => r.key === key);
-      if (existing)
-        return reply.code(201).send({ refundId: existing.refundId, chargeId, status: 'succeeded' });
       const charge = state.charges.find((c) => c.chargeId === chargeId);
+      // A refund as the contract words it (`refundSchema`); the fake refunds charges in full.
+      const answer = (refundId: string, found: FakeCharge) => ({
+        refundId,
+        chargeId,
+        amount: found.amount,
+        currency: found.currency,
+        reason: (request.body as { reason: string }).reason,
+        status: 'succeeded',
+        netState: 'refunded',
+        createdAt: new Date().toISOString(),
+      });
+      const existing = state.refunds.find((r) => r.key === key);
+      if (existing && charge) return reply.code(201).send(answer(existing.refundId, charge));
       if (!charge) return reply.code(404).send({ code: 'PAY_CHARGE_NOT_FOUND' });
       if (charge.status === 'refunded') return reply.code(409).send({ code: 'PAY_ALREADY_REFUNDED' });
       charge.status = 'refunded';
       const refund = { refundId: `re_${state.refunds.length + 1}`, chargeId, key };
       state.refunds.push(refund);
-      return reply
-        .code(201)
-        .send({ refundId: refund.refundId, chargeId, amount: charge.amount, status: 'succeeded' });
+      return reply.code(201).send(answer(refund.refundId, charge));
     },
   );
   let faultState: unknown = { mode: 'none' };
