@@ -78,6 +78,33 @@ export async function findByKey(tx: Queryable, clientId: string, key: string): P
   return rows[0] ? toCharge(rows[0]) : null;
 }
 
+/**
+ * What a new charge must know before it is made, read in one statement (under the key's lock): the
+ * charge already made with this key, whether its caller voided the key, and the order's succeeded
+ * charge (made with another key).
+ */
+export async function findChargeState(
+  tx: Queryable,
+  clientId: string,
+  key: string,
+  orderId: string,
+): Promise<{ byKey: StoredCharge | null; voided: boolean; paid: StoredCharge | null }> {
+  const { rows } = await tx.query<{ by_key: ChargeRow | null; voided: boolean; paid: ChargeRow | null }>(
+    `SELECT (SELECT row_to_json(c) FROM (SELECT ${COLUMNS} FROM charges
+                                          WHERE client_id = $1 AND idempotency_key = $2) c) AS by_key,
+            EXISTS (SELECT 1 FROM voided_keys WHERE client_id = $1 AND idempotency_key = $2) AS voided,
+            (SELECT row_to_json(c) FROM (SELECT ${COLUMNS} FROM charges
+                                          WHERE order_id = $3 AND status = 'succeeded') c) AS paid`,
+    [clientId, key, orderId],
+  );
+  const row = rows[0]!;
+  return {
+    byKey: row.by_key && toCharge(row.by_key),
+    voided: row.voided,
+    paid: row.paid && toCharge(row.paid),
+  };
+}
+
 export async function findSucceededForOrder(tx: Queryable, orderId: string): Promise<StoredCharge | null> {
   const { rows } = await tx.query<ChargeRow>(
     `SELECT ${COLUMNS} FROM charges WHERE order_id = $1 AND status = 'succeeded'`,
