@@ -1,7 +1,6 @@
 import { fetchAvailability } from './availability.ts';
-import { findProduct, findProductsByIds } from './products-repository.ts';
+import { findProductsByIds } from './products-repository.ts';
 import { toProduct } from './product-view.ts';
-import type { Queryable } from '../lib/db.ts';
 import type { CatalogDeps } from './browse-catalog.ts';
 import type { Product } from './schemas.ts';
 
@@ -22,8 +21,4 @@ export async function currentProducts(
     deps.onStockError,
   );
   return new Map(rows.map((row) => [row.id, toProduct(row, stock.get(row.id))]));
-}
-
-export async function productExists(db: Queryable, id: number): Promise<boolean> {
-  return (await findProduct(db, id)) !== undefined;
 }
