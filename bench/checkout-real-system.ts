@@ -68,6 +68,8 @@ export async function runRealSystem(options: {
   /** The checkout whose services run (default: this one). */
   root?: string | undefined;
   label?: string;
+  /** Writes each service's V8 CPU profile (--cpu-prof) into this folder, for a flame graph. */
+  cpuProfDir?: string | undefined;
 }): Promise<ModeResult> {
   const root = resolve(options.root ?? join(import.meta.dirname, '..'));
   const { startTestSystem } = (await import(pathToFileURL(join(root, 'tests/support/system.ts')).href)) as {
@@ -76,14 +78,20 @@ export async function runRealSystem(options: {
   const dir = await mkdtemp(join(tmpdir(), 'mockmart-bench-'));
   const shoppers = makeShoppers(options.users, 'bench');
   const realm = await writeShoppersRealm(dir, shoppers);
+  const service = {
+    ...quiet,
+    ...(options.cpuProfDir
+      ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(options.cpuProfDir)}` }
+      : {}),
+  };
   const system = await startTestSystem({
     only: PARTS,
     extraEnv: {
       idp: { ...quiet, IDP_REALM_FILES: realmFilesWith(realm) },
-      inventory: quiet,
-      payment: quiet,
-      notification: quiet,
-      'shop-api': { ...quiet, DATABASE_POOL_SIZE: options.poolSize ?? '' },
+      inventory: service,
+      payment: service,
+      notification: service,
+      'shop-api': { ...service, DATABASE_POOL_SIZE: options.poolSize ?? '' },
     },
   });
   const proxy = await startTokenProxy(system.urls.idp);

@@ -22,6 +22,7 @@
  *   node bench/checkout-throughput.bench.ts [--seconds 25] [--users 50] [--mode both|in-process|real]
  *                                           [--pool <shop-api's DATABASE_POOL_SIZE in the real mode>]
  *                                           [--against <checkout>] [--rounds 1]
+ *                                           [--cpu-prof <folder for the services' V8 CPU profiles>]
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     pool: { type: 'string' },
     against: { type: 'string' },
     rounds: { type: 'string', default: '1' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const rounds = Math.max(1, Math.min(Number(values.rounds), 5));
@@ -102,7 +104,15 @@ for (const mode of modes) {
       ];
       if (round % 2 === 0) sides.reverse();
       for (const side of sides)
-        results.push(await runRealSystem({ users, seconds, poolSize: values.pool, ...side }));
+        results.push(
+          await runRealSystem({
+            users,
+            seconds,
+            poolSize: values.pool,
+            cpuProfDir: values['cpu-prof'],
+            ...side,
+          }),
+        );
     }
   } else throw new Error(`unknown --mode ${mode} (both | in-process | real)`);
 }
