@@ -64,19 +64,6 @@ export async function readKey(
   return rows[0] && toRecord(rows[0]);
 }
 
-export async function attachOrder(
-  tx: Queryable,
-  userId: string,
-  key: string,
-  orderId: number,
-): Promise<void> {
-  await tx.query('UPDATE idempotency_keys SET order_id = $3 WHERE user_id = $1 AND key = $2', [
-    userId,
-    key,
-    orderId,
-  ]);
-}
-
 /**
  * Stores the order as the checkout answered it, for every key that created this order (used by
  * checkout, recovery and replays). A final outcome is never overwritten; a provisional one (the

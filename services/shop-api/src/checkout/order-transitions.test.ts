@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/testing';
 import { ADDRESS } from '../testing/harness.ts';
-import { attachOrder, claimKey, readKey } from './idempotency-repository.ts';
+import { claimKey, readKey } from './idempotency-repository.ts';
 import { advance, OrderMovedConcurrently, settle } from './order-transitions.ts';
 import { insertOrder, type OrderRow } from './orders-repository.ts';
 
@@ -30,8 +30,8 @@ describe('order transitions', { timeout: 60_000 }, () => {
         shippingAddress: ADDRESS,
         paymentMethod: 'credit-card',
         items: [{ productId: 3, productName: 'Mechanical Keyboard', quantity: 2, unitPriceMinor: 11999 }],
+        idempotencyKey: key,
       });
-      if (key) await attachOrder(tx, userId, key, order.id);
       return order;
     });
   }

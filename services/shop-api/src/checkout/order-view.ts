@@ -1,12 +1,12 @@
-import { findHistory, findOrderItems, type OrderRow } from './orders-repository.ts';
+import { findItemsAndHistory, type OrderRow } from './orders-repository.ts';
 import { toMajor } from '../lib/money.ts';
 import type { Queryable } from '../lib/db.ts';
 import type { OrderView } from './schemas.ts';
 
-/** Orders as the API shows them, with items and status history, loaded in two queries for any number of orders. */
+/** Orders as the API shows them, with items and status history, loaded in one query for any number of orders. */
 export async function toOrderViews(db: Queryable, orders: readonly OrderRow[]): Promise<OrderView[]> {
   const ids = orders.map((o) => o.id);
-  const [items, history] = await Promise.all([findOrderItems(db, ids), findHistory(db, ids)]);
+  const { items, history } = await findItemsAndHistory(db, ids);
   return orders.map((order) => ({
     id: order.id,
     userId: order.user_id,

@@ -33,7 +33,8 @@ export interface HistoryRow {
   order_id: number;
   status: string;
   reason: string | null;
-  at: Date;
+  /** A Date from a row, an ISO string from JSON. */
+  at: Date | string;
 }
 
 export interface UnavailableLine {
@@ -52,6 +53,8 @@ export interface NewOrder {
   shippingAddress: ShippingAddress;
   paymentMethod: string;
   items: { productId: number; productName: string; quantity: number; unitPriceMinor: number }[];
+  /** The Idempotency-Key this transaction claimed for the order (user's own), pointed at the order. */
+  idempotencyKey?: string | undefined;
 }
 
 /** On the way to confirmed: recovery may still confirm these. */
@@ -60,8 +63,8 @@ export const IN_FLIGHT: readonly OrderStatus[] = ['pending', 'reserved', 'paid']
 export const UNSETTLED: readonly OrderStatus[] = [...IN_FLIGHT, 'refunding'];
 
 /**
- * Writes the order, its items and its first history row in one statement (one round trip inside
- * the checkout transaction) and returns the stored row.
+ * Writes the order, its items and its first history row — and points the claimed Idempotency-Key
+ * at it — in one statement (one round trip inside the checkout transaction); returns the stored row.
  */
 export async function insertOrder(tx: Queryable, order: NewOrder): Promise<OrderRow> {
   const { rows } = await tx.query<OrderRow>(
@@ -71,7 +74,8 @@ export async function insertOrder(tx: Queryable, order: NewOrder): Promise<Order
      items AS (
        INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price_minor)
        SELECT o.id, i.* FROM o, unnest($8::int[], $9::text[], $10::int[], $11::int[]) AS i),
-     history AS (INSERT INTO order_status_history (order_id, status) SELECT id, 'pending' FROM o)
+     history AS (INSERT INTO order_status_history (order_id, status) SELECT id, 'pending' FROM o),
+     keyed AS (UPDATE idempotency_keys k SET order_id = o.id FROM o WHERE k.user_id = $1 AND k.key = $12)
      SELECT * FROM o`,
     [
       order.userId,
@@ -85,6 +89,7 @@ export async function insertOrder(tx: Queryable, order: NewOrder): Promise<Order
       order.items.map((i) => i.productName),
       order.items.map((i) => i.quantity),
       order.items.map((i) => i.unitPriceMinor),
+      order.idempotencyKey ?? null,
     ],
   );
   return rows[0]!;
@@ -179,22 +184,25 @@ export async function findOrder(db: Queryable, id: number): Promise<OrderRow | u
   return rows[0];
 }
 
-export async function findOrderItems(db: Queryable, ids: readonly number[]): Promise<OrderItemRow[]> {
-  if (ids.length === 0) return [];
-  const { rows } = await db.query<OrderItemRow>(
-    'SELECT * FROM order_items WHERE order_id = ANY($1::int[]) ORDER BY order_id, product_id',
+/**
+ * The items and status history of some orders in one statement (one round trip, also inside a
+ * transaction, where two queries would wait for each other), items by product, history by time.
+ */
+export async function findItemsAndHistory(
+  db: Queryable,
+  ids: readonly number[],
+): Promise<{ items: OrderItemRow[]; history: HistoryRow[] }> {
+  if (ids.length === 0) return { items: [], history: [] };
+  const { rows } = await db.query<{ items: OrderItemRow[]; history: HistoryRow[] }>(
+    `SELECT (SELECT coalesce(json_agg(i ORDER BY i.order_id, i.product_id), '[]')
+               FROM (SELECT order_id, product_id, product_name, quantity, unit_price_minor
+                       FROM order_items WHERE order_id = ANY($1::int[])) i) AS items,
+            (SELECT coalesce(json_agg(h ORDER BY h.order_id, h.id), '[]')
+               FROM (SELECT id, order_id, status, reason, at
+                       FROM order_status_history WHERE order_id = ANY($1::int[])) h) AS history`,
     [ids],
   );
-  return rows;
-}
-
-export async function findHistory(db: Queryable, ids: readonly number[]): Promise<HistoryRow[]> {
-  if (ids.length === 0) return [];
-  const { rows } = await db.query<HistoryRow>(
-    'SELECT order_id, status, reason, at FROM order_status_history WHERE order_id = ANY($1::int[]) ORDER BY order_id, id',
-    [ids],
-  );
-  return rows;
+  return rows[0]!;
 }
 
 export interface OrderFilter {
