@@ -1,4 +1,9 @@
-import { findItemsAndHistory, type OrderRow } from './orders-repository.ts';
+import {
+  findItemsAndHistory,
+  type HistoryRow,
+  type OrderItemRow,
+  type OrderRow,
+} from './orders-repository.ts';
 import { toMajor } from '../lib/money.ts';
 import type { Queryable } from '../lib/db.ts';
 import type { OrderView } from './schemas.ts';
@@ -7,7 +12,16 @@ import type { OrderView } from './schemas.ts';
 export async function toOrderViews(db: Queryable, orders: readonly OrderRow[]): Promise<OrderView[]> {
   const ids = orders.map((o) => o.id);
   const { items, history } = await findItemsAndHistory(db, ids);
-  return orders.map((order) => ({
+  return orders.map((order) => orderViewOf(order, items, history));
+}
+
+/** One order as the API shows it, from its row and (at least) its items and history rows. */
+export function orderViewOf(
+  order: OrderRow,
+  items: readonly OrderItemRow[],
+  history: readonly HistoryRow[],
+): OrderView {
+  return {
     id: order.id,
     userId: order.user_id,
     status: order.status,
@@ -35,7 +49,7 @@ export async function toOrderViews(db: Queryable, orders: readonly OrderRow[]): 
       .map((h) => ({ status: h.status, reason: h.reason, at: new Date(h.at).toISOString() })),
     createdAt: new Date(order.created_at).toISOString(),
     updatedAt: new Date(order.updated_at).toISOString(),
-  }));
+  };
 }
 
 export async function toOrderView(db: Queryable, order: OrderRow): Promise<OrderView> {

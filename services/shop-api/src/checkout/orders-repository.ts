@@ -128,8 +128,47 @@ export async function transition(
   patch: TransitionPatch = {},
   passed: readonly PassedStep[] = [],
 ): Promise<OrderRow | undefined> {
-  const { rows } = await tx.query<OrderRow>(
-    `WITH moved AS (
+  const { rows } = await tx.query<OrderRow>(`${moveOrder} SELECT * FROM moved`, [
+    ...transitionParams(id, from, to, patch, passed),
+  ]);
+  return rows[0];
+}
+
+/**
+ * {@link transition}, also reading the order's items and whole history (the rows just appended
+ * included) in the same statement: what a final state needs to show the order, one round trip
+ * fewer inside its transaction.
+ */
+export async function transitionAndRead(
+  tx: Queryable,
+  id: number,
+  from: readonly OrderStatus[],
+  to: OrderStatus,
+  patch: TransitionPatch = {},
+  passed: readonly PassedStep[] = [],
+): Promise<{ order: OrderRow; items: OrderItemRow[]; history: HistoryRow[] } | undefined> {
+  const { rows } = await tx.query<OrderRow & { view_items: OrderItemRow[]; view_history: HistoryRow[] }>(
+    // The statement's snapshot does not see the rows its own INSERT appends: the history is the
+    // rows before it followed by those the INSERT returned (ids grow in the order of the steps).
+    `${moveOrder}
+     SELECT moved.*,
+            (SELECT coalesce(json_agg(i ORDER BY i.product_id), '[]')
+               FROM (SELECT order_id, product_id, product_name, quantity, unit_price_minor
+                       FROM order_items WHERE order_id = moved.id) i) AS view_items,
+            (SELECT coalesce(json_agg(h ORDER BY h.id), '[]')
+               FROM (SELECT id, order_id, status, reason, at FROM order_status_history WHERE order_id = moved.id
+                     UNION ALL
+                     SELECT id, order_id, status, reason, at FROM history) h) AS view_history
+       FROM moved`,
+    transitionParams(id, from, to, patch, passed),
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const { view_items: items, view_history: history, ...order } = row;
+  return { order, items, history };
+}
+
+const moveOrder = `WITH moved AS (
        UPDATE orders SET status = $3,
           status_reason = CASE WHEN $4::boolean THEN $5 ELSE status_reason END,
           status_detail = CASE WHEN $4::boolean THEN $6 ELSE status_detail END,
@@ -147,25 +186,31 @@ export async function transition(
          FROM moved,
               unnest($11::text[] || $3::text, $12::text[] || $5::text,
                      $13::timestamptz[] || now()) WITH ORDINALITY AS step (status, reason, at, n)
-        ORDER BY step.n)
-     SELECT * FROM moved`,
-    [
-      id,
-      from,
-      to,
-      patch.reason !== undefined,
-      patch.reason ?? null,
-      patch.detail ?? null,
-      patch.chargeId ?? null,
-      patch.refundId ?? null,
-      patch.unavailable ? JSON.stringify(patch.unavailable) : null,
-      patch.compensationPending ?? null,
-      passed.map((p) => p.status),
-      passed.map(() => null),
-      passed.map((p) => p.at),
-    ],
-  );
-  return rows[0];
+        ORDER BY step.n
+       RETURNING id, order_id, status, reason, at)`;
+
+function transitionParams(
+  id: number,
+  from: readonly OrderStatus[],
+  to: OrderStatus,
+  patch: TransitionPatch,
+  passed: readonly PassedStep[],
+): unknown[] {
+  return [
+    id,
+    from,
+    to,
+    patch.reason !== undefined,
+    patch.reason ?? null,
+    patch.detail ?? null,
+    patch.chargeId ?? null,
+    patch.refundId ?? null,
+    patch.unavailable ? JSON.stringify(patch.unavailable) : null,
+    patch.compensationPending ?? null,
+    passed.map((p) => p.status),
+    passed.map(() => null),
+    passed.map((p) => p.at),
+  ];
 }
 
 export async function settleCompensation(
