@@ -8,14 +8,6 @@ export interface CartLine {
 export const MAX_QUANTITY = 99;
 export const MAX_DISTINCT_ITEMS = 50;
 
-export async function readLines(db: Queryable, cartKey: string): Promise<CartLine[]> {
-  const { rows } = await db.query<CartLine>(
-    'SELECT product_id, quantity FROM cart_items WHERE cart_key = $1 ORDER BY added_at, product_id',
-    [cartKey],
-  );
-  return rows;
-}
-
 export type AddOutcome =
   | { kind: 'added'; quantity: number }
   | { kind: 'no-such-product' }

@@ -5,13 +5,13 @@ import {
   MAX_QUANTITY,
   moveLines,
   putBackLines,
-  readLines,
   setLineQuantity,
   takePricedLines,
   type CartLine,
   type PricedCartLine,
 } from './cart-repository.ts';
 import { currentProducts } from '../catalog/current-products.ts';
+import { findProductsInCart } from '../catalog/products-repository.ts';
 import { CartItemNotFound, CartQuantityLimit, CartTooManyItems, ProductNotFound } from '../errors.ts';
 import { CURRENCY, toMajor } from '../lib/money.ts';
 import type { CatalogDeps } from '../catalog/browse-catalog.ts';
@@ -24,15 +24,13 @@ export interface CartDeps extends CatalogDeps {
 }
 
 export async function viewCart(deps: CartDeps, owner: CartOwner): Promise<CartItem[]> {
-  const lines = await readLines(deps.db, owner.key);
-  const products = await currentProducts(
-    deps,
-    lines.map((l) => l.product_id),
-  );
-  return lines.flatMap((line) => {
-    const product = products.get(line.product_id);
-    return product ? [{ productId: line.product_id, quantity: line.quantity, product }] : [];
-  });
+  const lines = await findProductsInCart(deps.db, owner.key);
+  const products = await currentProducts(deps, lines);
+  return lines.map((line) => ({
+    productId: line.id,
+    quantity: line.quantity,
+    product: products.get(line.id)!,
+  }));
 }
 
 export function summarise(cart: CartItem[]): CartChanged {
