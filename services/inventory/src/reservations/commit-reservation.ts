@@ -6,7 +6,7 @@ import {
   ReservationReversed,
 } from '../errors.ts';
 import { consumeUnits, unholdUnits } from '../stock/stock-repository.ts';
-import { lockReservation, setStatus, type Reservation } from './reservations-repository.ts';
+import { endHold, lockReservation, type Reservation } from './reservations-repository.ts';
 
 /**
  * Turns a hold into a sale: the units leave the shelf. Idempotent (committing twice is a no-op and
@@ -17,21 +17,20 @@ import { lockReservation, setStatus, type Reservation } from './reservations-rep
  */
 export async function commitReservation(db: Database, orderId: string): Promise<Reservation> {
   const outcome = await db.transaction(async (tx) => {
+    const ended = await endHold(tx, orderId);
+    if (ended) {
+      // The units follow the status, under the reservation's row lock.
+      for (const item of ended.items) {
+        if (ended.status === 'committed') await consumeUnits(tx, item.productId, item.quantity);
+        else await unholdUnits(tx, item.productId, item.quantity);
+      }
+      return { status: ended.status, reservation: { orderId, ...ended } };
+    }
+    // Not a live hold: committed already (a repeated commit), or released, expired, reversed, unknown.
     const locked = await lockReservation(tx, orderId);
     if (!locked) return { status: 'not-found' as const };
-    const answer = (status: Reservation['status']) => ({
-      status,
-      reservation: { orderId, status, expiresAt: locked.expiresAt, items: locked.items },
-    });
-    if (locked.status !== 'held') return answer(locked.status);
-    if (locked.pastExpiry) {
-      for (const item of locked.items) await unholdUnits(tx, item.productId, item.quantity);
-      await setStatus(tx, orderId, 'expired');
-      return answer('expired');
-    }
-    for (const item of locked.items) await consumeUnits(tx, item.productId, item.quantity);
-    await setStatus(tx, orderId, 'committed');
-    return answer('committed');
+    const { status, expiresAt, items } = locked;
+    return { status, reservation: { orderId, status, expiresAt, items } };
   });
 
   if (outcome.status === 'not-found') throw new ReservationNotFound(`No reservation for order ${orderId}`);

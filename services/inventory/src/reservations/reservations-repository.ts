@@ -105,6 +105,33 @@ export async function lockReservation(tx: Queryable, orderId: string): Promise<L
     : null;
 }
 
+/**
+ * Ends a live hold in one statement: `committed`, or `expired` when its time is up (the row lock the
+ * UPDATE takes serialises it with release and expiry, as {@link lockReservation} does). Returns
+ * what it became with its items, or undefined when the order has no live hold (none, or not held).
+ */
+export async function endHold(
+  tx: Queryable,
+  orderId: string,
+): Promise<{ status: 'committed' | 'expired'; expiresAt: string; items: ReservationItem[] } | undefined> {
+  const { rows } = await tx.query<{
+    status: 'committed' | 'expired';
+    expires_at: Date | string;
+    items: ReservationItem[];
+  }>(
+    `UPDATE reservations r
+        SET status = CASE WHEN expires_at <= now() THEN 'expired' ELSE 'committed' END, updated_at = now()
+      WHERE order_id = $1 AND status = 'held'
+      RETURNING status, expires_at,
+        COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity)
+                                  ORDER BY i.product_id)
+                    FROM reservation_items i WHERE i.order_id = r.order_id), '[]') AS items`,
+    [orderId],
+  );
+  const row = rows[0];
+  return row && { status: row.status, expiresAt: new Date(row.expires_at).toISOString(), items: row.items };
+}
+
 export async function setStatus(tx: Queryable, orderId: string, status: ReservationStatus): Promise<void> {
   await tx.query('UPDATE reservations SET status = $2, updated_at = now() WHERE order_id = $1', [
     orderId,
