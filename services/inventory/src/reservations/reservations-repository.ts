@@ -65,6 +65,7 @@ export async function insertHold(
       input.items.map((i) => i.productId),
       input.items.map((i) => i.quantity),
     ],
+    { prepare: 'reservation-insert-hold' },
   );
   return rows[0] && { expiresAt: new Date(rows[0].expires_at).toISOString() };
 }
@@ -127,6 +128,7 @@ export async function endHold(
                                   ORDER BY i.product_id)
                     FROM reservation_items i WHERE i.order_id = r.order_id), '[]') AS items`,
     [orderId],
+    { prepare: 'reservation-end-hold' },
   );
   const row = rows[0];
   return row && { status: row.status, expiresAt: new Date(row.expires_at).toISOString(), items: row.items };
@@ -141,7 +143,9 @@ export async function setStatus(tx: Queryable, orderId: string, status: Reservat
 
 /** The reservation as callers see it: a hold past its expiry already reads as expired. */
 export async function findReservation(db: Queryable, orderId: string): Promise<Reservation | null> {
-  const { rows } = await db.query<ReservationRow>(`${SELECT_RESERVATION} WHERE order_id = $1`, [orderId]);
+  const { rows } = await db.query<ReservationRow>(`${SELECT_RESERVATION} WHERE order_id = $1`, [orderId], {
+    prepare: 'reservation-find',
+  });
   const row = rows[0];
   if (!row) return null;
   return {

@@ -67,7 +67,9 @@ export function publicCharge(charge: StoredCharge): Charge {
 
 /** Serialises concurrent requests that share an idempotency key, for this transaction's lifetime. */
 export async function lockKey(tx: Queryable, scope: string, clientId: string, key: string): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${scope}\n${clientId}\n${key}`]);
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${scope}\n${clientId}\n${key}`], {
+    prepare: 'charge-lock-key',
+  });
 }
 
 export async function findByKey(tx: Queryable, clientId: string, key: string): Promise<StoredCharge | null> {
@@ -96,6 +98,7 @@ export async function findChargeState(
             (SELECT row_to_json(c) FROM (SELECT ${COLUMNS} FROM charges
                                           WHERE order_id = $3 AND status = 'succeeded') c) AS paid`,
     [clientId, key, orderId],
+    { prepare: 'charge-state' },
   );
   const row = rows[0]!;
   return {
@@ -139,6 +142,7 @@ export async function insertCharge(
       charge.status,
       charge.declineReason,
     ],
+    { prepare: 'charge-insert' },
   );
   return toCharge(rows[0] as ChargeRow);
 }

@@ -39,6 +39,7 @@ export async function addToCart(
      SELECT EXISTS (SELECT 1 FROM product) AS product, (SELECT fits FROM cart) AS fits,
             (SELECT quantity FROM added) AS quantity`,
     [cartKey, productId, quantity],
+    { prepare: 'cart-add' },
   );
   const row = rows[0]!;
   if (!row.product) return { kind: 'no-such-product' };
@@ -88,6 +89,7 @@ export async function takePricedLines(db: Queryable, cartKey: string): Promise<P
        FROM taken t LEFT JOIN products p ON p.id = t.product_id
       ORDER BY t.product_id`,
     [cartKey],
+    { prepare: 'cart-take-priced' },
   );
   return rows;
 }

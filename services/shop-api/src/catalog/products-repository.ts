@@ -42,6 +42,7 @@ export async function findProductsInCart(
        FROM cart_items ci JOIN products p ON p.id = ci.product_id JOIN categories c ON c.slug = p.category
       WHERE ci.cart_key = $1 ORDER BY ci.added_at, ci.product_id`,
     [cartKey],
+    { prepare: 'cart-products' },
   );
   return rows;
 }

@@ -46,6 +46,7 @@ export async function claimKey(
   const inserted = await tx.query(
     'INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key',
     [userId, key, requestHash],
+    { prepare: 'idempotency-claim' },
   );
   if (inserted.rows.length > 0) return undefined;
   return readKey(tx, userId, key);
@@ -74,6 +75,7 @@ export async function storeOutcome(db: Queryable, order: OrderView): Promise<voi
     `UPDATE idempotency_keys SET outcome = $2
       WHERE order_id = $1 AND (outcome IS NULL OR outcome ->> 'status' = ANY($3::text[]))`,
     [order.id, JSON.stringify(order), UNSETTLED],
+    { prepare: 'idempotency-store-outcome' },
   );
 }
 

@@ -91,6 +91,7 @@ export async function insertOrder(tx: Queryable, order: NewOrder): Promise<Order
       order.items.map((i) => i.unitPriceMinor),
       order.idempotencyKey ?? null,
     ],
+    { prepare: 'order-insert' },
   );
   return rows[0]!;
 }
@@ -128,9 +129,11 @@ export async function transition(
   patch: TransitionPatch = {},
   passed: readonly PassedStep[] = [],
 ): Promise<OrderRow | undefined> {
-  const { rows } = await tx.query<OrderRow>(`${moveOrder} SELECT * FROM moved`, [
-    ...transitionParams(id, from, to, patch, passed),
-  ]);
+  const { rows } = await tx.query<OrderRow>(
+    `${moveOrder} SELECT * FROM moved`,
+    [...transitionParams(id, from, to, patch, passed)],
+    { prepare: 'order-transition' },
+  );
   return rows[0];
 }
 
@@ -161,6 +164,7 @@ export async function transitionAndRead(
                      SELECT id, order_id, status, reason, at FROM history) h) AS view_history
        FROM moved`,
     transitionParams(id, from, to, patch, passed),
+    { prepare: 'order-transition-and-read' },
   );
   const row = rows[0];
   if (!row) return undefined;
