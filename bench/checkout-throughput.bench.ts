@@ -12,11 +12,19 @@
  *   PostgreSQL (pg_stat_database.xact_commit of shop-api's database).
  *
  * Both print checkouts/s, p50/p95/p99 latency and the token requests shop-api made during the run
- * (expected: one per downstream audience per token lifetime).
+ * (expected: one per downstream audience per token lifetime); the real mode also prints the CPU
+ * time per checkout of each process (the services, their PostgreSQL backends, the load generator).
+ *
+ * `--against <checkout>` runs the real mode on another checkout too (e.g. `git worktree add
+ * /tmp/checkout-base <commit>`, with a node_modules whose @mockmart links point into it), rounds
+ * alternating between the two, so the ratio is measured in one run on the same machine.
  *
  *   node bench/checkout-throughput.bench.ts [--seconds 25] [--users 50] [--mode both|in-process|real]
- *                                           [--pool <DATABASE_POOL_SIZE for the real mode>]
+ *                                           [--pool <shop-api's DATABASE_POOL_SIZE in the real mode>]
+ *                                           [--against <checkout>] [--rounds 1]
+ *                                           [--cpu-prof <folder for the services' V8 CPU profiles>]
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startHarness } from '@mockmart/shop-api/testing';
 import { countCommits } from './checkout-commit-counter.ts';
@@ -28,9 +36,13 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '25' },
     users: { type: 'string', default: '50' },
     mode: { type: 'string', default: 'both' },
-    pool: { type: 'string', default: '' },
+    pool: { type: 'string' },
+    against: { type: 'string' },
+    rounds: { type: 'string', default: '1' },
+    'cpu-prof': { type: 'string' },
   },
 });
+const rounds = Math.max(1, Math.min(Number(values.rounds), 5));
 const seconds = Math.max(5, Math.min(Number(values.seconds), 40));
 const users = Number(values.users);
 const modes = values.mode === 'both' ? ['in-process', 'real'] : [values.mode];
@@ -73,12 +85,36 @@ async function inProcess(): Promise<ModeResult> {
   }
 }
 
+const load = () =>
+  loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ');
+const loadAtStart = load();
 const results: ModeResult[] = [];
 for (const mode of modes) {
   if (mode === 'in-process') results.push(await inProcess());
-  else if (mode === 'real')
-    results.push(await runRealSystem({ users, seconds, poolSize: values.pool || '5' }));
-  else throw new Error(`unknown --mode ${mode} (both | in-process | real)`);
+  else if (mode === 'real') {
+    // Rounds alternate the sides (and which goes first) so a change in the machine's load hits both.
+    for (let round = 1; round <= rounds; round++) {
+      const sides = [
+        { label: `real, this checkout (round ${round})`, root: undefined },
+        ...(values.against
+          ? [{ label: `real, ${values.against} (round ${round})`, root: values.against }]
+          : []),
+      ];
+      if (round % 2 === 0) sides.reverse();
+      for (const side of sides)
+        results.push(
+          await runRealSystem({
+            users,
+            seconds,
+            poolSize: values.pool,
+            cpuProfDir: values['cpu-prof'],
+            ...side,
+          }),
+        );
+    }
+  } else throw new Error(`unknown --mode ${mode} (both | in-process | real)`);
 }
 
 const fixed = (n: number | undefined, digits = 1) => (n === undefined ? '-' : n.toFixed(digits));
@@ -98,8 +134,24 @@ const rows: [string, (r: ModeResult) => string][] = [
   ['statements / checkout', (r) => fixed(r.statementsPerCheckout, 2)],
   ['events delivered', (r) => String(r.delivered)],
 ];
+const processes = [...new Set(results.flatMap((r) => [...(r.cpuPerCheckout?.keys() ?? [])]))];
+for (const name of processes)
+  rows.push([`CPU ms / checkout: ${name}`, (r) => fixed(r.cpuPerCheckout?.get(name), 2)]);
+if (processes.length > 0)
+  rows.push([
+    'CPU ms / checkout: all',
+    (r) =>
+      r.cpuPerCheckout
+        ? fixed(
+            [...r.cpuPerCheckout.values()].reduce((a, b) => a + b, 0),
+            2,
+          )
+        : '-',
+  ]);
 const width = Math.max(...rows.map(([name]) => name.length));
-console.log(`checkout-throughput: ${users} users, ${seconds} s per mode`);
+console.log(
+  `checkout-throughput: ${users} users, ${seconds} s per mode; load average ${loadAtStart} at the start, ${load()} at the end`,
+);
 for (const [name, value] of rows) {
   console.log(`  ${name.padEnd(width)}  ${results.map((r) => value(r).padEnd(48)).join('  ')}`);
 }

@@ -102,3 +102,21 @@ test('stop waits for the run in progress and nothing runs afterwards', async () 
   await sleep(50);
   assert.equal(runs, runsAtStop);
 });
+
+test('with a nudge delay, the nudges of that moment share one run, due no later than the delay', async () => {
+  let runs = 0;
+  const loop = workerLoop(60_000, async () => void runs++, unexpectedError, { nudgeDelayMs: 40 });
+  loop.start();
+  await until(() => runs === 1);
+  const nudged = Date.now();
+  for (let i = 0; i < 5; i++) {
+    loop.nudge();
+    await sleep(5);
+  }
+  await until(() => runs === 2);
+  const waited = Date.now() - nudged;
+  await sleep(80);
+  assert.equal(runs, 2, 'five nudges within the delay make one run');
+  assert.ok(waited < 1000, `the run came ${waited} ms after the first nudge`);
+  await loop.stop();
+});

@@ -16,7 +16,8 @@ export interface Queryable {
 export interface QueryOptions {
   /**
    * Run as a named prepared statement: parsed once per connection, and PostgreSQL may keep its
-   * plan. For hot read queries whose planning costs as much as their execution. One name, one text.
+   * plan. For hot statements (reads and writes) whose parsing and planning cost as much as their
+   * execution. One name, one text.
    */
   prepare?: string;
 }

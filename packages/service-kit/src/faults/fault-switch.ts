@@ -155,6 +155,7 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
            AND (user_ids IS NULL OR $3::text = ANY(user_ids))
          RETURNING ${COLUMNS}`,
         [wanted, call.read === true, call.userId ?? null],
+        { prepare: 'fault-take' },
       );
       const row = rows[0];
       return row ? { mode: row.mode as Mode, delayMs: row.delay_ms } : null;

@@ -6,13 +6,7 @@ import {
   ReservationReversed,
 } from '../errors.ts';
 import { consumeUnits, unholdUnits } from '../stock/stock-repository.ts';
-import {
-  findItems,
-  findReservation,
-  lockReservation,
-  setStatus,
-  type Reservation,
-} from './reservations-repository.ts';
+import { endHold, lockReservation, type Reservation } from './reservations-repository.ts';
 
 /**
  * Turns a hold into a sale: the units leave the shelf. Idempotent (committing twice is a no-op and
@@ -23,27 +17,30 @@ import {
  */
 export async function commitReservation(db: Database, orderId: string): Promise<Reservation> {
   const outcome = await db.transaction(async (tx) => {
-    const locked = await lockReservation(tx, orderId);
-    if (!locked) return 'not-found' as const;
-    if (locked.status !== 'held') return locked.status;
-    const items = await findItems(tx, orderId);
-    if (locked.pastExpiry) {
-      for (const item of items) await unholdUnits(tx, item.productId, item.quantity);
-      await setStatus(tx, orderId, 'expired');
-      return 'expired' as const;
+    const ended = await endHold(tx, orderId);
+    if (ended) {
+      // The units follow the status, under the reservation's row lock.
+      for (const item of ended.items) {
+        if (ended.status === 'committed') await consumeUnits(tx, item.productId, item.quantity);
+        else await unholdUnits(tx, item.productId, item.quantity);
+      }
+      return { status: ended.status, reservation: { orderId, ...ended } };
     }
-    for (const item of items) await consumeUnits(tx, item.productId, item.quantity);
-    await setStatus(tx, orderId, 'committed');
-    return 'committed' as const;
+    // Not a live hold: committed already (a repeated commit), or released, expired, reversed, unknown.
+    const locked = await lockReservation(tx, orderId);
+    if (!locked) return { status: 'not-found' as const };
+    const { status, expiresAt, items } = locked;
+    return { status, reservation: { orderId, status, expiresAt, items } };
   });
 
-  if (outcome === 'not-found') throw new ReservationNotFound(`No reservation for order ${orderId}`);
-  const state = { extensions: { orderId, reservationStatus: outcome } };
-  if (outcome === 'released')
+  if (outcome.status === 'not-found') throw new ReservationNotFound(`No reservation for order ${orderId}`);
+  const state = { extensions: { orderId, reservationStatus: outcome.status } };
+  if (outcome.status === 'released')
     throw new ReservationReleased(`The reservation of order ${orderId} was released`, state);
-  if (outcome === 'expired')
+  if (outcome.status === 'expired')
     throw new ReservationExpired(`The reservation of order ${orderId} has expired`, state);
-  if (outcome === 'reversed')
+  if (outcome.status === 'reversed')
     throw new ReservationReversed(`The sale of order ${orderId} was reversed`, state);
-  return (await findReservation(db, orderId)) as Reservation;
+  // Committed now or before (a repeated commit): the reservation as it stands after this transaction.
+  return outcome.reservation;
 }

@@ -2,7 +2,6 @@ import type { Database } from '@mockmart/service-kit/db';
 import { ReservationCommitted } from '../errors.ts';
 import { unholdUnits } from '../stock/stock-repository.ts';
 import {
-  findItems,
   findReservation,
   insertReservation,
   lockReservation,
@@ -28,7 +27,7 @@ export async function releaseReservation(
     const locked = await lockReservation(tx, orderId);
     if (locked?.status === 'committed') return true;
     if (locked?.status === 'held') {
-      for (const item of await findItems(tx, orderId)) await unholdUnits(tx, item.productId, item.quantity);
+      for (const item of locked.items) await unholdUnits(tx, item.productId, item.quantity);
       await setStatus(tx, orderId, 'released');
     }
     return false;

@@ -19,6 +19,7 @@ interface ReservationRow {
   status: ReservationStatus;
   expires_at: Date | string;
   past_expiry: boolean;
+  items: ReservationItem[];
 }
 
 export interface LockedReservation {
@@ -26,10 +27,48 @@ export interface LockedReservation {
   status: ReservationStatus;
   /** A hold whose time is up but that the sweeper has not released yet. */
   pastExpiry: boolean;
+  expiresAt: string;
+  items: ReservationItem[];
 }
 
-const SELECT_RESERVATION =
-  'SELECT order_id, status, expires_at, expires_at <= now() AS past_expiry FROM reservations';
+/** The reservation with its items (in product order), in one round trip. */
+const SELECT_RESERVATION = `SELECT order_id, status, expires_at, expires_at <= now() AS past_expiry,
+  COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity)
+                            ORDER BY i.product_id)
+              FROM reservation_items i WHERE i.order_id = r.order_id), '[]') AS items
+  FROM reservations r`;
+
+/**
+ * Creates a hold with its items in one statement; undefined when a reservation already exists for
+ * the order (the unique key decides, and then no item is written). Returns its expiry. An unknown
+ * product's item is left out: its hold fails next, which rolls the whole reservation back.
+ */
+export async function insertHold(
+  tx: Queryable,
+  input: { orderId: string; ttlSeconds: number; clientId: string; items: readonly ReservationItem[] },
+): Promise<{ expiresAt: string } | undefined> {
+  const { rows } = await tx.query<{ expires_at: Date | string }>(
+    `WITH r AS (
+       INSERT INTO reservations (order_id, status, expires_at, client_id)
+       VALUES ($1, 'held', now() + make_interval(secs => $2), $3)
+       ON CONFLICT (order_id) DO NOTHING
+       RETURNING order_id, expires_at),
+     items AS (
+       INSERT INTO reservation_items (order_id, product_id, quantity)
+       SELECT r.order_id, t.product_id, t.quantity FROM r, unnest($4::int[], $5::int[]) AS t(product_id, quantity)
+        WHERE EXISTS (SELECT 1 FROM stock s WHERE s.product_id = t.product_id))
+     SELECT expires_at FROM r`,
+    [
+      input.orderId,
+      input.ttlSeconds,
+      input.clientId,
+      input.items.map((i) => i.productId),
+      input.items.map((i) => i.quantity),
+    ],
+    { prepare: 'reservation-insert-hold' },
+  );
+  return rows[0] && { expiresAt: new Date(rows[0].expires_at).toISOString() };
+}
 
 /** Creates the reservation row; false when one already exists for the order (the unique key decides). */
 export async function insertReservation(
@@ -45,25 +84,54 @@ export async function insertReservation(
   return rowCount === 1;
 }
 
-export async function insertItems(
-  tx: Queryable,
-  orderId: string,
-  items: readonly ReservationItem[],
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO reservation_items (order_id, product_id, quantity)
-     SELECT $1, product_id, quantity FROM unnest($2::int[], $3::int[]) AS t(product_id, quantity)`,
-    [orderId, items.map((i) => i.productId), items.map((i) => i.quantity)],
+/**
+ * Locks the reservation row for the rest of the transaction (commit, release and expiry serialise
+ * on it) and reads it with its items. Items never change once written, so reading them in the
+ * same statement as the lock is as good as after it.
+ */
+export async function lockReservation(tx: Queryable, orderId: string): Promise<LockedReservation | null> {
+  const { rows } = await tx.query<ReservationRow>(
+    `${SELECT_RESERVATION} WHERE order_id = $1 FOR UPDATE OF r`,
+    [orderId],
   );
+  const row = rows[0];
+  return row
+    ? {
+        orderId: row.order_id,
+        status: row.status,
+        pastExpiry: row.past_expiry,
+        expiresAt: new Date(row.expires_at).toISOString(),
+        items: row.items,
+      }
+    : null;
 }
 
-/** Locks the reservation row for the rest of the transaction (commit, release and expiry serialise on it). */
-export async function lockReservation(tx: Queryable, orderId: string): Promise<LockedReservation | null> {
-  const { rows } = await tx.query<ReservationRow>(`${SELECT_RESERVATION} WHERE order_id = $1 FOR UPDATE`, [
-    orderId,
-  ]);
+/**
+ * Ends a live hold in one statement: `committed`, or `expired` when its time is up (the row lock the
+ * UPDATE takes serialises it with release and expiry, as {@link lockReservation} does). Returns
+ * what it became with its items, or undefined when the order has no live hold (none, or not held).
+ */
+export async function endHold(
+  tx: Queryable,
+  orderId: string,
+): Promise<{ status: 'committed' | 'expired'; expiresAt: string; items: ReservationItem[] } | undefined> {
+  const { rows } = await tx.query<{
+    status: 'committed' | 'expired';
+    expires_at: Date | string;
+    items: ReservationItem[];
+  }>(
+    `UPDATE reservations r
+        SET status = CASE WHEN expires_at <= now() THEN 'expired' ELSE 'committed' END, updated_at = now()
+      WHERE order_id = $1 AND status = 'held'
+      RETURNING status, expires_at,
+        COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity)
+                                  ORDER BY i.product_id)
+                    FROM reservation_items i WHERE i.order_id = r.order_id), '[]') AS items`,
+    [orderId],
+    { prepare: 'reservation-end-hold' },
+  );
   const row = rows[0];
-  return row ? { orderId: row.order_id, status: row.status, pastExpiry: row.past_expiry } : null;
+  return row && { status: row.status, expiresAt: new Date(row.expires_at).toISOString(), items: row.items };
 }
 
 export async function setStatus(tx: Queryable, orderId: string, status: ReservationStatus): Promise<void> {
@@ -73,24 +141,18 @@ export async function setStatus(tx: Queryable, orderId: string, status: Reservat
   ]);
 }
 
-export async function findItems(db: Queryable, orderId: string): Promise<ReservationItem[]> {
-  const { rows } = await db.query<{ product_id: number; quantity: number }>(
-    'SELECT product_id, quantity FROM reservation_items WHERE order_id = $1 ORDER BY product_id',
-    [orderId],
-  );
-  return rows.map((r) => ({ productId: r.product_id, quantity: r.quantity }));
-}
-
 /** The reservation as callers see it: a hold past its expiry already reads as expired. */
 export async function findReservation(db: Queryable, orderId: string): Promise<Reservation | null> {
-  const { rows } = await db.query<ReservationRow>(`${SELECT_RESERVATION} WHERE order_id = $1`, [orderId]);
+  const { rows } = await db.query<ReservationRow>(`${SELECT_RESERVATION} WHERE order_id = $1`, [orderId], {
+    prepare: 'reservation-find',
+  });
   const row = rows[0];
   if (!row) return null;
   return {
     orderId: row.order_id,
     status: row.status === 'held' && row.past_expiry ? 'expired' : row.status,
     expiresAt: new Date(row.expires_at).toISOString(),
-    items: await findItems(db, orderId),
+    items: row.items,
   };
 }
 

@@ -3,8 +3,7 @@ import { DuplicateProduct, InsufficientStock, ReservationConflict, ReservationRe
 import { availableUnits, holdUnits } from '../stock/stock-repository.ts';
 import {
   findReservation,
-  insertItems,
-  insertReservation,
+  insertHold,
   type Reservation,
   type ReservationItem,
 } from './reservations-repository.ts';
@@ -49,7 +48,8 @@ export async function reserveStock(
 
   const created = await deps.db.transaction(async (tx) => {
     // A concurrent request for the same order waits here on the primary key, then sees its row.
-    if (!(await insertReservation(tx, { ...input, status: 'held' }))) return false;
+    const hold = await insertHold(tx, { ...input, items });
+    if (!hold) return undefined;
     const unavailable: Unavailable[] = [];
     for (const item of items) {
       if (await holdUnits(tx, item.productId, item.quantity)) continue;
@@ -58,13 +58,18 @@ export async function reserveStock(
     }
     // Throwing rolls the whole transaction back: nothing is held on refusal.
     if (unavailable.length > 0) throw insufficient(unavailable);
-    await insertItems(tx, input.orderId, items);
-    return true;
+    return hold;
   });
+  // The hold just written is answered as written (its expiry is at least 10 s away).
+  if (created)
+    return {
+      created: true,
+      reservation: { orderId: input.orderId, status: 'held', expiresAt: created.expiresAt, items },
+    };
 
   const reservation = await findReservation(deps.db, input.orderId);
   if (!reservation) throw new Error(`reservation ${input.orderId} vanished after insert`);
-  return created ? { created, reservation } : { created, reservation: sameOrConflict(reservation, items) };
+  return { created: false, reservation: sameOrConflict(reservation, items) };
 }
 
 function normalise(items: readonly ReservationItem[]): ReservationItem[] {

@@ -1,13 +1,7 @@
 import type { Database } from '@mockmart/service-kit/db';
 import { ReservationNotCommitted, ReservationNotFound } from '../errors.ts';
 import { restockUnits } from '../stock/stock-repository.ts';
-import {
-  findItems,
-  findReservation,
-  lockReservation,
-  setStatus,
-  type Reservation,
-} from './reservations-repository.ts';
+import { findReservation, lockReservation, setStatus, type Reservation } from './reservations-repository.ts';
 
 /**
  * Undoes a sale: a committed reservation's units go back on the shelf and it becomes `reversed`.
@@ -22,7 +16,7 @@ export async function reverseReservation(db: Database, orderId: string): Promise
     const locked = await lockReservation(tx, orderId);
     if (!locked) return 'not-found' as const;
     if (locked.status !== 'committed') return locked.status;
-    for (const item of await findItems(tx, orderId)) await restockUnits(tx, item.productId, item.quantity);
+    for (const item of locked.items) await restockUnits(tx, item.productId, item.quantity);
     await setStatus(tx, orderId, 'reversed');
     return 'reversed' as const;
   });

@@ -26,6 +26,7 @@ export async function findStock(db: Queryable, productIds?: readonly number[]): 
     ? await db.query<StockRow>(
         'SELECT product_id, on_hand, reserved FROM stock WHERE product_id = ANY($1::int[]) ORDER BY product_id',
         [productIds],
+        { prepare: 'stock-of-products' },
       )
     : await db.query<StockRow>('SELECT product_id, on_hand, reserved FROM stock ORDER BY product_id');
   return rows.map(toLevel);
@@ -83,6 +84,7 @@ export async function holdUnits(tx: Queryable, productId: number, quantity: numb
     `UPDATE stock SET reserved = reserved + $2, updated_at = now()
      WHERE product_id = $1 AND on_hand - reserved >= $2`,
     [productId, quantity],
+    { prepare: 'stock-hold' },
   );
   return rowCount === 1;
 }
@@ -100,6 +102,7 @@ export async function consumeUnits(tx: Queryable, productId: number, quantity: n
   await tx.query(
     'UPDATE stock SET reserved = reserved - $2, on_hand = on_hand - $2, updated_at = now() WHERE product_id = $1',
     [productId, quantity],
+    { prepare: 'stock-consume' },
   );
 }
 

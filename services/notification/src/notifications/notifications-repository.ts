@@ -55,9 +55,11 @@ export async function findByEvent(
   db: Queryable,
   eventId: string,
 ): Promise<{ id: string; payloadHash: string } | null> {
-  const { rows } = await db.query<MailRow>(`SELECT ${COLUMNS} FROM notifications WHERE event_id = $1`, [
-    eventId,
-  ]);
+  const { rows } = await db.query<MailRow>(
+    `SELECT ${COLUMNS} FROM notifications WHERE event_id = $1`,
+    [eventId],
+    { prepare: 'notification-by-event' },
+  );
   return rows[0] ? { id: rows[0].id, payloadHash: rows[0].payload_hash } : null;
 }
 
@@ -106,6 +108,7 @@ export async function insertOnce(
       mail.failure ?? null,
       mail.claimMs,
     ],
+    { prepare: 'notification-insert' },
   );
   return rowCount === 1;
 }

@@ -67,7 +67,9 @@ export function publicCharge(charge: StoredCharge): Charge {
 
 /** Serialises concurrent requests that share an idempotency key, for this transaction's lifetime. */
 export async function lockKey(tx: Queryable, scope: string, clientId: string, key: string): Promise<void> {
-  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${scope}\n${clientId}\n${key}`]);
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${scope}\n${clientId}\n${key}`], {
+    prepare: 'charge-lock-key',
+  });
 }
 
 export async function findByKey(tx: Queryable, clientId: string, key: string): Promise<StoredCharge | null> {
@@ -76,6 +78,34 @@ export async function findByKey(tx: Queryable, clientId: string, key: string): P
     [clientId, key],
   );
   return rows[0] ? toCharge(rows[0]) : null;
+}
+
+/**
+ * What a new charge must know before it is made, read in one statement (under the key's lock): the
+ * charge already made with this key, whether its caller voided the key, and the order's succeeded
+ * charge (made with another key).
+ */
+export async function findChargeState(
+  tx: Queryable,
+  clientId: string,
+  key: string,
+  orderId: string,
+): Promise<{ byKey: StoredCharge | null; voided: boolean; paid: StoredCharge | null }> {
+  const { rows } = await tx.query<{ by_key: ChargeRow | null; voided: boolean; paid: ChargeRow | null }>(
+    `SELECT (SELECT row_to_json(c) FROM (SELECT ${COLUMNS} FROM charges
+                                          WHERE client_id = $1 AND idempotency_key = $2) c) AS by_key,
+            EXISTS (SELECT 1 FROM voided_keys WHERE client_id = $1 AND idempotency_key = $2) AS voided,
+            (SELECT row_to_json(c) FROM (SELECT ${COLUMNS} FROM charges
+                                          WHERE order_id = $3 AND status = 'succeeded') c) AS paid`,
+    [clientId, key, orderId],
+    { prepare: 'charge-state' },
+  );
+  const row = rows[0]!;
+  return {
+    byKey: row.by_key && toCharge(row.by_key),
+    voided: row.voided,
+    paid: row.paid && toCharge(row.paid),
+  };
 }
 
 export async function findSucceededForOrder(tx: Queryable, orderId: string): Promise<StoredCharge | null> {
@@ -112,6 +142,7 @@ export async function insertCharge(
       charge.status,
       charge.declineReason,
     ],
+    { prepare: 'charge-insert' },
   );
   return toCharge(rows[0] as ChargeRow);
 }

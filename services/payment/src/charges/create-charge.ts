@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '@mockmart/service-kit/db';
 import { declineReason, type DeclineReason } from '../decline-rules.ts';
 import { ChargeVoided, IdempotencyMismatch, OrderAlreadyPaid } from '../errors.ts';
-import { isVoided } from './void-charge.ts';
 import { requestFingerprint } from '@mockmart/service-kit';
 import {
-  findByKey,
+  findChargeState,
   findSucceededForOrder,
   insertCharge,
   lockKey,
@@ -43,16 +42,16 @@ export async function createCharge(
   try {
     return await deps.db.transaction(async (tx) => {
       await lockKey(tx, 'charge', clientId, idempotencyKey);
-      const existing = await findByKey(tx, clientId, idempotencyKey);
-      if (existing) {
-        if (existing.requestHash !== requestHash) throw mismatch();
-        return { created: false, charge: existing };
+      // Read after the lock (its own statement): a request that held it has committed by now.
+      const state = await findChargeState(tx, clientId, idempotencyKey, request.orderId);
+      if (state.byKey) {
+        if (state.byKey.requestHash !== requestHash) throw mismatch();
+        return { created: false, charge: state.byKey };
       }
-      if (await isVoided(tx, clientId, idempotencyKey)) {
+      if (state.voided) {
         throw new ChargeVoided('This Idempotency-Key was voided by its caller; nothing was charged');
       }
-      const paid = await findSucceededForOrder(tx, request.orderId);
-      if (paid) throw alreadyPaid(request.orderId, paid.chargeId);
+      if (state.paid) throw alreadyPaid(request.orderId, state.paid.chargeId);
 
       const reason: DeclineReason | null = (await deps.simulateDecline(tx, request.customer.userId))
         ? 'simulated_decline'

@@ -1,4 +1,4 @@
-import type { Database, Queryable } from '@mockmart/service-kit/db';
+import type { Database } from '@mockmart/service-kit/db';
 import { findByKey, lockKey, type StoredCharge } from './charges-repository.ts';
 
 export type VoidOutcome = { status: 'voided' } | { status: 'charged'; charge: StoredCharge };
@@ -24,12 +24,4 @@ export async function voidChargeKey(
     );
     return { status: 'voided' };
   });
-}
-
-export async function isVoided(tx: Queryable, clientId: string, idempotencyKey: string): Promise<boolean> {
-  const { rows } = await tx.query('SELECT 1 FROM voided_keys WHERE client_id = $1 AND idempotency_key = $2', [
-    clientId,
-    idempotencyKey,
-  ]);
-  return rows.length > 0;
 }

@@ -8,38 +8,44 @@ export interface CartLine {
 export const MAX_QUANTITY = 99;
 export const MAX_DISTINCT_ITEMS = 50;
 
-export async function readLines(db: Queryable, cartKey: string): Promise<CartLine[]> {
-  const { rows } = await db.query<CartLine>(
-    'SELECT product_id, quantity FROM cart_items WHERE cart_key = $1 ORDER BY added_at, product_id',
-    [cartKey],
-  );
-  return rows;
-}
+export type AddOutcome =
+  | { kind: 'added'; quantity: number }
+  | { kind: 'no-such-product' }
+  | { kind: 'too-many-lines' }
+  | { kind: 'quantity-limit' };
 
-export async function countLines(db: Queryable, cartKey: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM cart_items WHERE cart_key = $1',
-    [cartKey],
-  );
-  return rows[0]?.n ?? 0;
-}
-
-/** Adds to an existing line; undefined when the sum would pass {@link MAX_QUANTITY} (nothing changed). */
-export async function addToLine(
+/**
+ * Adds quantity of a product to a cart in one statement: the product must exist, a new line must
+ * fit in {@link MAX_DISTINCT_ITEMS}, and the line's sum must stay within {@link MAX_QUANTITY};
+ * otherwise nothing changes and the outcome says which rule refused it.
+ */
+export async function addToCart(
   db: Queryable,
   cartKey: string,
   productId: number,
   quantity: number,
-): Promise<number | undefined> {
-  const { rows } = await db.query<{ quantity: number }>(
-    `INSERT INTO cart_items (cart_key, product_id, quantity) VALUES ($1, $2, $3)
-     ON CONFLICT (cart_key, product_id) DO UPDATE
-       SET quantity = cart_items.quantity + EXCLUDED.quantity, updated_at = now()
-       WHERE cart_items.quantity + EXCLUDED.quantity <= ${MAX_QUANTITY}
-     RETURNING quantity`,
+): Promise<AddOutcome> {
+  const { rows } = await db.query<{ product: boolean; fits: boolean; quantity: number | null }>(
+    `WITH product AS (SELECT id FROM products WHERE id = $2),
+          cart AS (SELECT count(*) < ${MAX_DISTINCT_ITEMS} OR coalesce(bool_or(product_id = $2), false) AS fits
+                     FROM cart_items WHERE cart_key = $1),
+          added AS (
+            INSERT INTO cart_items (cart_key, product_id, quantity)
+            SELECT $1, $2, $3 FROM product, cart WHERE cart.fits
+            ON CONFLICT (cart_key, product_id) DO UPDATE
+              SET quantity = cart_items.quantity + EXCLUDED.quantity, updated_at = now()
+              WHERE cart_items.quantity + EXCLUDED.quantity <= ${MAX_QUANTITY}
+            RETURNING quantity)
+     SELECT EXISTS (SELECT 1 FROM product) AS product, (SELECT fits FROM cart) AS fits,
+            (SELECT quantity FROM added) AS quantity`,
     [cartKey, productId, quantity],
+    { prepare: 'cart-add' },
   );
-  return rows[0]?.quantity;
+  const row = rows[0]!;
+  if (!row.product) return { kind: 'no-such-product' };
+  if (!row.fits) return { kind: 'too-many-lines' };
+  if (row.quantity === null) return { kind: 'quantity-limit' };
+  return { kind: 'added', quantity: row.quantity };
 }
 
 export async function setLineQuantity(
@@ -83,6 +89,7 @@ export async function takePricedLines(db: Queryable, cartKey: string): Promise<P
        FROM taken t LEFT JOIN products p ON p.id = t.product_id
       ORDER BY t.product_id`,
     [cartKey],
+    { prepare: 'cart-take-priced' },
   );
   return rows;
 }

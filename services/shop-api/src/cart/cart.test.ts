@@ -235,5 +235,9 @@ describe('cart', { timeout: 60_000 }, () => {
     assert.deepEqual((await h.app.inject({ url: '/api/cart', headers: visitor })).json(), []);
     // The cart is full: a further new product is refused as usual.
     assert.equal((await add(daisy, ids[51]!)).json().code, 'SHOP_CART_TOO_MANY_ITEMS');
+    // …but more of a product it already holds still fits.
+    const more = await add(daisy, ids[0]!);
+    assert.equal(more.statusCode, 200);
+    assert.equal(more.json().cart.find((i: { productId: number }) => i.productId === ids[0])?.quantity, 3);
   });
 });

@@ -1,18 +1,17 @@
 import {
-  addToLine,
-  countLines,
+  addToCart,
   deleteLine,
   MAX_DISTINCT_ITEMS,
   MAX_QUANTITY,
   moveLines,
   putBackLines,
-  readLines,
   setLineQuantity,
   takePricedLines,
   type CartLine,
   type PricedCartLine,
 } from './cart-repository.ts';
-import { currentProducts, productExists } from '../catalog/current-products.ts';
+import { currentProducts } from '../catalog/current-products.ts';
+import { findProductsInCart } from '../catalog/products-repository.ts';
 import { CartItemNotFound, CartQuantityLimit, CartTooManyItems, ProductNotFound } from '../errors.ts';
 import { CURRENCY, toMajor } from '../lib/money.ts';
 import type { CatalogDeps } from '../catalog/browse-catalog.ts';
@@ -25,15 +24,13 @@ export interface CartDeps extends CatalogDeps {
 }
 
 export async function viewCart(deps: CartDeps, owner: CartOwner): Promise<CartItem[]> {
-  const lines = await readLines(deps.db, owner.key);
-  const products = await currentProducts(
-    deps,
-    lines.map((l) => l.product_id),
-  );
-  return lines.flatMap((line) => {
-    const product = products.get(line.product_id);
-    return product ? [{ productId: line.product_id, quantity: line.quantity, product }] : [];
-  });
+  const lines = await findProductsInCart(deps.db, owner.key);
+  const products = await currentProducts(deps, lines);
+  return lines.map((line) => ({
+    productId: line.id,
+    quantity: line.quantity,
+    product: products.get(line.id)!,
+  }));
 }
 
 export function summarise(cart: CartItem[]): CartChanged {
@@ -55,22 +52,13 @@ export async function addItem(
   productId: number,
   quantity: number,
 ): Promise<CartChanged> {
-  await deps.db.transaction(async (tx) => {
-    if (!(await productExists(tx, productId))) throw new ProductNotFound(`No product with id ${productId}`);
-    if (
-      (await countLines(tx, owner.key)) >= MAX_DISTINCT_ITEMS &&
-      !(await hasLine(tx, owner.key, productId))
-    ) {
-      throw new CartTooManyItems(`A cart holds at most ${MAX_DISTINCT_ITEMS} different products`);
-    }
-    const total = await addToLine(tx, owner.key, productId, quantity);
-    if (total === undefined) throw new CartQuantityLimit(`At most ${MAX_QUANTITY} of one product per order`);
-  });
+  const added = await addToCart(deps.db, owner.key, productId, quantity);
+  if (added.kind === 'no-such-product') throw new ProductNotFound(`No product with id ${productId}`);
+  if (added.kind === 'too-many-lines')
+    throw new CartTooManyItems(`A cart holds at most ${MAX_DISTINCT_ITEMS} different products`);
+  if (added.kind === 'quantity-limit')
+    throw new CartQuantityLimit(`At most ${MAX_QUANTITY} of one product per order`);
   return summarise(await viewCart(deps, owner));
-}
-
-async function hasLine(db: Queryable, key: string, productId: number): Promise<boolean> {
-  return (await readLines(db, key)).some((l) => l.product_id === productId);
 }
 
 /** Sets the quantity of a line already in the cart; 0 removes it (parity with the original). */

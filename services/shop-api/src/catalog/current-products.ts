@@ -1,20 +1,18 @@
 import { fetchAvailability } from './availability.ts';
-import { findProduct, findProductsByIds } from './products-repository.ts';
+import type { ProductRow } from './products-repository.ts';
 import { toProduct } from './product-view.ts';
-import type { Queryable } from '../lib/db.ts';
 import type { CatalogDeps } from './browse-catalog.ts';
 import type { Product } from './schemas.ts';
 
 /**
- * The catalog as the cart reads it: rows as they are now in the database (the caller's transaction
- * when it passes one) and availability asked of inventory, not the browse path's snapshots, so a
- * cart never shows a product as it was.
+ * The catalog as the cart reads it: rows as they are now in the database (read by the caller, with
+ * its cart lines) and availability asked of inventory, not the browse path's snapshots, so a cart
+ * never shows a product as it was.
  */
 export async function currentProducts(
-  deps: Pick<CatalogDeps, 'db' | 'inventory' | 'stockTimeoutMs' | 'onStockError'>,
-  ids: readonly number[],
+  deps: Pick<CatalogDeps, 'inventory' | 'stockTimeoutMs' | 'onStockError'>,
+  rows: readonly ProductRow[],
 ): Promise<Map<number, Product>> {
-  const rows = await findProductsByIds(deps.db, ids);
   const stock = await fetchAvailability(
     deps.inventory,
     rows.map((row) => row.id),
@@ -22,8 +20,4 @@ export async function currentProducts(
     deps.onStockError,
   );
   return new Map(rows.map((row) => [row.id, toProduct(row, stock.get(row.id))]));
-}
-
-export async function productExists(db: Queryable, id: number): Promise<boolean> {
-  return (await findProduct(db, id)) !== undefined;
 }

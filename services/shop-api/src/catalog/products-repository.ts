@@ -29,15 +29,27 @@ export async function listAllProducts(db: Queryable): Promise<ProductRow[]> {
   return rows;
 }
 
+/**
+ * The products in a cart, each with its quantity, in the cart's order (oldest line first), in one
+ * query with the lines; lines whose product is gone are left out.
+ */
+export async function findProductsInCart(
+  db: Queryable,
+  cartKey: string,
+): Promise<(ProductRow & { quantity: number })[]> {
+  const { rows } = await db.query<ProductRow & { quantity: number }>(
+    `SELECT p.id, p.name, p.description, p.category, c.icon, p.price_minor, p.currency, p.image, ci.quantity
+       FROM cart_items ci JOIN products p ON p.id = ci.product_id JOIN categories c ON c.slug = p.category
+      WHERE ci.cart_key = $1 ORDER BY ci.added_at, ci.product_id`,
+    [cartKey],
+    { prepare: 'cart-products' },
+  );
+  return rows;
+}
+
 export async function findProduct(db: Queryable, id: number): Promise<ProductRow | undefined> {
   const { rows } = await db.query<ProductRow>(`${SELECT} WHERE p.id = $1`, [id]);
   return rows[0];
-}
-
-export async function findProductsByIds(db: Queryable, ids: readonly number[]): Promise<ProductRow[]> {
-  if (ids.length === 0) return [];
-  const { rows } = await db.query<ProductRow>(`${SELECT} WHERE p.id = ANY($1::int[]) ORDER BY p.id`, [ids]);
-  return rows;
 }
 
 export async function listCategorySlugs(db: Queryable): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { consumeCart, type CartLine } from '../cart/manage-cart.ts';
 import { CartEmpty } from '../errors.ts';
-import { attachOrder, claimKey, type IdempotencyRecord } from './idempotency-repository.ts';
+import { claimKey, type IdempotencyRecord } from './idempotency-repository.ts';
 import { insertOrder, type OrderRow } from './orders-repository.ts';
 import type { CartOwner } from '../cart/cart-owner.ts';
 import type { Database } from '../lib/db.ts';
@@ -20,7 +20,7 @@ export type Created =
  * Step 1 of the saga, one local transaction: claim the Idempotency-Key (if any), take the whole
  * cart priced from the catalog (never from the client), write the pending order. Either all of
  * it happens or none: a double submit finds an empty cart, a concurrent same-key request finds the
- * key. Four statements, whatever the cart's size.
+ * key. Three statements, whatever the cart's size.
  */
 export async function createPendingOrder(
   db: Database,
@@ -58,8 +58,8 @@ export async function createPendingOrder(
       shippingAddress: body.shippingAddress,
       paymentMethod: body.paymentMethod,
       items: priced,
+      idempotencyKey: idempotency?.key,
     });
-    if (idempotency) await attachOrder(tx, shopper.userId, idempotency.key, order.id);
     const lines = taken.map((l) => ({ product_id: l.product_id, quantity: l.quantity }));
     return { kind: 'created', order, lines };
   });

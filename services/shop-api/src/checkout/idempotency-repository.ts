@@ -46,6 +46,7 @@ export async function claimKey(
   const inserted = await tx.query(
     'INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key',
     [userId, key, requestHash],
+    { prepare: 'idempotency-claim' },
   );
   if (inserted.rows.length > 0) return undefined;
   return readKey(tx, userId, key);
@@ -64,19 +65,6 @@ export async function readKey(
   return rows[0] && toRecord(rows[0]);
 }
 
-export async function attachOrder(
-  tx: Queryable,
-  userId: string,
-  key: string,
-  orderId: number,
-): Promise<void> {
-  await tx.query('UPDATE idempotency_keys SET order_id = $3 WHERE user_id = $1 AND key = $2', [
-    userId,
-    key,
-    orderId,
-  ]);
-}
-
 /**
  * Stores the order as the checkout answered it, for every key that created this order (used by
  * checkout, recovery and replays). A final outcome is never overwritten; a provisional one (the
@@ -87,6 +75,7 @@ export async function storeOutcome(db: Queryable, order: OrderView): Promise<voi
     `UPDATE idempotency_keys SET outcome = $2
       WHERE order_id = $1 AND (outcome IS NULL OR outcome ->> 'status' = ANY($3::text[]))`,
     [order.id, JSON.stringify(order), UNSETTLED],
+    { prepare: 'idempotency-store-outcome' },
   );
 }
 

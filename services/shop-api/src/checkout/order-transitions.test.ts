@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/testing';
 import { ADDRESS } from '../testing/harness.ts';
-import { attachOrder, claimKey, readKey } from './idempotency-repository.ts';
+import { claimKey, readKey } from './idempotency-repository.ts';
+import { toOrderView } from './order-view.ts';
 import { advance, OrderMovedConcurrently, settle } from './order-transitions.ts';
 import { insertOrder, type OrderRow } from './orders-repository.ts';
 
@@ -30,8 +31,8 @@ describe('order transitions', { timeout: 60_000 }, () => {
         shippingAddress: ADDRESS,
         paymentMethod: 'credit-card',
         items: [{ productId: 3, productName: 'Mechanical Keyboard', quantity: 2, unitPriceMinor: 11999 }],
+        idempotencyKey: key,
       });
-      if (key) await attachOrder(tx, userId, key, order.id);
       return order;
     });
   }
@@ -93,6 +94,9 @@ describe('order transitions', { timeout: 60_000 }, () => {
     const key = await readKey(t.db, 'confirmer', 'k-confirm');
     assert.equal(key?.outcome?.status, 'confirmed');
     assert.deepEqual(key?.outcome, settled.view);
+    // The view read in the moving statement is the order as stored: every item, the whole history.
+    assert.deepEqual(settled.view, await toOrderView(t.db, settled.order));
+    assert.equal(settled.view.items.length, 1);
   });
 
   test('an order moved meanwhile (recovery, admin) is not settled: no outbox row, no stored outcome', async () => {

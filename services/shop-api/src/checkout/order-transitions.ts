@@ -1,8 +1,14 @@
 import { restoreCart, type CartLine } from '../cart/manage-cart.ts';
 import { enqueueOrderNotification } from '../outbox/order-events.ts';
 import { storeOutcome } from './idempotency-repository.ts';
-import { toOrderView } from './order-view.ts';
-import { transition, type OrderRow, type PassedStep, type TransitionPatch } from './orders-repository.ts';
+import { orderViewOf } from './order-view.ts';
+import {
+  transition,
+  transitionAndRead,
+  type OrderRow,
+  type PassedStep,
+  type TransitionPatch,
+} from './orders-repository.ts';
 import type { CartOwner } from '../cart/cart-owner.ts';
 import type { Database, Queryable } from '../lib/db.ts';
 import type { OrderStatus, OrderView } from './schemas.ts';
@@ -79,9 +85,10 @@ export async function settle(
       outcome.status === 'confirmed'
         ? { reason: null, chargeId: outcome.chargeId }
         : { ...outcome.patch, reason: outcome.reason, detail: outcome.detail ?? null };
-    const updated = await transition(tx, order.id, from, outcome.status, patch, options.passed);
-    if (!updated) throw new OrderMovedConcurrently(order.id, outcome.status);
-    const view = await toOrderView(tx, updated);
+    const moved = await transitionAndRead(tx, order.id, from, outcome.status, patch, options.passed);
+    if (!moved) throw new OrderMovedConcurrently(order.id, outcome.status);
+    const updated = moved.order;
+    const view = orderViewOf(updated, moved.items, moved.history);
     await enqueueOrderNotification(tx, updated, MAIL[outcome.status], {
       status: outcome.status,
       ...(outcome.status === 'confirmed' ? {} : { reason: outcome.reason }),

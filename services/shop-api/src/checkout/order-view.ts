@@ -1,13 +1,27 @@
-import { findHistory, findOrderItems, type OrderRow } from './orders-repository.ts';
+import {
+  findItemsAndHistory,
+  type HistoryRow,
+  type OrderItemRow,
+  type OrderRow,
+} from './orders-repository.ts';
 import { toMajor } from '../lib/money.ts';
 import type { Queryable } from '../lib/db.ts';
 import type { OrderView } from './schemas.ts';
 
-/** Orders as the API shows them, with items and status history, loaded in two queries for any number of orders. */
+/** Orders as the API shows them, with items and status history, loaded in one query for any number of orders. */
 export async function toOrderViews(db: Queryable, orders: readonly OrderRow[]): Promise<OrderView[]> {
   const ids = orders.map((o) => o.id);
-  const [items, history] = await Promise.all([findOrderItems(db, ids), findHistory(db, ids)]);
-  return orders.map((order) => ({
+  const { items, history } = await findItemsAndHistory(db, ids);
+  return orders.map((order) => orderViewOf(order, items, history));
+}
+
+/** One order as the API shows it, from its row and (at least) its items and history rows. */
+export function orderViewOf(
+  order: OrderRow,
+  items: readonly OrderItemRow[],
+  history: readonly HistoryRow[],
+): OrderView {
+  return {
     id: order.id,
     userId: order.user_id,
     status: order.status,
@@ -35,7 +49,7 @@ export async function toOrderViews(db: Queryable, orders: readonly OrderRow[]): 
       .map((h) => ({ status: h.status, reason: h.reason, at: new Date(h.at).toISOString() })),
     createdAt: new Date(order.created_at).toISOString(),
     updatedAt: new Date(order.updated_at).toISOString(),
-  }));
+  };
 }
 
 export async function toOrderView(db: Queryable, order: OrderRow): Promise<OrderView> {

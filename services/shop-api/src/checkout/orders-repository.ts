@@ -33,7 +33,8 @@ export interface HistoryRow {
   order_id: number;
   status: string;
   reason: string | null;
-  at: Date;
+  /** A Date from a row, an ISO string from JSON. */
+  at: Date | string;
 }
 
 export interface UnavailableLine {
@@ -52,6 +53,8 @@ export interface NewOrder {
   shippingAddress: ShippingAddress;
   paymentMethod: string;
   items: { productId: number; productName: string; quantity: number; unitPriceMinor: number }[];
+  /** The Idempotency-Key this transaction claimed for the order (user's own), pointed at the order. */
+  idempotencyKey?: string | undefined;
 }
 
 /** On the way to confirmed: recovery may still confirm these. */
@@ -60,8 +63,8 @@ export const IN_FLIGHT: readonly OrderStatus[] = ['pending', 'reserved', 'paid']
 export const UNSETTLED: readonly OrderStatus[] = [...IN_FLIGHT, 'refunding'];
 
 /**
- * Writes the order, its items and its first history row in one statement (one round trip inside
- * the checkout transaction) and returns the stored row.
+ * Writes the order, its items and its first history row — and points the claimed Idempotency-Key
+ * at it — in one statement (one round trip inside the checkout transaction); returns the stored row.
  */
 export async function insertOrder(tx: Queryable, order: NewOrder): Promise<OrderRow> {
   const { rows } = await tx.query<OrderRow>(
@@ -71,7 +74,8 @@ export async function insertOrder(tx: Queryable, order: NewOrder): Promise<Order
      items AS (
        INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price_minor)
        SELECT o.id, i.* FROM o, unnest($8::int[], $9::text[], $10::int[], $11::int[]) AS i),
-     history AS (INSERT INTO order_status_history (order_id, status) SELECT id, 'pending' FROM o)
+     history AS (INSERT INTO order_status_history (order_id, status) SELECT id, 'pending' FROM o),
+     keyed AS (UPDATE idempotency_keys k SET order_id = o.id FROM o WHERE k.user_id = $1 AND k.key = $12)
      SELECT * FROM o`,
     [
       order.userId,
@@ -85,7 +89,9 @@ export async function insertOrder(tx: Queryable, order: NewOrder): Promise<Order
       order.items.map((i) => i.productName),
       order.items.map((i) => i.quantity),
       order.items.map((i) => i.unitPriceMinor),
+      order.idempotencyKey ?? null,
     ],
+    { prepare: 'order-insert' },
   );
   return rows[0]!;
 }
@@ -124,7 +130,49 @@ export async function transition(
   passed: readonly PassedStep[] = [],
 ): Promise<OrderRow | undefined> {
   const { rows } = await tx.query<OrderRow>(
-    `WITH moved AS (
+    `${moveOrder} SELECT * FROM moved`,
+    [...transitionParams(id, from, to, patch, passed)],
+    { prepare: 'order-transition' },
+  );
+  return rows[0];
+}
+
+/**
+ * {@link transition}, also reading the order's items and whole history (the rows just appended
+ * included) in the same statement: what a final state needs to show the order, one round trip
+ * fewer inside its transaction.
+ */
+export async function transitionAndRead(
+  tx: Queryable,
+  id: number,
+  from: readonly OrderStatus[],
+  to: OrderStatus,
+  patch: TransitionPatch = {},
+  passed: readonly PassedStep[] = [],
+): Promise<{ order: OrderRow; items: OrderItemRow[]; history: HistoryRow[] } | undefined> {
+  const { rows } = await tx.query<OrderRow & { view_items: OrderItemRow[]; view_history: HistoryRow[] }>(
+    // The statement's snapshot does not see the rows its own INSERT appends: the history is the
+    // rows before it followed by those the INSERT returned (ids grow in the order of the steps).
+    `${moveOrder}
+     SELECT moved.*,
+            (SELECT coalesce(json_agg(i ORDER BY i.product_id), '[]')
+               FROM (SELECT order_id, product_id, product_name, quantity, unit_price_minor
+                       FROM order_items WHERE order_id = moved.id) i) AS view_items,
+            (SELECT coalesce(json_agg(h ORDER BY h.id), '[]')
+               FROM (SELECT id, order_id, status, reason, at FROM order_status_history WHERE order_id = moved.id
+                     UNION ALL
+                     SELECT id, order_id, status, reason, at FROM history) h) AS view_history
+       FROM moved`,
+    transitionParams(id, from, to, patch, passed),
+    { prepare: 'order-transition-and-read' },
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const { view_items: items, view_history: history, ...order } = row;
+  return { order, items, history };
+}
+
+const moveOrder = `WITH moved AS (
        UPDATE orders SET status = $3,
           status_reason = CASE WHEN $4::boolean THEN $5 ELSE status_reason END,
           status_detail = CASE WHEN $4::boolean THEN $6 ELSE status_detail END,
@@ -142,25 +190,31 @@ export async function transition(
          FROM moved,
               unnest($11::text[] || $3::text, $12::text[] || $5::text,
                      $13::timestamptz[] || now()) WITH ORDINALITY AS step (status, reason, at, n)
-        ORDER BY step.n)
-     SELECT * FROM moved`,
-    [
-      id,
-      from,
-      to,
-      patch.reason !== undefined,
-      patch.reason ?? null,
-      patch.detail ?? null,
-      patch.chargeId ?? null,
-      patch.refundId ?? null,
-      patch.unavailable ? JSON.stringify(patch.unavailable) : null,
-      patch.compensationPending ?? null,
-      passed.map((p) => p.status),
-      passed.map(() => null),
-      passed.map((p) => p.at),
-    ],
-  );
-  return rows[0];
+        ORDER BY step.n
+       RETURNING id, order_id, status, reason, at)`;
+
+function transitionParams(
+  id: number,
+  from: readonly OrderStatus[],
+  to: OrderStatus,
+  patch: TransitionPatch,
+  passed: readonly PassedStep[],
+): unknown[] {
+  return [
+    id,
+    from,
+    to,
+    patch.reason !== undefined,
+    patch.reason ?? null,
+    patch.detail ?? null,
+    patch.chargeId ?? null,
+    patch.refundId ?? null,
+    patch.unavailable ? JSON.stringify(patch.unavailable) : null,
+    patch.compensationPending ?? null,
+    passed.map((p) => p.status),
+    passed.map(() => null),
+    passed.map((p) => p.at),
+  ];
 }
 
 export async function settleCompensation(
@@ -179,22 +233,25 @@ export async function findOrder(db: Queryable, id: number): Promise<OrderRow | u
   return rows[0];
 }
 
-export async function findOrderItems(db: Queryable, ids: readonly number[]): Promise<OrderItemRow[]> {
-  if (ids.length === 0) return [];
-  const { rows } = await db.query<OrderItemRow>(
-    'SELECT * FROM order_items WHERE order_id = ANY($1::int[]) ORDER BY order_id, product_id',
+/**
+ * The items and status history of some orders in one statement (one round trip, also inside a
+ * transaction, where two queries would wait for each other), items by product, history by time.
+ */
+export async function findItemsAndHistory(
+  db: Queryable,
+  ids: readonly number[],
+): Promise<{ items: OrderItemRow[]; history: HistoryRow[] }> {
+  if (ids.length === 0) return { items: [], history: [] };
+  const { rows } = await db.query<{ items: OrderItemRow[]; history: HistoryRow[] }>(
+    `SELECT (SELECT coalesce(json_agg(i ORDER BY i.order_id, i.product_id), '[]')
+               FROM (SELECT order_id, product_id, product_name, quantity, unit_price_minor
+                       FROM order_items WHERE order_id = ANY($1::int[])) i) AS items,
+            (SELECT coalesce(json_agg(h ORDER BY h.order_id, h.id), '[]')
+               FROM (SELECT id, order_id, status, reason, at
+                       FROM order_status_history WHERE order_id = ANY($1::int[])) h) AS history`,
     [ids],
   );
-  return rows;
-}
-
-export async function findHistory(db: Queryable, ids: readonly number[]): Promise<HistoryRow[]> {
-  if (ids.length === 0) return [];
-  const { rows } = await db.query<HistoryRow>(
-    'SELECT order_id, status, reason, at FROM order_status_history WHERE order_id = ANY($1::int[]) ORDER BY order_id, id',
-    [ids],
-  );
-  return rows;
+  return rows[0]!;
 }
 
 export interface OrderFilter {

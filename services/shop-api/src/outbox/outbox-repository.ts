@@ -27,6 +27,7 @@ export async function enqueue(tx: Queryable, event: OutboxEvent): Promise<void> 
     `INSERT INTO outbox (event_id, type, order_id, payload, trace_parent) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (event_id) DO NOTHING`,
     [event.eventId, event.type, event.orderId, JSON.stringify(event.payload), event.traceParent ?? null],
+    { prepare: 'outbox-enqueue' },
   );
 }
 
@@ -39,6 +40,7 @@ export async function leaseDue(db: Queryable, limit: number, leaseMs: number): P
                     ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
       RETURNING id, event_id, type, payload, attempts, trace_parent`,
     [limit, leaseMs],
+    { prepare: 'outbox-lease-due' },
   );
   return rows;
 }
@@ -49,6 +51,7 @@ export async function markDelivered(db: Queryable, ids: readonly number[]): Prom
   await db.query(
     'UPDATE outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])',
     [ids],
+    { prepare: 'outbox-mark-delivered' },
   );
 }
 
