@@ -154,17 +154,13 @@ const TELEMETRY = ['--import', '@mockmart/service-kit/telemetry/register'];
 
 /**
  * V8 flags of the Node processes that see little traffic: the supervisor (package.json's start
- * script), the idp and the services only shop-api calls (LEAN_SERVICES). Their young generation
- * stays at 1 MiB per semi-space instead of growing to V8's 16 during start-up and staying there
- * until a memory-reducing GC happens to run (≈ 25–30 MiB per process at rest). The gateway and
- * shop-api keep V8's default: under the read-path bench the small young generation cost them up
- * to 60 % more CPU per order-history request (scavenges, early promotion), while the idp's CPU per
- * client-credentials grant and the checkout's throughput stayed within the noise (bench/README.md).
+ * script) and the idp. Their young generation stays at 1 MiB per semi-space instead of growing to
+ * V8's 16 during start-up and never shrinking back (≈ 13 MiB per process at rest). The services keep
+ * V8's default: under the read-path bench the small young generation cost shop-api and the gateway
+ * up to 60 % more CPU per order-history request (scavenges, early promotion), while the idp's CPU
+ * per client-credentials grant stayed within the noise (bench/README.md).
  */
 export const LEAN_NODE_FLAGS = ['--max-semi-space-size=1'];
-
-/** The services that run with LEAN_NODE_FLAGS: each sees a few requests per checkout, no reads. */
-export const LEAN_SERVICES: readonly DatabaseService[] = ['inventory', 'payment', 'notification'];
 
 /**
  * Node's on-disk compile cache (NODE_COMPILE_CACHE) for every Node part, unless the caller's
@@ -208,11 +204,7 @@ export function planParts(plan: SystemPlan): PartSpec[] {
   ): PartSpec => ({
     name: replica,
     group: name,
-    args: [
-      ...(LEAN_SERVICES.includes(name) ? LEAN_NODE_FLAGS : []),
-      ...TELEMETRY,
-      `services/${name}/src/server.ts`,
-    ],
+    args: [...TELEMETRY, `services/${name}/src/server.ts`],
     env: {
       ...common,
       OTEL_SERVICE_NAME: name,
