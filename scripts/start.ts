@@ -31,6 +31,7 @@ import { ensureShopUiBuilt } from './lib/ui-build.ts';
 import { postgresLineWorthShowing } from './lib/postgres-log.ts';
 import { loadOrCreateLocalSecrets } from '@mockmart/devstack/local-secrets';
 import { DEV_USERS } from './lib/dev-users.ts';
+import { settleMemoryOnceQuiet } from '@mockmart/service-kit/settle-memory';
 import { ensureServiceDatabases } from './lib/service-databases.ts';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { redacted } from './lib/keycloak/database.ts';
@@ -168,6 +169,7 @@ ${DEV_USERS.map((user) => `    ${user.username.padEnd(9)} ${user.password.padEnd
 
 Ctrl-C stops everything.  Add --verbose to see every log line.
 `);
+settleMemoryOnceQuiet();
 
 /** A path as the banner shows it: relative to the checkout when inside it. */
 function shown(path: string): string {

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '@mockmart/service-kit';
+import { settleMemoryOnceQuiet } from '@mockmart/service-kit/settle-memory';
 import { loadIdpConfig } from './config.ts';
 import { IdpError } from './errors.ts';
 import { withLocalSecrets } from './standalone-env.ts';
@@ -30,6 +31,7 @@ try {
     },
     'idp ready',
   );
+  settleMemoryOnceQuiet();
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 5000);

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Database } from './db/index.ts';
 import { startServer, type RunningServer, type ServableApp } from './server.ts';
+import { settleMemoryOnceQuiet } from './settle-memory.ts';
 
 type Hook = () => Promise<unknown> | unknown;
 
@@ -89,5 +90,7 @@ export async function runService<App extends ServableApp>(
     throw error;
   }
   built.onListening?.();
+  // The service owns its process (tests that run several in one process turn signals off).
+  if (options.handleSignals !== false) settleMemoryOnceQuiet();
   return { ...server, app: built.app, db };
 }

@@ -14,7 +14,7 @@ if (process.env.OTEL_SDK_DISABLED !== 'true') {
       `telemetry: no OTEL_SERVICE_NAME and no package.json above ${process.argv[1] ?? process.cwd()}; ` +
         `spans are recorded as ${service.name}. Set OTEL_SERVICE_NAME.\n`,
     );
-  const tracing = startTelemetry({
+  const tracing = await startTelemetry({
     serviceName: service.name,
     otlpEndpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
     tracesDir: process.env.TRACES_DIR || undefined,
