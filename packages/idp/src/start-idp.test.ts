@@ -282,6 +282,16 @@ describe('startIdp: imported passwords across restarts', { timeout: 30_000 }, ()
     }
   });
 
+  test('close() leaves the data folder alone: hashing still running stops and its file is written first', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'idp-close-'));
+    // A cost at which hashing the imported users takes a while: close() lands in the middle.
+    const idp = await startTestIdp({ dataDir: dir, passwordHashing: { ...TEST_HASHING, N: 16384 } });
+    await idp.close();
+    await rm(dir, { recursive: true }); // failed with ENOTEMPTY while a hash file was being written
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await assert.rejects(stat(dir), { code: 'ENOENT' }, 'nothing wrote into the folder after close');
+  });
+
   test('production keeps no file of password hashes', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'idp-hashes-'));
     try {

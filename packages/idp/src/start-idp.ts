@@ -142,13 +142,19 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   ctx.publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
   // Only now, and one at a time: scrypt hashes hold thread-pool threads (see deferred-hashing.ts).
-  void (async () => {
+  // close() stops it between two hashes and waits for the one running and the file it writes, so
+  // nothing touches the data folder once the idp is closed.
+  let closing = false;
+  const importedPasswords = (async () => {
     const started = performance.now();
     let hashed = cachedDummy ? 0 : 1;
     for (const realm of realms)
-      hashed += await hashDeferredPasswords(realm.users, (err) =>
-        logger.error({ err, realm: realm.name }, 'password hashing failed'),
+      hashed += await hashDeferredPasswords(
+        realm.users,
+        (err) => logger.error({ err, realm: realm.name }, 'password hashing failed'),
+        () => closing,
       );
+    if (closing) return;
     // Unknown users then cost the same hash as known ones from the first login on.
     hashCache?.set(DUMMY_HASH_OWNER, '', hashing, await dummyHash(ctx));
     await hashCache?.save();
@@ -174,8 +180,11 @@ export async function startIdp(options: StartIdpOptions = {}): Promise<Idp> {
       }
     },
     async close() {
+      closing = true;
       clearInterval(sweep);
       await app.close();
+      await importedPasswords;
+      await hashCache?.saved();
     },
   };
 }

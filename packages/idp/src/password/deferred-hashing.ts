@@ -52,23 +52,27 @@ export function deferPasswordHash(
 }
 
 /**
- * Hashes every password deferred under `owner`, one after the other. Resolves when all are done,
- * with how many there were; a failed hash is reported through `onError` and leaves that user's
+ * Hashes every password deferred under `owner`, one after the other, until `stopped()` says so
+ * between two (the idp is closing). Resolves when they are done, with how many were hashed; a failed hash is reported through `onError` and leaves that user's
  * `passwordHashing` rejecting (their logins fail with a server error rather than ever accepting an
  * unhashed password).
  */
 export async function hashDeferredPasswords(
   owner: object,
   onError: (error: unknown) => void,
+  stopped: () => boolean = () => false,
 ): Promise<number> {
   const queue = queues.get(owner) ?? [];
   queues.delete(owner);
+  let ran = 0;
   for (const run of queue) {
+    if (stopped()) break;
+    ran++;
     try {
       await run();
     } catch (error) {
       onError(error);
     }
   }
-  return queue.length;
+  return ran;
 }
