@@ -6,12 +6,13 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../scripts/lib/embedded-postgres.ts';
 import { freePorts } from './support/system.ts';
+import { eventually } from './system/support/poll.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'mockmart-embedded-pg-'));
 chmodSync(root, 0o755); // as root, the server runs as the postgres user, who must reach its folder
@@ -70,9 +71,19 @@ test('it listens on loopback with a password: a wrong one is refused', { timeout
 test('a crash of the server resolves exited with its signal', { timeout: 60_000 }, async () => {
   const [port] = await freePorts(1);
   const server = await startEmbeddedPostgres({ dataDir, port: port!, password });
+  const backends = readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8')
+    .split(/\s+/)
+    .filter(Boolean);
+  assert.ok(backends.length > 0, 'a running server has its checkpointer and other backends');
   process.kill(server.pid!, 'SIGKILL');
   assert.deepEqual(await server.exited, { code: null, signal: 'SIGKILL' });
   await server.stop(); // a no-op now
+  // Its backends notice the postmaster's death and leave; until they have, a new server on the
+  // same folder finds their shared memory still attached and refuses to start (a loaded machine
+  // gives them time to linger).
+  await eventually('the backends of the crashed server to exit', async () =>
+    backends.every((pid) => !existsSync(`/proc/${pid}`)) ? true : undefined,
+  );
 
   // PostgreSQL recovers from its WAL on the next start.
   const recovered = await startEmbeddedPostgres({ dataDir, port: port!, password });
