@@ -53,9 +53,9 @@ export function deferPasswordHash(
 
 /**
  * Hashes every password deferred under `owner`, one after the other, until `stopped()` says so
- * between two (the idp is closing). Resolves when they are done, with how many were hashed; a failed hash is reported through `onError` and leaves that user's
- * `passwordHashing` rejecting (their logins fail with a server error rather than ever accepting an
- * unhashed password).
+ * between two (the idp is closing). Resolves when they are done, with how many were hashed; a
+ * failed hash is reported through `onError` and leaves that user's `passwordHashing` rejecting
+ * (their logins fail with a server error rather than ever accepting an unhashed password).
  */
 export async function hashDeferredPasswords(
   owner: object,
