@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADDRESS, bearer, eventually, startHarness, type Harness } from '../testing/harness.ts';
+import { bearer, eventually, startHarness, type Harness } from '../testing/harness.ts';
+import { chargeAsTheSaga, insertStuckOrder } from '../testing/stuck-order.ts';
 
 /**
  * Admin cancel of an order a dead checkout left in flight. The checkout's charge request can still
@@ -18,13 +19,7 @@ describe('admin cancel of a stuck order', { timeout: 60_000 }, () => {
 
   /** An order as a checkout that died while charging leaves it: reserved, stock held, old. */
   async function stuckReservedOrder(username: string): Promise<number> {
-    const { rows } = await h.db.query<{ id: number }>(
-      `INSERT INTO orders (user_id, user_email, user_name, status, total_minor, currency, shipping_address, payment_method, updated_at)
-       VALUES ($1, $2, $1, 'reserved', 11999, 'EUR', $3, 'credit-card', now() - interval '10 minutes') RETURNING id`,
-      [username, `${username}@techstore.test`, JSON.stringify(ADDRESS)],
-    );
-    const id = rows[0]!.id;
-    await h.db.query(`INSERT INTO order_items VALUES ($1, 3, 'Mechanical Keyboard', 1, 11999)`, [id]);
+    const id = await insertStuckOrder(h, username, 'reserved');
     await h.db.query(
       "INSERT INTO order_status_history (order_id, status) VALUES ($1, 'pending'), ($1, 'reserved')",
       [id],
@@ -33,17 +28,7 @@ describe('admin cancel of a stuck order', { timeout: 60_000 }, () => {
     return id;
   }
   /** The dead checkout's charge request, with the key the saga uses. */
-  const chargeRequest = (id: number) =>
-    h.downstream.payment.charge(
-      {
-        orderId: String(id),
-        amount: 11999,
-        currency: 'EUR',
-        paymentMethod: 'credit-card',
-        customer: { userId: 'x' },
-      },
-      `order-${id}-charge`,
-    );
+  const chargeRequest = (id: number) => chargeAsTheSaga(h, id);
   const cancel = (id: number) =>
     h.app.inject({ method: 'POST', url: `/api/admin/orders/${id}/cancel`, headers: admin, payload: {} });
   const kept = (id: number) =>

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ADDRESS, bearer, startHarness, type Harness } from '../testing/harness.ts';
+import { bearer, startHarness, type Harness } from '../testing/harness.ts';
+import { chargeAsTheSaga, insertStuckOrder } from '../testing/stuck-order.ts';
 
 describe('recovery worker', { timeout: 60_000 }, () => {
   let h: Harness;
@@ -22,13 +23,7 @@ describe('recovery worker', { timeout: 60_000 }, () => {
       headers: bearer(token),
       payload: { productId: 3, quantity: 1 },
     });
-    const { rows } = await h.db.query<{ id: number }>(
-      `INSERT INTO orders (user_id, user_email, user_name, status, total_minor, currency, shipping_address, payment_method, updated_at)
-       VALUES ($1, $2, $3, $4, 11999, 'EUR', $5, 'credit-card', now() - interval '10 minutes') RETURNING id`,
-      [username, `${username}@techstore.test`, username, status, JSON.stringify(ADDRESS)],
-    );
-    const id = rows[0]!.id;
-    await h.db.query(`INSERT INTO order_items VALUES ($1, 3, 'Mechanical Keyboard', 1, 11999)`, [id]);
+    const id = await insertStuckOrder(h, username, status);
     if (key)
       await h.db.query(
         'INSERT INTO idempotency_keys (user_id, key, request_hash, order_id) VALUES ($1, $2, $3, $4)',
@@ -45,17 +40,7 @@ describe('recovery worker', { timeout: 60_000 }, () => {
     ).rows[0]!;
   const reserve = (id: number) =>
     h.downstream.inventory.reserve(String(id), [{ productId: 3, quantity: 1 }], 600);
-  const charge = (id: number) =>
-    h.downstream.payment.charge(
-      {
-        orderId: String(id),
-        amount: 11999,
-        currency: 'EUR',
-        paymentMethod: 'credit-card',
-        customer: { userId: 'x' },
-      },
-      `order-${id}-charge`,
-    );
+  const charge = (id: number) => chargeAsTheSaga(h, id);
 
   test('paid with stock still held → committed and confirmed, notification enqueued, idempotent answer stored', async () => {
     const id = await stuckOrder('crash1', 'paid', 'k-recover-1');
