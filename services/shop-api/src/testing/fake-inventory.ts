@@ -86,13 +86,9 @@ export async function startFakeInventory(verifier: AccessTokenVerifier): Promise
           .type('application/problem+json')
           .send({ code: 'INV_INSUFFICIENT_STOCK', status: 409, unavailable });
       for (const i of body.items) state.stock.get(i.productId)!.reserved += i.quantity;
-      state.reservations.set(body.orderId, { status: 'held', items: body.items });
-      return reply.code(201).send({
-        orderId: body.orderId,
-        status: 'held',
-        expiresAt: new Date(Date.now() + 60000).toISOString(),
-        items: body.items,
-      });
+      const held = { status: 'held' as const, items: body.items };
+      state.reservations.set(body.orderId, held);
+      return reply.code(201).send(reservation(body.orderId, held));
     },
   );
   app.get(
