@@ -18,9 +18,11 @@
  *
  *   node bench/read-path.bench.ts [--seconds 5] [--rounds 2] [--connections 50] [--client wrk]
  *                                 [--only catalog,profile,orders]
+ *                                 [--cpu-prof <folder for gateway, shop-api and inventory's V8 CPU profiles>]
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '50' },
     client: { type: 'string', default: 'autocannon' },
     only: { type: 'string', default: 'catalog,profile,orders' },
+    'cpu-prof': { type: 'string' },
   },
 });
 if (!['autocannon', 'wrk'].includes(values.client!)) throw new Error('--client is autocannon or wrk');
@@ -43,8 +46,12 @@ const seconds = Math.min(Math.max(Number(values.seconds), 2), 20);
 const rounds = Math.min(Math.max(Number(values.rounds), 1), 5);
 const connections = Math.min(Math.max(Number(values.connections), 1), 200);
 
+const profiled: Record<string, string> = values['cpu-prof']
+  ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(values['cpu-prof'])}` }
+  : {};
 const system = await startTestSystem({
   only: ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway'],
+  extraEnv: { gateway: profiled, 'shop-api': profiled, inventory: profiled },
 });
 const gatewayPort = new URL(system.gatewayUrl).port;
 const mockmart = `http://127.0.0.1:${gatewayPort}`;

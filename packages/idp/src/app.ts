@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import { trace } from '@opentelemetry/api';
-import { recordServerRequest } from '@mockmart/service-kit/telemetry';
+import { recordServerRequest, tracedServerFactory } from '@mockmart/service-kit/telemetry';
 import type { IdpContext } from './context.ts';
 import { IdpError, OAuthError } from './errors.ts';
 import { authorizeRoutes } from './oidc/authorize-route.ts';
@@ -29,6 +29,8 @@ export async function buildIdpApp(ctx: IdpContext): Promise<FastifyInstance> {
     loggerInstance: ctx.logger as FastifyBaseLogger,
     trustProxy: ['127.0.0.1', '::1'],
     bodyLimit: 64 * 1024,
+    // Server spans come from the listener itself, as in the kit's services.
+    serverFactory: tracedServerFactory,
     routerOptions: { ignoreTrailingSlash: true },
     // The token endpoint logs its own, cheaper line (see token-route.ts): two JSON lines per grant
     // at info cost more CPU than the rest of the request handling outside signing.

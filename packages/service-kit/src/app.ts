@@ -16,6 +16,7 @@ import { rejectNulBytes } from './reject-nul-bytes.ts';
 import { validatorsWithoutBodyCoercion } from './body-validation.ts';
 import { registerJsonBodyParser } from './json-body-parser.ts';
 import { recordServerRequest } from './telemetry/http-metrics.ts';
+import { tracedServerFactory } from './telemetry/server-spans.ts';
 
 export interface AppOptions {
   name: string;
@@ -60,6 +61,8 @@ export async function createApp(options: AppOptions) {
     bodyLimit: options.bodyLimit ?? 100 * 1024,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,
+    // Server spans come from the listener itself (telemetry/server-spans.ts).
+    serverFactory: tracedServerFactory,
     // One access line per request (below) instead of Fastify's two, and without the query string,
     // which can carry codes, states or personal data.
     logController: new LogController({ disableRequestLogging: true }),

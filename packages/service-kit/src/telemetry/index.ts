@@ -7,7 +7,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { FileSpanExporter, type FileSpanExporterOptions } from './file-exporter.ts';
-import { isUntraced } from './untraced-requests.ts';
+import { enableServerSpans } from './server-spans.ts';
 import { ScrubSpanProcessor } from './scrub-span-processor.ts';
 
 export {
@@ -22,6 +22,7 @@ export { startMetrics, type MetricsOptions, type RunningMetrics } from './metric
 export { counter, observeGauges, type GaugeReading, type GaugeSpec } from './gauges.ts';
 export { recordServerRequest } from './http-metrics.ts';
 export { untraceIncomingRequests } from './untraced-requests.ts';
+export { tracedRequestListener, tracedServerFactory } from './server-spans.ts';
 
 export interface TelemetryOptions {
   serviceName: string;
@@ -34,8 +35,8 @@ export interface TelemetryOptions {
 }
 
 /**
- * Starts tracing: W3C trace context on every inbound (http) and outbound (http, fetch/undici)
- * call and spans for PostgreSQL queries. Every span passes the kit's redaction policy before any
+ * Starts tracing: W3C trace context on every inbound (server-spans.ts) and outbound (http,
+ * fetch/undici) call and spans for PostgreSQL queries. Every span passes the kit's redaction policy before any
  * exporter sees it (ScrubSpanProcessor). Must run before the instrumented modules load, which is
  * why services start with `--import @mockmart/service-kit/telemetry/register`.
  */
@@ -57,16 +58,14 @@ export async function startTelemetry(options: TelemetryOptions): Promise<{ shutd
     ],
   });
   provider.register();
+  enableServerSpans();
 
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation({
-        // Probes and the metrics scrape (its own port, see metrics.ts) would drown real requests;
-        // a service may leave cheap public reads out too (untraced-requests.ts).
-        ignoreIncomingRequestHook: (request) =>
-          (request.url?.startsWith('/health/') ?? false) || request.url === '/metrics' || isUntraced(request),
-      }),
+      // Outbound http.request calls only: inbound requests get their spans from the server's
+      // own listener (server-spans.ts), at a fraction of the cost.
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new UndiciInstrumentation(),
       new PgInstrumentation(),
     ],

@@ -270,3 +270,61 @@ test(
     assert.equal(completed[1]!.trace_id, traceId);
   },
 );
+
+test(
+  'server spans follow the HTTP conventions: method, path, status and client; a 5xx is an error',
+  { timeout: 60_000 },
+  async (t) => {
+    const tracesDir = mkdtempSync(join(tmpdir(), 'kit-traces-'));
+    const a = startService('a', tracesDir);
+    t.after(() => {
+      a.process.kill('SIGKILL');
+      rmSync(tracesDir, { recursive: true, force: true });
+    });
+    const aUrl = await a.waitFor('listening', 30_000);
+
+    assert.equal((await fetch(`${aUrl}/hop?page=2`, { headers: { 'user-agent': 'kit-test' } })).status, 200);
+    assert.equal((await fetch(`${aUrl}/fail`)).status, 500);
+    assert.equal((await fetch(`${aUrl}/nowhere`, { method: 'PROPFIND' })).status, 404);
+
+    a.process.kill('SIGTERM');
+    assert.equal((await a.exited).code, 0);
+    const servers = readSpans(join(tracesDir, 'a.jsonl')).filter((span) => span.kind === SpanKind.SERVER);
+    const byPath = new Map(servers.map((span) => [span.attributes['url.path'], span]));
+    assert.deepEqual(
+      {
+        ...byPath.get('/hop'),
+        traceId: undefined,
+        spanId: undefined,
+        start: undefined,
+        durationMs: undefined,
+      },
+      {
+        traceId: undefined,
+        spanId: undefined,
+        start: undefined,
+        durationMs: undefined,
+        service: 'a',
+        name: 'GET /hop',
+        kind: SpanKind.SERVER,
+        status: 'unset',
+        attributes: {
+          'http.request.method': 'GET',
+          'url.path': '/hop',
+          'url.query': 'page=2',
+          'url.scheme': 'http',
+          'network.protocol.version': '1.1',
+          'client.address': '127.0.0.1',
+          'user_agent.original': 'kit-test',
+          'http.route': '/hop',
+          'http.response.status_code': 200,
+        },
+      },
+    );
+    assert.equal(byPath.get('/fail')?.status, 'error');
+    assert.equal(byPath.get('/fail')?.attributes['http.response.status_code'], 500);
+    // A method outside HTTP's own is recorded as _OTHER: clients do not name spans.
+    assert.equal(byPath.get('/nowhere')?.name, '_OTHER');
+    assert.equal(byPath.get('/nowhere')?.status, 'unset');
+  },
+);
