@@ -15,6 +15,7 @@ import { OPEN_OBJECT, openObjects } from './lib/open-objects.ts';
 import { rejectNulBytes } from './reject-nul-bytes.ts';
 import { validatorsWithoutBodyCoercion } from './body-validation.ts';
 import { registerJsonBodyParser } from './json-body-parser.ts';
+import { logAccess } from './access-log.ts';
 import { recordServerRequest } from './telemetry/http-metrics.ts';
 import { tracedServerFactory } from './telemetry/server-spans.ts';
 
@@ -116,15 +117,7 @@ export async function createApp(options: AppOptions) {
     const route = request.routeOptions.url ?? 'unmatched';
     if (!route.startsWith('/health/'))
       recordServerRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-    request.log.info(
-      {
-        method: request.method,
-        path: request.url.split('?')[0],
-        statusCode: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 100) / 100,
-      },
-      'request completed',
-    );
+    logAccess(request, reply);
   });
 
   // While shutting down, a keep-alive connection that just served an in-flight request is closed

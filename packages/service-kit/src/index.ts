@@ -1,4 +1,5 @@
 export { createApp, type App, type AppOptions } from './app.ts';
+export { routineRequest } from './access-log.ts';
 export { startServer, type RunningServer, type StartOptions, type ServableApp } from './server.ts';
 export {
   runService,

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { routineRequest } from '@mockmart/service-kit';
 
 interface Entry {
   expiresAt: number;
@@ -42,6 +43,7 @@ export function createCatalogCache(now: () => number = Date.now) {
         entries.delete(request.url);
         return false;
       }
+      routineRequest(request);
       reply.headers(entry.headers);
       const tags = request.headers['if-none-match'];
       if (tags && tags.split(',').some((tag) => tag.trim().replace(/^W\//, '') === entry.headers.etag)) {
