@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationFailed } from './errors.ts';
 
 /**
@@ -8,7 +8,11 @@ import { ValidationFailed } from './errors.ts';
  * (`GET /api/products?search=%00`). createApp refuses it as the bad input it is, on every route,
  * as a `preValidation` hook: after authentication (onRequest), before any handler reads or writes.
  */
-export async function rejectNulBytes(request: FastifyRequest): Promise<void> {
+export function rejectNulBytes(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
   for (const [part, value] of [
     ['querystring', request.query],
     ['params', request.params],
@@ -16,9 +20,10 @@ export async function rejectNulBytes(request: FastifyRequest): Promise<void> {
   ] as const) {
     if (containsNul(value)) {
       const problem = `${part} must not contain NUL (U+0000) characters`;
-      throw new ValidationFailed(problem, { extensions: { errors: [problem] } });
+      return done(new ValidationFailed(problem, { extensions: { errors: [problem] } }));
     }
   }
+  done();
 }
 
 /**

@@ -116,9 +116,10 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
   const idpPrefix = config.KEYCLOAK_RELATIVE_PATH;
 
   // Identity headers are the gateway's to assert: drop client-sent ones before anything runs.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     stripSpoofableHeaders(request.raw.headers);
     if (!config.TRUST_PROXY) stripForwardingHeaders(request.raw.headers);
+    done();
   });
   await app.register(cookie);
   registerSecurityHeaders(app as unknown as FastifyInstance, { secure, idpPrefix: idpPrefix || '/auth' });

@@ -314,6 +314,8 @@ describe('API proxy: tokens server-side, bearer pass-through, CSRF, cart id', { 
     const before = upstream.received.length;
     for (const url of [
       '/api/./checkout',
+      '/api/x/../checkout',
+      '/api/cart/..',
       '/api/%2e/checkout',
       '/api/%2E/checkout',
       '/api/x/%2e%2e/checkout',

@@ -82,10 +82,22 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     undici: { headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, connections: 128 },
   });
 
+  const catalogCache = createCatalogCache();
   // Before routing decisions count (the checkout rate limit is on the exact `/api/checkout`
   // route): a path shop-api would read differently (`/api/./checkout`) is refused.
-  app.addHook('onRequest', async (request) => {
-    canonicalProxyPath(request.url);
+  // A kept public catalog answer goes out at once: nothing later in the chain (session, CSRF, rate
+  // limits, the proxy) concerns it, and it is the gateway's most frequent request. A callback hook
+  // that answers stops the chain by not calling `done`; an async one would have to return the
+  // reply, which Fastify then awaits through stream listeners (measurable at these rates).
+  app.addHook('onRequest', (request, reply, done) => {
+    try {
+      canonicalProxyPath(request.url);
+    } catch (error) {
+      return done(error as Error);
+    }
+    const anonymousRead = isAnonymousCatalogRead(request.method, request.url, request.headers.authorization);
+    if (anonymousRead && catalogCache.serve(request, reply)) return;
+    done();
   });
 
   app.addHook('preHandler', async (request) => {
@@ -115,14 +127,16 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     decisions.set(request, { bearer, session });
   });
 
-  const catalogCache = createCatalogCache();
   // Before the response leaves, so the next request already sees the session's new lifetime and
   // the catalog as the write left it (an edit, a checkout: stock and products may have changed).
-  app.addHook('onSend', async (request, reply, payload) => {
-    const session = cartWrites.get(request);
-    if (session && reply.statusCode < 300) await sessions.markCartFilled(session);
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (isStateChanging(request.method) && reply.statusCode < 400) catalogCache.clear();
-    return payload;
+    const session = cartWrites.get(request);
+    if (!session || reply.statusCode >= 300) return done(null, payload);
+    sessions.markCartFilled(session).then(
+      () => done(null, payload),
+      (error: unknown) => done(error as Error),
+    );
   });
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {

@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterfa
 import { ValidationFailed } from '@mockmart/service-kit';
 import { UpstreamTimeout, UpstreamUnavailable } from '../errors.ts';
 
+const MAY_NEED_CANONICALISING = /[%\\]|\/\.|\/\//;
+
 /**
  * The path of a proxied request as the upstream's router will understand it, or a 400 when that
  * is not the path the gateway routed on. The gateway decides on the raw path (which route, and so
@@ -15,6 +17,8 @@ import { UpstreamTimeout, UpstreamUnavailable } from '../errors.ts';
  * checked: reply-from decodes the whole URL, and `?search=%` made it throw (a 500).
  */
 export function canonicalProxyPath(url: string): string {
+  // Nothing to decode and no segment that could be dot or empty: the path is its own canonical form.
+  if (!MAY_NEED_CANONICALISING.test(url)) return url.split('?')[0]!;
   const [rawPath = '', ...query] = url.split('?');
   let decoded: string;
   try {

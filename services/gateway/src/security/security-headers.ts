@@ -47,7 +47,7 @@ export function registerSecurityHeaders(
   options: { secure: boolean; idpPrefix: string },
 ): void {
   const headers = Object.entries(securityHeaders(options.secure));
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const fromIdp = request.url === options.idpPrefix || request.url.startsWith(`${options.idpPrefix}/`);
     for (const [name, value] of headers) {
       if (fromIdp && (reply.hasHeader(name) || IDP_DECIDES.has(name))) continue;
@@ -55,6 +55,6 @@ export function registerSecurityHeaders(
     }
     void reply.removeHeader('x-powered-by');
     void reply.removeHeader('server');
-    return payload;
+    done(null, payload);
   });
 }
