@@ -67,7 +67,9 @@ export async function startTelemetry(options: TelemetryOptions): Promise<{ shutd
       // own listener (server-spans.ts), at a fraction of the cost.
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new UndiciInstrumentation(),
-      new PgInstrumentation(),
+      // A query outside any request or delivery span (an idle poller finding nothing) is noise, and
+      // a span per pool checkout doubled the spans of every database request.
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
 
