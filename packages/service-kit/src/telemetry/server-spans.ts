@@ -15,6 +15,7 @@ import {
   type Context,
   type Span,
 } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import type { FastifyHttpOptions, FastifyServerFactory } from 'fastify';
 import { isUntraced } from './untraced-requests.ts';
 
@@ -26,6 +27,7 @@ export function enableServerSpans(): void {
 }
 
 const tracer = trace.getTracer('@mockmart/service-kit');
+const SUPPRESSED = suppressTracing(ROOT_CONTEXT);
 
 // OpenTelemetry's HTTP conventions: any other method is recorded as `_OTHER`, so a client cannot
 // make up span names.
@@ -55,7 +57,9 @@ const KNOWN_METHODS = new Set([
  */
 export function tracedRequestListener(listener: RequestListener): RequestListener {
   return (request, response) => {
-    if (!tracing || notTraced(request)) return listener(request, response);
+    if (!tracing) return listener(request, response);
+    // Untraced all the way down: no client span for a call it makes, no context passed on.
+    if (notTraced(request)) return context.with(SUPPRESSED, () => listener(request, response));
     const parent = propagation.extract(ROOT_CONTEXT, request.headers);
     const span = startServerSpan(request, parent);
     response.once('close', () => endServerSpan(span, response));

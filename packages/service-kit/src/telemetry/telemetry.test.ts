@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -326,5 +326,37 @@ test(
     // A method outside HTTP's own is recorded as _OTHER: clients do not name spans.
     assert.equal(byPath.get('/nowhere')?.name, '_OTHER');
     assert.equal(byPath.get('/nowhere')?.status, 'unset');
+  },
+);
+
+test(
+  'an untraced request stays untraced downstream: no client span, no trace context passed on',
+  { timeout: 60_000 },
+  async (t) => {
+    const tracesDir = mkdtempSync(join(tmpdir(), 'kit-traces-'));
+    const b = startService('b', tracesDir);
+    t.after(() => {
+      b.process.kill('SIGKILL');
+      rmSync(tracesDir, { recursive: true, force: true });
+    });
+    const bUrl = await b.waitFor('listening', 30_000);
+    const a = startService('a', tracesDir, bUrl);
+    t.after(() => a.process.kill('SIGKILL'));
+    const aUrl = await a.waitFor('listening', 30_000);
+
+    assert.deepEqual(await (await fetch(`${aUrl}/public-hop`)).json(), {
+      public: true,
+      downstream: { service: 'b' },
+    });
+    a.process.kill('SIGTERM');
+    b.process.kill('SIGTERM');
+    assert.equal((await a.exited).code, 0);
+    assert.equal((await b.exited).code, 0);
+
+    const aFile = join(tracesDir, 'a.jsonl');
+    assert.deepEqual(existsSync(aFile) ? readSpans(aFile) : [], [], 'a recorded nothing');
+    const bServer = readSpans(join(tracesDir, 'b.jsonl')).filter((span) => span.kind === SpanKind.SERVER);
+    assert.equal(bServer.length, 1);
+    assert.equal(bServer[0]!.parentSpanId, undefined, "b's span starts a trace of its own");
   },
 );
