@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { listen } from './listen.ts';
+import { inQuerySpan, inTransactionSpan } from './query-spans.ts';
 import type { Database, QueryOptions, QueryResult, Queryable, TransactionOptions } from './types.ts';
 
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -21,6 +22,7 @@ export function openPostgres(
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  const database = decodeURIComponent(new URL(url).pathname.slice(1));
 
   const run = async <Row>(
     client: Queryable | pg.Pool,
@@ -28,9 +30,11 @@ export function openPostgres(
     params?: unknown[],
     options?: QueryOptions,
   ): Promise<QueryResult<Row>> => {
-    const result = options?.prepare
-      ? await (client as pg.Pool).query({ name: options.prepare, text: sql, values: params })
-      : await (client as pg.Pool).query(sql, params as unknown[]);
+    const result = await inQuerySpan(database, sql, options?.prepare, () =>
+      options?.prepare
+        ? (client as pg.Pool).query({ name: options.prepare, text: sql, values: params })
+        : (client as pg.Pool).query(sql, params as unknown[]),
+    );
     return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
   };
 
@@ -41,26 +45,27 @@ export function openPostgres(
     },
     async transaction(work, options: TransactionOptions = {}) {
       const retries = options.retries ?? 3;
-      for (let attempt = 0; ; attempt++) {
-        const client = await pool.connect();
-        try {
-          await client.query(
-            `BEGIN ISOLATION LEVEL ${(options.isolation ?? 'read committed').toUpperCase()}`,
-          );
-          const tx: Queryable = {
-            query: (sql, params, options) => run(client as unknown as pg.Pool, sql, params, options),
-          };
-          const result = await work(tx);
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => {});
-          if (attempt < retries && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
-          throw error;
-        } finally {
-          client.release();
+      const isolation = options.isolation ?? 'read committed';
+      return inTransactionSpan(database, isolation, async () => {
+        for (let attempt = 0; ; attempt++) {
+          const client = await pool.connect();
+          try {
+            await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
+            const tx: Queryable = {
+              query: (sql, params, options) => run(client as unknown as pg.Pool, sql, params, options),
+            };
+            const result = await work(tx);
+            await client.query('COMMIT');
+            return result;
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => {});
+            if (attempt < retries && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
+            throw error;
+          } finally {
+            client.release();
+          }
         }
-      }
+      });
     },
     listen: (channel, handlers) => listen(url, channel, handlers),
     async ping() {

@@ -5,7 +5,6 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { FileSpanExporter, type FileSpanExporterOptions } from './file-exporter.ts';
 import { enableServerSpans } from './server-spans.ts';
 import { ScrubSpanProcessor } from './scrub-span-processor.ts';
@@ -36,9 +35,10 @@ export interface TelemetryOptions {
 
 /**
  * Starts tracing: W3C trace context on every inbound (server-spans.ts) and outbound (http,
- * fetch/undici) call and spans for PostgreSQL queries. Every span passes the kit's redaction policy before any
- * exporter sees it (ScrubSpanProcessor). Must run before the instrumented modules load, which is
- * why services start with `--import @mockmart/service-kit/telemetry/register`.
+ * fetch/undici) call; the database layer writes its own spans (db/query-spans.ts). Every span
+ * passes the kit's redaction policy before any exporter sees it (ScrubSpanProcessor). Must run
+ * before the instrumented modules load, which is why services start with
+ * `--import @mockmart/service-kit/telemetry/register`.
  */
 export async function startTelemetry(options: TelemetryOptions): Promise<{ shutdown(): Promise<void> }> {
   const exporter =
@@ -67,9 +67,6 @@ export async function startTelemetry(options: TelemetryOptions): Promise<{ shutd
       // own listener (server-spans.ts), at a fraction of the cost.
       new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new UndiciInstrumentation(),
-      // A query outside any request or delivery span (an idle poller finding nothing) is noise, and
-      // a span per pool checkout doubled the spans of every database request.
-      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
 
