@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -27,6 +27,23 @@ function startService(name: string, tracesDir: string, downstream?: string): Fix
   });
 }
 
+/** Service a (calling service b when `downstream`), both writing spans into one throwaway folder. */
+async function startServices(t: TestContext, options: { downstream: boolean }) {
+  const tracesDir = mkdtempSync(join(tmpdir(), 'kit-traces-'));
+  const started: FixtureProcess[] = [];
+  t.after(() => {
+    for (const service of started) service.process.kill('SIGKILL');
+    rmSync(tracesDir, { recursive: true, force: true });
+  });
+  const b = options.downstream ? startService('b', tracesDir) : undefined;
+  if (b) started.push(b);
+  const bUrl = await b?.waitFor('listening', 30_000);
+  const a = startService('a', tracesDir, bUrl);
+  started.push(a);
+  const aUrl = await a.waitFor('listening', 30_000);
+  return { tracesDir, a, b: b!, aUrl };
+}
+
 const readSpans = (file: string): SpanRecord[] =>
   readFileSync(file, 'utf8')
     .split('\n')
@@ -37,16 +54,7 @@ test(
   'a trace started in one service continues in the next, and log lines carry it',
   { timeout: 60_000 },
   async (t) => {
-    const tracesDir = mkdtempSync(join(tmpdir(), 'kit-traces-'));
-    const b = startService('b', tracesDir);
-    t.after(() => {
-      b.process.kill('SIGKILL');
-      rmSync(tracesDir, { recursive: true, force: true });
-    });
-    const bUrl = await b.waitFor('listening', 30_000);
-    const a = startService('a', tracesDir, bUrl);
-    t.after(() => a.process.kill('SIGKILL'));
-    const aUrl = await a.waitFor('listening', 30_000);
+    const { tracesDir, a, b, aUrl } = await startServices(t, { downstream: true });
 
     assert.equal((await fetch(`${aUrl}/health/ready`)).status, 200);
 
@@ -106,16 +114,7 @@ test(
   'authorization codes, states and tokens in query strings never reach the trace files, harmless parameters do',
   { timeout: 60_000 },
   async (t) => {
-    const tracesDir = mkdtempSync(join(tmpdir(), 'kit-traces-'));
-    const b = startService('b', tracesDir);
-    t.after(() => {
-      b.process.kill('SIGKILL');
-      rmSync(tracesDir, { recursive: true, force: true });
-    });
-    const bUrl = await b.waitFor('listening', 30_000);
-    const a = startService('a', tracesDir, bUrl);
-    t.after(() => a.process.kill('SIGKILL'));
-    const aUrl = await a.waitFor('listening', 30_000);
+    const { tracesDir, a, b, aUrl } = await startServices(t, { downstream: true });
 
     const secrets = ['AUTHC0DE4711', 'ST4TE4711', 'N0NCE4711'];
     const query = `?code=${secrets[0]}&state=${secrets[1]}&nonce=${secrets[2]}&search=laptop`;
@@ -232,13 +231,7 @@ test(
   'requests a service leaves out of tracing get no span, unless the caller sends its trace context',
   { timeout: 60_000 },
   async (t) => {
-    const tracesDir = mkdtempSync(join(tmpdir(), 'kit-traces-'));
-    const a = startService('a', tracesDir);
-    t.after(() => {
-      a.process.kill('SIGKILL');
-      rmSync(tracesDir, { recursive: true, force: true });
-    });
-    const aUrl = await a.waitFor('listening', 30_000);
+    const { tracesDir, a, aUrl } = await startServices(t, { downstream: false });
 
     assert.deepEqual(await (await fetch(`${aUrl}/public`)).json(), { public: true });
     assert.equal((await fetch(`${aUrl}/hop`)).status, 200);
@@ -275,13 +268,7 @@ test(
   'server spans follow the HTTP conventions: method, path, status and client; a 5xx is an error',
   { timeout: 60_000 },
   async (t) => {
-    const tracesDir = mkdtempSync(join(tmpdir(), 'kit-traces-'));
-    const a = startService('a', tracesDir);
-    t.after(() => {
-      a.process.kill('SIGKILL');
-      rmSync(tracesDir, { recursive: true, force: true });
-    });
-    const aUrl = await a.waitFor('listening', 30_000);
+    const { tracesDir, a, aUrl } = await startServices(t, { downstream: false });
 
     assert.equal((await fetch(`${aUrl}/hop?page=2`, { headers: { 'user-agent': 'kit-test' } })).status, 200);
     assert.equal((await fetch(`${aUrl}/fail`)).status, 500);
@@ -333,16 +320,7 @@ test(
   'an untraced request stays untraced downstream: no client span, no trace context passed on',
   { timeout: 60_000 },
   async (t) => {
-    const tracesDir = mkdtempSync(join(tmpdir(), 'kit-traces-'));
-    const b = startService('b', tracesDir);
-    t.after(() => {
-      b.process.kill('SIGKILL');
-      rmSync(tracesDir, { recursive: true, force: true });
-    });
-    const bUrl = await b.waitFor('listening', 30_000);
-    const a = startService('a', tracesDir, bUrl);
-    t.after(() => a.process.kill('SIGKILL'));
-    const aUrl = await a.waitFor('listening', 30_000);
+    const { tracesDir, a, b, aUrl } = await startServices(t, { downstream: true });
 
     assert.deepEqual(await (await fetch(`${aUrl}/public-hop`)).json(), {
       public: true,
