@@ -12,17 +12,19 @@
  * (and PSS, which shares out pages the processes have in common) per process at rest and after
  * the load.
  *
- * The load comes from autocannon (in this process), or with `--client wrk` from Debian's wrk
- * (`apt-get install wrk`; the issue's own figures were taken with `wrk -t2 -c50`): wrk costs the
- * two shared cores less per request than autocannon, so more of them is left to the servers.
+ * The load comes from Debian's wrk when it is installed (`apt-get install wrk`; the issue's own
+ * figures were taken with `wrk -t2 -c50`), else from autocannon in this process; `--client` picks
+ * one. wrk costs the two shared cores less per request than autocannon, so more of them is left to
+ * the servers and the ratios are higher with it.
  *
- *   node bench/read-path.bench.ts [--seconds 5] [--rounds 2] [--connections 50] [--client wrk]
+ *   node bench/read-path.bench.ts [--seconds 5] [--rounds 2] [--connections 50] [--client wrk|autocannon]
  *                                 [--only catalog,profile,orders]
  *                                 [--cpu-prof <folder for gateway, shop-api and inventory's V8 CPU profiles>]
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -36,7 +38,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
-    client: { type: 'string', default: 'autocannon' },
+    client: { type: 'string', default: onPath('wrk') ? 'wrk' : 'autocannon' },
     only: { type: 'string', default: 'catalog,profile,orders' },
     'cpu-prof': { type: 'string' },
   },
@@ -93,7 +95,7 @@ try {
   ].filter((scenario) => values.only!.split(',').includes(scenario.name));
   console.log(
     `\nread path: MockMart via the gateway vs the original's design; ${connections} connections, ` +
-      `${rounds} × ${seconds} s per side, interleaved (Node ${process.version})\n`,
+      `${rounds} × ${seconds} s per side, interleaved, load from ${values.client} (Node ${process.version})\n`,
   );
   console.log(
     `${'scenario'.padEnd(9)}${'side'.padEnd(11)}${'rps'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}` +
@@ -246,4 +248,8 @@ async function placeOrders(count: number, auth: Record<string, string>) {
     });
     if (placed.status !== 201) throw new Error(`checkout: ${placed.status} ${await placed.text()}`);
   }
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir && existsSync(join(dir, command)));
 }
