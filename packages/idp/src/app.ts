@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import { trace } from '@opentelemetry/api';
+import { followConnections } from '@mockmart/service-kit';
 import { recordServerRequest, tracedServerFactory } from '@mockmart/service-kit/telemetry';
 import type { IdpContext } from './context.ts';
 import { IdpError, OAuthError } from './errors.ts';
@@ -37,6 +38,12 @@ export async function buildIdpApp(ctx: IdpContext): Promise<FastifyInstance> {
     logController: new LogController({
       disableRequestLogging: (request: { url?: string }) => isTokenEndpointUrl(request.url),
     }),
+  });
+  // As the kit's services do: a connection with no request in progress never holds the close.
+  const connections = followConnections(app.server);
+  app.addHook('preClose', (done) => {
+    connections.closeUnused();
+    done();
   });
   await app.register(formbody);
 

@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { loadIdpConfig } from './config.ts';
@@ -47,6 +48,23 @@ describe('startIdp: keys, rotation, production refusal, stats', { timeout: 30_00
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  test('close() does not wait for a connection a client opened and never sent a request on', async () => {
+    const idp = await startTestIdp({});
+    const { port, hostname } = new URL(idp.url);
+    const unused = connect(Number(port), hostname);
+    await new Promise((resolve) => unused.once('connect', resolve));
+    const closedAt = performance.now();
+    try {
+      await idp.close();
+    } finally {
+      unused.destroy();
+    }
+    assert.ok(
+      performance.now() - closedAt < 2000,
+      `close took ${Math.round(performance.now() - closedAt)} ms`,
+    );
   });
 
   test('rotation keeps the old key published until its tokens expire', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import Fastify, {
   LogController,
   type FastifyError,
@@ -18,6 +19,7 @@ import { registerJsonBodyParser } from './json-body-parser.ts';
 import { logAccess } from './access-log.ts';
 import { recordServerRequest } from './telemetry/http-metrics.ts';
 import { tracedServerFactory } from './telemetry/server-spans.ts';
+import { followConnections } from './unused-connections.ts';
 
 export interface AppOptions {
   name: string;
@@ -96,6 +98,13 @@ export async function createApp(options: AppOptions) {
 
   const health: HealthState = { shuttingDown: false };
   app.decorate('health', health);
+
+  // Right before the listener closes (Fastify runs preClose, then server.close()).
+  const connections = followConnections(app.server as Server);
+  app.addHook('preClose', (done) => {
+    connections.closeUnused();
+    done();
+  });
 
   // The kit's hooks run on every request of every service: callbacks, not async functions, so
   // none costs a promise and a trip through the microtask queue.

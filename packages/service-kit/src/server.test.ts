@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { get } from 'node:http';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { spawnFixture } from './testing/fixtures/spawn-fixture.ts';
 
@@ -99,5 +100,32 @@ test(
     assert.equal(exit.code, 1, `exit ${exit.code} after ${Math.round(elapsed)} ms`);
     assert.ok(!child.marks.includes('hook-ran'));
     assert.ok(elapsed >= 250 && elapsed < 10_000, `exited ${Math.round(elapsed)} ms after SIGTERM`);
+  },
+);
+
+test(
+  'connections with no request in progress do not hold the shutdown: one never used, one idle after an answer',
+  { timeout: 40_000 },
+  async (t) => {
+    const child = startFixture({ SHUTDOWN_TIMEOUT_MS: '5000' });
+    t.after(() => child.process.kill('SIGKILL'));
+    const url = await child.waitFor('listening');
+    const { port } = new URL(url);
+    // What undici leaves after a request it aborted: a connection on which nothing was sent.
+    const unused = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => unused.once('connect', resolve));
+    t.after(() => unused.destroy());
+    const used = connect(Number(port), '127.0.0.1');
+    t.after(() => used.destroy());
+    await new Promise<void>((resolve) => {
+      used.once('data', () => resolve());
+      used.write('GET /ping HTTP/1.1\r\nHost: x\r\n\r\n');
+    });
+
+    const signalledAt = performance.now();
+    child.process.kill('SIGTERM');
+    const exit = await child.exited;
+    assert.equal(exit.code, 0);
+    assert.ok(exit.at - signalledAt < 2000, `exited ${Math.round(exit.at - signalledAt)} ms after SIGTERM`);
   },
 );

@@ -10,7 +10,8 @@ const config = loadGatewayConfig();
 acceptTraceContextFromCookie(LOGIN_TRACE_COOKIE);
 // Anonymous catalog reads are mostly answered from the catalog cache: a span each cost as much as
 // the answer. They stay in the access log and the request metrics; a caller's traceparent still
-// gets them traced (untraced-requests.ts), and a cache miss starts its trace at the upstream call.
+// gets them traced (untraced-requests.ts), and a cache miss is traced from shop-api on, where its
+// span starts a trace of its own.
 untraceIncomingRequests((request) =>
   isAnonymousCatalogRead(request.method, request.url, request.headers.authorization),
 );

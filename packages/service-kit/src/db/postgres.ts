@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { listen } from './listen.ts';
-import { inQuerySpan, inTransactionSpan } from './query-spans.ts';
+import { inQuerySpan, inTransactionSpan, sqlStateOf } from './query-spans.ts';
 import type { Database, QueryOptions, QueryResult, Queryable, TransactionOptions } from './types.ts';
 
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -46,8 +46,9 @@ export function openPostgres(
     async transaction(work, options: TransactionOptions = {}) {
       const retries = options.retries ?? 3;
       const isolation = options.isolation ?? 'read committed';
-      return inTransactionSpan(database, isolation, async () => {
+      return inTransactionSpan(database, isolation, async (span) => {
         for (let attempt = 0; ; attempt++) {
+          span?.setAttribute('db.transaction.attempts', attempt + 1);
           const client = await pool.connect();
           try {
             await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
@@ -59,7 +60,11 @@ export function openPostgres(
             return result;
           } catch (error) {
             await client.query('ROLLBACK').catch(() => {});
-            if (attempt < retries && RETRYABLE.has((error as { code?: string }).code ?? '')) continue;
+            const sqlState = sqlStateOf(error);
+            if (attempt < retries && sqlState && RETRYABLE.has(sqlState)) {
+              span?.addEvent('transaction retried', { 'db.response.status_code': sqlState });
+              continue;
+            }
             throw error;
           } finally {
             client.release();

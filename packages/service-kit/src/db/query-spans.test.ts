@@ -93,3 +93,23 @@ test('a statement outside any recorded span (a poller finding nothing) leaves no
   await database.db.transaction((tx) => tx.query('SELECT 1'));
   assert.deepEqual(exporter.getFinishedSpans(), []);
 });
+
+test('a transaction retried after a serialization failure says so: an event with the SQLSTATE, and its attempts', async () => {
+  exporter.reset();
+  let attempts = 0;
+  await inRequest(() =>
+    database.db.transaction(async (tx) => {
+      attempts++;
+      if (attempts === 1)
+        await tx.query("DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$");
+      await tx.query('SELECT 1');
+    }),
+  );
+  const transaction = exporter.getFinishedSpans().find((span) => span.name === 'transaction')!;
+  assert.equal(transaction.status.code, SpanStatusCode.UNSET);
+  assert.equal(transaction.attributes['db.transaction.attempts'], 2);
+  assert.deepEqual(
+    transaction.events.map((event) => [event.name, event.attributes]),
+    [['transaction retried', { 'db.response.status_code': '40001' }]],
+  );
+});

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 
 const tracer = trace.getTracer('@mockmart/service-kit/db');
@@ -14,7 +15,9 @@ const tracer = trace.getTracer('@mockmart/service-kit/db');
  *   a prepared statement is in the code under that name and is not repeated in every span; other
  *   statements carry it (`db.query.text`). Values are never recorded: statements are
  *   parameterised.
- * - One span per transaction, its statements as children: its duration is BEGIN to COMMIT.
+ * - One span per transaction, its statements as children, from the first BEGIN to the last COMMIT:
+ *   a retry after a serialization failure or a deadlock is an event on it (with the SQLSTATE), and
+ *   `db.transaction.attempts` says how many there were.
  * - A failed statement is an error span with the SQLSTATE, not the message (which can quote
  *   the values of a row).
  */
@@ -42,17 +45,22 @@ export function inQuerySpan<T>(
 export function inTransactionSpan<T>(
   database: string,
   isolation: string,
-  work: () => Promise<T>,
+  work: (span: Span | undefined) => Promise<T>,
 ): Promise<T> {
-  if (!trace.getActiveSpan()?.isRecording()) return work();
+  if (!trace.getActiveSpan()?.isRecording()) return work(undefined);
   return tracer.startActiveSpan(
     'transaction',
     {
       kind: SpanKind.INTERNAL,
       attributes: { ...databaseAttributes(database), 'db.transaction.isolation': isolation },
     },
-    (span) => ended(span, work),
+    (span) => ended(span, () => work(span)),
   );
+}
+
+/** PostgreSQL's SQLSTATE of a failed statement; undefined for any other failure. */
+export function sqlStateOf(error: unknown): string | undefined {
+  return error instanceof pg.DatabaseError ? error.code : undefined;
 }
 
 function databaseAttributes(database: string): Attributes {
@@ -63,10 +71,9 @@ async function ended<T>(span: Span, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const sqlState = typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+    const sqlState = sqlStateOf(error);
     span.setStatus({ code: SpanStatusCode.ERROR });
-    span.setAttribute('error.type', sqlState ?? (error as Error).name ?? '_OTHER');
+    span.setAttribute('error.type', sqlState ?? (error instanceof Error ? error.name : '_OTHER'));
     if (sqlState) span.setAttribute('db.response.status_code', sqlState);
     throw error;
   } finally {

@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import {
   context,
+  diag,
   propagation,
   ROOT_CONTEXT,
   SpanKind,
@@ -58,19 +59,36 @@ const KNOWN_METHODS = new Set([
 export function tracedRequestListener(listener: RequestListener): RequestListener {
   return (request, response) => {
     if (!tracing) return listener(request, response);
-    // Untraced all the way down: no client span for a call it makes, no context passed on.
-    if (notTraced(request)) return context.with(SUPPRESSED, () => listener(request, response));
-    const parent = propagation.extract(ROOT_CONTEXT, request.headers);
-    const span = startServerSpan(request, parent);
-    response.once('close', () => endServerSpan(span, response));
-    context.with(trace.setSpan(parent, span), () => listener(request, response));
+    let traced: Context;
+    try {
+      traced = requestContext(request, response);
+    } catch (error) {
+      // Tracing never costs a request: a throwing predicate or propagator leaves it untraced.
+      diag.error('server span not started', error);
+      return listener(request, response);
+    }
+    context.with(traced, () => listener(request, response));
   };
+}
+
+/** The context a request runs in: its span's, or, untraced, one with tracing suppressed. */
+function requestContext(request: IncomingMessage, response: ServerResponse): Context {
+  // Untraced all the way down: no client span for a call it makes, no context passed on.
+  if (notTraced(request)) return SUPPRESSED;
+  const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+  const span = startServerSpan(request, parent);
+  response.once('close', () => endServerSpan(span, response));
+  return trace.setSpan(parent, span);
 }
 
 /** Fastify's HTTP/1.1 server, as its own factory builds it, with traced requests. */
 export const tracedServerFactory: FastifyServerFactory = (handler, options) => {
-  // Fastify has filled in its defaults by the time it calls a factory.
-  const settings = options as FastifyHttpOptions<Server>;
+  // Fastify has filled in its defaults by the time it calls a factory. Two things it does only with
+  // its own: HTTPS or HTTP/2 servers (the services speak HTTP/1.1 behind a TLS-ending balancer, so
+  // asking for either is a mistake said at once), and a second listener when `localhost` resolves
+  // to two addresses (services listen on one address: HOST, 127.0.0.1 or 0.0.0.0).
+  const settings = options as FastifyHttpOptions<Server> & { https?: unknown; http2?: unknown };
+  if (settings.https || settings.http2) throw new Error('tracedServerFactory builds HTTP/1.1 servers only');
   const server = createServer(settings.http ?? {}, tracedRequestListener(handler as RequestListener));
   if (settings.keepAliveTimeout) server.keepAliveTimeout = settings.keepAliveTimeout;
   if (settings.requestTimeout !== undefined) server.requestTimeout = settings.requestTimeout;
@@ -109,7 +127,8 @@ function startServerSpan(request: IncomingMessage, parent: Context): Span {
 }
 
 function endServerSpan(span: Span, response: ServerResponse): void {
-  span.setAttribute('http.response.status_code', response.statusCode);
+  // Without headers sent there was no status: Node's default 200 would be a lie.
+  if (response.headersSent) span.setAttribute('http.response.status_code', response.statusCode);
   if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
   else if (!response.writableFinished)
     span.setStatus({

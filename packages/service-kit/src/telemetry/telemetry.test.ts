@@ -273,6 +273,9 @@ test(
     assert.equal((await fetch(`${aUrl}/hop?page=2`, { headers: { 'user-agent': 'kit-test' } })).status, 200);
     assert.equal((await fetch(`${aUrl}/fail`)).status, 500);
     assert.equal((await fetch(`${aUrl}/nowhere`, { method: 'PROPFIND' })).status, 404);
+    // A client that gives up before the answer: the span is an error, and has no status (none was sent).
+    await assert.rejects(fetch(`${aUrl}/slow`, { signal: AbortSignal.timeout(200) }));
+    await new Promise((resolve) => setTimeout(resolve, 1200));
 
     a.process.kill('SIGTERM');
     assert.equal((await a.exited).code, 0);
@@ -313,6 +316,8 @@ test(
     // A method outside HTTP's own is recorded as _OTHER: clients do not name spans.
     assert.equal(byPath.get('/nowhere')?.name, '_OTHER');
     assert.equal(byPath.get('/nowhere')?.status, 'unset');
+    assert.equal(byPath.get('/slow')?.status, 'error');
+    assert.equal(byPath.get('/slow')?.attributes['http.response.status_code'], undefined);
   },
 );
 

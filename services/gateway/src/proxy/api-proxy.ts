@@ -133,10 +133,9 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     if (isStateChanging(request.method) && reply.statusCode < 400) catalogCache.clear();
     const session = cartWrites.get(request);
     if (!session || reply.statusCode >= 300) return done(null, payload);
-    sessions.markCartFilled(session).then(
-      () => done(null, payload),
-      (error: unknown) => done(error as Error),
-    );
+    // A promise, not done() from its callbacks: Fastify settles it and turns a throw in the rest
+    // of the send path into an error reply, where a throw inside .then() would go unhandled.
+    return sessions.markCartFilled(session).then(() => payload);
   });
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
