@@ -54,6 +54,9 @@ function podEnvironment(deployment: Manifest): { env: Record<string, string>; fr
   return { env, fromSecrets };
 }
 
+/** Read by the telemetry preload (the kit's register.ts and the OpenTelemetry SDK), not a service's config. */
+const READ_BY_TELEMETRY = ['TRACES_DIR', 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG'];
+
 describe('deploy/helm renders a deployable MockMart', () => {
   const manifests = render();
 
@@ -75,7 +78,7 @@ describe('deploy/helm renders a deployable MockMart', () => {
         `${service} lacks required variables`,
       );
       const unknown = Object.keys(env).filter(
-        (name) => !(name in module.configSchema.properties) && name !== 'TRACES_DIR',
+        (name) => !(name in module.configSchema.properties) && !READ_BY_TELEMETRY.includes(name),
       );
       assert.deepEqual(unknown, [], `${service} is given variables it does not read`);
       const load = module.loadGatewayConfig ?? module.loadServiceConfig;
