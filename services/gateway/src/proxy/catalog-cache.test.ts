@@ -71,6 +71,18 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
     assert.equal(calls, 2);
   });
 
+  test('a read shop-api answered is logged at info; one answered from the cache at debug (routine)', async () => {
+    const url = `/api/products?search=${Math.random().toString(36).slice(2)}`;
+    await gateway.app.inject({ url });
+    await gateway.app.inject({ url });
+    const levels = gateway.logs
+      .lines()
+      .filter((line) => line.msg === 'request completed' && line.path === '/api/products')
+      .slice(-2)
+      .map((line) => line.level);
+    assert.deepEqual(levels, [30, 20], 'info for the miss, debug for the hit');
+  });
+
   test('answers not marked public, other paths and Bearer requests are never kept', async () => {
     calls = 0;
     for (let i = 0; i < 2; i++) {
