@@ -71,10 +71,19 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
     assert.equal(calls, 2);
   });
 
-  test('a read shop-api answered is logged at info; one answered from the cache at debug (routine)', async () => {
+  test("a read answered from the cache has the gateway's headers and is logged at debug (routine); one shop-api answered at info", async () => {
     const url = `/api/products?search=${Math.random().toString(36).slice(2)}`;
-    await gateway.app.inject({ url });
-    await gateway.app.inject({ url });
+    const miss = await gateway.app.inject({ url });
+    const hit = await gateway.app.inject({ url });
+    // Answered from the first hook, the hit still carries every header the gateway adds.
+    for (const name of [
+      'content-security-policy',
+      'x-content-type-options',
+      'x-frame-options',
+      'referrer-policy',
+    ])
+      assert.ok(hit.headers[name] && hit.headers[name] === miss.headers[name], name);
+    assert.ok(hit.headers['x-request-id']);
     const levels = gateway.logs
       .lines()
       .filter((line) => line.msg === 'request completed' && line.path === '/api/products')
