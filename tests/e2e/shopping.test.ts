@@ -75,6 +75,19 @@ describeOnEachIdentity('shopping in the browser', { timeout: 300_000 }, (provide
         await page.getByLabel('Sort by').selectOption('price-asc');
         await expect(page.locator('.product-card h2').first()).toHaveText('Cable Organizer Set');
 
+        // Two changes in one task, as a quick hand or a script makes them: the second must not bring
+        // back what the first cleared (the router re-renders after a URL change, not at once).
+        await page.getByLabel('Category').selectOption('audio');
+        await expect(page.getByTestId('product-1')).toBeHidden();
+        await page.evaluate(() => {
+          document.querySelector<HTMLButtonElement>('[data-testid="reset-filters"]')!.click();
+          const sortBy = document.querySelector<HTMLSelectElement>('[data-testid="sort-filter"]')!;
+          sortBy.value = 'price-desc';
+          sortBy.dispatchEvent(new Event('change', { bubbles: true }));
+        });
+        await expect(page.locator('.product-card h2').first()).toHaveText('Laptop ProBook 15');
+        assert.doesNotMatch(page.url(), /category=/);
+
         // Pagination: the 10 seeded products at 6 per page make two pages; page and size live in the URL.
         await page.getByRole('button', { name: 'Reset' }).click();
         const cards = page.locator('.product-card');

@@ -30,7 +30,10 @@ export function CatalogPage({ onAddToCart }: { onAddToCart: AddToCart }) {
   );
 
   const update = (next: Record<string, string | undefined>, keepPage = false) => {
-    const merged = new URLSearchParams(params);
+    // Merged into the address as it is now, not as this render saw it: the router applies a change
+    // of the URL in a transition, so a second change right after a first one (Reset, then a sort)
+    // could run before the re-render and bring the filters the first one had cleared back.
+    const merged = new URLSearchParams(window.location.search);
     for (const [key, value] of Object.entries(next)) {
       if (value) merged.set(key, value);
       else merged.delete(key);
