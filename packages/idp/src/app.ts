@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import { trace } from '@opentelemetry/api';
-import { followConnections } from '@mockmart/service-kit';
+import { closeUnusedConnectionsOnClose } from '@mockmart/service-kit';
 import { recordServerRequest, tracedServerFactory } from '@mockmart/service-kit/telemetry';
 import type { IdpContext } from './context.ts';
 import { IdpError, OAuthError } from './errors.ts';
@@ -39,12 +39,8 @@ export async function buildIdpApp(ctx: IdpContext): Promise<FastifyInstance> {
       disableRequestLogging: (request: { url?: string }) => isTokenEndpointUrl(request.url),
     }),
   });
-  // As the kit's services do: a connection with no request in progress never holds the close.
-  const connections = followConnections(app.server);
-  app.addHook('preClose', (done) => {
-    connections.closeUnused();
-    done();
-  });
+  // As the kit's services do: a connection nothing was sent on never holds the close.
+  closeUnusedConnectionsOnClose(app);
   await app.register(formbody);
 
   // As the kit's services do: server spans named after the route template, RED metrics per route.

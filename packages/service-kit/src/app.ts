@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
 import Fastify, {
   LogController,
   type FastifyError,
@@ -19,7 +18,7 @@ import { registerJsonBodyParser } from './json-body-parser.ts';
 import { logAccess } from './access-log.ts';
 import { recordServerRequest } from './telemetry/http-metrics.ts';
 import { tracedServerFactory } from './telemetry/server-spans.ts';
-import { followConnections } from './unused-connections.ts';
+import { closeUnusedConnectionsOnClose } from './unused-connections.ts';
 
 export interface AppOptions {
   name: string;
@@ -99,18 +98,13 @@ export async function createApp(options: AppOptions) {
   const health: HealthState = { shuttingDown: false };
   app.decorate('health', health);
 
-  // Right before the listener closes (Fastify runs preClose, then server.close()).
-  const connections = followConnections(app.server as Server);
-  app.addHook('preClose', (done) => {
-    connections.closeUnused();
-    done();
-  });
+  closeUnusedConnectionsOnClose(app as unknown as FastifyInstance);
 
   // The kit's hooks run on every request of every service: callbacks, not async functions, so
   // none costs a promise and a trip through the microtask queue.
   app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
-    // The http instrumentation only knows the method; name the server span after the route
+    // The server span (telemetry/server-spans.ts) only knows the method; name it after the route
     // template (OpenTelemetry HTTP conventions: "{method} {http.route}"), never the raw URL.
     const route = request.routeOptions.url;
     const span = trace.getActiveSpan();

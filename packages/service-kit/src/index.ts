@@ -1,6 +1,6 @@
 export { createApp, type App, type AppOptions } from './app.ts';
 export { routineRequest } from './access-log.ts';
-export { followConnections } from './unused-connections.ts';
+export { closeUnusedConnectionsOnClose } from './unused-connections.ts';
 export { startServer, type RunningServer, type StartOptions, type ServableApp } from './server.ts';
 export {
   runService,
