@@ -6,11 +6,15 @@
  *   profile   GET /api/user/profile, Bearer        target: ≥ 2× its rps
  *   orders    GET /api/orders (24 orders), Bearer  target: ≥ 2× its rps
  *
+ * Both sides read the order history from PostgreSQL, each in its own design: the reference from
+ * the original's two tables with its `json_agg` query (reference-database.ts), MockMart from its
+ * own. Both hold the same 24 orders of the signed-in user.
+ *
  * MockMart runs as real processes (idp, gateway, shop-api, inventory, payment, notification) on
  * throwaway databases of the tests' PostgreSQL. Bearer requests pass the gateway untouched (the
  * route scripts and API clients take). Also printed: CPU per request of each process, and RSS
  * (and PSS, which shares out pages the processes have in common) per process at rest and after
- * the load.
+ * the load. PostgreSQL's CPU per request is printed for both sides.
  *
  * The load comes from Debian's wrk when it is installed (`apt-get install wrk`; the issue's own
  * figures were taken with `wrk -t2 -c50`), else from autocannon in this process; `--client` picks
@@ -23,15 +27,18 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { decodeJwt } from 'jose';
+import { createThrowawayDatabase } from '@mockmart/service-kit/testing';
 import { startTestSystem } from '../tests/support/system.ts';
 import { ADDRESS } from '@mockmart/shop-api/testing';
+import { createReferenceOrders } from './reference-database.ts';
 import { memoryOf } from '../scripts/lib/memory.ts';
-import { cpuMsOf } from '../scripts/lib/cpu.ts';
+import { cpuMsOf, treeCpuMsOf } from '../scripts/lib/cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -58,12 +65,27 @@ const system = await startTestSystem({
 const gatewayPort = new URL(system.gatewayUrl).port;
 const mockmart = `http://127.0.0.1:${gatewayPort}`;
 const issuer = `${system.gatewayUrl}/auth/realms/techstore`;
+const token = await system.userToken('mario', 'mario123');
+const referenceDatabase = await createThrowawayDatabase();
+if (!referenceDatabase) {
+  await system.stop();
+  throw new Error("the tests' PostgreSQL does not answer");
+}
+const claims = decodeJwt(token);
+await createReferenceOrders(referenceDatabase.url, {
+  userId: claims.sub!,
+  email: String(claims.email),
+  name: String(claims.name),
+  shippingAddress: { ...ADDRESS },
+  count: 24,
+});
 const reference = spawn(
   process.execPath,
   [
     fileURLToPath(new URL('./reference-server.ts', import.meta.url)),
     `${system.urls.idp}/auth/realms/techstore/protocol/openid-connect/certs`,
     issuer,
+    referenceDatabase.url,
   ],
   { stdio: ['ignore', 'ignore', 'pipe'] },
 );
@@ -76,11 +98,11 @@ const referenceUrl = await new Promise<string>((resolve, reject) => {
   reference.once('exit', () => reject(new Error('the reference server exited')));
 }).catch(async (error: unknown) => {
   await system.stop();
+  await referenceDatabase.drop();
   throw error;
 });
 
 try {
-  const token = await system.userToken('mario', 'mario123');
   const auth = { authorization: `Bearer ${token}` };
   await placeOrders(24, auth);
 
@@ -161,7 +183,9 @@ try {
     duration: number,
   ): Promise<Result> {
     const watched = side === 'reference' ? ['reference'] : ['gateway', 'shop-api', 'inventory'];
-    const before = watched.map((name) => cpuMsOf(pids.get(name)!));
+    watched.push('postgres');
+    const cpuOf = (name: string) => (name === 'postgres' ? postgresCpuMs() : cpuMsOf(pids.get(name)!));
+    const before = watched.map(cpuOf);
     const url = `${side === 'reference' ? referenceUrl : mockmart}${scenario.path}`;
     const result =
       values.client === 'wrk'
@@ -170,7 +194,7 @@ try {
     const cpu = watched
       .map(
         (name, index) =>
-          `${name} ${((cpuMsOf(pids.get(name)!) - before[index]!) / Math.max(1, result.requests)).toFixed(2)}`,
+          `${name} ${((cpuOf(name) - before[index]!) / Math.max(1, result.requests)).toFixed(2)}`,
       )
       .join(', ');
     if (result.failed > 0) throw new Error(`${side} ${scenario.path}: ${result.failed} answers were not 2xx`);
@@ -179,6 +203,7 @@ try {
 } finally {
   reference.kill();
   await system.stop();
+  await referenceDatabase.drop();
 }
 
 interface Load {
@@ -248,6 +273,22 @@ async function placeOrders(count: number, auth: Record<string, string>) {
     });
     if (placed.status !== 201) throw new Error(`checkout: ${placed.status} ${await placed.text()}`);
   }
+}
+
+/**
+ * CPU time of the tests' PostgreSQL so far: all its processes, with the connections that ended
+ * (counted in the postmaster's reaped children). Both sides read from it.
+ */
+function postgresCpuMs(): number {
+  const pids = readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      return readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres';
+    } catch {
+      return false;
+    }
+  });
+  return treeCpuMsOf(pids.map(Number));
 }
 
 function onPath(command: string): boolean {

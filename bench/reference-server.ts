@@ -2,10 +2,14 @@
  * The comparison point of bench/read-path.bench.ts: a shop API in the original's design, written
  * here from its description — Express 4 with express.json, express.urlencoded, express-session
  * (memory store, saveUninitialized: true) and cors; the 10 seed products in an in-memory array;
- * jose verification of a bearer token (issuer only, as the original did); OpenTelemetry
- * instrumentation of http with an OTLP exporter pointed at a closed port.
+ * jose verification of a bearer token (issuer only, as the original did); the order history read
+ * from PostgreSQL as the original read it (a `pg` pool of 20, one `json_agg` over a LEFT JOIN of
+ * its `orders` and `order_items` tables, rows mapped in JavaScript); OpenTelemetry instrumentation
+ * of http with an OTLP exporter pointed at a closed port.
  *
- *   node bench/reference-server.ts <jwks-url> <issuer>   → prints `PORT <n>` on stderr
+ *   node bench/reference-server.ts <jwks-url> <issuer> <database-url>   → prints `PORT <n>` on stderr
+ *
+ * The database holds the original's schema and the orders the bench seeds (reference-database.ts).
  */
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -21,16 +25,25 @@ const provider = new NodeTracerProvider({
 });
 provider.register();
 // HTTP only: the express instrumentation of this OpenTelemetry line needs a newer API than the
-// repository's; without it the reference does less work per request, so the ratios are conservative.
+// repository's, and the repository has no pg instrumentation (the original's auto-instrumentation
+// had both); without them the reference does less work per request, so the ratios are conservative.
 registerInstrumentations({ instrumentations: [new HttpInstrumentation()] });
 
 const { default: express } = await import('express');
 const { default: session } = await import('express-session');
 const { default: cors } = await import('cors');
 const { createRemoteJWKSet, jwtVerify } = await import('jose');
+const { default: pg } = await import('pg');
 
-const [jwksUrl, issuer] = process.argv.slice(2) as [string, string];
+const [jwksUrl, issuer, databaseUrl] = process.argv.slice(2) as [string, string, string];
 const jwks = createRemoteJWKSet(new URL(jwksUrl));
+// The original's pool: max 20, idle 30 s, connect timeout 2 s.
+const pool = new pg.Pool({
+  connectionString: databaseUrl,
+  max: 20,
+  idleTimeoutMillis: 30_000,
+  connectionTimeoutMillis: 2_000,
+});
 
 const seed: Array<[string, string, number, string]> = [
   ['Laptop ProBook 15', 'electronics', 899.99, 'A 15-inch laptop for work and study.'],
@@ -52,14 +65,16 @@ const products = seed.map(([name, category, price, description], index) => ({
   description,
   stock: 100,
 }));
-// The order history the bench reads: 24 orders of two items each, like MockMart's side.
-const orders = Array.from({ length: 24 }, (_, index) => ({
-  id: index + 1,
-  status: 'confirmed',
-  total: 79.98,
-  items: [{ productId: 2, name: 'Wireless Mouse', quantity: 2, price: 29.99 }],
-  createdAt: new Date(Date.UTC(2026, 0, 1 + index)).toISOString(),
-}));
+
+// The original's order history: every order of the token's subject with its items, newest first.
+const ORDER_HISTORY = `
+  SELECT o.id, o.user_id, o.total, o.shipping_address, o.payment_method, o.status, o.created_at,
+         json_agg(json_build_object('productId', oi.product_id, 'productName', oi.product_name,
+                                    'quantity', oi.quantity, 'price', oi.price)) AS items
+    FROM orders o LEFT JOIN order_items oi ON oi.order_id = o.id
+   WHERE o.user_id = $1
+   GROUP BY o.id
+   ORDER BY o.created_at DESC`;
 
 const app = express();
 app.use(cors());
@@ -88,7 +103,27 @@ app.get('/api/user/profile', authenticate, (_request, response) => {
   const user = response.locals.user as Record<string, unknown>;
   response.json({ id: user.sub, username: user.preferred_username, email: user.email, roles: [] });
 });
-app.get('/api/orders', authenticate, (_request, response) => response.json(orders));
+app.get('/api/orders', authenticate, async (_request, response) => {
+  const user = response.locals.user as Record<string, unknown>;
+  let rows;
+  try {
+    ({ rows } = await pool.query(ORDER_HISTORY, [user.sub]));
+  } catch {
+    return void response.status(500).json({ error: 'Failed to fetch orders' });
+  }
+  response.json(
+    rows.map((row) => ({
+      id: row.id,
+      userId: row.user_id,
+      total: Number.parseFloat(row.total),
+      shippingAddress: row.shipping_address,
+      paymentMethod: row.payment_method,
+      status: row.status,
+      createdAt: row.created_at,
+      items: row.items,
+    })),
+  );
+});
 
 const server = app.listen(0, '127.0.0.1', () => {
   process.stderr.write(`PORT ${(server.address() as { port: number }).port}\n`);
