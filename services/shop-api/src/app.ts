@@ -2,11 +2,12 @@ import { authPlugin } from '@mockmart/auth/fastify';
 import { createApp, type Logger } from '@mockmart/service-kit';
 import { adminRoutes } from './admin/routes.ts';
 import { cartRoutes } from './cart/routes.ts';
-import { createProductCache } from './catalog/product-cache.ts';
+import { CATALOG_CHANNEL, createProductCache } from './catalog/product-cache.ts';
 import { catalogRoutes } from './catalog/routes.ts';
 import { createStockCache, invalidatingStockCache } from './catalog/stock-cache.ts';
 import { checkoutRoutes } from './checkout/routes.ts';
 import { registerOpenApi } from './docs/openapi.ts';
+import { createOrderHistoryCache, ORDER_HISTORY_CHANNEL } from './orders/order-history-cache.ts';
 import { ordersRoutes } from './orders/routes.ts';
 import { profileRoutes } from './profile/routes.ts';
 import type { AccessTokenVerifier } from '@mockmart/auth';
@@ -53,8 +54,13 @@ export async function buildApp(deps: AppDependencies) {
   });
   // Checkout, recovery through this app, and admin stock edits all go through this client.
   const inventory = invalidatingStockCache(deps.inventory, stock);
-  const products = await createProductCache(db);
-  app.addHook('onClose', () => products.close());
+  const products = createProductCache(db);
+  const orderHistory = createOrderHistoryCache(db, config.ORDER_HISTORY_CACHE_MB * 1024 * 1024);
+  const listener = await db.listen({
+    [CATALOG_CHANNEL]: products.changes,
+    [ORDER_HISTORY_CHANNEL]: orderHistory.changes,
+  });
+  app.addHook('onClose', () => listener.close());
   const catalog = {
     db,
     inventory,
@@ -77,15 +83,17 @@ export async function buildApp(deps: AppDependencies) {
       checkoutDeadlineMs: config.CHECKOUT_DEADLINE_MS,
       downstreamTimeoutMs: config.DOWNSTREAM_TIMEOUT_MS,
       onOutboxWrite: deps.onOutboxWrite,
+      orderHistory,
     },
   });
-  await app.register(ordersRoutes, { deps: { db } });
+  await app.register(ordersRoutes, { deps: { db, orderHistory } });
   await app.register(profileRoutes, { deps: {} });
   await app.register(adminRoutes, {
     deps: {
       ...compensation,
       db,
       notification: deps.notification,
+      orderHistory,
       stuckAfterMs: config.RECOVERY_STUCK_AFTER_MS,
       faultsEnabled: config.NODE_ENV !== 'production',
     },

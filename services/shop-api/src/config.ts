@@ -62,6 +62,13 @@ export const configSchema = Type.Object({
     description:
       'the catalog shows availability at most this old (one inventory call serves every reader meanwhile); a change made through this replica shows at once',
   }),
+  ORDER_HISTORY_CACHE_MB: Type.Integer({
+    default: 16,
+    minimum: 0,
+    maximum: 1024,
+    description:
+      "recently read order histories kept in memory, up to about this many MB (0: none); every change to a user's orders drops theirs on every replica",
+  }),
   CHECKOUT_DEADLINE_MS: Type.Integer({
     default: 10000,
     minimum: 500,

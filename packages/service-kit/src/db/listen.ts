@@ -15,11 +15,19 @@ export interface Listener {
 }
 
 /**
- * LISTEN on a dedicated connection (a pooled one cannot hold a LISTEN), reconnecting with backoff
- * when it drops. Resolves once the first LISTEN succeeded or failed: a first failure is reported
- * through onListening(false) and retried like any later one.
+ * LISTEN on one dedicated connection (a pooled one cannot hold a LISTEN) to every channel given,
+ * each with its own handlers, reconnecting with backoff when it drops; every channel's handlers
+ * hear of the connection going down and up. Resolves once the first LISTEN succeeded or failed: a
+ * first failure is reported through onListening(false) and retried like any later one.
  */
-export async function listen(url: string, channel: string, handlers: ListenHandlers): Promise<Listener> {
+export async function listen(
+  url: string,
+  channels: Readonly<Record<string, ListenHandlers>>,
+): Promise<Listener> {
+  const all = Object.values(channels);
+  const listening = (now: boolean) => {
+    for (const handlers of all) handlers.onListening(now);
+  };
   let closed = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
@@ -31,7 +39,7 @@ export async function listen(url: string, channel: string, handlers: ListenHandl
     const lost = () => {
       if (client !== next || closed) return;
       client = undefined;
-      handlers.onListening(false);
+      listening(false);
       next.end().catch(() => {});
       retry = setTimeout(() => void connect(), delayMs);
       delayMs = Math.min(delayMs * 2, 5000);
@@ -39,13 +47,15 @@ export async function listen(url: string, channel: string, handlers: ListenHandl
     next.on('error', lost);
     next.on('end', lost);
     next.on('notification', (message) => {
-      if (message.channel === channel) handlers.onNotify(message.payload ?? '');
+      if (Object.hasOwn(channels, message.channel))
+        channels[message.channel]!.onNotify(message.payload ?? '');
     });
     try {
       await next.connect();
-      await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
+      for (const channel of Object.keys(channels))
+        await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
       delayMs = 100;
-      handlers.onListening(true);
+      listening(true);
     } catch {
       lost();
     }

@@ -72,7 +72,7 @@ export function openPostgres(
         }
       });
     },
-    listen: (channel, handlers) => listen(url, channel, handlers),
+    listen: (channels) => listen(url, channels),
     async ping() {
       await pool.query('SELECT 1');
     },

@@ -34,8 +34,8 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs a multi-statement SQL script (migrations). */
   exec(sql: string): Promise<void>;
-  /** Follows NOTIFY on a channel over a dedicated connection (e.g. to invalidate a cache). */
-  listen(channel: string, handlers: ListenHandlers): Promise<Listener>;
+  /** Follows NOTIFY on channels over one dedicated connection (e.g. to invalidate caches). */
+  listen(channels: Readonly<Record<string, ListenHandlers>>): Promise<Listener>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { listAllProducts, listCategorySlugs, type ProductRow } from './products-repository.ts';
-import type { Database } from '../lib/db.ts';
+import type { ListenHandlers, Queryable } from '../lib/db.ts';
 
 /** The channel migration 007 notifies on every change to products or categories. */
 export const CATALOG_CHANNEL = 'catalog_changed';
@@ -15,7 +15,8 @@ export interface ProductCache {
   snapshot(): Promise<CatalogSnapshot>;
   /** After a write through this replica; the other replicas hear of it through NOTIFY. */
   invalidate(): void;
-  close(): Promise<void>;
+  /** What to do on CATALOG_CHANNEL (app.ts listens): until it listens, every snapshot is read. */
+  changes: ListenHandlers;
 }
 
 /**
@@ -24,7 +25,7 @@ export interface ProductCache {
  * `catalog_changed` notification. While the listening connection is down a missed notification
  * could leave it stale, so it reads the database every time until it listens again.
  */
-export async function createProductCache(db: Database): Promise<ProductCache> {
+export function createProductCache(db: Queryable): ProductCache {
   let listening = false;
   let generation = 0;
   let cached: Promise<CatalogSnapshot> | undefined;
@@ -33,13 +34,6 @@ export async function createProductCache(db: Database): Promise<ProductCache> {
     generation++;
     cached = undefined;
   };
-  const listener = await db.listen(CATALOG_CHANNEL, {
-    onNotify: invalidate,
-    onListening(now) {
-      listening = now;
-      invalidate();
-    },
-  });
 
   const load = async (): Promise<CatalogSnapshot> => {
     const [products, categories] = await Promise.all([listAllProducts(db), listCategorySlugs(db)]);
@@ -65,6 +59,12 @@ export async function createProductCache(db: Database): Promise<ProductCache> {
       return loading;
     },
     invalidate,
-    close: () => listener.close(),
+    changes: {
+      onNotify: invalidate,
+      onListening(now) {
+        listening = now;
+        invalidate();
+      },
+    },
   };
 }

@@ -5,7 +5,7 @@ import { OrderSchema } from '../checkout/schemas.ts';
 import { pageSchema, pagingQuery } from '../lib/pagination.ts';
 import type { Queryable } from '../lib/db.ts';
 import type { RoutePlugin } from '../lib/fastify.ts';
-import { orderHistoryJson } from './order-history.ts';
+import type { OrderHistoryCache } from './order-history-cache.ts';
 
 const tags = ['orders'];
 const security: Array<Record<string, string[]>> = [{ bearer: [] }];
@@ -15,7 +15,10 @@ export const OrderIdParams = Type.Object(
 );
 
 /** The signed-in user's own orders (user token, aud shop-api); the owner is the token's `sub`. */
-export const ordersRoutes: RoutePlugin<{ db: Queryable }> = async (app, { deps }) => {
+export const ordersRoutes: RoutePlugin<{ db: Queryable; orderHistory: OrderHistoryCache }> = async (
+  app,
+  { deps },
+) => {
   app.get(
     '/api/orders',
     {
@@ -28,10 +31,11 @@ export const ordersRoutes: RoutePlugin<{ db: Queryable }> = async (app, { deps }
         response: { 200: Type.Union([Type.Array(OrderSchema), pageSchema(OrderSchema)]) },
       },
     },
-    // PostgreSQL writes the document (order-history.ts). A string with a JSON content type goes
-    // out as it is; the schema above still describes it (OpenAPI; order-history.test.ts compares).
+    // PostgreSQL writes the document (order-history.ts), kept while current (order-history-cache.ts).
+    // A string with a JSON content type goes out as it is; the schema above still describes it
+    // (OpenAPI; order-history.test.ts compares).
     async (request, reply) => {
-      const json = await orderHistoryJson(deps.db, { ...request.query, userId: request.principal.subject });
+      const json = await deps.orderHistory.read({ ...request.query, userId: request.principal.subject });
       return reply.type('application/json; charset=utf-8').send(json as never);
     },
   );
