@@ -29,6 +29,16 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
       reply.header('cache-control', 'public, max-age=5').header('etag', `"c${seen}"`);
       return [{ category: seen }];
     });
+    // Kept 1 s and, while revalidated, 1 s more; answers after `slowMs` with the version it found.
+    upstream.get('/api/products/3', async (_request, reply) => {
+      calls++;
+      const seen = version;
+      await new Promise((resolve) => setTimeout(resolve, slowMs));
+      reply
+        .header('cache-control', 'public, max-age=1, stale-while-revalidate=1')
+        .header('etag', `"p${seen}"`);
+      return { id: 3, version: seen };
+    });
     upstream.put('/api/products/1', async () => ({ id: 1 }));
     upstream.put('/api/products/2', async (_request, reply) => reply.code(404).send({}));
     upstream.get('/api/orders', async (_request, reply) => {
@@ -142,6 +152,42 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
     assert.deepEqual(new Set(answers.map((answer) => answer.statusCode)), new Set([200]));
     assert.deepEqual(new Set(answers.map((answer) => answer.body)), new Set(['[{"category":10}]']));
     assert.equal(calls, 1, 'one upstream read for twenty readers');
+  });
+
+  test('past max-age, readers get the expired answer while one read revalidates it, within stale-while-revalidate', async () => {
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const read = async () => (await gateway.app.inject({ url: '/api/products/3' })).json().version;
+    calls = 0;
+    slowMs = 0;
+    version = 40;
+    assert.equal(await read(), 40);
+    version = 41;
+    await sleep(1050); // expired, within the stale window
+    slowMs = 300;
+    const revalidating = read(); // the first reader after expiry asks shop-api and waits for it
+    await sleep(50);
+    const during = await Promise.all(Array.from({ length: 10 }, read));
+    assert.deepEqual(new Set(during), new Set([40]), 'the others get the expired answer at once');
+    assert.equal(await revalidating, 41);
+    assert.equal(await read(), 41, 'then the new one');
+    assert.equal(calls, 2, 'one read to revalidate for eleven readers');
+
+    slowMs = 0;
+    version = 42;
+    await sleep(2100); // past max-age and the stale window: nothing old is served
+    assert.equal(await read(), 42);
+    assert.equal(calls, 3);
+
+    // Shop-api's permission only: without stale-while-revalidate, readers wait (test above).
+    const edit = await gateway.app.inject({
+      method: 'PUT',
+      url: '/api/products/1',
+      headers: { authorization: 'Bearer abc.def.ghi' },
+      payload: {},
+    });
+    assert.equal(edit.statusCode, 200);
+    version = 43;
+    assert.equal(await read(), 43, 'a write empties stale answers too');
   });
 
   test('an answer read before a write through the gateway is neither kept nor handed to readers after it', async () => {

@@ -3,6 +3,8 @@ import { routineRequest } from '@mockmart/service-kit';
 
 interface Entry {
   expiresAt: number;
+  /** Past expiresAt, it may still be served until then while one read revalidates it (RFC 5861). */
+  staleUntil: number;
   body: Buffer;
   headers: { 'content-type': string; etag: string; 'cache-control': string };
 }
@@ -27,7 +29,10 @@ export interface CatalogFetch {
  *
  * Misses are collapsed: when an answer expires, the fifty readers that miss it at that moment
  * wait for one read of shop-api rather than each making their own (that burst, once a second,
- * was most of the catalog's p99).
+ * was most of the catalog's p99). When shop-api allows it (`stale-while-revalidate=M`), they do
+ * not even wait: the first reader after expiry reads shop-api, and until its answer is kept the
+ * others get the expired one, for at most M seconds past expiry. Nothing older is served, and a
+ * write through this replica empties the cache as before.
  */
 export function createCatalogCache(now: () => number = Date.now) {
   const entries = new Map<string, Entry>();
@@ -39,9 +44,14 @@ export function createCatalogCache(now: () => number = Date.now) {
     serve(request: FastifyRequest, reply: FastifyReply): boolean {
       const entry = entries.get(request.url);
       if (!entry) return false;
-      if (entry.expiresAt <= now()) {
-        entries.delete(request.url);
-        return false;
+      const at = now();
+      if (entry.expiresAt <= at) {
+        if (entry.staleUntil <= at) {
+          entries.delete(request.url);
+          return false;
+        }
+        // Expired: this reader revalidates, unless another already does.
+        if (!reading.has(request.url)) return false;
       }
       routineRequest(request);
       reply.headers(entry.headers);
@@ -85,12 +95,18 @@ export function createCatalogCache(now: () => number = Date.now) {
   function keep(url: string, status: number, headers: Record<string, unknown>, body: Buffer): void {
     const cacheControl = String(headers['cache-control'] ?? '');
     const maxAge = Number(/(?:^|,)\s*max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0);
+    const staleWhileRevalidate = Number(
+      /(?:^|,)\s*stale-while-revalidate=(\d+)/.exec(cacheControl)?.[1] ?? 0,
+    );
     const etag = headers.etag;
     if (status !== 200 || !/(?:^|,)\s*public\b/.test(cacheControl) || maxAge <= 0 || typeof etag !== 'string')
       return;
+    entries.delete(url); // a revalidated answer is the newest
     if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+    const expiresAt = now() + maxAge * 1000;
     entries.set(url, {
-      expiresAt: now() + maxAge * 1000,
+      expiresAt,
+      staleUntil: expiresAt + staleWhileRevalidate * 1000,
       body,
       headers: {
         'content-type': String(headers['content-type'] ?? 'application/json'),

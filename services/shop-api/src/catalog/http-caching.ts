@@ -7,7 +7,11 @@ import type { FastifyInstance } from 'fastify';
  * max-age (the stock staleness, whole seconds) lets it skip even that for a moment.
  */
 export function catalogHttpCaching(app: FastifyInstance, options: { maxAgeMs: number }): void {
-  const cacheControl = `public, max-age=${Math.floor(options.maxAgeMs / 1000)}`;
+  const seconds = Math.floor(options.maxAgeMs / 1000);
+  // RFC 5861: for as long again, a cache may serve it while it asks for a new one (the gateway
+  // does, so the readers of an expired answer do not all wait for one read).
+  const cacheControl =
+    seconds > 0 ? `public, max-age=${seconds}, stale-while-revalidate=${seconds}` : 'public, max-age=0';
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return payload;
     if (reply.statusCode !== 200 || request.headers.authorization || typeof payload !== 'string')

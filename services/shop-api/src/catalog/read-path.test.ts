@@ -111,6 +111,11 @@ describe('catalog read path on two replicas', { timeout: 60_000 }, () => {
     const etag = first.headers.etag as string;
     assert.match(etag, /^"[A-Za-z0-9_-]{43}"$/, 'strong, quoted');
     assert.equal(first.headers['cache-control'], 'public, max-age=0');
+    // With a bound of whole seconds, a cache may keep it that long and, while it asks again, as long
+    // once more (RFC 5861).
+    const slower = await h.replica({ CATALOG_STOCK_MAX_AGE_MS: '2500' });
+    const kept = await slower.inject({ url: '/api/products' });
+    assert.equal(kept.headers['cache-control'], 'public, max-age=2, stale-while-revalidate=2');
     const again = await b.inject({ url: '/api/products', headers: { 'if-none-match': etag } });
     assert.equal(again.statusCode, 304);
     assert.equal(again.body, '');
