@@ -7,7 +7,7 @@ import { catalogRoutes } from './catalog/routes.ts';
 import { createStockCache, invalidatingStockCache } from './catalog/stock-cache.ts';
 import { checkoutRoutes } from './checkout/routes.ts';
 import { registerOpenApi } from './docs/openapi.ts';
-import { createOrderHistoryCache, ORDER_HISTORY_CHANNEL } from './orders/order-history-cache.ts';
+import { createOrderHistoryCache } from './orders/order-history-cache.ts';
 import { ordersRoutes } from './orders/routes.ts';
 import { profileRoutes } from './profile/routes.ts';
 import type { AccessTokenVerifier } from '@mockmart/auth';
@@ -56,10 +56,7 @@ export async function buildApp(deps: AppDependencies) {
   const inventory = invalidatingStockCache(deps.inventory, stock);
   const products = createProductCache(db);
   const orderHistory = createOrderHistoryCache(db, config.ORDER_HISTORY_CACHE_MB * 1024 * 1024);
-  const listener = await db.listen({
-    [CATALOG_CHANNEL]: products.changes,
-    [ORDER_HISTORY_CHANNEL]: orderHistory.changes,
-  });
+  const listener = await db.listen({ [CATALOG_CHANNEL]: products.changes });
   app.addHook('onClose', () => listener.close());
   const catalog = {
     db,
@@ -83,7 +80,6 @@ export async function buildApp(deps: AppDependencies) {
       checkoutDeadlineMs: config.CHECKOUT_DEADLINE_MS,
       downstreamTimeoutMs: config.DOWNSTREAM_TIMEOUT_MS,
       onOutboxWrite: deps.onOutboxWrite,
-      orderHistory,
     },
   });
   await app.register(ordersRoutes, { deps: { db, orderHistory } });
@@ -93,7 +89,6 @@ export async function buildApp(deps: AppDependencies) {
       ...compensation,
       db,
       notification: deps.notification,
-      orderHistory,
       stuckAfterMs: config.RECOVERY_STUCK_AFTER_MS,
       faultsEnabled: config.NODE_ENV !== 'production',
     },

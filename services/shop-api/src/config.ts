@@ -67,7 +67,7 @@ export const configSchema = Type.Object({
     minimum: 0,
     maximum: 1024,
     description:
-      "recently read order histories kept in memory, up to about this many MB (0: none); every change to a user's orders drops theirs on every replica",
+      "recently read order histories kept in memory, up to about this many MB (0: none); every read still asks PostgreSQL whether the user's orders changed, so none is ever out of date",
   }),
   CHECKOUT_DEADLINE_MS: Type.Integer({
     default: 10000,

@@ -4,7 +4,6 @@ import { placeOrder } from './place-order.ts';
 import { countCheckoutAnswer, countCheckoutRefusal } from './checkout-metrics.ts';
 import { CheckoutBody, CheckoutHeaders, CheckoutResponse } from './schemas.ts';
 import type { RoutePlugin } from '../lib/fastify.ts';
-import type { OrderHistoryCache } from '../orders/order-history-cache.ts';
 import type { SagaDeps } from './order-saga.ts';
 
 /**
@@ -13,9 +12,7 @@ import type { SagaDeps } from './order-saga.ts';
  * problems with the failed order's id (checkout-answer.ts maps the order to its answer); an
  * Idempotency-Key replays the first answer.
  */
-export const checkoutRoutes: RoutePlugin<
-  SagaDeps & { orderHistory: Pick<OrderHistoryCache, 'changed'> }
-> = async (app, { deps }) => {
+export const checkoutRoutes: RoutePlugin<SagaDeps> = async (app, { deps }) => {
   app.post(
     '/api/checkout',
     {
@@ -33,13 +30,10 @@ export const checkoutRoutes: RoutePlugin<
         principal: request.principal,
         body: request.body,
         idempotencyKey: request.headers['idempotency-key'],
-      })
-        .catch((error: unknown) => {
-          countCheckoutRefusal((error as { code?: string }).code ?? 'error');
-          throw error;
-        })
-        // Whatever the answer, the user's next order-history read on this replica sees the order.
-        .finally(() => deps.orderHistory.changed(request.principal.subject));
+      }).catch((error: unknown) => {
+        countCheckoutRefusal((error as { code?: string }).code ?? 'error');
+        throw error;
+      });
       const problem = checkoutProblem(result.order);
       countCheckoutAnswer(result.replayed, problem?.code);
       if (result.replayed) void reply.header('idempotent-replayed', 'true');

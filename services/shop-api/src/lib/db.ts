@@ -1,1 +1,1 @@
-export type { Database, ListenHandlers, Queryable } from '@mockmart/service-kit/db';
+export type { Database, ListenHandlers, Queryable, QueryOptions } from '@mockmart/service-kit/db';

@@ -1,100 +1,110 @@
-import type { ListenHandlers, Queryable } from '../lib/db.ts';
-import { orderHistoryJson, type OrderHistoryQuery } from './order-history.ts';
-
-/** The channel migration 011 notifies, with the user's id, on every change to their orders. */
-export const ORDER_HISTORY_CHANNEL = 'order_history_changed';
+import type { Queryable } from '../lib/db.ts';
+import {
+  orderHistoryVersion,
+  readOrderHistory,
+  type OrderHistory,
+  type OrderHistoryQuery,
+} from './order-history.ts';
 
 export interface OrderHistoryCache {
-  /** The JSON body of GET /api/orders for this query, from memory when it is current. */
+  /** The JSON body of GET /api/orders for this query, current as of the request. */
   read(query: OrderHistoryQuery): Promise<string>;
-  /**
-   * After this replica changed the user's orders and committed: its next read sees the change
-   * (the NOTIFY that tells every replica may arrive a moment after the writer's answer).
-   */
-  changed(userId: string): void;
-  /** What to do on ORDER_HISTORY_CHANNEL (app.ts listens): until it listens, every read is a query. */
-  changes: ListenHandlers;
 }
 
-/** A user's kept pages (one per paging), each a read in flight or done, and their size. */
+/** A user's kept pages (one per paging) and the version of their orders those pages show. */
 interface UserHistory {
-  pages: Map<string, Promise<string>>;
-  chars: number;
+  version: string;
+  pages: Map<string, string>;
+  size: number;
 }
+
+/** What keeping a page costs besides its text (map entries, strings' headers), in characters. */
+const PAGE_OVERHEAD = 256;
+const USER_OVERHEAD = 512;
+/** The unpaged history and the first pages people look at; deeper pages are read every time. */
+const MAX_PAGES_PER_USER = 4;
 
 /**
  * Recently read order histories, as the JSON text PostgreSQL wrote (order-history.ts), kept up to
- * about `maxChars` characters, the least recently read user's dropped first.
+ * about `maxSize` characters, the least recently used user's dropped first.
  *
- * A user's entry is dropped on every change to their orders: by every replica when the
- * `order_history_changed` notification names them, and by this replica right after its own write
- * (`changed`). A read is kept only if no change dropped its user while it ran, so a history read
- * before a commit is never served after that commit's notification. While the listening
- * connection is down a notification could be missed, so every read is a query until it listens
- * again. Concurrent readers of the same page share one query.
+ * Validated, never invalidated: every read first asks PostgreSQL for the version of the user's
+ * orders (orderHistoryVersion, one index read), and a kept page is served only when it shows that
+ * version. So every read is as current as an uncached one — on every replica, whoever changed
+ * the orders — and no write pays for the cache (a NOTIFY per order write would serialise the
+ * commits of every checkout step: PostgreSQL holds its notify lock through each commit's flush).
+ *
+ * Concurrent misses of one page share one read of the document; a reader whose version check saw
+ * a change that the shared read did not reads again.
  */
-export function createOrderHistoryCache(db: Queryable, maxChars: number): OrderHistoryCache {
-  let listening = false;
-  let chars = 0;
+export function createOrderHistoryCache(db: Queryable, maxSize: number): OrderHistoryCache {
+  let size = 0;
   const users = new Map<string, UserHistory>();
+  const reading = new Map<string, Promise<OrderHistory>>();
 
   const drop = (userId: string) => {
     const user = users.get(userId);
     if (!user) return;
-    chars -= user.chars;
+    size -= user.size;
     users.delete(userId);
   };
-  const dropAll = () => {
-    users.clear();
-    chars = 0;
+
+  const keep = (userId: string, key: string, history: OrderHistory) => {
+    let user = users.get(userId);
+    if (user && user.version !== history.version) {
+      drop(userId);
+      user = undefined;
+    }
+    if (!user) {
+      user = { version: history.version, pages: new Map(), size: USER_OVERHEAD + history.version.length };
+      size += user.size;
+    }
+    users.delete(userId); // Map order is recency: the first user is the one used longest ago.
+    users.set(userId, user);
+    if (!user.pages.has(key) && user.pages.size < MAX_PAGES_PER_USER) {
+      const pageSize = PAGE_OVERHEAD + key.length + history.json.length;
+      user.pages.set(key, history.json);
+      user.size += pageSize;
+      size += pageSize;
+    }
+    for (const [oldest] of users) {
+      if (size <= maxSize) break;
+      drop(oldest);
+    }
+  };
+
+  /** One read of the document for everyone missing this page at the moment. */
+  const shared = (readKey: string, query: OrderHistoryQuery) => {
+    const pending = reading.get(readKey);
+    if (pending) return pending;
+    const started = readOrderHistory(db, query);
+    reading.set(readKey, started);
+    const done = () => {
+      if (reading.get(readKey) === started) reading.delete(readKey);
+    };
+    started.then(done, done);
+    return started;
   };
 
   return {
-    read(query) {
-      if (!listening || maxChars <= 0) return orderHistoryJson(db, query);
+    async read(query) {
+      if (maxSize <= 0) return (await readOrderHistory(db, query)).json;
       const key = `${query.page ?? ''}/${query.pageSize ?? ''}`;
-      let user = users.get(query.userId);
-      if (user) {
-        // Map order is recency: the first user is the one read longest ago.
-        users.delete(query.userId);
-        users.set(query.userId, user);
-        const kept = user.pages.get(key);
-        if (kept) return kept;
-      } else {
-        user = { pages: new Map(), chars: 0 };
-        users.set(query.userId, user);
+      const version = await orderHistoryVersion(db, query.userId);
+      const user = users.get(query.userId);
+      if (user?.version === version) {
+        const page = user.pages.get(key);
+        if (page !== undefined) {
+          users.delete(query.userId);
+          users.set(query.userId, user);
+          return page;
+        }
       }
-      const owner = user;
-      const reading = orderHistoryJson(db, query);
-      owner.pages.set(key, reading);
-      reading.then(
-        (json) => {
-          if (users.get(query.userId) !== owner) return; // dropped by a change meanwhile
-          owner.chars += json.length;
-          chars += json.length;
-          for (const [oldest] of users) {
-            if (chars <= maxChars) break;
-            drop(oldest);
-          }
-        },
-        () => {
-          // A failed read is not kept, nor a user left with nothing kept.
-          if (owner.pages.get(key) === reading) owner.pages.delete(key);
-          if (owner.pages.size === 0 && users.get(query.userId) === owner) users.delete(query.userId);
-        },
-      );
-      return reading;
-    },
-    changed: drop,
-    changes: {
-      onNotify(userId) {
-        if (userId === '') dropAll();
-        else drop(userId);
-      },
-      onListening(now) {
-        listening = now;
-        dropAll();
-      },
+      let history = await shared(`${query.userId}\n${key}`, query);
+      // A shared read that began before a change this reader's version check saw is not its answer.
+      if (history.version !== version) history = await readOrderHistory(db, query);
+      keep(query.userId, key, history);
+      return history.json;
     },
   };
 }

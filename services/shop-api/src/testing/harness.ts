@@ -42,10 +42,9 @@ export interface Harness {
   adminToken(): Promise<string>;
   /**
    * A second shop-api on the same database (its own pool and listener) and the same fakes, as a
-   * second replica behind a load balancer would be; closed with the harness. `database` may stand
-   * between it and its database (to slow its notifications, say).
+   * second replica behind a load balancer would be; closed with the harness.
    */
-  replica(env?: Record<string, string>, database?: (db: Database) => Database): Promise<ShopApp>;
+  replica(env?: Record<string, string>): Promise<ShopApp>;
   close(): Promise<void>;
 }
 
@@ -163,12 +162,12 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         realmRoles: ['user', 'admin', 'can-checkout'],
         audience: 'shop-api',
       }),
-    async replica(extra = {}, between = (db: Database) => db) {
+    async replica(extra = {}) {
       const replicaDb = await openDatabase({ url: database.url });
       const replicaConfig = loadServiceConfig({ ...configEnv, ...extra });
       const replica = await buildApp({
         config: replicaConfig,
-        db: between(replicaDb),
+        db: replicaDb,
         // As the first app's: admin writes ask the idp whether the token is still active.
         verifier: createShopApiVerifier(replicaConfig, issuer.idp, silentLogger),
         ...downstream,
