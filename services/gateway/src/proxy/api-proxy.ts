@@ -7,7 +7,7 @@ import { perMinute } from '../security/rate-limits.ts';
 import type { SessionContext } from '../session/session-context.ts';
 import type { TokenRefresher } from '../session/token-refresh.ts';
 import { isAuthenticated, type Session } from '../session/types.ts';
-import { createCatalogCache } from './catalog-cache.ts';
+import { createCatalogCache, notModified } from './catalog-cache.ts';
 import {
   canonicalProxyPath,
   cleanApiResponseHeaders,
@@ -183,6 +183,12 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
         };
         delete next.cookie;
         delete next['x-csrf-token'];
+        // A read the cache keeps asks for the whole answer: a 304 to one visitor's condition would
+        // leave nothing to keep, and every later reader would go to shop-api again.
+        if (read) {
+          delete next['if-none-match'];
+          delete next['if-modified-since'];
+        }
         return next;
       },
       rewriteHeaders: (headers) => cleanApiResponseHeaders(headers),
@@ -193,9 +199,13 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
               const chunks: Buffer[] = [];
               for await (const chunk of response.stream) chunks.push(chunk as Buffer);
               const body = Buffer.concat(chunks);
-              read!.store(response.statusCode, catalogReply.getHeaders(), body);
+              const headers = catalogReply.getHeaders();
+              read!.store(response.statusCode, headers, body);
               read!.end();
-              catalogReply.send(body);
+              // The visitor's own condition, answered here.
+              if (response.statusCode === 200 && notModified(request, headers.etag))
+                catalogReply.code(304).send();
+              else catalogReply.send(body);
             },
           }
         : {}),

@@ -19,6 +19,8 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
       calls++;
       const marked = (request.query as { cache?: string }).cache !== 'no';
       if (marked) reply.header('cache-control', 'public, max-age=1').header('etag', `"v${version}"`);
+      // As shop-api does: a matching If-None-Match gets 304.
+      if (marked && request.headers['if-none-match'] === `"v${version}"`) return reply.code(304).send();
       return [{ id: 1, version }];
     });
     // Answers after `slowMs`, with the version it found when the request arrived.
@@ -188,6 +190,26 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
     assert.equal(edit.statusCode, 200);
     version = 43;
     assert.equal(await read(), 43, 'a write empties stale answers too');
+  });
+
+  test("readers with If-None-Match (the shop UI's) fill and refill the cache too", async () => {
+    const url = '/api/products?page=9'; // not kept by the tests above
+    const conditional = (etag: string) => gateway.app.inject({ url, headers: { 'if-none-match': etag } });
+    calls = 0;
+    version = 50;
+    const first = await conditional('"v50"');
+    assert.equal(first.statusCode, 304, "the visitor's condition holds");
+    assert.equal(first.headers.etag, '"v50"');
+    assert.equal((await conditional('"v50"')).statusCode, 304);
+    const other = await conditional('"v49"');
+    assert.equal(other.statusCode, 200);
+    assert.deepEqual(other.json(), [{ id: 1, version: 50 }]);
+    assert.equal(calls, 1, 'the first conditional read was kept: shop-api was asked once');
+    version = 51;
+    await new Promise((resolve) => setTimeout(resolve, 1010));
+    assert.equal((await conditional('"v50"')).statusCode, 200, 'expired: asked again, changed since');
+    assert.equal((await conditional('"v51"')).statusCode, 304);
+    assert.equal(calls, 2, 'and kept again');
   });
 
   test('an answer read before a write through the gateway is neither kept nor handed to readers after it', async () => {

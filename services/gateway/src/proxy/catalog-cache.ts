@@ -55,12 +55,8 @@ export function createCatalogCache(now: () => number = Date.now) {
       }
       routineRequest(request);
       reply.headers(entry.headers);
-      const tags = request.headers['if-none-match'];
-      if (tags && tags.split(',').some((tag) => tag.trim().replace(/^W\//, '') === entry.headers.etag)) {
-        reply.code(304).send();
-      } else {
-        reply.send(entry.body);
-      }
+      if (notModified(request, entry.headers.etag)) reply.code(304).send();
+      else reply.send(entry.body);
       return true;
     },
     /** The read of this URL in flight since the last write, if any: wait for it, then serve. */
@@ -118,3 +114,13 @@ export function createCatalogCache(now: () => number = Date.now) {
 }
 
 export type CatalogCache = ReturnType<typeof createCatalogCache>;
+
+/** The request's If-None-Match names this entity tag (weak comparison, RFC 9110 §13.1.2). */
+export function notModified(request: FastifyRequest, etag: unknown): boolean {
+  const tags = request.headers['if-none-match'];
+  return (
+    typeof etag === 'string' &&
+    tags !== undefined &&
+    tags.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''))
+  );
+}
