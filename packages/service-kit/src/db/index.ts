@@ -28,7 +28,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
 }
 
 export { migrate };
-export type { ListenHandlers, Listener } from './listen.ts';
+export type { ListenHandlers, Listener, ListenOptions } from './listen.ts';
 export type {
   Database,
   Queryable,

@@ -14,6 +14,15 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+export interface ListenOptions {
+  /**
+   * How often the listening connection is asked to answer, and how long it may take. A connection
+   * that died without a word (a network partition, a NAT that forgot it) never reports an error,
+   * and notifications would silently stop: unanswered, it is treated as lost. Default 10 s.
+   */
+  heartbeatMs?: number;
+}
+
 /**
  * LISTEN on one dedicated connection (a pooled one cannot hold a LISTEN) to every channel given,
  * each with its own handlers, reconnecting with backoff when it drops; every channel's handlers
@@ -23,6 +32,7 @@ export interface Listener {
 export async function listen(
   url: string,
   channels: Readonly<Record<string, ListenHandlers>>,
+  { heartbeatMs = 10_000 }: ListenOptions = {},
 ): Promise<Listener> {
   const all = Object.values(channels);
   const listening = (now: boolean) => {
@@ -31,14 +41,21 @@ export async function listen(
   let closed = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
   let delayMs = 100;
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+    const next = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 3000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: heartbeatMs,
+    });
     client = next;
     const lost = () => {
       if (client !== next || closed) return;
       client = undefined;
+      clearTimeout(heartbeat);
       listening(false);
       next.end().catch(() => {});
       retry = setTimeout(() => void connect(), delayMs);
@@ -56,8 +73,24 @@ export async function listen(
         await next.query(`LISTEN ${next.escapeIdentifier(channel)}`);
       delayMs = 100;
       listening(true);
+      heartbeat = setTimeout(beat, heartbeatMs).unref();
     } catch {
       lost();
+    }
+
+    async function beat() {
+      let unanswered: NodeJS.Timeout | undefined;
+      const silence = new Promise<never>((_resolve, reject) => {
+        unanswered = setTimeout(() => reject(new Error('no answer')), heartbeatMs).unref();
+      });
+      try {
+        await Promise.race([next.query('SELECT 1'), silence]);
+      } catch {
+        return lost();
+      } finally {
+        clearTimeout(unanswered);
+      }
+      if (client === next && !closed) heartbeat = setTimeout(beat, heartbeatMs).unref();
     }
   };
 
@@ -66,6 +99,7 @@ export async function listen(
     async close() {
       closed = true;
       clearTimeout(retry);
+      clearTimeout(heartbeat);
       await client?.end().catch(() => {});
     },
   };

@@ -72,7 +72,7 @@ export function openPostgres(
         }
       });
     },
-    listen: (channels) => listen(url, channels),
+    listen: (channels, options) => listen(url, channels, options),
     async ping() {
       await pool.query('SELECT 1');
     },

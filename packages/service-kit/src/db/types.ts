@@ -1,4 +1,4 @@
-import type { ListenHandlers, Listener } from './listen.ts';
+import type { ListenHandlers, Listener, ListenOptions } from './listen.ts';
 
 export interface QueryResult<Row> {
   rows: Row[];
@@ -35,7 +35,7 @@ export interface Database extends Queryable {
   /** Runs a multi-statement SQL script (migrations). */
   exec(sql: string): Promise<void>;
   /** Follows NOTIFY on channels over one dedicated connection (e.g. to invalidate caches). */
-  listen(channels: Readonly<Record<string, ListenHandlers>>): Promise<Listener>;
+  listen(channels: Readonly<Record<string, ListenHandlers>>, options?: ListenOptions): Promise<Listener>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
