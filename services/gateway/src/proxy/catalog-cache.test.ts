@@ -71,6 +71,7 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
     assert.deepEqual(second.json(), [{ id: 1, version: 1 }], 'within max-age: the kept answer');
     assert.equal(second.headers.etag, '"v1"');
     assert.equal(second.headers['cache-control'], 'public, max-age=1');
+    assert.equal(second.headers.age, '0', 'kept, and says how old it is (RFC 9111 §5.1)');
     const revalidated = await gateway.app.inject({
       url: '/api/products',
       headers: { 'if-none-match': '"v1"' },
@@ -168,6 +169,8 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
     slowMs = 300;
     const revalidating = read(); // the first reader after expiry asks shop-api and waits for it
     await sleep(50);
+    const stale = await gateway.app.inject({ url: '/api/products/3' });
+    assert.equal(stale.headers.age, '1', 'an expired answer says it is');
     const during = await Promise.all(Array.from({ length: 10 }, read));
     assert.deepEqual(new Set(during), new Set([40]), 'the others get the expired answer at once');
     assert.equal(await revalidating, 41);

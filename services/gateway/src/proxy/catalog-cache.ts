@@ -2,6 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { routineRequest } from '@mockmart/service-kit';
 
 interface Entry {
+  /** When shop-api's answer arrived: its Age (RFC 9111 §5.1) counts from here. */
+  storedAt: number;
   expiresAt: number;
   /** Past expiresAt, it may still be served until then while one read revalidates it (RFC 5861). */
   staleUntil: number;
@@ -55,6 +57,8 @@ export function createCatalogCache(now: () => number = Date.now) {
       }
       routineRequest(request);
       reply.headers(entry.headers);
+      // A kept answer says how old it is, so a browser's own max-age does not start over.
+      void reply.header('age', String(Math.floor((at - entry.storedAt) / 1000)));
       if (notModified(request, entry.headers.etag)) reply.code(304).send();
       else reply.send(entry.body);
       return true;
@@ -99,8 +103,10 @@ export function createCatalogCache(now: () => number = Date.now) {
       return;
     entries.delete(url); // a revalidated answer is the newest
     if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-    const expiresAt = now() + maxAge * 1000;
+    const storedAt = now();
+    const expiresAt = storedAt + maxAge * 1000;
     entries.set(url, {
+      storedAt,
       expiresAt,
       staleUntil: expiresAt + staleWhileRevalidate * 1000,
       body,
