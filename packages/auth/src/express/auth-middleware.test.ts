@@ -73,6 +73,7 @@ describe('Express authMiddleware (real listen on port 0)', { timeout: 20_000 }, 
     const response = await fetch(`${base}/me`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { username: 'luigi' });
+    assert.equal(response.headers.get('cache-control'), 'no-store', "someone's own data is not kept");
   });
 
   test('returns 401 invalid_token for an expired token', async () => {
@@ -120,6 +121,7 @@ describe('Express authMiddleware (real listen on port 0)', { timeout: 20_000 }, 
   test('public routes answer without a token', async () => {
     const response = await fetch(`${base}/health`);
     assert.deepEqual(await response.json(), { who: null });
+    assert.equal(response.headers.get('cache-control'), null, 'an anonymous answer is left alone');
   });
 
   test('throws at construction when the requirement is missing', () => {

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AuthError } from '../errors.ts';
 import type { AuthRequirement } from '../guards/guards.ts';
 import { assertRequirement, authenticateRequest } from '../http/authenticate-request.ts';
+import { NOT_STORED } from '../http/not-stored.ts';
 import { authProblem } from '../http/problem.ts';
 import type { Principal } from '../principal/principal.ts';
 import type { AccessTokenVerifier } from '../verify/verify-access-token.ts';
@@ -48,7 +49,10 @@ export function authMiddleware(options: AuthMiddlewareOptions): AuthMiddlewareFa
     return (request: Request, response: Response, next: NextFunction): void => {
       authenticateRequest(verifier, request.headers.authorization, requirement).then(
         (principal) => {
-          if (principal !== undefined) request.principal = principal;
+          if (principal !== undefined) {
+            request.principal = principal;
+            response.setHeader('cache-control', NOT_STORED);
+          }
           next();
         },
         (error: unknown) => {

@@ -34,6 +34,9 @@ describe('Fastify authPlugin', { timeout: 20_000 }, () => {
       sub: request.principal.subject,
     }));
     app.get('/admin', { config: { auth: requireRealmRoles('admin') } }, async () => ({ ok: true }));
+    app.get('/shared', { config: { auth: requireUser() } }, async (_request, reply) =>
+      reply.header('cache-control', 'private, max-age=60').send({ ok: true }),
+    );
     app.get('/scoped', { config: { auth: requireScopes('stock:audit') } }, async () => ({ ok: true }));
     app.post(
       '/reservations',
@@ -69,6 +72,9 @@ describe('Fastify authPlugin', { timeout: 20_000 }, () => {
     });
     assert.equal(response.statusCode, 200);
     assert.match(response.json().sub, /^[0-9a-f-]{36}$/);
+    assert.equal(response.headers['cache-control'], 'no-store', "someone's own data is not kept");
+    const own = await app.inject({ url: '/shared', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(own.headers['cache-control'], 'private, max-age=60', 'a route may say otherwise');
   });
 
   test('returns 401 invalid_token for a token minted for another audience', async () => {
@@ -136,6 +142,7 @@ describe('Fastify authPlugin', { timeout: 20_000 }, () => {
   test('public routes work without a token and see the principal when a valid one is sent', async () => {
     const anonymous = await app.inject({ method: 'GET', url: '/public' });
     assert.deepEqual(anonymous.json(), { who: null });
+    assert.equal(anonymous.headers['cache-control'], undefined, 'an anonymous answer is left alone');
     const bad = await app.inject({
       method: 'GET',
       url: '/public',

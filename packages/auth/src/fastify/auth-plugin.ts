@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { AuthError } from '../errors.ts';
 import type { AuthRequirement } from '../guards/guards.ts';
 import { assertRequirement, authenticateRequest } from '../http/authenticate-request.ts';
+import { NOT_STORED } from '../http/not-stored.ts';
 import { authProblem } from '../http/problem.ts';
 import type { Principal } from '../principal/principal.ts';
 import type { AccessTokenVerifier } from '../verify/verify-access-token.ts';
@@ -31,7 +32,9 @@ export interface AuthPluginOptions {
  * Fastify plugin: every route registered after it must declare `config.auth` (checked by an
  * onRoute hook, so an unprotected route fails at start-up, not in production). Verification runs
  * in onRequest — before the body is parsed — and failures are answered as problem+json with the
- * RFC 6750 challenge. Not encapsulated (fastify-plugin), so the decoration and the onRoute check
+ * RFC 6750 challenge. An answer to an authenticated request is `Cache-Control: no-store` unless its
+ * route says otherwise: it is someone's own data (orders, addresses), which no browser or proxy
+ * should keep. Not encapsulated (fastify-plugin), so the decoration and the onRoute check
  * apply to the whole app. Routes registered BEFORE the plugin are not seen by onRoute.
  */
 const plugin: FastifyPluginAsync<AuthPluginOptions> = async (
@@ -61,7 +64,10 @@ const plugin: FastifyPluginAsync<AuthPluginOptions> = async (
     if (requirement === undefined) return;
     try {
       const principal = await authenticateRequest(verifier, request.headers.authorization, requirement);
-      if (principal !== undefined) request.principal = principal;
+      if (principal !== undefined) {
+        request.principal = principal;
+        void reply.header('cache-control', NOT_STORED);
+      }
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       const problem = authProblem(error, realm, request.url.split('?')[0]);

@@ -61,6 +61,7 @@ describe('order history kept in memory', { timeout: 60_000 }, () => {
   const history = async (app: ShopApp) => {
     const res = await app.inject({ url: '/api/orders', headers: mario });
     assert.equal(res.statusCode, 200);
+    assert.equal(res.headers['cache-control'], 'no-store', 'nor kept by a browser or proxy');
     return res.json() as Array<{ id: number; status: string; statusDetail: string | null }>;
   };
   const checkout = async (app: ShopApp) => {
