@@ -3,7 +3,7 @@
 // into ApiError. No Authorization header ever: the gateway attaches the user's token server-side.
 import { ApiError } from './api-error.ts';
 import type { Problem } from './api-error.ts';
-import { getCsrfToken } from './csrf.ts';
+import { csrfTokenForWrite } from './csrf.ts';
 
 export type RequestOptions = {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -33,7 +33,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (!SAFE_METHODS.has(method)) {
-    const csrf = getCsrfToken();
+    const csrf = await csrfTokenForWrite();
     if (csrf) headers['X-CSRF-Token'] = csrf;
   }
   const response = await fetch(buildUrl(path, options.query), {

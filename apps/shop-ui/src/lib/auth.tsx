@@ -54,6 +54,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setStatus('anonymous');
       }
     } catch {
+      setCsrfToken(undefined); // writes wait for this answer: they go on, and the gateway decides
       setUser(undefined);
       setStatus('error');
     }
