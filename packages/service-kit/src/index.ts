@@ -1,5 +1,6 @@
 export { createApp, type App, type AppOptions } from './app.ts';
 export { routineRequest } from './access-log.ts';
+export { matchesIfNoneMatch } from './conditional-requests.ts';
 export { closeUnusedConnectionsOnClose } from './unused-connections.ts';
 export { startServer, type RunningServer, type StartOptions, type ServableApp } from './server.ts';
 export {

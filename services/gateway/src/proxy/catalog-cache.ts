@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { routineRequest } from '@mockmart/service-kit';
+import { matchesIfNoneMatch, routineRequest } from '@mockmart/service-kit';
 
 interface Entry {
   /** When shop-api's answer arrived: its Age (RFC 9111 §5.1) counts from here. */
@@ -121,12 +121,7 @@ export function createCatalogCache(now: () => number = Date.now) {
 
 export type CatalogCache = ReturnType<typeof createCatalogCache>;
 
-/** The request's If-None-Match names this entity tag (weak comparison, RFC 9110 §13.1.2). */
+/** The request's If-None-Match names this entity tag (a kept or just-read answer's). */
 export function notModified(request: FastifyRequest, etag: unknown): boolean {
-  const tags = request.headers['if-none-match'];
-  return (
-    typeof etag === 'string' &&
-    tags !== undefined &&
-    tags.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag.replace(/^W\//, ''))
-  );
+  return typeof etag === 'string' && matchesIfNoneMatch(request.headers['if-none-match'], etag);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { matchesIfNoneMatch } from '@mockmart/service-kit';
 
 /**
  * Anonymous catalog answers are the same for everyone: a strong ETag (a hash of the exact body)
@@ -18,19 +19,10 @@ export function catalogHttpCaching(app: FastifyInstance, options: { maxAgeMs: nu
       return payload;
     const etag = `"${createHash('sha256').update(payload).digest('base64url')}"`;
     reply.header('etag', etag).header('cache-control', cacheControl);
-    if (matches(request.headers['if-none-match'], etag)) {
+    if (matchesIfNoneMatch(request.headers['if-none-match'], etag)) {
       reply.code(304);
       return null;
     }
     return payload;
   });
-}
-
-/** RFC 9110 §13.1.2: a list of entity tags or `*`; weak comparison is what If-None-Match uses. */
-function matches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, ''))
-    .some((tag) => tag === '*' || tag === etag);
 }
