@@ -28,9 +28,9 @@ const MAX_PAGES_PER_USER = 4;
  * Recently read order histories, as the JSON text PostgreSQL wrote (order-history.ts), kept up to
  * about `maxSize` characters, the least recently used user's dropped first.
  *
- * Validated, never invalidated: every read first asks PostgreSQL for the version of the user's
- * orders (orderHistoryVersion, one index read), and a kept page is served only when it shows that
- * version. So every read is as current as an uncached one — on every replica, whoever changed
+ * Validated, never invalidated: a read of a kept page first asks PostgreSQL for the version of the
+ * user's orders (orderHistoryVersion, one index read), and the page is served only when it shows
+ * that version (a read with nothing kept reads the document, which says its own version). So every read is as current as an uncached one — on every replica, whoever changed
  * the orders — and no write pays for the cache (a NOTIFY per order write would serialise the
  * commits of every checkout step: PostgreSQL holds its notify lock through each commit's flush).
  *
@@ -90,6 +90,13 @@ export function createOrderHistoryCache(db: Queryable, maxSize: number): OrderHi
     async read(query) {
       if (maxSize <= 0) return (await readOrderHistory(db, query)).json;
       const key = `${query.page ?? ''}/${query.pageSize ?? ''}`;
+      const readKey = `${query.userId}\n${key}`;
+      if (!users.get(query.userId)?.pages.has(key) && !reading.has(readKey)) {
+        // Nothing kept to validate and no read to join: this reader's own read says its version.
+        const history = await shared(readKey, query);
+        keep(query.userId, key, history);
+        return history.json;
+      }
       const version = await orderHistoryVersion(db, query.userId);
       const user = users.get(query.userId);
       if (user?.version === version) {
@@ -100,7 +107,7 @@ export function createOrderHistoryCache(db: Queryable, maxSize: number): OrderHi
           return page;
         }
       }
-      let history = await shared(`${query.userId}\n${key}`, query);
+      let history = await shared(readKey, query);
       // A shared read that began before a change this reader's version check saw is not its answer.
       if (history.version !== version) history = await readOrderHistory(db, query);
       keep(query.userId, key, history);

@@ -4,7 +4,11 @@ import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/tes
 import { ADDRESS } from '../testing/harness.ts';
 import { listOrders } from '../checkout/order-queries.ts';
 import { insertOrder, transition, type NewOrder } from '../checkout/orders-repository.ts';
-import { orderHistoryJson } from './order-history.ts';
+import { readOrderHistory, type OrderHistoryQuery } from './order-history.ts';
+import type { Queryable } from '../lib/db.ts';
+
+const orderHistoryJson = async (db: Queryable, query: OrderHistoryQuery) =>
+  (await readOrderHistory(db, query)).json;
 
 /**
  * The order history PostgreSQL writes must be the document order-view.ts builds from rows, field

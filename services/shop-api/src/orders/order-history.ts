@@ -110,10 +110,6 @@ export async function readOrderHistory(db: Queryable, query: OrderHistoryQuery):
   return { json: paging ? pageEnvelope(orders, total, paging) : orders, version };
 }
 
-export async function orderHistoryJson(db: Queryable, query: OrderHistoryQuery): Promise<string> {
-  return (await readOrderHistory(db, query)).json;
-}
-
 function pageEnvelope(items: string, total: number, paging: Paging): string {
   const totalPages = Math.ceil(total / paging.pageSize);
   return `{"items":${items},"page":${paging.page},"pageSize":${paging.pageSize},"total":${total},"totalPages":${totalPages}}`;
