@@ -29,7 +29,7 @@ function watched(db: Queryable) {
         const document = options?.prepare === 'order-history' || options?.prepare === 'order-history-page';
         if (document) watch.documents++;
         const result = await db.query(sql, params, options);
-        if (options?.prepare === 'order-history-version') watch.versionsChecked++;
+        if (options?.prepare === 'order-history-versions') watch.versionsChecked++;
         if (document) {
           watch.documentsRead++;
           if (watch.hold) await new Promise<void>((resolve) => held.push(resolve));

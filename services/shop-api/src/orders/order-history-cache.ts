@@ -1,10 +1,6 @@
 import type { Queryable } from '../lib/db.ts';
-import {
-  orderHistoryVersion,
-  readOrderHistory,
-  type OrderHistory,
-  type OrderHistoryQuery,
-} from './order-history.ts';
+import { readOrderHistory, type OrderHistory, type OrderHistoryQuery } from './order-history.ts';
+import { batchedVersionChecks } from './version-checks.ts';
 
 export interface OrderHistoryCache {
   /** The JSON body of GET /api/orders for this query, current as of the request. */
@@ -29,9 +25,10 @@ const MAX_PAGES_PER_USER = 4;
  * about `maxSize` characters, the least recently used user's dropped first.
  *
  * Validated, never invalidated: a read of a kept page first asks PostgreSQL for the version of the
- * user's orders (orderHistoryVersion, one index read), and the page is served only when it shows
- * that version (a read with nothing kept reads the document, which says its own version). So every read is as current as an uncached one — on every replica, whoever changed
- * the orders — and no write pays for the cache (a NOTIFY per order write would serialise the
+ * user's orders (one index read; the checks of concurrent readers go in one statement,
+ * version-checks.ts), and the page is served only when it shows that version (a read with nothing
+ * kept reads the document, which says its own version). So every read is as current as an
+ * uncached one — on every replica, whoever changed the orders — and no write pays for the cache (a NOTIFY per order write would serialise the
  * commits of every checkout step: PostgreSQL holds its notify lock through each commit's flush).
  *
  * Concurrent misses of one page share one read of the document; a reader whose version check saw
@@ -41,6 +38,7 @@ export function createOrderHistoryCache(db: Queryable, maxSize: number): OrderHi
   let size = 0;
   const users = new Map<string, UserHistory>();
   const reading = new Map<string, Promise<OrderHistory>>();
+  const currentVersion = batchedVersionChecks(db);
 
   const drop = (userId: string) => {
     const user = users.get(userId);
@@ -97,7 +95,7 @@ export function createOrderHistoryCache(db: Queryable, maxSize: number): OrderHi
         keep(query.userId, key, history);
         return history.json;
       }
-      const version = await orderHistoryVersion(db, query.userId);
+      const version = await currentVersion(query.userId);
       const user = users.get(query.userId);
       if (user?.version === version) {
         const page = user.pages.get(key);
