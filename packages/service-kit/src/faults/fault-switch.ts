@@ -67,6 +67,13 @@ export interface FaultSwitchOptions<Mode extends string> {
   /** Pass `config.NODE_ENV !== 'production'`. */
   enabled: boolean;
   modes: readonly Mode[];
+  /**
+   * How long `take` trusts the switch as it last read it before reading it again (default 1 s):
+   * a switch set through another replica, or in SQL, applies here within this time; one set
+   * through this switch applies at once.
+   */
+  refreshMs?: number;
+  now?: () => number;
 }
 
 interface Row {
@@ -89,9 +96,16 @@ const INSTALL_LOCK = 727_002;
 /**
  * The development fault switch lives in the service's database (one row), so every replica sees
  * the same switch and `remaining` is counted exactly once across them.
+ *
+ * Almost always it is off, and a statement per call to learn so was a tenth of a checkout's CPU
+ * across the services (bench/README.md, "Checkout, sixth round"). So `take` trusts the switch as
+ * it last read it for `refreshMs`: while it is off, or on in another mode, a call costs nothing;
+ * while a mode it asks for is on, the conditional UPDATE decides, exactly as before.
  */
 export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptions<Mode>): FaultSwitch<Mode> {
   const { db, enabled } = options;
+  const refreshMs = options.refreshMs ?? 1000;
+  const now = options.now ?? Date.now;
   const modes = Object.freeze([...options.modes]);
   if (modes.length === 0 || modes.some((m) => m === 'none' || !MODE_NAME.test(m))) {
     // A programming error, refused at start-up rather than answered over HTTP.
@@ -108,6 +122,31 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
       updatedBy: row.updated_by,
       updatedAt: new Date(row.updated_at).toISOString(),
     };
+  };
+
+  /** The switch as last read or set here, and when. */
+  let known: { state: FaultState<Mode>; at: number } | undefined;
+  /** Counts this switch's own sets: a read that began before one is not kept. */
+  let sets = 0;
+  let refreshing: Promise<FaultState<Mode>> | undefined;
+
+  const current = (via?: Queryable): Promise<FaultState<Mode>> => {
+    const at = now();
+    if (known && at - known.at < refreshMs) return Promise.resolve(known.state);
+    // Inside a transaction the read goes over its connection, for that caller alone.
+    if (!via && refreshing) return refreshing;
+    const setsBefore = sets;
+    const read = (via ?? db).query<Row>(`SELECT ${COLUMNS} FROM fault_switch`).then(({ rows }) => {
+      const state = toState(rows[0] as Row);
+      if (sets === setsBefore) known = { state, at };
+      return state;
+    });
+    if (via) return read;
+    const shared = read.finally(() => {
+      if (refreshing === shared) refreshing = undefined;
+    });
+    refreshing = shared;
+    return shared;
   };
 
   return {
@@ -141,10 +180,15 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
           updatedBy,
         ],
       );
-      return toState(rows[0] as Row);
+      const state = toState(rows[0] as Row);
+      sets++;
+      known = { state, at: now() };
+      return state;
     },
     async take(wanted, call = {}) {
       if (!enabled || wanted.length === 0) return null;
+      const { mode } = await current(call.via);
+      if (mode === 'none' || !wanted.includes(mode)) return null;
       // One conditional UPDATE: concurrent callers never take more applications than `remaining`,
       // and a call the switch does not aim at (another user, a read) matches no row, spending nothing.
       // A user-aimed fault never applies to a call without a user (NULL = ANY(…) is not true).

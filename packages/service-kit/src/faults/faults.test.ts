@@ -2,6 +2,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyRequest } from 'fastify';
 import { createApp } from '../app.ts';
+import type { Database } from '../db/index.ts';
 import { captureLogs, createTestDatabase, type TestDatabase } from '../testing/index.ts';
 import { createFaultSwitch, faultRoutes, injectDelay, type FaultSwitch } from './index.ts';
 
@@ -33,6 +34,26 @@ async function appWith(faults: FaultSwitch<Mode>) {
 }
 
 const allowed = { 'x-may-flip': 'yes', 'x-caller': 'shop-api' };
+
+/** The database, counting statements (and answers); while `gate` is set, answers wait for it. */
+function countingStatements(db: Database) {
+  const counted = {
+    statements: 0,
+    answered: 0,
+    gate: undefined as Promise<void> | undefined,
+    db: {
+      ...db,
+      query: async (...args: Parameters<Database['query']>) => {
+        counted.statements++;
+        const result = await db.query(...args);
+        counted.answered++;
+        await counted.gate;
+        return result;
+      },
+    } as Database,
+  };
+  return counted;
+}
 
 describe('fault switch', { timeout: 30_000 }, () => {
   beforeEach(async () => {
@@ -145,6 +166,44 @@ describe('fault switch', { timeout: 30_000 }, () => {
     await faults.set({ mode: 'slow', delayMs: 5 }, 'test');
     assert.equal(await faults.take(['down']), null);
     assert.deepEqual(await faults.take(['down', 'slow']), { mode: 'slow', delayMs: 5 });
+  });
+
+  test('while it is off a take costs no statement; set elsewhere it applies within refreshMs, set here at once', async () => {
+    const counted = countingStatements(database.db);
+    let clock = 0;
+    const options = { enabled: true, modes: MODES, refreshMs: 1000, now: () => clock };
+    const here = createFaultSwitch({ ...options, db: counted.db });
+    const elsewhere = createFaultSwitch({ ...options, db: database.db });
+    assert.equal(await here.take(['down']), null);
+    for (let i = 0; i < 5; i++) assert.equal(await here.take(['down', 'slow']), null);
+    assert.equal(counted.statements, 1, 'one read of the switch, then nothing');
+
+    await elsewhere.set({ mode: 'down' }, 'test');
+    assert.equal(await here.take(['down']), null, 'not yet: the switch read here is still trusted');
+    clock += 1000;
+    assert.ok(await here.take(['down']), 'read again after refreshMs');
+    assert.equal(counted.statements, 3, 'the read and the conditional UPDATE');
+    assert.equal(await here.take(['slow']), null, 'another mode on costs nothing either');
+    assert.equal(counted.statements, 3);
+
+    await here.set({ mode: 'none' }, 'test');
+    assert.equal(await here.take(['down']), null, 'off at once');
+    await here.set({ mode: 'slow', delayMs: 3 }, 'test');
+    assert.deepEqual(await here.take(['slow']), { mode: 'slow', delayMs: 3 }, 'on at once');
+  });
+
+  test('a read of the switch that began before a set here does not undo it', async () => {
+    const counted = countingStatements(database.db);
+    const here = createFaultSwitch({ db: counted.db, enabled: true, modes: MODES, now: () => 0 });
+    let open!: () => void;
+    counted.gate = new Promise((resolve) => (open = resolve));
+    const early = here.take(['down']); // reads the switch as off; its answer is held
+    while (counted.answered < 1) await new Promise((resolve) => setImmediate(resolve));
+    counted.gate = undefined;
+    await here.set({ mode: 'down' }, 'test');
+    open();
+    assert.equal(await early, null, 'asked before the set');
+    assert.ok(await here.take(['down']), 'the set is what this switch knows');
   });
 
   test('disabled (production): no routes, and a switched-on row is never read', async () => {
