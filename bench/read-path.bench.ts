@@ -14,7 +14,8 @@
  * throwaway databases of the tests' PostgreSQL. Bearer requests pass the gateway untouched (the
  * route scripts and API clients take). Also printed: CPU per request of each process, and RSS
  * (and PSS, which shares out pages the processes have in common) per process at rest and after
- * the load. PostgreSQL's CPU per request is printed for both sides.
+ * the load. PostgreSQL's CPU per request is printed for both sides: that of the backends serving
+ * each side's databases.
  *
  * The load comes from Debian's wrk when it is installed (`apt-get install wrk`; the issue's own
  * figures were taken with `wrk -t2 -c50`), else from autocannon in this process; `--client` picks
@@ -27,18 +28,19 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { decodeJwt } from 'jose';
-import { createThrowawayDatabase } from '@mockmart/service-kit/testing';
+import pg from 'pg';
+import { createThrowawayDatabase, testPostgresUrl } from '@mockmart/service-kit/testing';
 import { startTestSystem } from '../tests/support/system.ts';
 import { ADDRESS } from '@mockmart/shop-api/testing';
 import { createReferenceOrders } from './reference-database.ts';
 import { memoryOf } from '../scripts/lib/memory.ts';
-import { cpuMsOf, treeCpuMsOf } from '../scripts/lib/cpu.ts';
+import { cpuMsOf } from '../scripts/lib/cpu.ts';
 
 const { values } = parseArgs({
   options: {
@@ -101,6 +103,14 @@ const referenceUrl = await new Promise<string>((resolve, reject) => {
   await referenceDatabase.drop();
   throw error;
 });
+
+// Reads which backends serve whose database, for PostgreSQL's CPU per request (backendCpu).
+const statsClient = new pg.Client({ connectionString: testPostgresUrl() });
+await statsClient.connect();
+const referenceDatabases = [referenceDatabase.url];
+const mockmartDatabases = [...system.system.parts.values()]
+  .map((part) => part.spec.env.DATABASE_URL)
+  .filter((url): url is string => Boolean(url));
 
 try {
   const auth = { authorization: `Bearer ${token}` };
@@ -183,25 +193,26 @@ try {
     duration: number,
   ): Promise<Result> {
     const watched = side === 'reference' ? ['reference'] : ['gateway', 'shop-api', 'inventory'];
-    watched.push('postgres');
-    const cpuOf = (name: string) => (name === 'postgres' ? postgresCpuMs() : cpuMsOf(pids.get(name)!));
+    const databases = side === 'reference' ? referenceDatabases : mockmartDatabases;
+    const backends = await backendCpu(databases);
+    const cpuOf = (name: string) => cpuMsOf(pids.get(name)!);
     const before = watched.map(cpuOf);
     const url = `${side === 'reference' ? referenceUrl : mockmart}${scenario.path}`;
     const result =
       values.client === 'wrk'
         ? await wrk(url, scenario.headers, duration)
         : await cannon(url, scenario.headers, duration);
-    const cpu = watched
-      .map(
-        (name, index) =>
-          `${name} ${((cpuOf(name) - before[index]!) / Math.max(1, result.requests)).toFixed(2)}`,
-      )
-      .join(', ');
+    const perRequest = (ms: number) => (ms / Math.max(1, result.requests)).toFixed(2);
+    const cpu = [
+      ...watched.map((name, index) => `${name} ${perRequest(cpuOf(name) - before[index]!)}`),
+      `postgres ${perRequest(await backends.used())}`,
+    ].join(', ');
     if (result.failed > 0) throw new Error(`${side} ${scenario.path}: ${result.failed} answers were not 2xx`);
     return { rps: result.rps, p50: result.p50, p99: result.p99, cpu };
   }
 } finally {
   reference.kill();
+  await statsClient.end();
   await system.stop();
   await referenceDatabase.drop();
 }
@@ -279,16 +290,29 @@ async function placeOrders(count: number, auth: Record<string, string>) {
  * CPU time of the tests' PostgreSQL so far: all its processes, with the connections that ended
  * (counted in the postmaster's reaped children). Both sides read from it.
  */
-function postgresCpuMs(): number {
-  const pids = readdirSync('/proc').filter((entry) => {
-    if (!/^\d+$/.test(entry)) return false;
-    try {
-      return readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres';
-    } catch {
-      return false;
-    }
-  });
-  return treeCpuMsOf(pids.map(Number));
+/**
+ * The CPU that PostgreSQL's backends serving these databases use from now until `used()` is asked:
+ * the backends are the pools' connections, found by database in pg_stat_activity (other work on
+ * the same server is not counted).
+ */
+async function backendCpu(databaseUrls: readonly string[]): Promise<{ used(): Promise<number> }> {
+  const names = databaseUrls.map((url) => new URL(url).pathname.slice(1));
+  const backends = async () => {
+    const { rows } = await statsClient.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = ANY($1)',
+      [names],
+    );
+    return new Map(rows.map(({ pid }) => [pid, cpuMsOf(pid)]));
+  };
+  const before = await backends();
+  return {
+    async used() {
+      let ms = 0;
+      // A backend that connected meanwhile counts from zero; one that ended meanwhile is lost.
+      for (const [pid, now] of await backends()) ms += now - (before.get(pid) ?? 0);
+      return ms;
+    },
+  };
 }
 
 function onPath(command: string): boolean {
