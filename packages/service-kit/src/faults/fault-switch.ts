@@ -98,7 +98,7 @@ const INSTALL_LOCK = 727_002;
  * the same switch and `remaining` is counted exactly once across them.
  *
  * Almost always it is off, and a statement per call to learn so was a tenth of a checkout's CPU
- * across the services (bench/README.md, "Checkout, sixth round"). So `take` trusts the switch as
+ * across the services (bench/README.md, "Checkout, fifth round"). So `take` trusts the switch as
  * it last read it for `refreshMs`: while it is off, or on in another mode, a call costs nothing;
  * while a mode it asks for is on, the conditional UPDATE decides, exactly as before.
  */
