@@ -10,12 +10,17 @@ import { orderHistoryVersions } from './order-history.ts';
 import { batchedVersionChecks } from './version-checks.ts';
 import type { Queryable, QueryOptions } from '../lib/db.ts';
 
-/** The database, recording each statement's users; `gate`, when set, holds answers until opened. */
+/**
+ * The database, recording each statement's users and counting its answers; `gate`, when set, holds
+ * answers until opened; `hangNext` makes the next statement never answer.
+ */
 function recorded(db: Queryable) {
   const record = {
     statements: [] as string[][],
+    answered: 0,
     gate: undefined as Promise<void> | undefined,
     failNext: false,
+    hangNext: false,
     db: {
       async query(sql: string, params?: unknown[], options?: QueryOptions) {
         record.statements.push([...(params?.[0] as string[])]);
@@ -23,7 +28,12 @@ function recorded(db: Queryable) {
           record.failNext = false;
           throw new Error('connection lost');
         }
+        if (record.hangNext) {
+          record.hangNext = false;
+          return new Promise(() => {});
+        }
         const result = await db.query(sql, params, options);
+        record.answered++;
         await record.gate;
         return result;
       },
@@ -109,7 +119,7 @@ describe('version checks asked together', { timeout: 60_000 }, () => {
     let open!: () => void;
     record.gate = new Promise((resolve) => (open = resolve));
     const early = check(mario);
-    while (record.statements.length < 1) await turn();
+    while (record.answered < 1) await turn();
     // The early statement has read (its answer is held); a change commits, then a reader arrives.
     await h.db.query("UPDATE orders SET status_detail = 'changed' WHERE user_id = $1", [mario]);
     const late = check(mario);
@@ -124,6 +134,18 @@ describe('version checks asked together', { timeout: 60_000 }, () => {
       'the late check was answered by a statement of its own, sent after the change',
     );
     assert.equal(now, (await orderHistoryVersions(h.db, [mario])).get(mario));
+  });
+
+  test('a statement that does not answer in time fails its own checks (503); the next one is sent', async () => {
+    const luigi = users[1]!;
+    const record = recorded(h.db);
+    const check = batchedVersionChecks(record.db, { timeoutMs: 50 });
+    record.hangNext = true;
+    const hung = check(luigi);
+    const next = check(luigi);
+    await assert.rejects(hung, (error: Error & { status?: number }) => error.status === 503);
+    assert.equal(await next, (await orderHistoryVersions(h.db, [luigi])).get(luigi));
+    assert.equal(record.statements.length, 2);
   });
 
   test('a failed statement fails its own checks, not those waiting for the next one', async () => {

@@ -1,5 +1,6 @@
 import { context, type Context } from '@opentelemetry/api';
 import type { Queryable } from '../lib/db.ts';
+import { DependencyUnavailable } from '../errors.ts';
 import { orderHistoryVersions } from './order-history.ts';
 
 /** The current version of a user's orders (orderHistoryVersions), asked after the call was made. */
@@ -20,9 +21,11 @@ const MAX_USERS_PER_STATEMENT = 256;
  * reader arrived — as current as a statement of its own — while N readers arriving together cost
  * one round trip instead of N (readers of one user share their answer).
  *
+ * A statement that has not answered within `timeoutMs` fails its checks (503) and the next one is
+ * sent: a connection that hangs holds up the readers of one statement, not every later one.
  * The statement's span belongs to the trace of the first reader in it.
  */
-export function batchedVersionChecks(db: Queryable): VersionCheck {
+export function batchedVersionChecks(db: Queryable, { timeoutMs = 5000 } = {}): VersionCheck {
   /** Per user waiting, its readers and the context of the first (its trace). */
   const waiting = new Map<string, { context: Context; waiters: Waiter[] }>();
   let sending = false;
@@ -37,22 +40,30 @@ export function batchedVersionChecks(db: Queryable): VersionCheck {
       waiting.delete(userId);
     }
     sending = true;
-    context
-      .with(traced ?? context.active(), () => orderHistoryVersions(db, [...batch.keys()]))
-      .then(
-        (versions) => {
-          for (const [userId, waiters] of batch)
-            for (const waiter of waiters) waiter.resolve(versions.get(userId) ?? '');
-        },
-        (error: unknown) => {
-          for (const waiters of batch.values()) for (const waiter of waiters) waiter.reject(error);
-        },
-      )
-      .finally(() => {
-        sending = false;
-        if (waiting.size > 0) send();
+    let settled = false;
+    const settle = (answer: (waiter: Waiter, userId: string) => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      for (const [userId, waiters] of batch) for (const waiter of waiters) answer(waiter, userId);
+      sending = false;
+      if (waiting.size > 0) send();
+    };
+    const timer = setTimeout(() => {
+      const late = new DependencyUnavailable('The order history could not be read in time; retry shortly', {
+        headers: { 'retry-after': '1' },
       });
+      settle((waiter) => waiter.reject(late));
+    }, timeoutMs);
+    statement(traced, [...batch.keys()]).then(
+      (versions) => settle((waiter, userId) => waiter.resolve(versions.get(userId) ?? '')),
+      (error: unknown) => settle((waiter) => waiter.reject(error)),
+    );
   };
+
+  /** The statement, as a promise whatever happens (a throw would leave `sending` set for ever). */
+  const statement = async (traced: Context | undefined, userIds: string[]) =>
+    context.with(traced ?? context.active(), () => orderHistoryVersions(db, userIds));
 
   return (userId) =>
     new Promise<string>((resolve, reject) => {
