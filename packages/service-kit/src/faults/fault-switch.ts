@@ -73,6 +73,7 @@ export interface FaultSwitchOptions<Mode extends string> {
    * through this switch applies at once.
    */
   refreshMs?: number;
+  /** Milliseconds on a monotonic clock (default `performance.now`), for `refreshMs`. */
   now?: () => number;
 }
 
@@ -105,7 +106,7 @@ const INSTALL_LOCK = 727_002;
 export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptions<Mode>): FaultSwitch<Mode> {
   const { db, enabled } = options;
   const refreshMs = options.refreshMs ?? 1000;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => performance.now());
   const modes = Object.freeze([...options.modes]);
   if (modes.length === 0 || modes.some((m) => m === 'none' || !MODE_NAME.test(m))) {
     // A programming error, refused at start-up rather than answered over HTTP.
@@ -124,22 +125,23 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
     };
   };
 
-  /** The switch as last read or set here, and when. */
-  let known: { state: FaultState<Mode>; at: number } | undefined;
+  /** The switch's mode as last read or set here, and when (a monotonic clock). */
+  let known: { mode: Mode | 'none'; at: number } | undefined;
   /** Counts this switch's own sets: a read that began before one is not kept. */
   let sets = 0;
-  let refreshing: Promise<FaultState<Mode>> | undefined;
+  let refreshing: Promise<Mode | 'none'> | undefined;
 
-  const current = (via?: Queryable): Promise<FaultState<Mode>> => {
+  const currentMode = (via?: Queryable): Promise<Mode | 'none'> => {
     const at = now();
-    if (known && at - known.at < refreshMs) return Promise.resolve(known.state);
-    // Inside a transaction the read goes over its connection, for that caller alone.
+    if (known && at - known.at < refreshMs) return Promise.resolve(known.mode);
+    // Inside a transaction the read goes over its connection, for that caller alone, and is not
+    // kept: it may see what the transaction itself wrote and later rolls back.
     if (!via && refreshing) return refreshing;
     const setsBefore = sets;
     const read = (via ?? db).query<Row>(`SELECT ${COLUMNS} FROM fault_switch`).then(({ rows }) => {
-      const state = toState(rows[0] as Row);
-      if (sets === setsBefore) known = { state, at };
-      return state;
+      const mode = rows[0] ? toState(rows[0]).mode : 'none';
+      if (!via && sets === setsBefore && (!known || at >= known.at)) known = { mode, at };
+      return mode;
     });
     if (via) return read;
     const shared = read.finally(() => {
@@ -182,12 +184,13 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
       );
       const state = toState(rows[0] as Row);
       sets++;
-      known = { state, at: now() };
+      known = { mode: state.mode, at: now() };
+      refreshing = undefined; // a take from now on does not join a read begun before the set
       return state;
     },
     async take(wanted, call = {}) {
       if (!enabled || wanted.length === 0) return null;
-      const { mode } = await current(call.via);
+      const mode = await currentMode(call.via);
       if (mode === 'none' || !wanted.includes(mode)) return null;
       // One conditional UPDATE: concurrent callers never take more applications than `remaining`,
       // and a call the switch does not aim at (another user, a read) matches no row, spending nothing.

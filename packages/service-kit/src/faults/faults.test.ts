@@ -187,7 +187,9 @@ describe('fault switch', { timeout: 30_000 }, () => {
     assert.equal(counted.statements, 3);
 
     await here.set({ mode: 'none' }, 'test');
+    const afterSet = counted.statements;
     assert.equal(await here.take(['down']), null, 'off at once');
+    assert.equal(counted.statements, afterSet, 'known from the set: nothing read or updated');
     await here.set({ mode: 'slow', delayMs: 3 }, 'test');
     assert.deepEqual(await here.take(['slow']), { mode: 'slow', delayMs: 3 }, 'on at once');
   });
