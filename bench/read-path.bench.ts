@@ -5,6 +5,7 @@
  *   catalog   GET /api/products, anonymous         target: ≥ 3× the reference's rps, p99 ≤ ⅓ of its
  *   profile   GET /api/user/profile, Bearer        target: ≥ 2× its rps
  *   orders    GET /api/orders (24 orders), Bearer  target: ≥ 2× its rps
+ *   orders-many  the same, one user per connection (each with 24 orders), requests in turn
  *
  * Both sides read the order history from PostgreSQL, each in its own design: the reference from
  * the original's two tables with its `json_agg` query (reference-database.ts), MockMart from its
@@ -23,12 +24,14 @@
  * the servers and the ratios are higher with it.
  *
  *   node bench/read-path.bench.ts [--seconds 5] [--rounds 2] [--connections 50] [--client wrk|autocannon]
- *                                 [--only catalog,profile,orders]
+ *                                 [--only catalog,profile,orders,orders-many]
  *                                 [--cpu-prof <folder for gateway, shop-api and inventory's V8 CPU profiles>]
  */
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -38,7 +41,14 @@ import pg from 'pg';
 import { createThrowawayDatabase, testPostgresUrl } from '@mockmart/service-kit/testing';
 import { startTestSystem } from '../tests/support/system.ts';
 import { ADDRESS } from '@mockmart/shop-api/testing';
-import { createReferenceOrders } from './reference-database.ts';
+import { createReferenceOrders, type SeededOrders } from './reference-database.ts';
+import {
+  makeShoppers,
+  realmFilesWith,
+  tokensFor,
+  writeShoppersRealm,
+} from '../tests/system/support/shoppers.ts';
+import { mapLimit } from '../tests/system/support/limit.ts';
 import { memoryOf } from '../scripts/lib/memory.ts';
 import { cpuMsOf } from '../scripts/lib/cpu.ts';
 
@@ -48,7 +58,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     client: { type: 'string', default: onPath('wrk') ? 'wrk' : 'autocannon' },
-    only: { type: 'string', default: 'catalog,profile,orders' },
+    only: { type: 'string', default: 'catalog,profile,orders,orders-many' },
     'cpu-prof': { type: 'string' },
   },
 });
@@ -60,27 +70,38 @@ const connections = Math.min(Math.max(Number(values.connections), 1), 200);
 const profiled: Record<string, string> = values['cpu-prof']
   ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(values['cpu-prof'])}` }
   : {};
+const scenarioNames = values.only!.split(',');
+// orders-many: one shopper per connection, each with order history of their own.
+const readers = scenarioNames.includes('orders-many') ? makeShoppers(connections, 'reader') : [];
+const scratch = await mkdtemp(join(tmpdir(), 'mockmart-read-path-'));
+const readersRealm: Record<string, string> =
+  readers.length > 0 ? { IDP_REALM_FILES: realmFilesWith(await writeShoppersRealm(scratch, readers)) } : {};
 const system = await startTestSystem({
   only: ['idp', 'inventory', 'payment', 'notification', 'shop-api', 'gateway'],
-  extraEnv: { gateway: profiled, 'shop-api': profiled, inventory: profiled },
+  extraEnv: { idp: readersRealm, gateway: profiled, 'shop-api': profiled, inventory: profiled },
 });
 const gatewayPort = new URL(system.gatewayUrl).port;
 const mockmart = `http://127.0.0.1:${gatewayPort}`;
 const issuer = `${system.gatewayUrl}/auth/realms/techstore`;
 const token = await system.userToken('mario', 'mario123');
+const readerTokens = [...(await tokensFor(system, readers)).values()];
 const referenceDatabase = await createThrowawayDatabase();
 if (!referenceDatabase) {
   await system.stop();
   throw new Error("the tests' PostgreSQL does not answer");
 }
-const claims = decodeJwt(token);
-await createReferenceOrders(referenceDatabase.url, {
-  userId: claims.sub!,
-  email: String(claims.email),
-  name: String(claims.name),
-  shippingAddress: { ...ADDRESS },
-  count: 24,
-});
+/** The same 24 orders for the reference's user as MockMart's side holds. */
+const seedOf = (bearer: string): SeededOrders => {
+  const claims = decodeJwt(bearer);
+  return {
+    userId: claims.sub!,
+    email: String(claims.email),
+    name: String(claims.name),
+    shippingAddress: { ...ADDRESS },
+    count: 24,
+  };
+};
+await createReferenceOrders(referenceDatabase.url, [token, ...readerTokens].map(seedOf));
 const reference = spawn(
   process.execPath,
   [
@@ -116,6 +137,10 @@ try {
   await statsClient.connect();
   const auth = { authorization: `Bearer ${token}` };
   await placeOrders(24, auth);
+  if (readerTokens.length > 0) {
+    await raiseStock(2, 1_000_000);
+    await mapLimit(readerTokens, 4, (reader) => placeOrders(24, { authorization: `Bearer ${reader}` }));
+  }
 
   const pids = new Map<string, number>([['reference', reference.pid!]]);
   for (const [name, part] of system.system.parts) pids.set(name, part.child.pid!);
@@ -125,13 +150,14 @@ try {
     { name: 'catalog', path: '/api/products', headers: {} },
     { name: 'profile', path: '/api/user/profile', headers: auth },
     { name: 'orders', path: '/api/orders', headers: auth },
-  ].filter((scenario) => values.only!.split(',').includes(scenario.name));
+    { name: 'orders-many', path: '/api/orders', headers: {}, tokens: readerTokens },
+  ].filter((scenario) => scenarioNames.includes(scenario.name));
   console.log(
     `\nread path: MockMart via the gateway vs the original's design; ${connections} connections, ` +
       `${rounds} × ${seconds} s per side, interleaved, load from ${values.client} (Node ${process.version})\n`,
   );
   console.log(
-    `${'scenario'.padEnd(9)}${'side'.padEnd(11)}${'rps'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}` +
+    `${'scenario'.padEnd(12)}${'side'.padEnd(11)}${'rps'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}` +
       `   CPU ms per request by process`,
   );
   for (const scenario of scenarios) {
@@ -147,11 +173,11 @@ try {
       ['mockmart', ours],
     ] as const)
       console.log(
-        `${scenario.name.padEnd(9)}${side.padEnd(11)}${result.rps.toFixed(0).padStart(8)}${String(result.p50).padStart(8)}` +
+        `${scenario.name.padEnd(12)}${side.padEnd(11)}${result.rps.toFixed(0).padStart(8)}${String(result.p50).padStart(8)}` +
           `${String(result.p99).padStart(8)}   ${result.cpu}`,
       );
     console.log(
-      `${''.padEnd(9)}${'ratio'.padEnd(11)}${`${(ours.rps / ref.rps).toFixed(2)}×`.padStart(8)}${''.padStart(8)}` +
+      `${''.padEnd(12)}${'ratio'.padEnd(11)}${`${(ours.rps / ref.rps).toFixed(2)}×`.padStart(8)}${''.padStart(8)}` +
         `${`${(ours.p99 / Math.max(ref.p99, 1)).toFixed(2)}×`.padStart(8)}\n`,
     );
   }
@@ -190,7 +216,7 @@ try {
 
   async function load(
     side: 'reference' | 'mockmart',
-    scenario: { path: string; headers: Record<string, string> },
+    scenario: { path: string; headers: Record<string, string>; tokens?: string[] },
     duration: number,
   ): Promise<Result> {
     const watched = side === 'reference' ? ['reference'] : ['gateway', 'shop-api', 'inventory'];
@@ -201,8 +227,8 @@ try {
     const url = `${side === 'reference' ? referenceUrl : mockmart}${scenario.path}`;
     const result =
       values.client === 'wrk'
-        ? await wrk(url, scenario.headers, duration)
-        : await cannon(url, scenario.headers, duration);
+        ? await wrk(url, scenario.headers, duration, scenario.tokens)
+        : await cannon(url, scenario.headers, duration, scenario.tokens);
     const perRequest = (ms: number) => (ms / Math.max(1, result.requests)).toFixed(2);
     const cpu = [
       ...watched.map((name, index) => `${name} ${perRequest(cpuOf(name) - before[index]!)}`),
@@ -214,6 +240,7 @@ try {
 } finally {
   reference.kill();
   await statsClient.end().catch(() => {});
+  await rm(scratch, { recursive: true, force: true });
   await system.stop();
   await referenceDatabase.drop();
 }
@@ -226,8 +253,25 @@ interface Load {
   p99: number;
 }
 
-async function cannon(url: string, headers: Record<string, string>, duration: number): Promise<Load> {
-  const result = await autocannon({ url, headers, connections, duration });
+/** Bearer tokens taken in turn, one per request, when `tokens` is given. */
+async function cannon(
+  url: string,
+  headers: Record<string, string>,
+  duration: number,
+  tokens: readonly string[] = [],
+): Promise<Load> {
+  let next = 0;
+  const inTurn = (request: autocannon.Request): autocannon.Request => ({
+    ...request,
+    headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+  });
+  const result = await autocannon({
+    url,
+    headers,
+    connections,
+    duration,
+    ...(tokens.length > 0 ? { requests: [{ setupRequest: inTurn }] } : {}),
+  });
   return {
     requests: result.requests.total,
     failed: result.non2xx + result.errors,
@@ -238,9 +282,15 @@ async function cannon(url: string, headers: Record<string, string>, duration: nu
 }
 
 /** One wrk run (two threads, as the issue's figures were taken), its summary parsed. */
-async function wrk(url: string, headers: Record<string, string>, duration: number): Promise<Load> {
+async function wrk(
+  url: string,
+  headers: Record<string, string>,
+  duration: number,
+  tokens: readonly string[] = [],
+): Promise<Load> {
   const args = ['-t2', `-c${connections}`, `-d${duration}s`, '--latency'];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
+  if (tokens.length > 0) args.push('-s', await tokensInTurnScript(tokens));
   const { stdout } = await promisify(execFile)('wrk', [...args, url]);
   const number = (pattern: RegExp) => {
     const match = pattern.exec(stdout);
@@ -258,6 +308,40 @@ async function wrk(url: string, headers: Record<string, string>, duration: numbe
     p50: ms(number(/50%\s+([\d.]+)(us|ms|s)/)),
     p99: ms(number(/99%\s+([\d.]+)(us|ms|s)/)),
   };
+}
+
+/** A wrk script whose requests take the Bearer tokens in turn (each thread from its own start). */
+async function tokensInTurnScript(tokens: readonly string[]): Promise<string> {
+  const file = join(scratch, 'tokens-in-turn.lua');
+  await writeFile(
+    file,
+    [
+      `local tokens = { ${tokens.map((t) => JSON.stringify(t)).join(', ')} }`,
+      'local next = 0',
+      'request = function()',
+      '  next = next + 1',
+      '  return wrk.format(nil, nil, { ["Authorization"] = "Bearer " .. tokens[(next % #tokens) + 1] })',
+      'end',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  return file;
+}
+
+/** inventory's stock of a product set through its admin API (the readers' orders need units). */
+async function raiseStock(productId: number, onHand: number) {
+  const stockToken = await system.serviceToken(
+    'shop-api',
+    system.secrets.SHOP_API_CLIENT_SECRET,
+    'inventory-admin',
+  );
+  const res = await fetch(`${system.urls.inventory}/api/inventory/stock/${productId}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${stockToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ onHand }),
+  });
+  if (!res.ok) throw new Error(`raising stock of ${productId}: HTTP ${res.status} ${await res.text()}`);
 }
 
 /** The round with the best throughput: a busy machine only ever makes a side slower. */

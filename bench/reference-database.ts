@@ -37,23 +37,27 @@ export interface SeededOrders {
   count: number;
 }
 
-export async function createReferenceOrders(databaseUrl: string, seed: SeededOrders): Promise<void> {
+export async function createReferenceOrders(
+  databaseUrl: string,
+  seeds: readonly SeededOrders[],
+): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     await client.query(SCHEMA);
-    for (let order = 0; order < seed.count; order++) {
-      const { rows } = await client.query<{ id: number }>(
-        `INSERT INTO orders (user_id, user_email, user_name, total, shipping_address, payment_method, status)
-         VALUES ($1, $2, $3, 59.98, $4, 'credit-card', 'pending') RETURNING id`,
-        [seed.userId, seed.email, seed.name, JSON.stringify(seed.shippingAddress)],
-      );
-      await client.query(
-        `INSERT INTO order_items (order_id, product_id, product_name, quantity, price)
-         VALUES ($1, 2, 'Wireless Mouse', 2, 29.99)`,
-        [rows[0]!.id],
-      );
-    }
+    for (const seed of seeds)
+      for (let order = 0; order < seed.count; order++) {
+        const { rows } = await client.query<{ id: number }>(
+          `INSERT INTO orders (user_id, user_email, user_name, total, shipping_address, payment_method, status)
+           VALUES ($1, $2, $3, 59.98, $4, 'credit-card', 'pending') RETURNING id`,
+          [seed.userId, seed.email, seed.name, JSON.stringify(seed.shippingAddress)],
+        );
+        await client.query(
+          `INSERT INTO order_items (order_id, product_id, product_name, quantity, price)
+           VALUES ($1, 2, 'Wireless Mouse', 2, 29.99)`,
+          [rows[0]!.id],
+        );
+      }
   } finally {
     await client.end();
   }
