@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ADDRESS, bearer, startHarness, type Harness } from '../testing/harness.ts';
-import { createOrderHistoryCache } from './order-history-cache.ts';
+import { createOrderHistoryCache, type OrderHistoryCache } from './order-history-cache.ts';
+import { orderHistoryEtag, type OrderHistoryQuery } from './order-history.ts';
 import type { Queryable, QueryOptions } from '../lib/db.ts';
 import type { ShopApp } from '../app.ts';
 
@@ -40,6 +41,9 @@ function watched(db: Queryable) {
   };
   return watch;
 }
+
+/** The body a read answers with. */
+const readJson = async (cache: OrderHistoryCache, query: OrderHistoryQuery) => (await cache.read(query)).json;
 
 describe('order history kept in memory', { timeout: 60_000 }, () => {
   let h: Harness;
@@ -93,34 +97,69 @@ describe('order history kept in memory', { timeout: 60_000 }, () => {
     assert.notEqual((await history(b))[0]?.id, order.id, 'a deleted order');
   });
 
+  test('a history page carries a strong ETag; If-None-Match gets 304 without the document until the orders change', async () => {
+    await checkout(a);
+    const first = await a.inject({ url: '/api/orders?page=1&pageSize=2', headers: mario });
+    assert.equal(first.statusCode, 200);
+    const etag = first.headers.etag as string;
+    assert.match(etag, /^"[\w-]+\.[\w+/=]+"$/, 'strong: the format and the version of the orders');
+    assert.equal(first.headers['cache-control'], 'no-store', 'still kept by no shared cache');
+
+    const watch = watched(h.db);
+    const cache = createOrderHistoryCache(watch.db, 1_000_000);
+    assert.equal(orderHistoryEtag(await cache.version(marioId)), etag);
+    assert.equal(watch.documents, 0, 'the version alone, no document');
+    const unchanged = await b.inject({
+      url: '/api/orders?page=1&pageSize=2',
+      headers: { ...mario, 'if-none-match': etag },
+    });
+    assert.equal(unchanged.statusCode, 304, 'another replica agrees');
+    assert.equal(unchanged.body, '');
+    assert.equal(unchanged.headers.etag, etag);
+
+    await checkout(b);
+    const changed = await a.inject({
+      url: '/api/orders?page=1&pageSize=2',
+      headers: { ...mario, 'if-none-match': etag },
+    });
+    assert.equal(changed.statusCode, 200, 'a new order: the whole page again');
+    assert.notEqual(changed.headers.etag, etag);
+    const luigi = bearer(await h.userToken('luigi'));
+    const other = await a.inject({
+      url: '/api/orders?page=1&pageSize=2',
+      headers: { ...luigi, 'if-none-match': etag },
+    });
+    assert.equal(other.statusCode, 200, "mario's ETag says nothing about luigi's orders");
+  });
+
   test('a kept page is served without reading the document while nothing changed', async () => {
     const watch = watched(h.db);
     const cache = createOrderHistoryCache(watch.db, 1_000_000);
-    const first = await cache.read({ userId: marioId });
-    assert.equal(await cache.read({ userId: marioId }), first);
+    const first = await readJson(cache, { userId: marioId });
+    assert.equal(await readJson(cache, { userId: marioId }), first);
     assert.equal(watch.documents, 1);
-    const page = await cache.read({ userId: marioId, page: 1, pageSize: 1 });
+    const page = await readJson(cache, { userId: marioId, page: 1, pageSize: 1 });
     assert.equal(JSON.parse(page).total, JSON.parse(first).length, 'a page is kept apart');
-    assert.equal(await cache.read({ userId: marioId, page: 1, pageSize: 1 }), page);
+    assert.equal(await readJson(cache, { userId: marioId, page: 1, pageSize: 1 }), page);
     assert.equal(watch.documents, 2);
     await h.db.query("UPDATE orders SET status_detail = 'again' WHERE user_id = $1", [marioId]);
-    assert.match(await cache.read({ userId: marioId }), /"statusDetail":"again"/);
+    assert.match(await readJson(cache, { userId: marioId }), /"statusDetail":"again"/);
     assert.equal(watch.documents, 3);
-    assert.equal(await cache.read({ userId: 'nobody' }), '[]', 'another user: their own');
+    assert.equal(await readJson(cache, { userId: 'nobody' }), '[]', 'another user: their own');
   });
 
   test('concurrent misses share one read, unless their version check saw a change it did not', async () => {
     const watch = watched(h.db);
     const cache = createOrderHistoryCache(watch.db, 1_000_000);
     watch.hold = true;
-    const early = [cache.read({ userId: marioId }), cache.read({ userId: marioId })];
+    const early = [readJson(cache, { userId: marioId }), readJson(cache, { userId: marioId })];
     // The first read (made before the change below) is held; the second reader, its version
     // checked before the change too, has joined it.
     while (watch.versionsChecked < 1 || watch.documentsRead < 1)
       await new Promise((resolve) => setImmediate(resolve));
     // A change commits while the shared read is held; a reader arriving now sees it.
     await h.db.query("UPDATE orders SET status_detail = 'while reading' WHERE user_id = $1", [marioId]);
-    const late = cache.read({ userId: marioId });
+    const late = readJson(cache, { userId: marioId });
     // Its version check done, it has joined the held read (no document read of its own yet).
     while (watch.versionsChecked < 2) await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
@@ -135,24 +174,24 @@ describe('order history kept in memory', { timeout: 60_000 }, () => {
 
   test('kept within its size, the least recently used user first; 0 keeps nothing', async () => {
     const watch = watched(h.db);
-    const empty = (await createOrderHistoryCache(h.db, 1).read({ userId: 'u1' })).length;
+    const empty = (await readJson(createOrderHistoryCache(h.db, 1), { userId: 'u1' })).length;
     // Room for two users with an empty history and their overheads, not three.
     const cache = createOrderHistoryCache(watch.db, 2 * (512 + 256 + 1 + empty) + 10);
-    await cache.read({ userId: 'u1' });
-    await cache.read({ userId: 'u2' });
-    await cache.read({ userId: 'u1' }); // u1 is now the most recently used
-    await cache.read({ userId: 'u3' }); // u2 goes
+    await readJson(cache, { userId: 'u1' });
+    await readJson(cache, { userId: 'u2' });
+    await readJson(cache, { userId: 'u1' }); // u1 is now the most recently used
+    await readJson(cache, { userId: 'u3' }); // u2 goes
     assert.equal(watch.documents, 3);
-    await cache.read({ userId: 'u1' });
-    await cache.read({ userId: 'u3' });
+    await readJson(cache, { userId: 'u1' });
+    await readJson(cache, { userId: 'u3' });
     assert.equal(watch.documents, 3);
-    await cache.read({ userId: 'u2' });
+    await readJson(cache, { userId: 'u2' });
     assert.equal(watch.documents, 4, 'u2 had been dropped');
 
     const none = watched(h.db);
     const off = createOrderHistoryCache(none.db, 0);
-    await off.read({ userId: marioId });
-    await off.read({ userId: marioId });
+    await readJson(off, { userId: marioId });
+    await readJson(off, { userId: marioId });
     assert.equal(none.documents, 2);
   });
 
@@ -160,7 +199,7 @@ describe('order history kept in memory', { timeout: 60_000 }, () => {
     const watch = watched(h.db);
     const cache = createOrderHistoryCache(watch.db, 1_000_000);
     for (let round = 0; round < 2; round++)
-      for (let page = 1; page <= 6; page++) await cache.read({ userId: marioId, page, pageSize: 1 });
+      for (let page = 1; page <= 6; page++) await readJson(cache, { userId: marioId, page, pageSize: 1 });
     assert.equal(watch.documents, 6 + 2);
   });
 });

@@ -3,8 +3,10 @@ import { readOrderHistory, type OrderHistory, type OrderHistoryQuery } from './o
 import { batchedVersionChecks } from './version-checks.ts';
 
 export interface OrderHistoryCache {
-  /** The JSON body of GET /api/orders for this query, current as of the request. */
-  read(query: OrderHistoryQuery): Promise<string>;
+  /** The JSON body of GET /api/orders for this query and its version, current as of the request. */
+  read(query: OrderHistoryQuery): Promise<OrderHistory>;
+  /** The current version of the user's orders (for If-None-Match), without reading the document. */
+  version(userId: string): Promise<string>;
 }
 
 /** A user's kept pages (one per paging) and the version of their orders those pages show. */
@@ -86,14 +88,14 @@ export function createOrderHistoryCache(db: Queryable, maxSize: number): OrderHi
 
   return {
     async read(query) {
-      if (maxSize <= 0) return (await readOrderHistory(db, query)).json;
+      if (maxSize <= 0) return readOrderHistory(db, query);
       const key = `${query.page ?? ''}/${query.pageSize ?? ''}`;
       const readKey = `${query.userId}\n${key}`;
       if (!users.get(query.userId)?.pages.has(key) && !reading.has(readKey)) {
         // Nothing kept to validate and no read to join: this reader's own read says its version.
         const history = await shared(readKey, query);
         keep(query.userId, key, history);
-        return history.json;
+        return history;
       }
       const version = await currentVersion(query.userId);
       const user = users.get(query.userId);
@@ -102,14 +104,15 @@ export function createOrderHistoryCache(db: Queryable, maxSize: number): OrderHi
         if (page !== undefined) {
           users.delete(query.userId);
           users.set(query.userId, user);
-          return page;
+          return { json: page, version };
         }
       }
       let history = await shared(readKey, query);
       // A shared read that began before a change this reader's version check saw is not its answer.
       if (history.version !== version) history = await readOrderHistory(db, query);
       keep(query.userId, key, history);
-      return history.json;
+      return history;
     },
+    version: currentVersion,
   };
 }

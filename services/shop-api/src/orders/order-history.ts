@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Queryable } from '../lib/db.ts';
 import { pagingFrom, type Paging } from '../lib/pagination.ts';
 
@@ -120,4 +121,19 @@ export async function readOrderHistory(db: Queryable, query: OrderHistoryQuery):
 function pageEnvelope(items: string, total: number, paging: Paging): string {
   const totalPages = Math.ceil(total / paging.pageSize);
   return `{"items":${items},"page":${paging.page},"pageSize":${paging.pageSize},"total":${total},"totalPages":${totalPages}}`;
+}
+
+/**
+ * The strong ETag of a history page: the version of the orders it shows and the format it is
+ * written in (a digest of the statement that writes each order and of the page envelope), so a
+ * client holding a page of an older shape after a deploy is sent the new one, not a 304.
+ */
+const DOCUMENT_FORMAT = createHash('sha256')
+  .update(ORDER_DOCUMENT)
+  .update(pageEnvelope.toString())
+  .digest('base64url')
+  .slice(0, 12);
+
+export function orderHistoryEtag(version: string): string {
+  return `"${DOCUMENT_FORMAT}.${version}"`;
 }

@@ -6,6 +6,8 @@ import { pageSchema, pagingQuery } from '../lib/pagination.ts';
 import type { Queryable } from '../lib/db.ts';
 import type { RoutePlugin } from '../lib/fastify.ts';
 import type { OrderHistoryCache } from './order-history-cache.ts';
+import { orderHistoryEtag } from './order-history.ts';
+import { matchesIfNoneMatch } from '@mockmart/service-kit';
 
 const tags = ['orders'];
 const security: Array<Record<string, string[]>> = [{ bearer: [] }];
@@ -28,15 +30,31 @@ export const ordersRoutes: RoutePlugin<{ db: Queryable; orderHistory: OrderHisto
         security,
         description: 'Newest first. Plain array without page/pageSize (parity); a page envelope with either.',
         querystring: Type.Object({ ...pagingQuery }, { additionalProperties: false }),
-        response: { 200: Type.Union([Type.Array(OrderSchema), pageSchema(OrderSchema)]) },
+        response: {
+          200: Type.Union([Type.Array(OrderSchema), pageSchema(OrderSchema)]),
+          304: Type.Null({
+            description: "Not modified: the If-None-Match ETag names the user's orders as they are",
+          }),
+        },
       },
     },
     // PostgreSQL writes the document (order-history.ts), kept while current (order-history-cache.ts).
     // A string with a JSON content type goes out as it is; the schema above still describes it
     // (OpenAPI; order-history.test.ts compares).
+    // A client that kept a page asks with If-None-Match and gets 304 after one index read: the
+    // version check, without the document (order-history.ts, orderHistoryEtag).
     async (request, reply) => {
-      const json = await deps.orderHistory.read({ ...request.query, userId: request.principal.subject });
-      return reply.type('application/json; charset=utf-8').send(json as never);
+      const userId = request.principal.subject;
+      const condition = request.headers['if-none-match'];
+      if (condition !== undefined) {
+        const etag = orderHistoryEtag(await deps.orderHistory.version(userId));
+        if (matchesIfNoneMatch(condition, etag)) return reply.code(304).header('etag', etag).send(null);
+      }
+      const history = await deps.orderHistory.read({ ...request.query, userId });
+      return reply
+        .header('etag', orderHistoryEtag(history.version))
+        .type('application/json; charset=utf-8')
+        .send(history.json as never);
     },
   );
 
