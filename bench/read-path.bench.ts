@@ -225,10 +225,8 @@ try {
     const cpuOf = (name: string) => cpuMsOf(pids.get(name)!);
     const before = watched.map(cpuOf);
     const url = `${side === 'reference' ? referenceUrl : mockmart}${scenario.path}`;
-    const result =
-      values.client === 'wrk'
-        ? await wrk(url, scenario.headers, duration, scenario.tokens)
-        : await cannon(url, scenario.headers, duration, scenario.tokens);
+    const spec = { url, headers: scenario.headers, duration, tokens: scenario.tokens };
+    const result = values.client === 'wrk' ? await wrk(spec) : await cannon(spec);
     const perRequest = (ms: number) => (ms / Math.max(1, result.requests)).toFixed(2);
     const cpu = [
       ...watched.map((name, index) => `${name} ${perRequest(cpuOf(name) - before[index]!)}`),
@@ -253,13 +251,15 @@ interface Load {
   p99: number;
 }
 
-/** Bearer tokens taken in turn, one per request, when `tokens` is given. */
-async function cannon(
-  url: string,
-  headers: Record<string, string>,
-  duration: number,
-  tokens: readonly string[] = [],
-): Promise<Load> {
+/** One load run: `tokens`, when given, are sent as Bearer tokens in turn, one per request. */
+interface LoadSpec {
+  url: string;
+  headers: Record<string, string>;
+  duration: number;
+  tokens?: readonly string[] | undefined;
+}
+
+async function cannon({ url, headers, duration, tokens = [] }: LoadSpec): Promise<Load> {
   let next = 0;
   const inTurn = (request: autocannon.Request): autocannon.Request => ({
     ...request,
@@ -282,12 +282,7 @@ async function cannon(
 }
 
 /** One wrk run (two threads, as the issue's figures were taken), its summary parsed. */
-async function wrk(
-  url: string,
-  headers: Record<string, string>,
-  duration: number,
-  tokens: readonly string[] = [],
-): Promise<Load> {
+async function wrk({ url, headers, duration, tokens = [] }: LoadSpec): Promise<Load> {
   const args = ['-t2', `-c${connections}`, `-d${duration}s`, '--latency'];
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`);
   if (tokens.length > 0) args.push('-s', await tokensInTurnScript(tokens));
