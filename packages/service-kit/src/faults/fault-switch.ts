@@ -125,6 +125,9 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
     };
   };
 
+  const selectSwitch = async (via: Queryable = db): Promise<Row | undefined> =>
+    (await via.query<Row>(`SELECT ${COLUMNS} FROM fault_switch`)).rows[0];
+
   /** The switch's mode as last read or set here, and when (a monotonic clock). */
   let known: { mode: Mode | 'none'; at: number } | undefined;
   /** Counts this switch's own sets: a read that began before one is not kept. */
@@ -138,8 +141,8 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
     // kept: it may see what the transaction itself wrote and later rolls back.
     if (!via && refreshing) return refreshing;
     const setsBefore = sets;
-    const read = (via ?? db).query<Row>(`SELECT ${COLUMNS} FROM fault_switch`).then(({ rows }) => {
-      const mode = rows[0] ? toState(rows[0]).mode : 'none';
+    const read = selectSwitch(via).then((row) => {
+      const mode = row ? toState(row).mode : 'none';
       if (!via && sets === setsBefore && (!known || at >= known.at)) known = { mode, at };
       return mode;
     });
@@ -164,8 +167,7 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
       });
     },
     async read() {
-      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM fault_switch`);
-      return toState(rows[0] as Row);
+      return toState((await selectSwitch()) as Row);
     },
     async set(setting, updatedBy) {
       const none = setting.mode === 'none';

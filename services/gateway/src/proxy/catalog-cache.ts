@@ -94,10 +94,10 @@ export function createCatalogCache(now: () => number = Date.now) {
   /** Keeps an upstream answer when it is a cacheable 200. */
   function keep(url: string, status: number, headers: Record<string, unknown>, body: Buffer): void {
     const cacheControl = String(headers['cache-control'] ?? '');
-    const maxAge = Number(/(?:^|,)\s*max-age=(\d+)/.exec(cacheControl)?.[1] ?? 0);
-    const staleWhileRevalidate = Number(
-      /(?:^|,)\s*stale-while-revalidate=(\d+)/.exec(cacheControl)?.[1] ?? 0,
-    );
+    const seconds = (directive: string) =>
+      Number(new RegExp(`(?:^|,)\\s*${directive}=(\\d+)`).exec(cacheControl)?.[1] ?? 0);
+    const maxAge = seconds('max-age');
+    const staleWhileRevalidate = seconds('stale-while-revalidate');
     const etag = headers.etag;
     if (status !== 200 || !/(?:^|,)\s*public\b/.test(cacheControl) || maxAge <= 0 || typeof etag !== 'string')
       return;
