@@ -3,8 +3,11 @@ import { readOrderHistory, type OrderHistory, type OrderHistoryQuery } from './o
 import { batchedVersionChecks } from './version-checks.ts';
 
 export interface OrderHistoryCache {
-  /** The JSON body of GET /api/orders for this query and its version, current as of the request. */
-  read(query: OrderHistoryQuery): Promise<OrderHistory>;
+  /**
+   * The JSON body of GET /api/orders for this query and its version, current as of the request;
+   * `version`, when the caller has just checked it (version()), is not asked again.
+   */
+  read(query: OrderHistoryQuery, version?: string): Promise<OrderHistory>;
   /** The current version of the user's orders (for If-None-Match), without reading the document. */
   version(userId: string): Promise<string>;
 }
@@ -30,8 +33,9 @@ const MAX_PAGES_PER_USER = 4;
  * user's orders (one index read; the checks of concurrent readers go in one statement,
  * version-checks.ts), and the page is served only when it shows that version (a read with nothing
  * kept reads the document, which says its own version). So every read is as current as an
- * uncached one — on every replica, whoever changed the orders — and no write pays for the cache (a NOTIFY per order write would serialise the
- * commits of every checkout step: PostgreSQL holds its notify lock through each commit's flush).
+ * uncached one — on every replica, whoever changed the orders — and no write pays for the cache
+ * (a NOTIFY per order write would serialise the commits of every checkout step: PostgreSQL holds
+ * its notify lock through each commit's flush).
  *
  * Concurrent misses of one page share one read of the document; a reader whose version check saw
  * a change that the shared read did not reads again.
@@ -87,7 +91,7 @@ export function createOrderHistoryCache(db: Queryable, maxSize: number): OrderHi
   };
 
   return {
-    async read(query) {
+    async read(query, checked) {
       if (maxSize <= 0) return readOrderHistory(db, query);
       const key = `${query.page ?? ''}/${query.pageSize ?? ''}`;
       const readKey = `${query.userId}\n${key}`;
@@ -97,7 +101,7 @@ export function createOrderHistoryCache(db: Queryable, maxSize: number): OrderHi
         keep(query.userId, key, history);
         return history;
       }
-      const version = await currentVersion(query.userId);
+      const version = checked ?? (await currentVersion(query.userId));
       const user = users.get(query.userId);
       if (user?.version === version) {
         const page = user.pages.get(key);

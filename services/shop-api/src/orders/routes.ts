@@ -46,11 +46,13 @@ export const ordersRoutes: RoutePlugin<{ db: Queryable; orderHistory: OrderHisto
     async (request, reply) => {
       const userId = request.principal.subject;
       const condition = request.headers['if-none-match'];
-      if (condition !== undefined) {
-        const etag = orderHistoryEtag(await deps.orderHistory.version(userId));
+      // Checked for the condition, the version is not asked again for the answer.
+      const version = condition === undefined ? undefined : await deps.orderHistory.version(userId);
+      if (version !== undefined) {
+        const etag = orderHistoryEtag(version);
         if (matchesIfNoneMatch(condition, etag)) return reply.code(304).header('etag', etag).send(null);
       }
-      const history = await deps.orderHistory.read({ ...request.query, userId });
+      const history = await deps.orderHistory.read({ ...request.query, userId }, version);
       return reply
         .header('etag', orderHistoryEtag(history.version))
         .type('application/json; charset=utf-8')
