@@ -34,6 +34,7 @@ export type { AuthProblemResponse } from './http/problem.ts';
 export type { AuthLogger } from './lib/logger.ts';
 export { createTokenProvider } from './token-provider/create-token-provider.ts';
 export type {
+  BearerSource,
   TokenProvider,
   TokenProviderOptions,
   TokenRequest,

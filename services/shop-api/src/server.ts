@@ -38,7 +38,7 @@ await runService({
       paymentUrl: config.PAYMENT_URL,
       notificationUrl: config.NOTIFICATION_URL,
       timeoutMs: config.DOWNSTREAM_TIMEOUT_MS,
-      fetchFor: (scope) => tokens.fetchFor({ scope }),
+      bearerFor: (scope) => tokens.bearerFor({ scope }),
     });
 
     const dispatcher = createOutboxDispatcher({

@@ -50,6 +50,12 @@ export interface TokenProvider {
   invalidate(request?: TokenRequest, token?: string): void;
   /** A fetch that attaches the bearer and, on a 401, refreshes the token and retries once. */
   fetchFor(request?: TokenRequest, downstreamFetch?: typeof fetch): typeof fetch;
+  /**
+   * The same token, for an HTTP client that attaches it itself (the service kit's
+   * createHttpClient({ bearer })): `token()` is getToken(request), `invalidate(token)` drops it
+   * after a downstream 401 so the next `token()` fetches a fresh one.
+   */
+  bearerFor(request?: TokenRequest): BearerSource;
   readonly stats: {
     readonly tokenRequests: number;
     readonly tokensIssued: number;
@@ -57,6 +63,11 @@ export interface TokenProvider {
     readonly backgroundRefreshes: number;
     readonly failures: number;
   };
+}
+
+export interface BearerSource {
+  token(): Promise<string>;
+  invalidate(token: string): void;
 }
 
 interface Entry {
@@ -229,15 +240,19 @@ export function createTokenProvider(options: TokenProviderOptions): TokenProvide
     if (token === undefined || cache.get(key)?.token === token) cache.delete(key);
   }
 
+  const bearerFor = (request: TokenRequest = {}): BearerSource => ({
+    token: () => getToken(request),
+    invalidate: (token) => invalidate(request, token),
+  });
+
   return {
     getToken,
     invalidate,
-    fetchFor: (request = {}, downstreamFetch = fetchFn) =>
-      authenticatedFetch(
-        downstreamFetch,
-        () => getToken(request),
-        (token) => invalidate(request, token),
-      ),
+    fetchFor: (request = {}, downstreamFetch = fetchFn) => {
+      const bearer = bearerFor(request);
+      return authenticatedFetch(downstreamFetch, bearer.token, bearer.invalidate);
+    },
+    bearerFor,
     get stats() {
       return { ...stats };
     },

@@ -326,6 +326,23 @@ describe('createTokenProvider against a real token endpoint', { timeout: 30_000 
     }
   });
 
+  test('bearerFor hands out the cached token of its scope; invalidating it fetches a new one, once', async () => {
+    issuer.resetCounts();
+    const tokens = provider();
+    const payment = tokens.bearerFor({ scope: 'payment-api' });
+    const first = await payment.token();
+    assert.equal(first, await tokens.getToken({ scope: 'payment-api' }), 'one cache with getToken');
+    assert.equal(issuer.counts.token, 1);
+    tokens.bearerFor({ scope: 'inventory-api' }).invalidate(first);
+    assert.equal(await payment.token(), first, 'another scope cannot drop this one');
+    payment.invalidate(first);
+    const second = await payment.token();
+    assert.notEqual(second, first);
+    payment.invalidate(first);
+    assert.equal(await payment.token(), second, 'a stale invalidation leaves the fresh token alone');
+    assert.equal(issuer.counts.token, 2);
+  });
+
   test('fetchFor keeps the headers of a Request object and adds the bearer', async () => {
     const seen: Array<Record<string, string | string[] | undefined>> = [];
     const downstream = createServer((request, response) => {

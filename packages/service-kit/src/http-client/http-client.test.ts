@@ -165,7 +165,7 @@ describe('http client against a real server', { timeout: 15_000 }, () => {
     });
     const response = await http.request({ method: 'GET', path: '/x' });
     assert.equal(response.status, 503);
-    assert.equal(response.headers.get('retry-after'), '30');
+    assert.equal(response.headers['retry-after'], '30');
     assert.deepEqual(response.body, { code: 'BUSY' });
     assert.equal(seen.length, 1, 'not retried before the upstream said it would be ready');
     assert.deepEqual(delays, []);
@@ -254,6 +254,55 @@ describe('http client against a real server', { timeout: 15_000 }, () => {
       assert.equal(seen.length, 1);
       assert.deepEqual(delays, []);
     }
+  });
+
+  /** Tokens t1, t2, … handed out in turn; a token is replaced only after it was invalidated. */
+  function tokenSource() {
+    let issued = 1;
+    const invalidated: string[] = [];
+    return {
+      invalidated,
+      bearer: {
+        token: async () => `t${issued}`,
+        invalidate: (token: string) => {
+          invalidated.push(token);
+          if (token === `t${issued}`) issued++;
+        },
+      },
+    };
+  }
+
+  test('a bearer is attached to every call; a 401 brings one more call with a fresh token, in the same attempt', async () => {
+    const tokens = tokenSource();
+    const { http, delays } = client([json(401, {}), json(201, { id: 'ch_1' })], { bearer: tokens.bearer });
+    const response = await http.request({ method: 'POST', path: '/charges', body: { amount: 5 } });
+    assert.equal(response.status, 201);
+    assert.deepEqual(response.body, { id: 'ch_1' });
+    assert.deepEqual(
+      seen.map((request) => request.headers.authorization),
+      ['Bearer t1', 'Bearer t2'],
+    );
+    assert.deepEqual(
+      seen.map((request) => request.body),
+      ['{"amount":5}', '{"amount":5}'],
+      'the body is sent again',
+    );
+    assert.deepEqual(tokens.invalidated, ['t1']);
+    assert.deepEqual(delays, [], 'no backoff: the refusal was of the token, not of the request');
+  });
+
+  test('a second 401 is returned as it is: one fresh token per call, not a loop', async () => {
+    const tokens = tokenSource();
+    const { http } = client([json(401, { code: 'invalid_token' })], { bearer: tokens.bearer });
+    const response = await http.request({ method: 'GET', path: '/x' });
+    assert.equal(response.status, 401);
+    assert.deepEqual(response.body, { code: 'invalid_token' });
+    assert.equal(seen.length, 2);
+    assert.deepEqual(
+      tokens.invalidated,
+      ['t1'],
+      'the fresh token was refused too: it is not dropped in turn',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, request as send, type Dispatcher } from 'undici';
 import { UpstreamUnavailable } from '../errors.ts';
 import { backoffDelay, parseRetryAfter } from './backoff.ts';
 
@@ -11,11 +11,21 @@ export interface RetryPolicy {
   capMs: number;
 }
 
+/**
+ * Where the client's bearer token comes from: the auth library's `tokens.bearerFor({ scope })`.
+ * A 401 from the downstream (token revoked, keys rotated) invalidates the token and the call is
+ * sent once more with a fresh one, inside the same attempt.
+ */
+export interface BearerSource {
+  token(): Promise<string>;
+  invalidate(token: string): void;
+}
+
 export interface HttpClientOptions {
   name: string;
   baseUrl: string;
-  /** A fetch to call through: the token provider's fetchFor() attaches the service token. */
-  fetch?: typeof fetch;
+  /** Attaches `Authorization: Bearer <token>` to every call. */
+  bearer?: BearerSource;
   /** Bound on one attempt, connect included. */
   timeoutMs?: number;
   /**
@@ -45,7 +55,8 @@ export interface HttpRequest {
 
 export interface HttpResponse<Body = unknown> {
   status: number;
-  headers: Headers;
+  /** Lower-case names, as undici gives them. */
+  headers: Record<string, string | string[] | undefined>;
   body: Body;
 }
 
@@ -56,16 +67,31 @@ const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
  * A small client for calls between services: per-attempt timeouts, an overall deadline, and
  * retries only where repeating is safe (idempotent methods or an Idempotency-Key). Non-2xx answers
  * are returned, not thrown; only "could not get an answer" throws (UpstreamUnavailable, 503).
+ *
+ * Calls go through undici's own request API, not WHATWG fetch: fetch builds Request, Headers,
+ * web streams and a DOMException-backed signal per call, which measured ≈ 3.5× the CPU of a
+ * request/answer exchange here (bench/README.md "Checkout, sixth round"), and every checkout makes
+ * four or five of these calls.
  */
 export function createHttpClient(options: HttpClientOptions) {
-  const doFetch = options.fetch ?? fetch;
   const policy: RetryPolicy = { attempts: 3, baseMs: 100, capMs: 2000, ...options.retry };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 5000;
   const connectTimeoutMs = options.connectTimeoutMs ?? Math.min(2000, timeoutMs);
-  // fetch has no connect timeout of its own; undici (Node's fetch) takes it from the dispatcher.
   const dispatcher = new Agent({ connect: { timeout: connectTimeoutMs } });
+
+  /** One exchange; with a bearer, a 401 is answered by one more exchange with a fresh token. */
+  async function exchange(url: string, init: SendOptions): Promise<Dispatcher.ResponseData> {
+    const bearer = options.bearer;
+    if (!bearer) return send(url, init);
+    const token = await bearer.token();
+    const first = await send(url, withBearer(init, token));
+    if (first.statusCode !== 401) return first;
+    await first.body.dump();
+    bearer.invalidate(token);
+    return send(url, withBearer(init, await bearer.token()));
+  }
 
   async function request<Body = unknown>(req: HttpRequest): Promise<HttpResponse<Body>> {
     const retryable = IDEMPOTENT.has(req.method) || req.idempotencyKey !== undefined;
@@ -92,15 +118,18 @@ export function createHttpClient(options: HttpClientOptions) {
 
       let retryAfterMs: number | undefined;
       try {
-        const response = await doFetch(url, {
+        const response = await exchange(url, {
           method: req.method,
           headers,
-          body: req.body === undefined ? undefined : JSON.stringify(req.body),
+          body: req.body === undefined ? null : JSON.stringify(req.body),
           signal,
           dispatcher,
-        } as RequestInit);
-        const retrying = retryable && RETRYABLE_STATUS.has(response.status) && attempt < attempts - 1;
-        retryAfterMs = retrying ? parseRetryAfter(response.headers.get('retry-after'), now()) : undefined;
+        });
+        const status = response.statusCode;
+        const retrying = retryable && RETRYABLE_STATUS.has(status) && attempt < attempts - 1;
+        retryAfterMs = retrying
+          ? parseRetryAfter(headerOf(response.headers, 'retry-after'), now())
+          : undefined;
         // The upstream asked for more patience than the backoff cap allows: waiting less would be
         // refused again (and adds to its overload), so wait only when the deadline has room for
         // it; otherwise give up now and hand back its answer, Retry-After included.
@@ -109,14 +138,10 @@ export function createHttpClient(options: HttpClientOptions) {
           retryAfterMs > policy.capMs &&
           !(req.deadline !== undefined && now() + retryAfterMs < req.deadline);
         if (!retrying || tooLong) {
-          return {
-            status: response.status,
-            headers: response.headers,
-            body: (await readBody(response)) as Body,
-          };
+          return { status, headers: response.headers, body: (await readBody(response)) as Body };
         }
-        lastFailure = `HTTP ${response.status}`;
-        await response.body?.cancel();
+        lastFailure = `HTTP ${status}`;
+        await response.body.dump();
       } catch (error) {
         if (req.signal?.aborted) throw error;
         lastFailure = failureOf(error, remaining, connectTimeoutMs);
@@ -141,10 +166,24 @@ export function createHttpClient(options: HttpClientOptions) {
 
 export type HttpClient = ReturnType<typeof createHttpClient>;
 
+type SendOptions = { dispatcher: Dispatcher } & Omit<Dispatcher.RequestOptions, 'origin' | 'path'>;
+
+function withBearer(init: SendOptions, token: string): SendOptions {
+  return {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+  };
+}
+
+function headerOf(headers: HttpResponse['headers'], name: string): string | null {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
 function failureOf(error: unknown, remaining: number, connectTimeoutMs: number): string {
   if ((error as Error).name === 'TimeoutError') return `timed out after ${remaining} ms`;
-  const cause = (error as { cause?: { code?: string } }).cause;
-  if (cause?.code === 'UND_ERR_CONNECT_TIMEOUT') return `connect timed out after ${connectTimeoutMs} ms`;
+  if ((error as { code?: string }).code === 'UND_ERR_CONNECT_TIMEOUT')
+    return `connect timed out after ${connectTimeoutMs} ms`;
   return 'connection failed';
 }
 
@@ -156,10 +195,10 @@ function buildUrl(base: string, path: string, query: HttpRequest['query']): stri
   return url.toString();
 }
 
-async function readBody(response: Response): Promise<unknown> {
-  const text = await response.text();
+async function readBody(response: Dispatcher.ResponseData): Promise<unknown> {
+  const text = await response.body.text();
   if (!text) return undefined;
-  const type = response.headers.get('content-type') ?? '';
+  const type = headerOf(response.headers, 'content-type') ?? '';
   if (type.includes('json')) {
     try {
       return JSON.parse(text);

@@ -1,4 +1,4 @@
-import { createHttpClient } from '@mockmart/service-kit/http-client';
+import { createHttpClient, type BearerSource } from '@mockmart/service-kit/http-client';
 import { createInventoryClient, type InventoryClient } from './inventory-client.ts';
 import { createNotificationClient, type NotificationClient } from './notification-client.ts';
 import { createPaymentClient, type PaymentClient } from './payment-client.ts';
@@ -25,8 +25,8 @@ export interface DownstreamSettings {
   paymentUrl: string;
   notificationUrl: string;
   timeoutMs: number;
-  /** A fetch that attaches a service token of that scope (tokens.fetchFor({ scope })). */
-  fetchFor(scope: DownstreamScope): typeof fetch;
+  /** The service token of that scope (tokens.bearerFor({ scope })). */
+  bearerFor(scope: DownstreamScope): BearerSource;
 }
 
 export interface Downstream {
@@ -52,7 +52,7 @@ export function createDownstreamClients(settings: DownstreamSettings): Downstrea
     createHttpClient({
       name,
       baseUrl,
-      fetch: settings.fetchFor(scope),
+      bearer: settings.bearerFor(scope),
       timeoutMs: settings.timeoutMs,
       retry: { ...retry, attempts },
     });

@@ -111,7 +111,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     paymentUrl: config.PAYMENT_URL,
     notificationUrl: config.NOTIFICATION_URL,
     timeoutMs: config.DOWNSTREAM_TIMEOUT_MS,
-    fetchFor: (scope) => tokens.fetchFor({ scope }),
+    bearerFor: (scope) => tokens.bearerFor({ scope }),
   });
   const logs = captureLogs('shop-api', 'warn');
   const replicas: ShopApp[] = [];
