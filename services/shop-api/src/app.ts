@@ -61,8 +61,6 @@ export async function buildApp(deps: AppDependencies) {
   const catalog = {
     db,
     inventory,
-    stockTimeoutMs: config.CATALOG_STOCK_TIMEOUT_MS,
-    onStockError,
     products,
     stock,
   };

@@ -60,7 +60,7 @@ export const configSchema = Type.Object({
     minimum: 0,
     maximum: 60000,
     description:
-      'the catalog shows availability at most this old (one inventory call serves every reader meanwhile); a change made through this replica shows at once',
+      'the catalog and the carts show availability at most this old (one inventory call serves every reader meanwhile); an admin change, release or reversal made through this replica shows at once',
   }),
   ORDER_HISTORY_CACHE_MB: Type.Integer({
     default: 16,

@@ -11,8 +11,6 @@ import type { ListProductsQuery, Product } from './schemas.ts';
 export interface CatalogDeps {
   db: Queryable;
   inventory: InventoryClient;
-  stockTimeoutMs: number;
-  onStockError: (error: unknown) => void;
   /** The catalog in memory, and availability at most CATALOG_STOCK_MAX_AGE_MS old. */
   products: ProductCache;
   stock: StockCache;

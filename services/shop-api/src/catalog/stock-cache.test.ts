@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createStockCache } from './stock-cache.ts';
-import type { StockLevel } from '../downstream/inventory-client.ts';
+import { createStockCache, invalidatingStockCache } from './stock-cache.ts';
+import type { InventoryClient, StockLevel } from '../downstream/inventory-client.ts';
 
 /** An inventory whose answers the test releases by hand, and a clock the test moves. */
 function setup(maxAgeMs = 1000) {
@@ -75,5 +75,45 @@ describe('the catalog stock cache', { timeout: 5_000 }, () => {
     assert.equal(calls.length, 2, 'the next reader asks again');
     calls[1]!.resolve([level(1, 7)]);
     assert.equal((await retried).get(1), 7);
+  });
+
+  test("a checkout's hold and commit keep the cache; releases, reversals and admin changes drop it", async () => {
+    const { cache, calls, level } = setup();
+    const dropped: string[] = [];
+    const answered = async () => ({ ok: true }) as never;
+    const inventory = invalidatingStockCache(
+      {
+        reserve: answered,
+        commit: answered,
+        release: answered,
+        reverse: answered,
+        setStock: answered,
+        admin: { request: answered },
+      } as unknown as InventoryClient,
+      {
+        levels: () => cache.levels(),
+        invalidate: () => {
+          dropped.push('x');
+          cache.invalidate();
+        },
+      },
+    );
+    const first = cache.levels();
+    calls[0]!.resolve([level(1, 7)]);
+    await first;
+    await inventory.reserve('1', [{ productId: 1, quantity: 1 }], 60);
+    await inventory.commit('1');
+    assert.deepEqual(
+      dropped,
+      [],
+      'at a hundred checkouts a second, dropping it would refetch for every read',
+    );
+    assert.equal((await cache.levels()).get(1), 7);
+    assert.equal(calls.length, 1);
+    await inventory.release('2');
+    await inventory.reverse('3');
+    await inventory.setStock(1, 5);
+    await inventory.admin.request({ method: 'PUT', path: '/x' });
+    assert.equal(dropped.length, 4);
   });
 });

@@ -70,8 +70,11 @@ export function createStockCache(options: StockCacheOptions): StockCache {
 }
 
 /**
- * The inventory client with every stock-changing call invalidating the cache once it returned
- * (or failed: it may have applied), so this replica reads its own writes at once.
+ * The inventory client with the calls that change stock off the checkout's happy path (admin
+ * edits, a release, a reversed sale) dropping the cache once they returned (or failed: they may
+ * have applied), so the replica that made such a change shows it at once. A checkout's own hold and
+ * commit do not: at a hundred checkouts a second that would refetch the whole catalog's stock for
+ * nearly every read. What they change shows within maxAgeMs, as every other replica's changes do.
  */
 export function invalidatingStockCache(inventory: InventoryClient, cache: StockCache): InventoryClient {
   const after =
@@ -80,9 +83,8 @@ export function invalidatingStockCache(inventory: InventoryClient, cache: StockC
       call(...args).finally(() => cache.invalidate());
   return {
     ...inventory,
-    reserve: after(inventory.reserve.bind(inventory)),
-    commit: after(inventory.commit.bind(inventory)),
     release: after(inventory.release.bind(inventory)),
+    reverse: after(inventory.reverse.bind(inventory)),
     setStock: after(inventory.setStock.bind(inventory)),
     admin: {
       ...inventory.admin,
