@@ -5,8 +5,7 @@ import {
   ReservationReleased,
   ReservationReversed,
 } from '../errors.ts';
-import { consumeUnits, unholdUnits } from '../stock/stock-repository.ts';
-import { endHold, lockReservation, type Reservation } from './reservations-repository.ts';
+import { endHoldAndMoveUnits, lockReservation, type Reservation } from './reservations-repository.ts';
 
 /**
  * Turns a hold into a sale: the units leave the shelf. Idempotent (committing twice is a no-op and
@@ -16,22 +15,17 @@ import { endHold, lockReservation, type Reservation } from './reservations-repos
  * late commit never sells units already given back.
  */
 export async function commitReservation(db: Database, orderId: string): Promise<Reservation> {
-  const outcome = await db.transaction(async (tx) => {
-    const ended = await endHold(tx, orderId);
-    if (ended) {
-      // The units follow the status, under the reservation's row lock.
-      for (const item of ended.items) {
-        if (ended.status === 'committed') await consumeUnits(tx, item.productId, item.quantity);
-        else await unholdUnits(tx, item.productId, item.quantity);
-      }
-      return { status: ended.status, reservation: { orderId, ...ended } };
-    }
-    // Not a live hold: committed already (a repeated commit), or released, expired, reversed, unknown.
-    const locked = await lockReservation(tx, orderId);
-    if (!locked) return { status: 'not-found' as const };
-    const { status, expiresAt, items } = locked;
-    return { status, reservation: { orderId, status, expiresAt, items } };
-  });
+  // The live hold, the common case: one statement ends it and moves its units.
+  const ended = await endHoldAndMoveUnits(db, orderId);
+  const outcome = ended
+    ? { status: ended.status, reservation: { orderId, ...ended } }
+    : // Not a live hold: committed already (a repeated commit), or released, expired, reversed, unknown.
+      await db.transaction(async (tx) => {
+        const locked = await lockReservation(tx, orderId);
+        if (!locked) return { status: 'not-found' as const };
+        const { status, expiresAt, items } = locked;
+        return { status, reservation: { orderId, status, expiresAt, items } };
+      });
 
   if (outcome.status === 'not-found') throw new ReservationNotFound(`No reservation for order ${orderId}`);
   const state = { extensions: { orderId, reservationStatus: outcome.status } };

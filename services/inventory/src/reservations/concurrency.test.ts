@@ -112,6 +112,45 @@ test(
 );
 
 test(
+  'commits racing new holds on the same three products all succeed, and every unit is counted once',
+  { timeout: 60_000 },
+  async () => {
+    const products = [506, 507, 508];
+    for (const id of products) await put(id, 100);
+    const reserve = (orderId: string, ids: number[]) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/inventory/reservations',
+        headers: h.shop,
+        payload: { orderId, items: ids.map((productId) => ({ productId, quantity: 1 })) },
+      });
+    for (let i = 0; i < 30; i++) assert.equal((await reserve(`to-commit-${i}`, products)).statusCode, 201);
+    // Commits take the stock rows in one statement, holds one row at a time: both in product order.
+    const results = await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) =>
+        h.app.inject({
+          method: 'POST',
+          url: `/api/inventory/reservations/to-commit-${i}/commit`,
+          headers: h.shop,
+        }),
+      ),
+      ...Array.from({ length: 30 }, (_, i) =>
+        reserve(`racing-${i}`, i % 2 === 0 ? products : [...products].reverse()),
+      ),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.statusCode),
+      [...Array<number>(30).fill(200), ...Array<number>(30).fill(201)],
+    );
+    const { rows } = await h.db.query<{ on_hand: number; reserved: number }>(
+      'SELECT on_hand, reserved FROM stock WHERE product_id = ANY($1::int[]) ORDER BY product_id',
+      [products],
+    );
+    for (const row of rows) assert.deepEqual(row, { on_hand: 70, reserved: 30 });
+  },
+);
+
+test(
   'the database itself refuses negative or over-held stock, whatever the code does',
   { timeout: 30_000 },
   async () => {

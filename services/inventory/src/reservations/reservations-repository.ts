@@ -107,28 +107,47 @@ export async function lockReservation(tx: Queryable, orderId: string): Promise<L
 }
 
 /**
- * Ends a live hold in one statement: `committed`, or `expired` when its time is up (the row lock the
- * UPDATE takes serialises it with release and expiry, as {@link lockReservation} does). Returns
- * what it became with its items, or undefined when the order has no live hold (none, or not held).
+ * Ends a live hold and moves its units, in one statement (no transaction around it): the hold
+ * becomes `committed` (its units leave the holds and the shelf) or, when its time is up, `expired`
+ * (they go back to available). The UPDATE's row lock on the reservation serialises it with release
+ * and expiry, as {@link lockReservation} does; the stock rows are locked in product order first
+ * (`locked`), the order every hold takes them in, so two statements never deadlock on them.
+ * Returns what the hold became with its items, or undefined when the order has no live hold.
  */
-export async function endHold(
-  tx: Queryable,
+export async function endHoldAndMoveUnits(
+  db: Queryable,
   orderId: string,
 ): Promise<{ status: 'committed' | 'expired'; expiresAt: string; items: ReservationItem[] } | undefined> {
-  const { rows } = await tx.query<{
+  const { rows } = await db.query<{
     status: 'committed' | 'expired';
     expires_at: Date | string;
     items: ReservationItem[];
   }>(
-    `UPDATE reservations r
-        SET status = CASE WHEN expires_at <= now() THEN 'expired' ELSE 'committed' END, updated_at = now()
-      WHERE order_id = $1 AND status = 'held'
-      RETURNING status, expires_at,
-        COALESCE((SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity)
-                                  ORDER BY i.product_id)
-                    FROM reservation_items i WHERE i.order_id = r.order_id), '[]') AS items`,
+    `WITH ended AS (
+       UPDATE reservations
+          SET status = CASE WHEN expires_at <= now() THEN 'expired' ELSE 'committed' END, updated_at = now()
+        WHERE order_id = $1 AND status = 'held'
+        RETURNING order_id, status, expires_at),
+     items AS (
+       SELECT i.product_id, i.quantity, e.status = 'committed' AS sold
+         FROM reservation_items i JOIN ended e ON e.order_id = i.order_id),
+     locked AS (
+       SELECT product_id FROM stock WHERE product_id IN (SELECT product_id FROM items)
+        ORDER BY product_id FOR UPDATE),
+     -- Run to completion although nothing reads it, as every data-modifying WITH is.
+     moved AS (
+       UPDATE stock s
+          SET reserved = s.reserved - it.quantity,
+              on_hand = s.on_hand - CASE WHEN it.sold THEN it.quantity ELSE 0 END,
+              updated_at = now()
+         FROM items it JOIN locked l USING (product_id)
+        WHERE s.product_id = it.product_id)
+     SELECT e.status, e.expires_at,
+            COALESCE((SELECT json_agg(json_build_object('productId', product_id, 'quantity', quantity)
+                                      ORDER BY product_id) FROM items), '[]') AS items
+       FROM ended e`,
     [orderId],
-    { prepare: 'reservation-end-hold' },
+    { prepare: 'reservation-end-hold-move-units' },
   );
   const row = rows[0];
   return row && { status: row.status, expiresAt: new Date(row.expires_at).toISOString(), items: row.items };

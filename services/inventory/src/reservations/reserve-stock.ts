@@ -39,13 +39,15 @@ export async function reserveStock(
 ): Promise<{ created: boolean; reservation: Reservation }> {
   const items = normalise(input.items);
 
-  const existing = await findReservation(deps.db, input.orderId);
-  if (existing) return { created: false, reservation: sameOrConflict(existing, items) };
-
   if (await deps.simulateOutOfStock()) {
+    // The fault refuses new holds only: an existing reservation is answered as it is.
+    const existing = await findReservation(deps.db, input.orderId);
+    if (existing) return { created: false, reservation: sameOrConflict(existing, items) };
     throw insufficient(items.map((i) => ({ productId: i.productId, requested: i.quantity, available: 0 })));
   }
 
+  // A repeated request is answered from the reservation it finds (below), so a new one, the common
+  // case, costs no read first.
   const created = await deps.db.transaction(async (tx) => {
     // A concurrent request for the same order waits here on the primary key, then sees its row.
     const hold = await insertHold(tx, { ...input, items });

@@ -97,15 +97,6 @@ export async function unholdUnits(tx: Queryable, productId: number, quantity: nu
   ]);
 }
 
-/** Turns held units into sold ones: they leave both the holds and the shelf. */
-export async function consumeUnits(tx: Queryable, productId: number, quantity: number): Promise<void> {
-  await tx.query(
-    'UPDATE stock SET reserved = reserved - $2, on_hand = on_hand - $2, updated_at = now() WHERE product_id = $1',
-    [productId, quantity],
-    { prepare: 'stock-consume' },
-  );
-}
-
 /** Puts sold units back on the shelf (a reversed sale). */
 export async function restockUnits(tx: Queryable, productId: number, quantity: number): Promise<void> {
   await tx.query('UPDATE stock SET on_hand = on_hand + $2, updated_at = now() WHERE product_id = $1', [
