@@ -275,12 +275,18 @@ describe('http client against a real server', { timeout: 15_000 }, () => {
   test('a bearer is attached to every call; a 401 brings one more call with a fresh token, in the same attempt', async () => {
     const tokens = tokenSource();
     const { http, delays } = client([json(401, {}), json(201, { id: 'ch_1' })], { bearer: tokens.bearer });
-    const response = await http.request({ method: 'POST', path: '/charges', body: { amount: 5 } });
+    const response = await http.request({
+      method: 'POST',
+      path: '/charges',
+      body: { amount: 5 },
+      headers: { Authorization: 'Basic c2VjcmV0' },
+    });
     assert.equal(response.status, 201);
     assert.deepEqual(response.body, { id: 'ch_1' });
     assert.deepEqual(
       seen.map((request) => request.headers.authorization),
       ['Bearer t1', 'Bearer t2'],
+      "the bearer replaces the caller's Authorization, whatever its case",
     );
     assert.deepEqual(
       seen.map((request) => request.body),
@@ -360,6 +366,36 @@ test(
     assert.match(error.message, /connect timed out after 200 ms/);
     // undici checks connect timeouts on a 0.5 s tick, so it fires up to about a second late.
     assert.ok(elapsed < 3000, `gave up after ${Math.round(elapsed)} ms`);
+  },
+);
+
+test(
+  "while a connection is still being opened, the attempt's time budget and the caller's abort end it at once",
+  { timeout: 20_000 },
+  async (t) => {
+    const port = await startUnacceptingListener(t);
+    const http = createHttpClient({
+      name: 'payment',
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 300,
+      connectTimeoutMs: 5_000,
+      retry: { attempts: 1 },
+    });
+    let started = performance.now();
+    const timedOut = await http.request({ method: 'GET', path: '/x' }).then(
+      () => assert.fail('expected UpstreamUnavailable'),
+      (caught: unknown) => caught,
+    );
+    assert.ok(timedOut instanceof AppError);
+    assert.match(timedOut.message, /timed out after 300 ms/);
+    assert.ok(performance.now() - started < 2_000, 'not after the 5 s connect timeout');
+
+    const caller = new AbortController();
+    const reason = new Error('the caller gave up');
+    setTimeout(() => caller.abort(reason), 100);
+    started = performance.now();
+    await assert.rejects(http.request({ method: 'GET', path: '/x', signal: caller.signal }), reason);
+    assert.ok(performance.now() - started < 2_000, 'not after the 5 s connect timeout');
   },
 );
 

@@ -81,16 +81,21 @@ export function createHttpClient(options: HttpClientOptions) {
   const connectTimeoutMs = options.connectTimeoutMs ?? Math.min(2000, timeoutMs);
   const dispatcher = new Agent({ connect: { timeout: connectTimeoutMs } });
 
-  /** One exchange; with a bearer, a 401 is answered by one more exchange with a fresh token. */
-  async function exchange(url: string, init: SendOptions): Promise<Dispatcher.ResponseData> {
+  /**
+   * One exchange; with a bearer, a 401 is answered by one more exchange with a fresh token, told
+   * the time this attempt has left by then.
+   */
+  async function exchange(url: string, init: SendOptions, endsAt: number): Promise<Dispatcher.ResponseData> {
     const bearer = options.bearer;
-    if (!bearer) return send(url, init);
+    if (!bearer) return sendUntilAborted(url, init);
     const token = await bearer.token();
-    const first = await send(url, withBearer(init, token));
+    const first = await sendUntilAborted(url, withBearer(init, token));
     if (first.statusCode !== 401) return first;
     await first.body.dump();
     bearer.invalidate(token);
-    return send(url, withBearer(init, await bearer.token()));
+    const again = withBearer(init, await bearer.token());
+    (again.headers as Record<string, string>)['x-request-timeout-ms'] = String(Math.max(1, endsAt - now()));
+    return sendUntilAborted(url, again);
   }
 
   async function request<Body = unknown>(req: HttpRequest): Promise<HttpResponse<Body>> {
@@ -118,13 +123,17 @@ export function createHttpClient(options: HttpClientOptions) {
 
       let retryAfterMs: number | undefined;
       try {
-        const response = await exchange(url, {
-          method: req.method,
-          headers,
-          body: req.body === undefined ? null : JSON.stringify(req.body),
-          signal,
-          dispatcher,
-        });
+        const response = await exchange(
+          url,
+          {
+            method: req.method,
+            headers,
+            body: req.body === undefined ? null : JSON.stringify(req.body),
+            signal,
+            dispatcher,
+          },
+          now() + remaining,
+        );
         const status = response.statusCode;
         const retrying = retryable && RETRYABLE_STATUS.has(status) && attempt < attempts - 1;
         retryAfterMs = retrying
@@ -166,13 +175,55 @@ export function createHttpClient(options: HttpClientOptions) {
 
 export type HttpClient = ReturnType<typeof createHttpClient>;
 
-type SendOptions = { dispatcher: Dispatcher } & Omit<Dispatcher.RequestOptions, 'origin' | 'path'>;
+type SendOptions = { dispatcher: Dispatcher; signal: AbortSignal } & Omit<
+  Dispatcher.RequestOptions,
+  'origin' | 'path' | 'signal'
+>;
 
+/** The bearer replaces any Authorization the caller set, whatever its case. */
 function withBearer(init: SendOptions, token: string): SendOptions {
-  return {
-    ...init,
-    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
-  };
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(init.headers as Record<string, string>))
+    if (name.toLowerCase() !== 'authorization') headers[name] = value;
+  headers.authorization = `Bearer ${token}`;
+  return { ...init, headers };
+}
+
+/**
+ * undici acts on an abort only once the request is on a socket: while a connection is still being
+ * opened it waits for the connect timeout. The attempt's signal (its time budget, the caller's
+ * abort) must end it at once, as fetch did, so the exchange is raced against it; an answer that
+ * arrives after losing the race is drained.
+ */
+function sendUntilAborted(url: string, init: SendOptions): Promise<Dispatcher.ResponseData> {
+  const { signal } = init;
+  const sent = send(url, init);
+  const drainLate = () =>
+    void sent.then(
+      (late) => late.body.dump(),
+      () => undefined,
+    );
+  if (signal.aborted) {
+    drainLate();
+    return Promise.reject(signal.reason as Error);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason as Error);
+      drainLate();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    sent.then(
+      (response) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(response);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error as Error);
+      },
+    );
+  });
 }
 
 function headerOf(headers: HttpResponse['headers'], name: string): string | null {
