@@ -23,6 +23,11 @@ export async function commitReservation(db: Database, orderId: string): Promise<
       await db.transaction(async (tx) => {
         const locked = await lockReservation(tx, orderId);
         if (!locked) return { status: 'not-found' as const };
+        if (locked.status === 'held') {
+          // Its hold committed after the statement above looked: end it now, under this row lock.
+          const late = await endHoldAndMoveUnits(tx, orderId);
+          if (late) return { status: late.status, reservation: { orderId, ...late } };
+        }
         const { status, expiresAt, items } = locked;
         return { status, reservation: { orderId, status, expiresAt, items } };
       });

@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../testing/harness.ts';
+import { commitReservation } from './commit-reservation.ts';
+import type { Database } from '@mockmart/service-kit/db';
 
 let h: Harness;
 before(async () => {
@@ -52,6 +54,32 @@ describe('commit, release and reverse report the reservation as it really is', {
       payload: { onHand: 20 },
     });
     assert.equal(res.statusCode, 200);
+  });
+
+  test("a hold that becomes visible between the commit's two looks is committed, never answered as it was", async () => {
+    const orderId = newOrderId();
+    const start = await stock();
+    let looked = false;
+    // The commit's first statement finds no live hold; the hold commits right after it answered.
+    const racing: Database = Object.assign(Object.create(h.db) as Database, {
+      query: (async (...args: Parameters<Database['query']>) => {
+        const result = await h.db.query(...args);
+        if (!looked) {
+          looked = true;
+          const reserved = await h.app.inject({
+            method: 'POST',
+            url: '/api/inventory/reservations',
+            headers: h.shop,
+            payload: { orderId, items: [{ productId: PRODUCT, quantity: 2 }] },
+          });
+          assert.equal(reserved.statusCode, 201);
+        }
+        return result;
+      }) as Database['query'],
+    });
+    const committed = await commitReservation(racing, orderId);
+    assert.equal(committed.status, 'committed');
+    assert.deepEqual(await stock(), { on_hand: start.on_hand - 2, reserved: start.reserved });
   });
 
   test('commit is idempotent: a second commit answers the committed reservation and takes nothing more', async () => {
