@@ -39,25 +39,53 @@ const SELECT_RESERVATION = `SELECT order_id, status, expires_at, expires_at <= n
   FROM reservations r`;
 
 /**
- * Creates a hold with its items in one statement; undefined when a reservation already exists for
- * the order (the unique key decides, and then no item is written). Returns its expiry. An unknown
- * product's item is left out: its hold fails next, which rolls the whole reservation back.
+ * Holds the units of every item for an order, all of them or none, in one statement (no
+ * transaction around it, so the stock rows are locked only while it runs):
+ * - the stock rows are locked in product order first (`locked`), the order commits, releases and
+ *   expiry take them in, and what each has available is read under that lock;
+ * - when any item is short (an unknown product has nothing available), nothing is written and the
+ *   short items come back with what was available;
+ * - otherwise the reservation is inserted, unless the order already has one (the unique key
+ *   decides, and then nothing else is written), and its items and held units with it.
+ * `held` is undefined when nothing was held: the caller looks up the order's reservation.
  */
-export async function insertHold(
-  tx: Queryable,
+export async function holdAll(
+  db: Queryable,
   input: { orderId: string; ttlSeconds: number; clientId: string; items: readonly ReservationItem[] },
-): Promise<{ expiresAt: string } | undefined> {
-  const { rows } = await tx.query<{ expires_at: Date | string }>(
-    `WITH r AS (
+): Promise<{
+  held?: { expiresAt: string };
+  short: { productId: number; requested: number; available: number }[];
+}> {
+  const { rows } = await db.query<{
+    expires_at: Date | string | null;
+    short: { productId: number; requested: number; available: number }[];
+  }>(
+    `WITH wanted AS (
+       SELECT t.product_id, t.quantity FROM unnest($4::int[], $5::int[]) AS t(product_id, quantity)),
+     locked AS (
+       SELECT product_id, on_hand - reserved AS available FROM stock
+        WHERE product_id IN (SELECT product_id FROM wanted)
+        ORDER BY product_id FOR UPDATE),
+     short AS (
+       SELECT w.product_id, w.quantity, COALESCE(l.available, 0) AS available
+         FROM wanted w LEFT JOIN locked l USING (product_id)
+        WHERE COALESCE(l.available, 0) < w.quantity),
+     r AS (
        INSERT INTO reservations (order_id, status, expires_at, client_id)
-       VALUES ($1, 'held', now() + make_interval(secs => $2), $3)
+       SELECT $1, 'held', now() + make_interval(secs => $2), $3 WHERE NOT EXISTS (SELECT 1 FROM short)
        ON CONFLICT (order_id) DO NOTHING
        RETURNING order_id, expires_at),
+     -- Run to completion although nothing reads them, as every data-modifying WITH is.
      items AS (
        INSERT INTO reservation_items (order_id, product_id, quantity)
-       SELECT r.order_id, t.product_id, t.quantity FROM r, unnest($4::int[], $5::int[]) AS t(product_id, quantity)
-        WHERE EXISTS (SELECT 1 FROM stock s WHERE s.product_id = t.product_id))
-     SELECT expires_at FROM r`,
+       SELECT r.order_id, w.product_id, w.quantity FROM r, wanted w),
+     held AS (
+       UPDATE stock s SET reserved = s.reserved + w.quantity, updated_at = now()
+         FROM r, wanted w WHERE s.product_id = w.product_id)
+     SELECT (SELECT expires_at FROM r) AS expires_at,
+            COALESCE((SELECT json_agg(json_build_object('productId', product_id, 'requested', quantity,
+                                                        'available', available) ORDER BY product_id)
+                        FROM short), '[]') AS short`,
     [
       input.orderId,
       input.ttlSeconds,
@@ -65,9 +93,13 @@ export async function insertHold(
       input.items.map((i) => i.productId),
       input.items.map((i) => i.quantity),
     ],
-    { prepare: 'reservation-insert-hold' },
+    { prepare: 'reservation-hold-all' },
   );
-  return rows[0] && { expiresAt: new Date(rows[0].expires_at).toISOString() };
+  const row = rows[0]!;
+  return {
+    ...(row.expires_at ? { held: { expiresAt: new Date(row.expires_at).toISOString() } } : {}),
+    short: row.short,
+  };
 }
 
 /** Creates the reservation row; false when one already exists for the order (the unique key decides). */

@@ -1,9 +1,8 @@
 import type { Database } from '@mockmart/service-kit/db';
 import { DuplicateProduct, InsufficientStock, ReservationConflict, ReservationReleased } from '../errors.ts';
-import { availableUnits, holdUnits } from '../stock/stock-repository.ts';
 import {
   findReservation,
-  insertHold,
+  holdAll,
   type Reservation,
   type ReservationItem,
 } from './reservations-repository.ts';
@@ -30,8 +29,8 @@ export interface ReserveDeps {
 /**
  * Holds stock for an order, all items or none. Idempotent per order id: the same items answer the
  * existing reservation, different items are a conflict. The database guarantees the invariants:
- * a conditional UPDATE holds units only while enough are available, a CHECK constraint keeps
- * `reserved <= on_hand`, and the order id is the reservation's primary key.
+ * one statement holds every item's units or none, reading what is available under the stock rows'
+ * locks; a CHECK constraint keeps `reserved <= on_hand`; the order id is the reservation's primary key.
  */
 export async function reserveStock(
   deps: ReserveDeps,
@@ -46,32 +45,20 @@ export async function reserveStock(
     throw insufficient(items.map((i) => ({ productId: i.productId, requested: i.quantity, available: 0 })));
   }
 
-  // A repeated request is answered from the reservation it finds (below), so a new one, the common
-  // case, costs no read first.
-  const created = await deps.db.transaction(async (tx) => {
-    // A concurrent request for the same order waits here on the primary key, then sees its row.
-    const hold = await insertHold(tx, { ...input, items });
-    if (!hold) return undefined;
-    const unavailable: Unavailable[] = [];
-    for (const item of items) {
-      if (await holdUnits(tx, item.productId, item.quantity)) continue;
-      const available = await availableUnits(tx, item.productId);
-      unavailable.push({ productId: item.productId, requested: item.quantity, available });
-    }
-    // Throwing rolls the whole transaction back: nothing is held on refusal.
-    if (unavailable.length > 0) throw insufficient(unavailable);
-    return hold;
-  });
+  const outcome = await holdAll(deps.db, { ...input, items });
   // The hold just written is answered as written (its expiry is at least 10 s away).
-  if (created)
+  if (outcome.held)
     return {
       created: true,
-      reservation: { orderId: input.orderId, status: 'held', expiresAt: created.expiresAt, items },
+      reservation: { orderId: input.orderId, status: 'held', expiresAt: outcome.held.expiresAt, items },
     };
 
+  // Nothing held: the order has a reservation already (a repeat, or one released before it was
+  // made), or stock is short. A repeat whose units are taken by now is still a repeat.
   const reservation = await findReservation(deps.db, input.orderId);
-  if (!reservation) throw new Error(`reservation ${input.orderId} vanished after insert`);
-  return { created: false, reservation: sameOrConflict(reservation, items) };
+  if (reservation) return { created: false, reservation: sameOrConflict(reservation, items) };
+  if (outcome.short.length > 0) throw insufficient(outcome.short);
+  throw new Error(`reservation ${input.orderId} was neither made nor found`);
 }
 
 function normalise(items: readonly ReservationItem[]): ReservationItem[] {

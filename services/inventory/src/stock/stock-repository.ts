@@ -78,17 +78,6 @@ export async function setOnHandIfUnchanged(
   return inserted.rows[0] ? toLevel(inserted.rows[0]) : null;
 }
 
-/** Holds `quantity` units when that many are available; false (nothing changed) otherwise. */
-export async function holdUnits(tx: Queryable, productId: number, quantity: number): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `UPDATE stock SET reserved = reserved + $2, updated_at = now()
-     WHERE product_id = $1 AND on_hand - reserved >= $2`,
-    [productId, quantity],
-    { prepare: 'stock-hold' },
-  );
-  return rowCount === 1;
-}
-
 /** Gives held units back (release or expiry). */
 export async function unholdUnits(tx: Queryable, productId: number, quantity: number): Promise<void> {
   await tx.query('UPDATE stock SET reserved = reserved - $2, updated_at = now() WHERE product_id = $1', [
@@ -103,12 +92,4 @@ export async function restockUnits(tx: Queryable, productId: number, quantity: n
     productId,
     quantity,
   ]);
-}
-
-export async function availableUnits(tx: Queryable, productId: number): Promise<number> {
-  const { rows } = await tx.query<StockRow>(
-    'SELECT product_id, on_hand, reserved FROM stock WHERE product_id = $1',
-    [productId],
-  );
-  return rows[0] ? rows[0].on_hand - rows[0].reserved : 0;
 }
