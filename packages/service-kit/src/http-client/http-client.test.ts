@@ -343,29 +343,39 @@ async function startUnacceptingListener(t: TestContext): Promise<number> {
   return port;
 }
 
+/** One attempt at the never-accepting listener, with these bounds. */
+const neverAccepted = (port: number, timeoutMs: number, connectTimeoutMs: number) =>
+  createHttpClient({
+    name: 'payment',
+    baseUrl: `http://127.0.0.1:${port}`,
+    timeoutMs,
+    connectTimeoutMs,
+    retry: { attempts: 1 },
+  });
+
+/** The UpstreamUnavailable a GET ends with, and how long it took. */
+async function failedGet(
+  http: ReturnType<typeof createHttpClient>,
+): Promise<{ error: AppError; ms: number }> {
+  const started = performance.now();
+  const error = await http.request({ method: 'GET', path: '/x' }).then(
+    () => assert.fail('expected UpstreamUnavailable'),
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof AppError);
+  assert.equal(error.code, 'KIT_UPSTREAM_UNAVAILABLE');
+  return { error, ms: performance.now() - started };
+}
+
 test(
   'a peer that never accepts fails on connectTimeoutMs, long before the request timeout',
   { timeout: 20_000 },
   async (t) => {
     const port = await startUnacceptingListener(t);
-    const http = createHttpClient({
-      name: 'payment',
-      baseUrl: `http://127.0.0.1:${port}`,
-      timeoutMs: 10_000,
-      connectTimeoutMs: 200,
-      retry: { attempts: 1 },
-    });
-    const started = performance.now();
-    const error = await http.request({ method: 'GET', path: '/x' }).then(
-      () => assert.fail('expected UpstreamUnavailable'),
-      (caught: unknown) => caught,
-    );
-    const elapsed = performance.now() - started;
-    assert.ok(error instanceof AppError);
-    assert.equal(error.code, 'KIT_UPSTREAM_UNAVAILABLE');
+    const { error, ms } = await failedGet(neverAccepted(port, 10_000, 200));
     assert.match(error.message, /connect timed out after 200 ms/);
     // undici checks connect timeouts on a 0.5 s tick, so it fires up to about a second late.
-    assert.ok(elapsed < 3000, `gave up after ${Math.round(elapsed)} ms`);
+    assert.ok(ms < 3000, `gave up after ${Math.round(ms)} ms`);
   },
 );
 
@@ -374,26 +384,15 @@ test(
   { timeout: 20_000 },
   async (t) => {
     const port = await startUnacceptingListener(t);
-    const http = createHttpClient({
-      name: 'payment',
-      baseUrl: `http://127.0.0.1:${port}`,
-      timeoutMs: 300,
-      connectTimeoutMs: 5_000,
-      retry: { attempts: 1 },
-    });
-    let started = performance.now();
-    const timedOut = await http.request({ method: 'GET', path: '/x' }).then(
-      () => assert.fail('expected UpstreamUnavailable'),
-      (caught: unknown) => caught,
-    );
-    assert.ok(timedOut instanceof AppError);
-    assert.match(timedOut.message, /timed out after 300 ms/);
-    assert.ok(performance.now() - started < 2_000, 'not after the 5 s connect timeout');
+    const http = neverAccepted(port, 300, 5_000);
+    const { error, ms } = await failedGet(http);
+    assert.match(error.message, /timed out after 300 ms/);
+    assert.ok(ms < 2_000, 'not after the 5 s connect timeout');
 
     const caller = new AbortController();
     const reason = new Error('the caller gave up');
     setTimeout(() => caller.abort(reason), 100);
-    started = performance.now();
+    const started = performance.now();
     await assert.rejects(http.request({ method: 'GET', path: '/x', signal: caller.signal }), reason);
     assert.ok(performance.now() - started < 2_000, 'not after the 5 s connect timeout');
   },
