@@ -1,5 +1,7 @@
-import { findOrder, findOrders, type OrderFilter } from './orders-repository.ts';
-import { toOrderView, toOrderViews } from './order-view.ts';
+import { createHash } from 'node:crypto';
+import { findOrderVersion, findOrderWithVersion, findOrders, type OrderFilter } from './orders-repository.ts';
+import { orderViewOf, toOrderView, toOrderViews } from './order-view.ts';
+import { OrderSchema } from './schemas.ts';
 import { OrderNotFound } from '../errors.ts';
 import { pagingFrom, toPage, type Page } from '../lib/pagination.ts';
 import type { Queryable } from '../lib/db.ts';
@@ -31,8 +33,45 @@ export async function listOrders(db: Queryable, query: OrderQuery): Promise<Orde
  * user's order is "not found", never "forbidden": ids must not reveal which orders exist.
  */
 export async function getOrder(db: Queryable, id: number, ownerId: string | undefined): Promise<OrderView> {
-  const order = await findOrder(db, id);
-  if (!order || (ownerId !== undefined && order.user_id !== ownerId))
+  return (await getVersionedOrder(db, id, ownerId)).order;
+}
+
+/** {@link getOrder} with the ETag of the answer (see {@link orderEtag}). */
+export async function getVersionedOrder(
+  db: Queryable,
+  id: number,
+  ownerId: string | undefined,
+): Promise<{ order: OrderView; etag: string }> {
+  const found = await findOrderWithVersion(db, id);
+  if (!found || (ownerId !== undefined && found.order.user_id !== ownerId))
     throw new OrderNotFound(`No order ${id}`);
-  return toOrderView(db, order);
+  return { order: await toOrderView(db, found.order), etag: orderEtag(found.version) };
+}
+
+/**
+ * The ETag of the order `ownerId` may read under this id, from its version alone (one index read,
+ * no items or history); undefined when there is none for them, so no answer tells a stranger
+ * anything an unconditional read would not.
+ */
+export async function currentOrderEtag(
+  db: Queryable,
+  id: number,
+  ownerId: string,
+): Promise<string | undefined> {
+  const found = await findOrderVersion(db, id);
+  return found && found.userId === ownerId ? orderEtag(found.version) : undefined;
+}
+
+/**
+ * The view's format (the code that builds it and the schema it is sent by) and the row's version:
+ * a client holding an answer of an older shape after a deploy gets the new one.
+ */
+const VIEW_FORMAT = createHash('sha256')
+  .update(orderViewOf.toString())
+  .update(JSON.stringify(OrderSchema))
+  .digest('base64url')
+  .slice(0, 12);
+
+export function orderEtag(version: string): string {
+  return `"${VIEW_FORMAT}.${version}"`;
 }

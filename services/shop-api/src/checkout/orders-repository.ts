@@ -234,6 +234,39 @@ export async function findOrder(db: Queryable, id: number): Promise<OrderRow | u
 }
 
 /**
+ * The order with its version: the row's xmin, the transaction that last wrote it. Every change an
+ * order's answer shows writes its row (a status step adds its history line in the same statement;
+ * items never change), so the version changes exactly when the answer may.
+ */
+export async function findOrderWithVersion(
+  db: Queryable,
+  id: number,
+): Promise<{ order: OrderRow; version: string } | undefined> {
+  const { rows } = await db.query<OrderRow & { row_version: string }>(
+    'SELECT *, xmin::text AS row_version FROM orders WHERE id = $1',
+    [id],
+    { prepare: 'order-with-version' },
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const { row_version: version, ...order } = row;
+  return { order, version };
+}
+
+/** Only the owner and the version of an order: enough to answer a conditional read. */
+export async function findOrderVersion(
+  db: Queryable,
+  id: number,
+): Promise<{ userId: string; version: string } | undefined> {
+  const { rows } = await db.query<{ user_id: string; row_version: string }>(
+    'SELECT user_id, xmin::text AS row_version FROM orders WHERE id = $1',
+    [id],
+    { prepare: 'order-version' },
+  );
+  return rows[0] && { userId: rows[0].user_id, version: rows[0].row_version };
+}
+
+/**
  * The items and status history of some orders in one statement (one round trip, also inside a
  * transaction, where two queries would wait for each other), items by product, history by time.
  */

@@ -132,6 +132,39 @@ describe('order history kept in memory', { timeout: 60_000 }, () => {
     assert.equal(other.statusCode, 200, "mario's ETag says nothing about luigi's orders");
   });
 
+  test('one order carries a strong ETag; If-None-Match gets 304 until it changes; a stranger gets 404 either way', async () => {
+    const order = await checkout(a);
+    const url = `/api/orders/${order.id}`;
+    const first = await a.inject({ url, headers: mario });
+    assert.equal(first.statusCode, 200);
+    const etag = first.headers.etag as string;
+    assert.match(etag, /^"[\w-]+\.\d+"$/, "strong: the view's format and the row's version");
+    assert.equal(first.headers['cache-control'], 'no-store');
+
+    const unchanged = await b.inject({ url, headers: { ...mario, 'if-none-match': etag } });
+    assert.equal(unchanged.statusCode, 304, 'another replica agrees');
+    assert.equal(unchanged.body, '');
+    assert.equal(unchanged.headers.etag, etag);
+    assert.equal(
+      (await a.inject({ url, headers: { ...mario, 'if-none-match': '"other"' } })).statusCode,
+      200,
+    );
+
+    const luigi = bearer(await h.userToken('luigi'));
+    for (const condition of [etag, '*'])
+      assert.equal(
+        (await a.inject({ url, headers: { ...luigi, 'if-none-match': condition } })).statusCode,
+        404,
+        "mario's order is not found for luigi, conditional or not",
+      );
+
+    await h.db.query("UPDATE orders SET status_detail = 'changed by a script' WHERE id = $1", [order.id]);
+    const changed = await b.inject({ url, headers: { ...mario, 'if-none-match': etag } });
+    assert.equal(changed.statusCode, 200, 'a change to the order: the whole order again');
+    assert.equal(changed.json().statusDetail, 'changed by a script');
+    assert.notEqual(changed.headers.etag, etag);
+  });
+
   test('a kept page is served without reading the document while nothing changed', async () => {
     const watch = watched(h.db);
     const cache = createOrderHistoryCache(watch.db, 1_000_000);

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { requireUser } from '@mockmart/auth';
-import { getOrder } from '../checkout/order-queries.ts';
+import { currentOrderEtag, getVersionedOrder } from '../checkout/order-queries.ts';
 import { OrderSchema } from '../checkout/schemas.ts';
 import { pageSchema, pagingQuery } from '../lib/pagination.ts';
 import type { Queryable } from '../lib/db.ts';
@@ -64,8 +64,29 @@ export const ordersRoutes: RoutePlugin<{ db: Queryable; orderHistory: OrderHisto
     '/api/orders/:id',
     {
       config: { auth: requireUser() },
-      schema: { tags, security, params: OrderIdParams, response: { 200: OrderSchema } },
+      schema: {
+        tags,
+        security,
+        params: OrderIdParams,
+        response: {
+          200: OrderSchema,
+          304: Type.Null({ description: 'Not modified: the If-None-Match ETag names the order as it is' }),
+        },
+      },
     },
-    async (request) => getOrder(deps.db, request.params.id, request.principal.subject),
+    // A client waiting for its order to settle asks with If-None-Match and gets 304 after one index
+    // read while nothing changed; someone else's order is 404 either way.
+    async (request, reply) => {
+      const { id } = request.params;
+      const userId = request.principal.subject;
+      const condition = request.headers['if-none-match'];
+      if (condition !== undefined) {
+        const etag = await currentOrderEtag(deps.db, id, userId);
+        if (etag && matchesIfNoneMatch(condition, etag))
+          return reply.code(304).header('etag', etag).send(null);
+      }
+      const { order, etag } = await getVersionedOrder(deps.db, id, userId);
+      return reply.header('etag', etag).send(order);
+    },
   );
 };
