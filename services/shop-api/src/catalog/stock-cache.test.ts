@@ -77,6 +77,30 @@ describe('the catalog stock cache', { timeout: 5_000 }, () => {
     assert.equal((await retried).get(1), 7);
   });
 
+  test('a wall clock set back does not stretch the bound: ages are measured on a monotonic clock', async () => {
+    const wallClock = Date.now;
+    let setBackMs = 0;
+    Date.now = () => wallClock() - setBackMs;
+    try {
+      const calls: Array<(items: StockLevel[]) => void> = [];
+      const cache = createStockCache({
+        inventory: { getStock: () => new Promise((resolve) => calls.push(resolve)) },
+        maxAgeMs: 20,
+        timeoutMs: 500,
+        onError: () => {},
+      });
+      const first = cache.levels();
+      calls[0]!([{ productId: 1, onHand: 7, reserved: 0, available: 7 }]);
+      await first;
+      setBackMs = 3_600_000;
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      void cache.levels();
+      assert.equal(calls.length, 2, 'older than the bound: fetched again');
+    } finally {
+      Date.now = wallClock;
+    }
+  });
+
   test("a checkout's hold and commit keep the cache; releases, reversals and admin changes drop it", async () => {
     const { cache, calls, level } = setup();
     const dropped: string[] = [];

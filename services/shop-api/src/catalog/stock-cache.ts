@@ -16,6 +16,7 @@ export interface StockCacheOptions {
   maxAgeMs: number;
   timeoutMs: number;
   onError: (error: unknown) => void;
+  /** The clock ages are measured on: monotonic, so a wall clock set back cannot stretch the bound. */
   now?: () => number;
 }
 
@@ -26,7 +27,7 @@ export interface StockCacheOptions {
  * counted from when the fetch started, so what it returns is never older than that.
  */
 export function createStockCache(options: StockCacheOptions): StockCache {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? (() => performance.now());
   let fresh: { startedAt: number; levels: Map<number, number> } | undefined;
   let inFlight: { startedAt: number; promise: Promise<Map<number, number>> } | undefined;
   let generation = 0;
@@ -34,7 +35,8 @@ export function createStockCache(options: StockCacheOptions): StockCache {
   const fetchAll = (startedAt: number): Promise<Map<number, number>> => {
     const fetchedFor = generation;
     const promise = options.inventory
-      .getStock(undefined, { deadline: startedAt + options.timeoutMs })
+      // The deadline is an instant on the wall clock (it travels to inventory).
+      .getStock(undefined, { deadline: Date.now() + options.timeoutMs })
       .then(
         (items) => {
           const levels = new Map(items.map((item) => [item.productId, item.available]));
