@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { findOrderVersion, findOrderWithVersion, findOrders, type OrderFilter } from './orders-repository.ts';
 import { orderViewOf, toOrderView, toOrderViews } from './order-view.ts';
 import { OrderSchema } from './schemas.ts';
 import { OrderNotFound } from '../errors.ts';
+import { versionedEtag } from '../lib/versioned-etag.ts';
 import { pagingFrom, toPage, type Page } from '../lib/pagination.ts';
 import type { Queryable } from '../lib/db.ts';
 import type { OrderStatus, OrderView } from './schemas.ts';
@@ -62,16 +62,5 @@ export async function currentOrderEtag(
   return found && found.userId === ownerId ? orderEtag(found.version) : undefined;
 }
 
-/**
- * The view's format (the code that builds it and the schema it is sent by) and the row's version:
- * a client holding an answer of an older shape after a deploy gets the new one.
- */
-const VIEW_FORMAT = createHash('sha256')
-  .update(orderViewOf.toString())
-  .update(JSON.stringify(OrderSchema))
-  .digest('base64url')
-  .slice(0, 12);
-
-export function orderEtag(version: string): string {
-  return `"${VIEW_FORMAT}.${version}"`;
-}
+/** The row's version, and the view's format: the code that builds it and the schema it is sent by. */
+export const orderEtag = versionedEtag(orderViewOf.toString(), JSON.stringify(OrderSchema));

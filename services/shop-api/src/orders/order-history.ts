@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Queryable } from '../lib/db.ts';
 import { pagingFrom, type Paging } from '../lib/pagination.ts';
+import { versionedEtag } from '../lib/versioned-etag.ts';
 
 /** A timestamptz as JavaScript's toISOString() writes it. */
 function isoTime(column: string): string {
@@ -128,12 +128,4 @@ function pageEnvelope(items: string, total: number, paging: Paging): string {
  * written in (a digest of the statement that writes each order and of the page envelope), so a
  * client holding a page of an older shape after a deploy is sent the new one, not a 304.
  */
-const DOCUMENT_FORMAT = createHash('sha256')
-  .update(ORDER_DOCUMENT)
-  .update(pageEnvelope.toString())
-  .digest('base64url')
-  .slice(0, 12);
-
-export function orderHistoryEtag(version: string): string {
-  return `"${DOCUMENT_FORMAT}.${version}"`;
-}
+export const orderHistoryEtag = versionedEtag(ORDER_DOCUMENT, pageEnvelope.toString());
