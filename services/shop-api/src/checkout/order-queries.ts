@@ -1,4 +1,4 @@
-import { findOrderVersion, findOrderWithVersion, findOrders, type OrderFilter } from './orders-repository.ts';
+import { findOrderWithVersion, findOrders, type OrderFilter } from './orders-repository.ts';
 import { orderViewOf, toOrderView, toOrderViews } from './order-view.ts';
 import { OrderSchema } from './schemas.ts';
 import { OrderNotFound } from '../errors.ts';
@@ -33,34 +33,24 @@ export async function listOrders(db: Queryable, query: OrderQuery): Promise<Orde
  * user's order is "not found", never "forbidden": ids must not reveal which orders exist.
  */
 export async function getOrder(db: Queryable, id: number, ownerId: string | undefined): Promise<OrderView> {
-  return (await getVersionedOrder(db, id, ownerId)).order;
-}
-
-/** {@link getOrder} with the ETag of the answer (see {@link orderEtag}). */
-export async function getVersionedOrder(
-  db: Queryable,
-  id: number,
-  ownerId: string | undefined,
-): Promise<{ order: OrderView; etag: string }> {
-  const found = await findOrderWithVersion(db, id);
-  if (!found || (ownerId !== undefined && found.order.user_id !== ownerId))
-    throw new OrderNotFound(`No order ${id}`);
-  return { order: await toOrderView(db, found.order), etag: orderEtag(found.version) };
+  return (await readableOrder(db, id, ownerId)).view();
 }
 
 /**
- * The ETag of the order `ownerId` may read under this id, from its version alone (one index read,
- * no items or history); undefined when there is none for them, so no answer tells a stranger
- * anything an unconditional read would not.
+ * The order `ownerId` may read (any order when undefined), by its row alone: its ETag (see
+ * {@link orderEtag}), and its view, whose items and history are read only when asked for, so a
+ * conditional read that matches costs one index read. Not found for anyone else, conditional or not.
  */
-export async function currentOrderEtag(
+export async function readableOrder(
   db: Queryable,
   id: number,
-  ownerId: string,
-): Promise<string | undefined> {
-  const found = await findOrderVersion(db, id);
-  return found && found.userId === ownerId ? orderEtag(found.version) : undefined;
+  ownerId: string | undefined,
+): Promise<{ etag: string; view: () => Promise<OrderView> }> {
+  const found = await findOrderWithVersion(db, id);
+  if (!found || (ownerId !== undefined && found.order.user_id !== ownerId))
+    throw new OrderNotFound(`No order ${id}`);
+  return { etag: orderEtag(found.version), view: () => toOrderView(db, found.order) };
 }
 
 /** The row's version, and the view's format: the code that builds it and the schema it is sent by. */
-export const orderEtag = versionedEtag(orderViewOf.toString(), JSON.stringify(OrderSchema));
+const orderEtag = versionedEtag(orderViewOf.toString(), JSON.stringify(OrderSchema));

@@ -253,19 +253,6 @@ export async function findOrderWithVersion(
   return { order, version };
 }
 
-/** Only the owner and the version of an order: enough to answer a conditional read. */
-export async function findOrderVersion(
-  db: Queryable,
-  id: number,
-): Promise<{ userId: string; version: string } | undefined> {
-  const { rows } = await db.query<{ user_id: string; row_version: string }>(
-    'SELECT user_id, xmin::text AS row_version FROM orders WHERE id = $1',
-    [id],
-    { prepare: 'order-version' },
-  );
-  return rows[0] && { userId: rows[0].user_id, version: rows[0].row_version };
-}
-
 /**
  * The items and status history of some orders in one statement (one round trip, also inside a
  * transaction, where two queries would wait for each other), items by product, history by time.

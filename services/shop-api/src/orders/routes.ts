@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { requireUser } from '@mockmart/auth';
-import { currentOrderEtag, getVersionedOrder } from '../checkout/order-queries.ts';
+import { readableOrder } from '../checkout/order-queries.ts';
 import { OrderSchema } from '../checkout/schemas.ts';
 import { pageSchema, pagingQuery } from '../lib/pagination.ts';
 import type { Queryable } from '../lib/db.ts';
@@ -77,16 +77,10 @@ export const ordersRoutes: RoutePlugin<{ db: Queryable; orderHistory: OrderHisto
     // A client waiting for its order to settle asks with If-None-Match and gets 304 after one index
     // read while nothing changed; someone else's order is 404 either way.
     async (request, reply) => {
-      const { id } = request.params;
-      const userId = request.principal.subject;
-      const condition = request.headers['if-none-match'];
-      if (condition !== undefined) {
-        const etag = await currentOrderEtag(deps.db, id, userId);
-        if (etag && matchesIfNoneMatch(condition, etag))
-          return reply.code(304).header('etag', etag).send(null);
-      }
-      const { order, etag } = await getVersionedOrder(deps.db, id, userId);
-      return reply.header('etag', etag).send(order);
+      const order = await readableOrder(deps.db, request.params.id, request.principal.subject);
+      reply.header('etag', order.etag);
+      if (matchesIfNoneMatch(request.headers['if-none-match'], order.etag)) return reply.code(304).send(null);
+      return reply.send(await order.view());
     },
   );
 };
