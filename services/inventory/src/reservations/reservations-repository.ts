@@ -7,6 +7,19 @@ export interface ReservationItem {
   quantity: number;
 }
 
+/** An item a hold could not take: what it asked for and what was available. */
+export interface Unavailable {
+  productId: number;
+  requested: number;
+  available: number;
+}
+
+/** What {@link holdAll} did: held (with its expiry), or nothing, with the items that were short. */
+export interface HoldOutcome {
+  held?: { expiresAt: string };
+  short: Unavailable[];
+}
+
 export interface Reservation {
   orderId: string;
   status: ReservationStatus;
@@ -52,14 +65,8 @@ const SELECT_RESERVATION = `SELECT order_id, status, expires_at, expires_at <= n
 export async function holdAll(
   db: Queryable,
   input: { orderId: string; ttlSeconds: number; clientId: string; items: readonly ReservationItem[] },
-): Promise<{
-  held?: { expiresAt: string };
-  short: { productId: number; requested: number; available: number }[];
-}> {
-  const { rows } = await db.query<{
-    expires_at: Date | string | null;
-    short: { productId: number; requested: number; available: number }[];
-  }>(
+): Promise<HoldOutcome> {
+  const { rows } = await db.query<{ expires_at: Date | string | null; short: Unavailable[] }>(
     `WITH wanted AS (
        SELECT t.product_id, t.quantity FROM unnest($4::int[], $5::int[]) AS t(product_id, quantity)),
      locked AS (

@@ -5,6 +5,8 @@ import {
   holdAll,
   type Reservation,
   type ReservationItem,
+  type HoldOutcome,
+  type Unavailable,
 } from './reservations-repository.ts';
 
 export interface ReserveInput {
@@ -12,12 +14,6 @@ export interface ReserveInput {
   items: readonly ReservationItem[];
   ttlSeconds: number;
   clientId: string;
-}
-
-export interface Unavailable {
-  productId: number;
-  requested: number;
-  available: number;
 }
 
 export interface ReserveDeps {
@@ -38,14 +34,10 @@ export async function reserveStock(
 ): Promise<{ created: boolean; reservation: Reservation }> {
   const items = normalise(input.items);
 
-  if (await deps.simulateOutOfStock()) {
-    // The fault refuses new holds only: an existing reservation is answered as it is.
-    const existing = await findReservation(deps.db, input.orderId);
-    if (existing) return { created: false, reservation: sameOrConflict(existing, items) };
-    throw insufficient(items.map((i) => ({ productId: i.productId, requested: i.quantity, available: 0 })));
-  }
-
-  const outcome = await holdAll(deps.db, { ...input, items });
+  // The out-of-stock fault refuses new holds only: an existing reservation is answered as it is.
+  const outcome: HoldOutcome = (await deps.simulateOutOfStock())
+    ? { short: items.map((i) => ({ productId: i.productId, requested: i.quantity, available: 0 })) }
+    : await holdAll(deps.db, { ...input, items });
   // The hold just written is answered as written (its expiry is at least 10 s away).
   if (outcome.held)
     return {
