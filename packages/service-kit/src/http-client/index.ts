@@ -93,9 +93,8 @@ export function createHttpClient(options: HttpClientOptions) {
     if (first.statusCode !== 401) return first;
     await first.body.dump();
     bearer.invalidate(token);
-    const again = withBearer(init, await bearer.token());
-    (again.headers as Record<string, string>)['x-request-timeout-ms'] = String(Math.max(1, endsAt - now()));
-    return sendUntilAborted(url, again);
+    const timeLeft = { 'x-request-timeout-ms': String(Math.max(1, endsAt - now())) };
+    return sendUntilAborted(url, withBearer(init, await bearer.token(), timeLeft));
   }
 
   async function request<Body = unknown>(req: HttpRequest): Promise<HttpResponse<Body>> {
@@ -180,13 +179,12 @@ type SendOptions = { dispatcher: Dispatcher; signal: AbortSignal } & Omit<
   'origin' | 'path' | 'signal'
 >;
 
-/** The bearer replaces any Authorization the caller set, whatever its case. */
-function withBearer(init: SendOptions, token: string): SendOptions {
+/** The bearer replaces any Authorization the caller set, whatever its case; `also` overrides too. */
+function withBearer(init: SendOptions, token: string, also: Record<string, string> = {}): SendOptions {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(init.headers as Record<string, string>))
     if (name.toLowerCase() !== 'authorization') headers[name] = value;
-  headers.authorization = `Bearer ${token}`;
-  return { ...init, headers };
+  return { ...init, headers: { ...headers, ...also, authorization: `Bearer ${token}` } };
 }
 
 /**
