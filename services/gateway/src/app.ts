@@ -99,8 +99,9 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
     now,
     logger: app.log,
   });
-  // Bearer callers of /api are keyed by who they are for the checkout limit; shop-api does the
-  // authorization (audience, roles), the gateway only needs a verified subject.
+  // Bearer callers of /api are keyed by who they are for the checkout limit, and an answer kept
+  // for a token (proxy/token-cache.ts) is served only while that token verifies; shop-api does the
+  // authorization (audience, roles), the gateway only needs a verified token.
   const bearerVerifier = createAccessTokenVerifier({
     idp,
     audience: false,
@@ -154,11 +155,7 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
       sessions,
       refresher,
       checkoutPerMinute: config.RATE_LIMIT_CHECKOUT_PER_MINUTE,
-      bearerSubject: (token) =>
-        bearerVerifier.verify(token).then(
-          (principal) => principal.subject,
-          () => undefined,
-        ),
+      verifyBearer: (token) => bearerVerifier.verify(token),
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     }),
   );

@@ -107,10 +107,15 @@ describe('who may call shop-api', { timeout: 120_000 }, () => {
   });
 
   test("the profile is the caller's own, from the token, and never another user's", async () => {
-    const luigi = (
-      await h.app.inject({ url: '/api/user/profile', headers: bearer(await h.userToken('luigi')) })
-    ).json();
+    const response = await h.app.inject({
+      url: '/api/user/profile',
+      headers: bearer(await h.userToken('luigi')),
+    });
+    const luigi = response.json();
     assert.equal(luigi.username, 'luigi');
     assert.equal(luigi.role, 'user');
+    // Kept by shared caches per credential only (profile/routes.ts), by browsers not at all.
+    assert.match(String(response.headers['cache-control']), /^max-age=0, s-maxage=\d+$/);
+    assert.equal(response.headers.vary, 'authorization');
   });
 });

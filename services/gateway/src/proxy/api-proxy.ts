@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { routineRequest } from '@mockmart/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import { AuthorizationInvalid, SessionEnded } from '../errors.ts';
@@ -8,6 +10,7 @@ import type { SessionContext } from '../session/session-context.ts';
 import type { TokenRefresher } from '../session/token-refresh.ts';
 import { isAuthenticated, type Session } from '../session/types.ts';
 import { createCatalogCache, notModified } from './catalog-cache.ts';
+import { createTokenCache, privateToTheBrowser, type TokenCacheEntry } from './token-cache.ts';
 import {
   canonicalProxyPath,
   cleanApiResponseHeaders,
@@ -25,8 +28,8 @@ export interface ApiProxyOptions {
   refresher: TokenRefresher;
   checkoutPerMinute: number;
   timeoutMs: number;
-  /** The subject of a bearer token the idp signed, or undefined when it does not verify. */
-  bearerSubject: (token: string) => Promise<string | undefined>;
+  /** Verifies an access token the idp signed (signature, issuer, expiry); rejects otherwise. */
+  verifyBearer: (token: string) => Promise<{ subject: string }>;
 }
 
 // RFC 6750 §2.1 credentials; the auth-scheme is case-insensitive (RFC 9110 §11.1), and one or more
@@ -69,6 +72,8 @@ export function isAnonymousCatalogRead(
  * - Anonymous cart calls get a random cart id kept in the session, sent as X-Cart-Id.
  * - Catalog reads are public and the same for everyone: no session is read (no cookie decryption,
  *   no database round trip) and no token attached, so they cost the gateway almost nothing.
+ * - Reads whose answer depends on the token alone (shop-api marks them; today the profile) are
+ *   kept per token for a short time and served again while the token verifies (token-cache.ts).
  * - Cookies and the CSRF header never reach shop-api; upstream Set-Cookie never reaches the browser.
  */
 export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): Promise<void> {
@@ -83,6 +88,7 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
   });
 
   const catalogCache = createCatalogCache();
+  const tokenCache = createTokenCache(options.verifyBearer);
   // Before routing decisions count (the checkout rate limit is on the exact `/api/checkout`
   // route): a path shop-api would read differently (`/api/./checkout`) is refused.
   // A kept public catalog answer goes out at once: nothing later in the chain (session, CSRF, rate
@@ -147,6 +153,9 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
       if (catalogCache.serve(request, reply)) return reply;
     }
     const extra: Record<string, string> = forwardedHeaders(request, options.publicUrl);
+    /** The access token shop-api will see, and whether it is the session's (attached here). */
+    let token = decision.bearer;
+    let sessionToken = false;
     if (!decision.bearer && !decision.catalog) {
       let session = decision.session;
       if (isAuthenticated(session)) {
@@ -155,7 +164,9 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
           await sessions.end(request, reply);
           throw new SessionEnded('Your session has ended; sign in again');
         }
-        extra.authorization = `Bearer ${session.secrets.tokens.accessToken}`;
+        token = session.secrets.tokens.accessToken;
+        sessionToken = true;
+        extra.authorization = `Bearer ${token}`;
       } else if (isCartPath(request.url) && !session && !isStateChanging(request.method)) {
         // Reading the cart of a visitor who never added anything: an empty cart, and no session
         // row for every crawler that loads the page.
@@ -171,7 +182,14 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
         if (request.method === 'POST' || request.method === 'PUT') cartWrites.set(request, session);
       }
     }
+    const perToken = request.method === 'GET' ? token : undefined;
+    if (perToken) {
+      const kept = await tokenCache.lookup(request.url, perToken);
+      if (kept) return sendKept(reply, kept, sessionToken);
+    }
     const read = decision.catalog && request.method === 'GET' ? catalogCache.begin(request.url) : undefined;
+    /** shop-api's own response headers, before the gateway cleans them for the client. */
+    let upstreamHeaders: IncomingHttpHeaders | undefined;
     // Whatever becomes of the read (answered, refused, upstream down, client gone), it ends here.
     if (read) reply.raw.once('close', read.end);
     return reply.from(request.url, {
@@ -191,8 +209,25 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
         }
         return next;
       },
-      rewriteHeaders: (headers) => cleanApiResponseHeaders(headers),
+      rewriteHeaders: (headers) => {
+        upstreamHeaders = headers;
+        const clean = cleanApiResponseHeaders(headers);
+        return sessionToken ? privateToTheBrowser(clean) : clean;
+      },
       onError: upstreamErrorHandler('shop-api'),
+      ...(perToken
+        ? {
+            onResponse: async (_request, upstreamReply, response) => {
+              if (!upstreamHeaders || !tokenCache.keeps(response.statusCode, upstreamHeaders))
+                return upstreamReply.send(response.stream);
+              const chunks: Buffer[] = [];
+              for await (const chunk of response.stream) chunks.push(chunk as Buffer);
+              const body = Buffer.concat(chunks);
+              tokenCache.keep(request.url, perToken, upstreamHeaders, body);
+              return upstreamReply.send(body);
+            },
+          }
+        : {}),
       ...(read
         ? {
             onResponse: async (_request, catalogReply, response) => {
@@ -212,6 +247,15 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     });
   };
 
+  /** A kept per-token answer (token-cache.ts), with its age; to a browser, for itself only. */
+  function sendKept(reply: FastifyReply, kept: TokenCacheEntry, sessionToken: boolean): FastifyReply {
+    routineRequest(reply.request);
+    return reply
+      .headers(sessionToken ? privateToTheBrowser(kept.headers) : kept.headers)
+      .header('age', String(Math.floor((Date.now() - kept.storedAt) / 1000)))
+      .send(kept.body);
+  }
+
   /**
    * Whose budget a checkout spends: the user's, whichever session, replica or token carries them
    * (a verified bearer token's subject, a signed-in session's user); otherwise the client address.
@@ -220,7 +264,10 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
   async function checkoutLimitKey(request: FastifyRequest): Promise<string> {
     const decision = decisions.get(request);
     const subject = decision?.bearer
-      ? await options.bearerSubject(decision.bearer)
+      ? await options.verifyBearer(decision.bearer).then(
+          (principal) => principal.subject,
+          () => undefined,
+        )
       : isAuthenticated(decision?.session)
         ? (decision.session.sub ?? decision.session.secrets.user.id)
         : undefined;

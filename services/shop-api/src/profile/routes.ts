@@ -35,6 +35,23 @@ export function toProfile(p: Principal) {
   };
 }
 
+/** How long a shared cache may keep a profile for its token (never past the token's `exp`). */
+const PROFILE_SHARED_MAX_AGE_SEC = 60;
+
+/**
+ * How a cache may keep a profile (RFC 9111): the answer depends on nothing but the token, so a
+ * shared cache (the gateway, a CDN) may reuse it for requests with that exact Authorization
+ * (`s-maxage` allows storing an answer to an authorized request, §3.5; `Vary: Authorization` keys
+ * it on the credential), at most a minute and never past the token's expiry. A browser's own
+ * cache keeps nothing (`max-age=0`).
+ */
+export function profileCaching(principal: Principal, nowMs = Date.now()): Record<string, string> {
+  const left = Math.min(PROFILE_SHARED_MAX_AGE_SEC, Math.floor(principal.expiresAt - nowMs / 1000));
+  return left > 0
+    ? { 'cache-control': `max-age=0, s-maxage=${left}`, vary: 'authorization' }
+    : { 'cache-control': 'no-store' };
+}
+
 /** GET /api/user/profile — who the token says you are (same shape as the original). */
 export const profileRoutes: RoutePlugin<object> = async (app) => {
   app.get(
@@ -43,6 +60,9 @@ export const profileRoutes: RoutePlugin<object> = async (app) => {
       config: { auth: requireUser() },
       schema: { tags: ['profile'], security: [{ bearer: [] }], response: { 200: ProfileSchema } },
     },
-    async (request) => toProfile(request.principal),
+    async (request, reply) => {
+      void reply.headers(profileCaching(request.principal));
+      return toProfile(request.principal);
+    },
   );
 };
