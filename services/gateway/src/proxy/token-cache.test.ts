@@ -183,3 +183,14 @@ describe('token cache', () => {
     assert.equal(cache.keeps(200, headers), true);
   });
 });
+
+test('the cache holds 8 MiB at most, keys included: the oldest answers go first', async () => {
+  const cache = createTokenCache(async () => {});
+  const body = Buffer.alloc(16 * 1024, 'x');
+  const headers = { ...PER_TOKEN, 'content-length': String(body.length) };
+  for (let i = 0; i < 1000; i++) cache.keep(`/api/user/profile?page=${i}`, 'token', headers, body);
+  assert.ok(cache.bytes <= 8 * 1024 * 1024, `${cache.bytes} bytes kept`);
+  assert.ok(cache.bytes > 7 * 1024 * 1024);
+  assert.equal(await cache.lookup('/api/user/profile?page=0', 'token'), undefined);
+  assert.ok(await cache.lookup('/api/user/profile?page=999', 'token'));
+});

@@ -9,8 +9,11 @@ export interface TokenCacheEntry {
   headers: { 'content-type': string; 'cache-control': string; vary: string };
 }
 
-/** (URL, token) pairs kept; the oldest goes first. A token is at most a few KiB, a body 16 KiB. */
-const MAX_ENTRIES = 10_000;
+/**
+ * What is kept, at most: keys (URL and token) and bodies together; the oldest goes first. One
+ * caller can fill it with its own token under many query strings, which only evicts answers.
+ */
+const MAX_BYTES = 8 * 1024 * 1024;
 const MAX_BODY_BYTES = 16 * 1024;
 
 /**
@@ -29,7 +32,15 @@ const MAX_BODY_BYTES = 16 * 1024;
  */
 export function createTokenCache(verify: (token: string) => Promise<unknown>, now: () => number = Date.now) {
   const entries = new Map<string, TokenCacheEntry>();
+  let bytes = 0;
   const keyOf = (url: string, token: string) => `${url} ${token}`;
+  const sizeOf = (key: string, entry: TokenCacheEntry) => key.length + entry.body.length;
+  const forget = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    bytes -= sizeOf(key, entry);
+  };
   return {
     /** The kept answer for this URL and token, once the token still verifies; otherwise undefined. */
     async lookup(url: string, token: string): Promise<TokenCacheEntry | undefined> {
@@ -37,13 +48,13 @@ export function createTokenCache(verify: (token: string) => Promise<unknown>, no
       const entry = entries.get(key);
       if (!entry) return undefined;
       if (entry.expiresAt <= now()) {
-        entries.delete(key);
+        forget(key);
         return undefined;
       }
       try {
         await verify(token);
       } catch {
-        entries.delete(key);
+        forget(key);
         return undefined;
       }
       return entry;
@@ -57,10 +68,9 @@ export function createTokenCache(verify: (token: string) => Promise<unknown>, no
       const seconds = sharedMaxAge(200, headers);
       if (seconds <= 0 || body.length > MAX_BODY_BYTES) return;
       const key = keyOf(url, token);
-      entries.delete(key);
-      if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+      forget(key);
       const storedAt = now();
-      entries.set(key, {
+      const entry: TokenCacheEntry = {
         storedAt,
         expiresAt: storedAt + seconds * 1000,
         body,
@@ -69,7 +79,14 @@ export function createTokenCache(verify: (token: string) => Promise<unknown>, no
           'cache-control': String(headers['cache-control']),
           vary: String(headers.vary),
         },
-      });
+      };
+      bytes += sizeOf(key, entry);
+      entries.set(key, entry);
+      while (bytes > MAX_BYTES) forget(entries.keys().next().value!);
+    },
+    /** Bytes kept (keys and bodies), for tests. */
+    get bytes(): number {
+      return bytes;
     },
   };
 }
