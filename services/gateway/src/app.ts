@@ -156,6 +156,7 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
       refresher,
       checkoutPerMinute: config.RATE_LIMIT_CHECKOUT_PER_MINUTE,
       verifyBearer: (token) => bearerVerifier.verify(token),
+      now,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
     }),
   );

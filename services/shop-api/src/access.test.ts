@@ -114,8 +114,9 @@ describe('who may call shop-api', { timeout: 120_000 }, () => {
     const luigi = response.json();
     assert.equal(luigi.username, 'luigi');
     assert.equal(luigi.role, 'user');
-    // Kept by shared caches per credential only (profile/routes.ts), by browsers not at all.
-    assert.match(String(response.headers['cache-control']), /^max-age=0, s-maxage=\d+$/);
+    // Kept by the gateway per token only (profile/routes.ts), by anyone else not at all.
+    assert.equal(response.headers['cache-control'], 'private, no-store');
+    assert.match(String(response.headers['gateway-cache-control']), /^max-age=\d+$/);
     assert.equal(response.headers.vary, 'authorization');
   });
 });

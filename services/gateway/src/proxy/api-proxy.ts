@@ -10,13 +10,14 @@ import type { SessionContext } from '../session/session-context.ts';
 import type { TokenRefresher } from '../session/token-refresh.ts';
 import { isAuthenticated, type Session } from '../session/types.ts';
 import { createCatalogCache, notModified } from './catalog-cache.ts';
-import { createTokenCache, privateToTheBrowser, type TokenCacheEntry } from './token-cache.ts';
+import { clientDirectives, createTokenCache, type TokenCacheEntry } from './token-cache.ts';
 import {
   canonicalProxyPath,
   cleanApiResponseHeaders,
   forwardedBody,
   forwardedHeaders,
   passBodiesThrough,
+  readUpstreamBody,
   upstreamErrorHandler,
   withoutRequestHopByHop,
 } from './forwarding.ts';
@@ -30,6 +31,7 @@ export interface ApiProxyOptions {
   timeoutMs: number;
   /** Verifies an access token the idp signed (signature, issuer, expiry); rejects otherwise. */
   verifyBearer: (token: string) => Promise<{ subject: string }>;
+  now?: () => number;
 }
 
 // RFC 6750 §2.1 credentials; the auth-scheme is case-insensitive (RFC 9110 §11.1), and one or more
@@ -88,7 +90,7 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
   });
 
   const catalogCache = createCatalogCache();
-  const tokenCache = createTokenCache(options.verifyBearer);
+  const tokenCache = createTokenCache(options.verifyBearer, options.now);
   // Before routing decisions count (the checkout rate limit is on the exact `/api/checkout`
   // route): a path shop-api would read differently (`/api/./checkout`) is refused.
   // A kept public catalog answer goes out at once: nothing later in the chain (session, CSRF, rate
@@ -153,9 +155,8 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
       if (catalogCache.serve(request, reply)) return reply;
     }
     const extra: Record<string, string> = forwardedHeaders(request, options.publicUrl);
-    /** The access token shop-api will see, and whether it is the session's (attached here). */
+    /** The access token shop-api will see. */
     let token = decision.bearer;
-    let sessionToken = false;
     if (!decision.bearer && !decision.catalog) {
       let session = decision.session;
       if (isAuthenticated(session)) {
@@ -165,7 +166,6 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
           throw new SessionEnded('Your session has ended; sign in again');
         }
         token = session.secrets.tokens.accessToken;
-        sessionToken = true;
         extra.authorization = `Bearer ${token}`;
       } else if (isCartPath(request.url) && !session && !isStateChanging(request.method)) {
         // Reading the cart of a visitor who never added anything: an empty cart, and no session
@@ -183,10 +183,12 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
       }
     }
     const perToken = request.method === 'GET' ? token : undefined;
-    if (perToken) {
+    const directives = clientDirectives(request.headers);
+    if (perToken && !directives.fresh) {
       const kept = await tokenCache.lookup(request.url, perToken);
-      if (kept) return sendKept(reply, kept, sessionToken);
+      if (kept) return sendKept(reply, kept);
     }
+    const requestedAt = tokenCache.now();
     const read = decision.catalog && request.method === 'GET' ? catalogCache.begin(request.url) : undefined;
     /** shop-api's own response headers, before the gateway cleans them for the client. */
     let upstreamHeaders: IncomingHttpHeaders | undefined;
@@ -211,19 +213,22 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
       },
       rewriteHeaders: (headers) => {
         upstreamHeaders = headers;
-        const clean = cleanApiResponseHeaders(headers);
-        return sessionToken ? privateToTheBrowser(clean) : clean;
+        return cleanApiResponseHeaders(headers);
       },
       onError: upstreamErrorHandler('shop-api'),
-      ...(perToken
+      ...(perToken && directives.store
         ? {
             onResponse: async (_request, upstreamReply, response) => {
               if (!upstreamHeaders || !tokenCache.keeps(response.statusCode, upstreamHeaders))
                 return upstreamReply.send(response.stream);
-              const chunks: Buffer[] = [];
-              for await (const chunk of response.stream) chunks.push(chunk as Buffer);
-              const body = Buffer.concat(chunks);
-              tokenCache.keep(request.url, perToken, upstreamHeaders, body);
+              const body = await readUpstreamBody(
+                upstreamReply,
+                response.stream,
+                upstreamHeaders,
+                'shop-api',
+              );
+              if (!body) return;
+              tokenCache.keep(request.url, perToken, requestedAt, upstreamHeaders, body);
               return upstreamReply.send(body);
             },
           }
@@ -231,9 +236,13 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
       ...(read
         ? {
             onResponse: async (_request, catalogReply, response) => {
-              const chunks: Buffer[] = [];
-              for await (const chunk of response.stream) chunks.push(chunk as Buffer);
-              const body = Buffer.concat(chunks);
+              const body = await readUpstreamBody(
+                catalogReply,
+                response.stream,
+                upstreamHeaders ?? {},
+                'shop-api',
+              );
+              if (!body) return;
               const headers = catalogReply.getHeaders();
               read!.store(response.statusCode, headers, body);
               read!.end();
@@ -247,12 +256,12 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
     });
   };
 
-  /** A kept per-token answer (token-cache.ts), with its age; to a browser, for itself only. */
-  function sendKept(reply: FastifyReply, kept: TokenCacheEntry, sessionToken: boolean): FastifyReply {
+  /** A kept per-token answer (token-cache.ts), with its age. */
+  function sendKept(reply: FastifyReply, kept: TokenCacheEntry): FastifyReply {
     routineRequest(reply.request);
     return reply
-      .headers(sessionToken ? privateToTheBrowser(kept.headers) : kept.headers)
-      .header('age', String(Math.floor((Date.now() - kept.storedAt) / 1000)))
+      .headers(kept.headers)
+      .header('age', String(Math.max(0, Math.floor((tokenCache.now() - kept.storedAt) / 1000))))
       .send(kept.body);
   }
 

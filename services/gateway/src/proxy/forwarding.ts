@@ -3,6 +3,7 @@ import type { RawServerBase } from 'fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import { ValidationFailed } from '@mockmart/service-kit';
 import { UpstreamTimeout, UpstreamUnavailable } from '../errors.ts';
+import { GATEWAY_CACHE_CONTROL } from './token-cache.ts';
 
 const MAY_NEED_CANONICALISING = /[%\\]|\/\.|\/\//;
 
@@ -102,10 +103,14 @@ export function withoutRequestHopByHop<T extends Record<string, string | string[
   return copy as T;
 }
 
-/** Upstream headers that must not reach the browser from an API (the cookie namespace is ours). */
+/**
+ * Upstream headers that must not reach the browser from an API: the cookie namespace is ours, and
+ * shop-api's instructions to the gateway's cache are for the gateway alone.
+ */
 export function cleanApiResponseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const copy = withoutHopByHop(headers);
   delete copy['set-cookie'];
+  delete copy[GATEWAY_CACHE_CONTROL];
   delete copy['x-powered-by'];
   delete copy.server;
   return copy;
@@ -126,6 +131,30 @@ export function passBodiesThrough(scope: FastifyInstance): void {
 export function forwardedBody(request: FastifyRequest): { body?: Buffer; contentType?: string } {
   if (!Buffer.isBuffer(request.body)) return {};
   return { body: request.body, contentType: request.headers['content-type'] ?? 'application/octet-stream' };
+}
+
+/**
+ * An upstream answer's whole body, for a cache to keep; undefined when it could not be read (the
+ * upstream hung up or stalled mid-body), after answering the client as reply-from's own failures
+ * are. The upstream's headers already copied onto the reply go first: its Content-Length would
+ * frame the problem wrongly, and its caching directives are not the problem's. reply-from does not
+ * await onResponse, so a throw here would be an unhandled rejection.
+ */
+export async function readUpstreamBody(
+  reply: FastifyReply<RouteGenericInterface, RawServerBase>,
+  stream: AsyncIterable<unknown>,
+  upstreamHeaders: IncomingHttpHeaders,
+  name: string,
+): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  } catch (error) {
+    for (const header of Object.keys(upstreamHeaders)) reply.removeHeader(header);
+    upstreamErrorHandler(name)(reply, { error: error as Error });
+    return undefined;
+  }
 }
 
 /** reply-from error hook: upstream failures become coded problems, without upstream internals. */

@@ -1,40 +1,54 @@
+import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+/**
+ * shop-api's caching instructions for this gateway alone (a targeted Cache-Control field, RFC
+ * 9213): clients and any cache in front of the gateway go by `Cache-Control`, and never see this.
+ */
+export const GATEWAY_CACHE_CONTROL = 'gateway-cache-control';
 
 /** One kept answer: for one URL and one access token. */
 export interface TokenCacheEntry {
-  /** When shop-api's answer arrived: its Age (RFC 9111 §5.1) counts from here. */
+  /** When the request that fetched it was sent: its Age (RFC 9111 §4.2.3) counts from here. */
   storedAt: number;
   expiresAt: number;
   body: Buffer;
   headers: { 'content-type': string; 'cache-control': string; vary: string };
 }
 
+/** The longest the gateway keeps an answer for a token, whatever shop-api says. */
+const MAX_SECONDS = 60;
+const MAX_BODY_BYTES = 16 * 1024;
 /**
- * What is kept, at most: keys (URL and token) and bodies together; the oldest goes first. One
- * caller can fill it with its own token under many query strings, which only evicts answers.
+ * What is kept, at most, counting each entry's key, body and bookkeeping; the oldest goes first.
+ * One caller can fill it with its own token under many query strings, which only evicts answers.
  */
 const MAX_BYTES = 8 * 1024 * 1024;
-const MAX_BODY_BYTES = 16 * 1024;
+const ENTRY_OVERHEAD_BYTES = 256;
 
 /**
- * A shared HTTP cache (RFC 9111) for shop-api's answers that depend on nothing but the caller's
- * access token — today the profile: a page load asks for it again and again with the same token.
+ * A cache for shop-api's answers that depend on nothing but the caller's access token — today the
+ * profile: a page load asks for it again and again with the same token.
  *
- * shop-api opts a route in, in standard terms: a 200 to a GET carrying `Cache-Control: s-maxage=N`
- * (what lets a shared cache store an answer to an authorized request, §3.5) and `Vary:
- * Authorization` (the answer is keyed on the exact credential). Such an answer is kept N seconds
- * for that URL and that token only; no other token, and no request without one, ever gets it.
+ * shop-api opts a route in: a 200 to a GET with `Gateway-Cache-Control: max-age=N` and `Vary:
+ * Authorization` alone. Such an answer is kept for that URL and that token only (keyed by the
+ * token's SHA-256), N seconds from when it was asked for and at most a minute; no other token, and
+ * no request without one, ever gets it. Its own `Cache-Control` (the profile's is `private,
+ * no-store`) goes to the client unchanged.
  *
  * Every hit first verifies the token again with the gateway's own verifier (the same library
- * shop-api uses; a hit of its verification cache costs microseconds): a kept answer is never
- * served for a token that has expired or whose signing key the idp no longer publishes. What the
- * cache skips is shop-api repeating a decision that depends on the token alone.
+ * shop-api uses; a hit of its verification cache costs microseconds), so a kept answer is not
+ * served for a token that has expired, nor once the gateway's copy of the idp's keys has lost the
+ * token's key. In all, an answer is served at most a minute after shop-api last accepted the token.
+ * Routes whose decision needs more than the token (introspection: admin writes) must not opt in.
  */
 export function createTokenCache(verify: (token: string) => Promise<unknown>, now: () => number = Date.now) {
   const entries = new Map<string, TokenCacheEntry>();
   let bytes = 0;
-  const keyOf = (url: string, token: string) => `${url} ${token}`;
-  const sizeOf = (key: string, entry: TokenCacheEntry) => key.length + entry.body.length;
+  const keyOf = (url: string, token: string) =>
+    `${url} ${createHash('sha256').update(token).digest('base64url')}`;
+  const sizeOf = (key: string, entry: TokenCacheEntry) =>
+    key.length + entry.body.length + ENTRY_OVERHEAD_BYTES;
   const forget = (key: string) => {
     const entry = entries.get(key);
     if (!entry) return;
@@ -42,6 +56,7 @@ export function createTokenCache(verify: (token: string) => Promise<unknown>, no
     bytes -= sizeOf(key, entry);
   };
   return {
+    now,
     /** The kept answer for this URL and token, once the token still verifies; otherwise undefined. */
     async lookup(url: string, token: string): Promise<TokenCacheEntry | undefined> {
       const key = keyOf(url, token);
@@ -61,22 +76,24 @@ export function createTokenCache(verify: (token: string) => Promise<unknown>, no
     },
     /** Whether an upstream answer with these headers is one to keep (then read it whole). */
     keeps(status: number, headers: OutgoingHttpHeaders | IncomingHttpHeaders): boolean {
-      return sharedMaxAge(status, headers) > 0;
+      return gatewayMaxAge(status, headers) > 0;
     },
-    /** Keeps an answer `keeps` accepted. */
-    keep(url: string, token: string, headers: OutgoingHttpHeaders, body: Buffer): void {
-      const seconds = sharedMaxAge(200, headers);
+    /** Keeps an answer `keeps` accepted; `requestedAt` is when the request for it was sent. */
+    keep(url: string, token: string, requestedAt: number, headers: IncomingHttpHeaders, body: Buffer): void {
+      const seconds = gatewayMaxAge(200, headers);
       if (seconds <= 0 || body.length > MAX_BODY_BYTES) return;
       const key = keyOf(url, token);
       forget(key);
-      const storedAt = now();
+      // Its own memory: a small body read from the socket is a slice of an 8 KiB pool slab.
+      const own = Buffer.allocUnsafeSlow(body.length);
+      body.copy(own);
       const entry: TokenCacheEntry = {
-        storedAt,
-        expiresAt: storedAt + seconds * 1000,
-        body,
+        storedAt: requestedAt,
+        expiresAt: requestedAt + seconds * 1000,
+        body: own,
         headers: {
           'content-type': String(headers['content-type'] ?? 'application/json'),
-          'cache-control': String(headers['cache-control']),
+          'cache-control': String(headers['cache-control'] ?? 'private, no-store'),
           vary: String(headers.vary),
         },
       };
@@ -84,7 +101,7 @@ export function createTokenCache(verify: (token: string) => Promise<unknown>, no
       entries.set(key, entry);
       while (bytes > MAX_BYTES) forget(entries.keys().next().value!);
     },
-    /** Bytes kept (keys and bodies), for tests. */
+    /** Bytes counted against the budget, for tests. */
     get bytes(): number {
       return bytes;
     },
@@ -94,11 +111,12 @@ export function createTokenCache(verify: (token: string) => Promise<unknown>, no
 export type TokenCache = ReturnType<typeof createTokenCache>;
 
 /**
- * The seconds a shared cache may keep this answer per credential: a 200 of at most MAX_BODY_BYTES
- * with `s-maxage=N` and `Vary: Authorization` alone; 0 for anything else (another Vary field
- * would be a key this cache does not keep, `private` and `no-store` forbid it).
+ * The seconds the gateway may keep this answer per token: a 200 of at most MAX_BODY_BYTES with
+ * `Gateway-Cache-Control: max-age=N` (capped at MAX_SECONDS) and `Vary: Authorization` alone; 0 for
+ * anything else (another Vary field would be a key this cache does not keep). Parsed strictly: a
+ * quoted or malformed value keeps nothing.
  */
-function sharedMaxAge(status: number, headers: OutgoingHttpHeaders | IncomingHttpHeaders): number {
+function gatewayMaxAge(status: number, headers: OutgoingHttpHeaders | IncomingHttpHeaders): number {
   if (status !== 200) return 0;
   const vary = String(headers.vary ?? '')
     .split(',')
@@ -106,19 +124,23 @@ function sharedMaxAge(status: number, headers: OutgoingHttpHeaders | IncomingHtt
   if (vary.length !== 1 || vary[0] !== 'authorization') return 0;
   const length = Number(headers['content-length']);
   if (!(length >= 0 && length <= MAX_BODY_BYTES)) return 0;
-  const cacheControl = String(headers['cache-control'] ?? '').toLowerCase();
-  if (/(?:^|,)\s*(?:private|no-store|no-cache)\b/.test(cacheControl)) return 0;
-  return Number(/(?:^|,)\s*s-maxage=(\d+)\s*(?:,|$)/.exec(cacheControl)?.[1] ?? 0);
+  const directives = String(headers[GATEWAY_CACHE_CONTROL] ?? '').toLowerCase();
+  if (/(?:^|,)\s*(?:private|no-store|no-cache)\b/.test(directives)) return 0;
+  const seconds = Number(/(?:^|,)\s*max-age=(\d+)\s*(?:,|$)/.exec(directives)?.[1] ?? 0);
+  return Math.min(seconds, MAX_SECONDS);
 }
 
 /**
- * What the browser may do with an answer to a request the gateway authorized with the session's
- * token: keep it for itself at most. A shared cache in front of the gateway sees no Authorization
- * on those requests (the browser sends a cookie), so `s-maxage` with `Vary: Authorization` would
- * let it hand one user's answer to every other signed-in visitor.
+ * What the client's own request directives (RFC 9111 §5.2.1) allow: `no-cache`, `max-age=0` (or,
+ * without Cache-Control, `Pragma: no-cache`) ask for a fresh answer, which is then kept; `no-store`
+ * also forbids keeping it.
  */
-export function privateToTheBrowser(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+export function clientDirectives(headers: IncomingHttpHeaders): { fresh: boolean; store: boolean } {
   const cacheControl = String(headers['cache-control'] ?? '').toLowerCase();
-  if (!/(?:^|,)\s*(?:public|s-maxage=)/.test(cacheControl)) return headers;
-  return { ...headers, 'cache-control': 'private, no-store' };
+  const store = !/(?:^|,)\s*no-store\b/.test(cacheControl);
+  const fresh =
+    !store ||
+    /(?:^|,)\s*(?:no-cache|max-age=0)\b/.test(cacheControl) ||
+    (headers['cache-control'] === undefined && /no-cache/i.test(String(headers.pragma ?? '')));
+  return { fresh, store };
 }

@@ -35,21 +35,22 @@ export function toProfile(p: Principal) {
   };
 }
 
-/** How long a shared cache may keep a profile for its token (never past the token's `exp`). */
-const PROFILE_SHARED_MAX_AGE_SEC = 60;
+/** How long the gateway may keep a profile for its token (never past the token's `exp`). */
+const PROFILE_GATEWAY_MAX_AGE_SEC = 60;
 
 /**
- * How a cache may keep a profile (RFC 9111): the answer depends on nothing but the token, so a
- * shared cache (the gateway, a CDN) may reuse it for requests with that exact Authorization
- * (`s-maxage` allows storing an answer to an authorized request, §3.5; `Vary: Authorization` keys
- * it on the credential), at most a minute and never past the token's expiry. A browser's own
- * cache keeps nothing (`max-age=0`).
+ * How the profile may be kept: the answer depends on nothing but the token, so the gateway may
+ * keep it for requests with that exact Authorization, at most a minute and never past the token's
+ * expiry — said in a field targeted at the gateway alone (RFC 9213), which the gateway removes.
+ * Everyone else, browsers and any shared cache in front of the gateway included, is told to keep
+ * nothing: the answer holds the user's name and e-mail, and not every cache honours Vary.
  */
 export function profileCaching(principal: Principal, nowMs = Date.now()): Record<string, string> {
-  const left = Math.min(PROFILE_SHARED_MAX_AGE_SEC, Math.floor(principal.expiresAt - nowMs / 1000));
-  return left > 0
-    ? { 'cache-control': `max-age=0, s-maxage=${left}`, vary: 'authorization' }
-    : { 'cache-control': 'no-store' };
+  const left = Math.min(PROFILE_GATEWAY_MAX_AGE_SEC, Math.floor(principal.expiresAt - nowMs / 1000));
+  return {
+    'cache-control': 'private, no-store',
+    ...(left > 0 ? { 'gateway-cache-control': `max-age=${left}`, vary: 'authorization' } : {}),
+  };
 }
 
 /** GET /api/user/profile — who the token says you are (same shape as the original). */
