@@ -41,6 +41,19 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
         .header('etag', `"p${seen}"`);
       return { id: 3, version: seen };
     });
+    // Promises 100 bytes, sends 10, then hangs up.
+    upstream.get('/api/products/9', async (_request, reply) => {
+      calls++;
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        'cache-control': 'public, max-age=60',
+        etag: '"cut"',
+        'content-type': 'application/json',
+        'content-length': '100',
+      });
+      reply.raw.write('{"partial"');
+      setTimeout(() => reply.raw.destroy(), 20);
+    });
     upstream.put('/api/products/1', async () => ({ id: 1 }));
     upstream.put('/api/products/2', async (_request, reply) => reply.code(404).send({}));
     upstream.get('/api/orders', async (_request, reply) => {
@@ -103,6 +116,19 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
       .slice(-2)
       .map((line) => line.level);
     assert.deepEqual(levels, [30, 20], 'info for the miss, debug for the hit');
+  });
+
+  test('an answer cut off mid-body is a 502 to every reader waiting for it, without its caching headers, and is not kept', async () => {
+    calls = 0;
+    const readers = await Promise.all([1, 2, 3].map(() => gateway.app.inject({ url: '/api/products/9' })));
+    for (const response of readers) {
+      assert.equal(response.statusCode, 502);
+      assert.equal(response.json().code, 'GW_UPSTREAM_UNAVAILABLE');
+      assert.equal(response.headers.etag, undefined);
+      assert.notEqual(response.headers['cache-control'], 'public, max-age=60');
+    }
+    assert.equal((await gateway.app.inject({ url: '/api/products/9' })).statusCode, 502);
+    assert.ok(calls >= 2, 'nothing was kept: the next reader asked shop-api again');
   });
 
   test('answers not marked public, other paths and Bearer requests are never kept', async () => {
