@@ -182,9 +182,10 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
         if (request.method === 'POST' || request.method === 'PUT') cartWrites.set(request, session);
       }
     }
+    // A read with a token may be answered from, and kept by, the per-token cache.
     const perToken = request.method === 'GET' ? token : undefined;
-    const directives = clientDirectives(request.headers);
-    if (perToken && !directives.fresh) {
+    const directives = perToken ? clientDirectives(request.headers) : undefined;
+    if (perToken && !directives!.fresh) {
       const kept = await tokenCache.lookup(request.url, perToken);
       if (kept) return sendKept(reply, kept);
     }
@@ -216,7 +217,7 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
         return cleanApiResponseHeaders(headers);
       },
       onError: upstreamErrorHandler('shop-api'),
-      ...(perToken && directives.store
+      ...(perToken && directives!.store
         ? {
             onResponse: async (_request, upstreamReply, response) => {
               if (!upstreamHeaders || !tokenCache.keeps(response.statusCode, upstreamHeaders))
