@@ -30,6 +30,7 @@ import {
   writeShoppersRealm,
 } from '../tests/system/support/shoppers.ts';
 import {
+  allCheckouts,
   committedTransactions,
   runCheckoutLoad,
   settledTransactions,
@@ -132,7 +133,7 @@ export async function runRealSystem(options: {
         productIds: PRODUCTS,
       });
       const cpuAfter = await cpuByProcess(system, adminQuery);
-      const checkouts = Math.max(1, load.latencies.length);
+      const checkouts = allCheckouts(load);
       const cpuPerCheckout = new Map<string, number>();
       for (const [key, ms] of cpuAfter) {
         const name = key.split('#')[0]!;
@@ -158,9 +159,7 @@ export async function runRealSystem(options: {
         poolSize: options.poolSize ?? 'service defaults',
         tokenRequests,
         tokenDetail,
-        ...(database
-          ? { transactionsPerCheckout: (after - before) / Math.max(1, load.latencies.length) }
-          : {}),
+        ...(database ? { transactionsPerCheckout: (after - before) / checkouts } : {}),
         delivered,
         cpuPerCheckout,
       };
