@@ -69,31 +69,6 @@ export async function deleteLine(db: Queryable, cartKey: string, productId: numb
   return (rowCount ?? 0) > 0;
 }
 
-/** A taken cart line with the catalog's current name and price (null when the product is gone). */
-export interface PricedCartLine extends CartLine {
-  name: string | null;
-  price_minor: number | null;
-  currency: string | null;
-}
-
-/**
- * Removes and returns every line, each with its catalog price, in one statement. Concurrent
- * callers serialise on the row locks and the later one finds nothing: this is what makes a double
- * checkout submit create one order. Checkout prices the cart from the catalog (never from the
- * client) without a second round trip, whatever the cart's size.
- */
-export async function takePricedLines(db: Queryable, cartKey: string): Promise<PricedCartLine[]> {
-  const { rows } = await db.query<PricedCartLine>(
-    `WITH taken AS (DELETE FROM cart_items WHERE cart_key = $1 RETURNING product_id, quantity)
-     SELECT t.product_id, t.quantity, p.name, p.price_minor, p.currency
-       FROM taken t LEFT JOIN products p ON p.id = t.product_id
-      ORDER BY t.product_id`,
-    [cartKey],
-    { prepare: 'cart-take-priced' },
-  );
-  return rows;
-}
-
 /** Puts lines back (after a failed checkout), adding to what the shopper put in meanwhile. */
 export async function putBackLines(
   db: Queryable,

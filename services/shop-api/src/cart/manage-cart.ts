@@ -6,9 +6,7 @@ import {
   moveLines,
   putBackLines,
   setLineQuantity,
-  takePricedLines,
   type CartLine,
-  type PricedCartLine,
 } from './cart-repository.ts';
 import { currentProducts } from '../catalog/current-products.ts';
 import { findProductsInCart } from '../catalog/products-repository.ts';
@@ -97,17 +95,9 @@ export async function mergeCarts(
   return { ...summarise(await viewCart(deps, into)), merged: result.moved, dropped: result.dropped };
 }
 
-/**
- * For checkout: takes the whole cart in the caller's transaction (exactly-once consumption), each
- * line with its current catalog price.
- */
-export function consumeCart(tx: Queryable, owner: CartOwner): Promise<PricedCartLine[]> {
-  return takePricedLines(tx, owner.key);
-}
-
 /** For a failed checkout: gives the shopper their cart back. */
 export function restoreCart(db: Queryable, owner: CartOwner, lines: readonly CartLine[]): Promise<void> {
   return putBackLines(db, owner.key, lines);
 }
 
-export type { CartLine, PricedCartLine };
+export type { CartLine };

@@ -33,25 +33,6 @@ function toRecord(row: KeyRow): IdempotencyRecord {
   };
 }
 
-/**
- * Claims (user, key) inside the checkout transaction. A concurrent request with the same key
- * blocks on the primary key until this transaction ends, then sees the record: one order per key.
- */
-export async function claimKey(
-  tx: Queryable,
-  userId: string,
-  key: string,
-  requestHash: string,
-): Promise<IdempotencyRecord | undefined> {
-  const inserted = await tx.query(
-    'INSERT INTO idempotency_keys (user_id, key, request_hash) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key',
-    [userId, key, requestHash],
-    { prepare: 'idempotency-claim' },
-  );
-  if (inserted.rows.length > 0) return undefined;
-  return readKey(tx, userId, key);
-}
-
 export async function readKey(
   db: Queryable,
   userId: string,

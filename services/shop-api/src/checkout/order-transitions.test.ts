@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/testing';
 import { ADDRESS } from '../testing/harness.ts';
-import { claimKey, readKey } from './idempotency-repository.ts';
+import { readKey } from './idempotency-repository.ts';
+import { claimKey, insertOrder } from '../testing/stored-orders.ts';
 import { toOrderView } from './order-view.ts';
 import { advance, OrderMovedConcurrently, settle } from './order-transitions.ts';
-import { insertOrder, type OrderRow } from './orders-repository.ts';
+import type { OrderRow } from './orders-repository.ts';
 
 /**
  * The writes the saga keeps (see order-saga.ts): each is all-or-nothing, so a crash between two

@@ -44,57 +44,10 @@ export interface UnavailableLine {
   available: number;
 }
 
-export interface NewOrder {
-  userId: string;
-  userEmail: string | null;
-  userName: string;
-  totalMinor: number;
-  currency: string;
-  shippingAddress: ShippingAddress;
-  paymentMethod: string;
-  items: { productId: number; productName: string; quantity: number; unitPriceMinor: number }[];
-  /** The Idempotency-Key this transaction claimed for the order (user's own), pointed at the order. */
-  idempotencyKey?: string | undefined;
-}
-
 /** On the way to confirmed: recovery may still confirm these. */
 export const IN_FLIGHT: readonly OrderStatus[] = ['pending', 'reserved', 'paid'];
 /** Not final yet: in flight, or failing with its refund under way (never confirmed from there). */
 export const UNSETTLED: readonly OrderStatus[] = [...IN_FLIGHT, 'refunding'];
-
-/**
- * Writes the order, its items and its first history row — and points the claimed Idempotency-Key
- * at it — in one statement (one round trip inside the checkout transaction); returns the stored row.
- */
-export async function insertOrder(tx: Queryable, order: NewOrder): Promise<OrderRow> {
-  const { rows } = await tx.query<OrderRow>(
-    `WITH o AS (
-       INSERT INTO orders (user_id, user_email, user_name, total_minor, currency, shipping_address, payment_method)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *),
-     items AS (
-       INSERT INTO order_items (order_id, product_id, product_name, quantity, unit_price_minor)
-       SELECT o.id, i.* FROM o, unnest($8::int[], $9::text[], $10::int[], $11::int[]) AS i),
-     history AS (INSERT INTO order_status_history (order_id, status) SELECT id, 'pending' FROM o),
-     keyed AS (UPDATE idempotency_keys k SET order_id = o.id FROM o WHERE k.user_id = $1 AND k.key = $12)
-     SELECT * FROM o`,
-    [
-      order.userId,
-      order.userEmail,
-      order.userName,
-      order.totalMinor,
-      order.currency,
-      JSON.stringify(order.shippingAddress),
-      order.paymentMethod,
-      order.items.map((i) => i.productId),
-      order.items.map((i) => i.productName),
-      order.items.map((i) => i.quantity),
-      order.items.map((i) => i.unitPriceMinor),
-      order.idempotencyKey ?? null,
-    ],
-    { prepare: 'order-insert' },
-  );
-  return rows[0]!;
-}
 
 export interface TransitionPatch {
   reason?: string | null;

@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { createTestDatabase, type TestDatabase } from '@mockmart/service-kit/testing';
 import { ADDRESS } from '../testing/harness.ts';
 import { listOrders } from '../checkout/order-queries.ts';
-import { insertOrder, transition, type NewOrder } from '../checkout/orders-repository.ts';
+import { transition } from '../checkout/orders-repository.ts';
+import { insertOrder, type NewOrder } from '../testing/stored-orders.ts';
 import { readOrderHistory, type OrderHistoryQuery } from './order-history.ts';
 import type { Queryable } from '../lib/db.ts';
 
