@@ -1,4 +1,5 @@
 import type { Queryable } from '../lib/db.ts';
+import type { ProductRow } from '../catalog/products-repository.ts';
 
 export interface CartLine {
   product_id: number;
@@ -8,8 +9,11 @@ export interface CartLine {
 export const MAX_QUANTITY = 99;
 export const MAX_DISTINCT_ITEMS = 50;
 
+/** A cart line with its product as the catalog has it now. */
+export type CartProductLine = ProductRow & { quantity: number };
+
 export type AddOutcome =
-  | { kind: 'added'; quantity: number }
+  | { kind: 'added'; quantity: number; lines: CartProductLine[] }
   | { kind: 'no-such-product' }
   | { kind: 'too-many-lines' }
   | { kind: 'quantity-limit' };
@@ -18,6 +22,11 @@ export type AddOutcome =
  * Adds quantity of a product to a cart in one statement: the product must exist, a new line must
  * fit in {@link MAX_DISTINCT_ITEMS}, and the line's sum must stay within {@link MAX_QUANTITY};
  * otherwise nothing changes and the outcome says which rule refused it.
+ *
+ * The same statement answers the cart as it now is, its lines in the order findProductsInCart
+ * gives (oldest first): the answer to an add needs no second round trip. The statement's snapshot
+ * does not see its own insert, so the added line comes from the insert's RETURNING and the
+ * snapshot gives the others.
  */
 export async function addToCart(
   db: Queryable,
@@ -25,7 +34,12 @@ export async function addToCart(
   productId: number,
   quantity: number,
 ): Promise<AddOutcome> {
-  const { rows } = await db.query<{ product: boolean; fits: boolean; quantity: number | null }>(
+  const { rows } = await db.query<{
+    product: boolean;
+    fits: boolean;
+    quantity: number | null;
+    lines: CartProductLine[] | null;
+  }>(
     `WITH product AS (SELECT id FROM products WHERE id = $2),
           cart AS (SELECT count(*) < ${MAX_DISTINCT_ITEMS} OR coalesce(bool_or(product_id = $2), false) AS fits
                      FROM cart_items WHERE cart_key = $1),
@@ -35,9 +49,20 @@ export async function addToCart(
             ON CONFLICT (cart_key, product_id) DO UPDATE
               SET quantity = cart_items.quantity + EXCLUDED.quantity, updated_at = now()
               WHERE cart_items.quantity + EXCLUDED.quantity <= ${MAX_QUANTITY}
-            RETURNING quantity)
+            RETURNING product_id, quantity, added_at),
+          lines AS (
+            SELECT product_id, quantity, added_at FROM cart_items WHERE cart_key = $1 AND product_id <> $2
+            UNION ALL
+            SELECT product_id, quantity, added_at FROM added)
      SELECT EXISTS (SELECT 1 FROM product) AS product, (SELECT fits FROM cart) AS fits,
-            (SELECT quantity FROM added) AS quantity`,
+            (SELECT quantity FROM added) AS quantity,
+            (SELECT json_agg(json_build_object('id', p.id, 'name', p.name, 'description', p.description,
+                                               'category', p.category, 'icon', c.icon,
+                                               'price_minor', p.price_minor, 'currency', p.currency,
+                                               'image', p.image, 'quantity', l.quantity)
+                             ORDER BY l.added_at, l.product_id)
+               FROM lines l JOIN products p ON p.id = l.product_id JOIN categories c ON c.slug = p.category
+              WHERE EXISTS (SELECT 1 FROM added)) AS lines`,
     [cartKey, productId, quantity],
     { prepare: 'cart-add' },
   );
@@ -45,7 +70,7 @@ export async function addToCart(
   if (!row.product) return { kind: 'no-such-product' };
   if (!row.fits) return { kind: 'too-many-lines' };
   if (row.quantity === null) return { kind: 'quantity-limit' };
-  return { kind: 'added', quantity: row.quantity };
+  return { kind: 'added', quantity: row.quantity, lines: row.lines ?? [] };
 }
 
 export async function setLineQuantity(

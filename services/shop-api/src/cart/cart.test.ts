@@ -40,6 +40,26 @@ describe('cart', { timeout: 60_000 }, () => {
     );
   });
 
+  test('the answer to an add is the cart as a read gives it: every line, oldest first, the added one current', async () => {
+    const headers = anon('a2');
+    const add = (productId: number, quantity: number) =>
+      h.app.inject({ method: 'POST', url: '/api/cart', headers, payload: { productId, quantity } });
+    await add(7, 1);
+    await add(3, 2);
+    await add(9, 1);
+    const answer = (await add(3, 5)).json();
+    const read = (await h.app.inject({ url: '/api/cart', headers })).json();
+    assert.deepEqual(
+      answer.cart.map((i: { productId: number; quantity: number }) => [i.productId, i.quantity]),
+      [
+        [7, 1],
+        [3, 7],
+        [9, 1],
+      ],
+    );
+    assert.deepEqual(answer.cart, read, 'products, availability and order as GET /api/cart answers');
+  });
+
   test('without a token or a valid cart id → 401; a malformed cart id is refused', async () => {
     const none = await h.app.inject({ url: '/api/cart' });
     assert.equal(none.statusCode, 401);

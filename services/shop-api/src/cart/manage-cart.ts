@@ -7,6 +7,7 @@ import {
   putBackLines,
   setLineQuantity,
   type CartLine,
+  type CartProductLine,
 } from './cart-repository.ts';
 import { currentProducts } from '../catalog/current-products.ts';
 import { findProductsInCart } from '../catalog/products-repository.ts';
@@ -22,7 +23,11 @@ export interface CartDeps extends CatalogDeps {
 }
 
 export async function viewCart(deps: CartDeps, owner: CartOwner): Promise<CartItem[]> {
-  const lines = await findProductsInCart(deps.db, owner.key);
+  return cartItems(deps, await findProductsInCart(deps.db, owner.key));
+}
+
+/** The cart's lines as the shopper sees them: each product with its current availability. */
+async function cartItems(deps: CartDeps, lines: readonly CartProductLine[]): Promise<CartItem[]> {
   const products = await currentProducts(deps, lines);
   return lines.map((line) => ({
     productId: line.id,
@@ -56,7 +61,7 @@ export async function addItem(
     throw new CartTooManyItems(`A cart holds at most ${MAX_DISTINCT_ITEMS} different products`);
   if (added.kind === 'quantity-limit')
     throw new CartQuantityLimit(`At most ${MAX_QUANTITY} of one product per order`);
-  return summarise(await viewCart(deps, owner));
+  return summarise(await cartItems(deps, added.lines));
 }
 
 /** Sets the quantity of a line already in the cart; 0 removes it (parity with the original). */
