@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { createApp, type Logger } from '@mockmart/service-kit';
-import type { Database, Queryable } from '@mockmart/service-kit/db';
+import type { Database } from '@mockmart/service-kit/db';
 import { callerGone, createFaultSwitch, faultRoutes, injectDelay } from '@mockmart/service-kit/faults';
 import { openApi } from '@mockmart/service-kit/openapi';
 import type { AccessTokenVerifier } from '@mockmart/auth';
@@ -11,6 +11,7 @@ import { PaymentUnavailable } from './errors.ts';
 import { chargeRoutes } from './charges/routes.ts';
 import { refundRoutes } from './refunds/routes.ts';
 import { DEFAULT_SLOW_MS, PAYMENT_FAULT_MODES } from './faults/modes.ts';
+import { declineFault } from './faults/decline-fault.ts';
 
 export interface PaymentDeps {
   config: Config;
@@ -45,8 +46,6 @@ export async function buildApp({ config, db, verifier, logger }: PaymentDeps) {
     }
     if (fault) await injectDelay(fault.delayMs ?? DEFAULT_SLOW_MS, undefined, callerGone(reply));
   };
-  const simulateDecline = async (tx: Queryable, userId: string) =>
-    (await faults.take(['decline'], { via: tx, userId })) !== null;
 
   await app.register(openApi, {
     title: 'MockMart payment',
@@ -57,7 +56,7 @@ export async function buildApp({ config, db, verifier, logger }: PaymentDeps) {
   await app.register(authPlugin, { verifier });
 
   const access = paymentAccess(config.KEYCLOAK_CLIENT_ID);
-  await app.register(chargeRoutes, { db, access, beforeCall, simulateDecline });
+  await app.register(chargeRoutes, { db, access, beforeCall, declineFault: declineFault(faults) });
   await app.register(refundRoutes, { db, access, beforeCall });
   await app.register(faultRoutes, {
     faults,

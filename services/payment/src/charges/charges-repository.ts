@@ -72,40 +72,24 @@ export async function lockKey(tx: Queryable, scope: string, clientId: string, ke
   });
 }
 
-export async function findByKey(tx: Queryable, clientId: string, key: string): Promise<StoredCharge | null> {
-  const { rows } = await tx.query<ChargeRow>(
-    `SELECT ${COLUMNS} FROM charges WHERE client_id = $1 AND idempotency_key = $2`,
-    [clientId, key],
-  );
-  return rows[0] ? toCharge(rows[0]) : null;
-}
-
 /**
- * What a new charge must know before it is made, read in one statement (under the key's lock): the
- * charge already made with this key, whether its caller voided the key, and the order's succeeded
- * charge (made with another key).
+ * Where an Idempotency-Key stands, read in one statement: the charge made with it, and whether its
+ * caller voided it (at most one of the two: they claim the key in charge_keys).
  */
-export async function findChargeState(
-  tx: Queryable,
+export async function findKeyState(
+  db: Queryable,
   clientId: string,
   key: string,
-  orderId: string,
-): Promise<{ byKey: StoredCharge | null; voided: boolean; paid: StoredCharge | null }> {
-  const { rows } = await tx.query<{ by_key: ChargeRow | null; voided: boolean; paid: ChargeRow | null }>(
+): Promise<{ byKey: StoredCharge | null; voided: boolean }> {
+  const { rows } = await db.query<{ by_key: ChargeRow | null; voided: boolean }>(
     `SELECT (SELECT row_to_json(c) FROM (SELECT ${COLUMNS} FROM charges
                                           WHERE client_id = $1 AND idempotency_key = $2) c) AS by_key,
-            EXISTS (SELECT 1 FROM voided_keys WHERE client_id = $1 AND idempotency_key = $2) AS voided,
-            (SELECT row_to_json(c) FROM (SELECT ${COLUMNS} FROM charges
-                                          WHERE order_id = $3 AND status = 'succeeded') c) AS paid`,
-    [clientId, key, orderId],
-    { prepare: 'charge-state' },
+            EXISTS (SELECT 1 FROM charge_keys WHERE client_id = $1 AND idempotency_key = $2 AND voided) AS voided`,
+    [clientId, key],
+    { prepare: 'charge-key-state' },
   );
   const row = rows[0]!;
-  return {
-    byKey: row.by_key && toCharge(row.by_key),
-    voided: row.voided,
-    paid: row.paid && toCharge(row.paid),
-  };
+  return { byKey: row.by_key && toCharge(row.by_key), voided: row.voided };
 }
 
 export async function findSucceededForOrder(tx: Queryable, orderId: string): Promise<StoredCharge | null> {
@@ -116,19 +100,57 @@ export async function findSucceededForOrder(tx: Queryable, orderId: string): Pro
   return rows[0] ? toCharge(rows[0]) : null;
 }
 
-export async function insertCharge(
-  tx: Queryable,
-  charge: Omit<StoredCharge, 'refundedAmount' | 'netState' | 'createdAt'> & {
-    clientId: string;
-    idempotencyKey: string;
-    customerUserId: string;
-  },
-): Promise<StoredCharge> {
-  const { rows } = await tx.query<ChargeRow>(
-    `INSERT INTO charges (charge_id, order_id, client_id, idempotency_key, request_hash, amount, currency,
-       payment_method, customer_user_id, status, decline_reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-     RETURNING ${COLUMNS}`,
+export type NewCharge = Omit<StoredCharge, 'refundedAmount' | 'netState' | 'createdAt'> & {
+  clientId: string;
+  idempotencyKey: string;
+  customerUserId: string;
+};
+
+/** What one attempt to make a charge did, and what it saw when it made none. */
+export interface ChargeAttempt {
+  /** The charge this statement made, or null. */
+  made: StoredCharge | null;
+  /** The charge already made with the key. */
+  byKey: StoredCharge | null;
+  /** Whether the key's caller voided it. */
+  voided: boolean;
+  /** The order's succeeded charge (made with another key): nothing was attempted then. */
+  paid: StoredCharge | null;
+}
+
+/**
+ * Makes a charge in one statement: claims its key in charge_keys and inserts the charge, unless
+ * the order is already paid. A key already claimed — by a charge, or by a void — makes nothing:
+ * ON CONFLICT waits for a claim still in flight, so concurrent requests with one key make one
+ * charge, and a void racing the charge either owns the key or finds the charge. What the statement
+ * saw (its snapshot) comes back with it; a claim committed after the statement began is in none
+ * of it, and the caller reads it again (findKeyState).
+ */
+export async function makeCharge(db: Queryable, charge: NewCharge): Promise<ChargeAttempt> {
+  const { rows } = await db.query<{
+    made: ChargeRow | null;
+    by_key: ChargeRow | null;
+    voided: boolean;
+    paid: ChargeRow | null;
+  }>(
+    `WITH paid AS (
+       SELECT ${COLUMNS} FROM charges WHERE order_id = $2 AND status = 'succeeded'
+     ), claimed AS (
+       INSERT INTO charge_keys (client_id, idempotency_key, order_id, voided)
+       SELECT $3, $4, $2, false WHERE NOT EXISTS (SELECT FROM paid)
+       ON CONFLICT (client_id, idempotency_key) DO NOTHING
+       RETURNING client_id
+     ), made AS (
+       INSERT INTO charges (charge_id, order_id, client_id, idempotency_key, request_hash, amount, currency,
+         payment_method, customer_user_id, status, decline_reason)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 FROM claimed
+       RETURNING ${COLUMNS}
+     )
+     SELECT (SELECT row_to_json(m) FROM made m) AS made,
+            (SELECT row_to_json(c) FROM (SELECT ${COLUMNS} FROM charges
+                                          WHERE client_id = $3 AND idempotency_key = $4) c) AS by_key,
+            EXISTS (SELECT 1 FROM charge_keys WHERE client_id = $3 AND idempotency_key = $4 AND voided) AS voided,
+            (SELECT row_to_json(p) FROM paid p) AS paid`,
     [
       charge.chargeId,
       charge.orderId,
@@ -142,9 +164,41 @@ export async function insertCharge(
       charge.status,
       charge.declineReason,
     ],
-    { prepare: 'charge-insert' },
+    { prepare: 'charge-make' },
   );
-  return toCharge(rows[0] as ChargeRow);
+  const row = rows[0]!;
+  return {
+    made: row.made && toCharge(row.made),
+    byKey: row.by_key && toCharge(row.by_key),
+    voided: row.voided,
+    paid: row.paid && toCharge(row.paid),
+  };
+}
+
+/**
+ * Voids a key in one statement by claiming it in charge_keys, unless a charge (or an earlier void)
+ * claimed it first. Returns what the statement saw: a claim committed after it began is in none of
+ * it, and the caller reads it again (findKeyState).
+ */
+export async function claimKeyForVoid(
+  db: Queryable,
+  input: { clientId: string; idempotencyKey: string; orderId: string },
+): Promise<{ voided: boolean; byKey: StoredCharge | null }> {
+  const { rows } = await db.query<{ voided: boolean; by_key: ChargeRow | null }>(
+    `WITH claimed AS (
+       INSERT INTO charge_keys (client_id, idempotency_key, order_id, voided) VALUES ($1, $2, $3, true)
+       ON CONFLICT (client_id, idempotency_key) DO NOTHING
+       RETURNING client_id
+     )
+     SELECT EXISTS (SELECT FROM claimed)
+              OR EXISTS (SELECT 1 FROM charge_keys WHERE client_id = $1 AND idempotency_key = $2 AND voided) AS voided,
+            (SELECT row_to_json(c) FROM (SELECT ${COLUMNS} FROM charges
+                                          WHERE client_id = $1 AND idempotency_key = $2) c) AS by_key`,
+    [input.clientId, input.idempotencyKey, input.orderId],
+    { prepare: 'charge-void' },
+  );
+  const row = rows[0]!;
+  return { voided: row.voided, byKey: row.by_key && toCharge(row.by_key) };
 }
 
 export async function listCharges(

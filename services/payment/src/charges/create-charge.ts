@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Database, Queryable } from '@mockmart/service-kit/db';
+import type { Database } from '@mockmart/service-kit/db';
+import { requestFingerprint } from '@mockmart/service-kit';
 import { declineReason, type DeclineReason } from '../decline-rules.ts';
 import { ChargeVoided, IdempotencyMismatch, OrderAlreadyPaid } from '../errors.ts';
-import { requestFingerprint } from '@mockmart/service-kit';
+import type { DeclineFault } from '../faults/decline-fault.ts';
 import {
-  findChargeState,
+  findKeyState,
   findSucceededForOrder,
-  insertCharge,
-  lockKey,
+  makeCharge,
+  type ChargeAttempt,
+  type NewCharge,
   type StoredCharge,
 } from './charges-repository.ts';
 
@@ -21,17 +23,18 @@ export interface ChargeRequest {
 
 export interface ChargeDeps {
   db: Database;
-  /** True when the "decline" fault applies to this new charge (runs inside the charge's transaction). */
-  simulateDecline: (tx: Queryable, userId: string) => Promise<boolean>;
+  /** The "decline" fault, taken only by a charge that is made. */
+  declineFault: DeclineFault;
 }
 
 /**
  * Charges an order once per Idempotency-Key (scoped to the calling client). The first request
  * decides the outcome — succeeded or declined, both recorded — and every replay with the same key
  * and body gets that outcome back; the same key with another body is PAY_IDEMPOTENCY_MISMATCH.
- * Concurrent requests with one key serialise on an advisory lock; an order can have at most one
- * succeeded charge (a unique partial index backs this up across keys). A key its caller voided
- * (see void-charge.ts) is refused.
+ * A new charge is one statement (makeCharge): it claims the key, so concurrent requests with one
+ * key make one charge and a void of the key (void-charge.ts) either comes first — the request is
+ * refused — or finds the charge. An order can have at most one succeeded charge (a unique partial
+ * index backs this up across keys).
  */
 export async function createCharge(
   deps: ChargeDeps,
@@ -39,38 +42,34 @@ export async function createCharge(
 ): Promise<{ created: boolean; charge: StoredCharge }> {
   const { clientId, idempotencyKey, request } = input;
   const requestHash = requestFingerprint(request);
+  const newCharge = (reason: DeclineReason | null): NewCharge => ({
+    chargeId: `ch_${randomUUID()}`,
+    orderId: request.orderId,
+    clientId,
+    idempotencyKey,
+    requestHash,
+    amount: request.amount,
+    currency: request.currency,
+    paymentMethod: request.paymentMethod,
+    customerUserId: request.customer.userId,
+    status: reason ? 'declined' : 'succeeded',
+    declineReason: reason,
+  });
   try {
-    return await deps.db.transaction(async (tx) => {
-      await lockKey(tx, 'charge', clientId, idempotencyKey);
-      // Read after the lock (its own statement): a request that held it has committed by now.
-      const state = await findChargeState(tx, clientId, idempotencyKey, request.orderId);
-      if (state.byKey) {
-        if (state.byKey.requestHash !== requestHash) throw mismatch();
-        return { created: false, charge: state.byKey };
-      }
-      if (state.voided) {
-        throw new ChargeVoided('This Idempotency-Key was voided by its caller; nothing was charged');
-      }
-      if (state.paid) throw alreadyPaid(request.orderId, state.paid.chargeId);
-
-      const reason: DeclineReason | null = (await deps.simulateDecline(tx, request.customer.userId))
-        ? 'simulated_decline'
-        : declineReason(request);
-      const charge = await insertCharge(tx, {
-        chargeId: `ch_${randomUUID()}`,
-        orderId: request.orderId,
-        clientId,
-        idempotencyKey,
-        requestHash,
-        amount: request.amount,
-        currency: request.currency,
-        paymentMethod: request.paymentMethod,
-        customerUserId: request.customer.userId,
-        status: reason ? 'declined' : 'succeeded',
-        declineReason: reason,
-      });
-      return { created: true, charge };
-    });
+    const ruled = declineReason(request);
+    const attempt = (await deps.declineFault.mayApply(request.customer.userId))
+      ? await makeChargeTakingFault(deps, request.customer.userId, (simulated) =>
+          newCharge(simulated ? 'simulated_decline' : ruled),
+        )
+      : await makeCharge(deps.db, newCharge(ruled));
+    if (attempt.made) return { created: true, charge: attempt.made };
+    const earlier = answerFrom(attempt, requestHash);
+    if (earlier) return earlier;
+    // The key was claimed by a request that committed after this statement began: read it now.
+    const state = await findKeyState(deps.db, clientId, idempotencyKey);
+    const now = answerFrom({ ...state, paid: null }, requestHash);
+    if (now) return now;
+    throw new Error(`Idempotency-Key ${idempotencyKey} is claimed, yet neither charged nor voided`);
   } catch (error) {
     // Two different keys racing to pay one order: the unique partial index lets only one through.
     if ((error as { code?: string }).code === '23505') {
@@ -79,6 +78,53 @@ export async function createCharge(
     }
     throw error;
   }
+}
+
+/**
+ * With the decline fault possibly on, it is taken inside a transaction that makes the charge, and
+ * given back (rolled back) when the statement made none: a replay, a voided key or a paid order
+ * never spends it.
+ */
+async function makeChargeTakingFault(
+  deps: ChargeDeps,
+  userId: string,
+  newCharge: (simulated: boolean) => NewCharge,
+): Promise<ChargeAttempt> {
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const attempt = await makeCharge(tx, newCharge(await deps.declineFault.take(tx, userId)));
+      if (!attempt.made) throw new NothingMade(attempt);
+      return attempt;
+    });
+  } catch (error) {
+    if (error instanceof NothingMade) return error.attempt;
+    throw error;
+  }
+}
+
+/** Rolls back the transaction of a charge that was not made, carrying what its statement saw. */
+class NothingMade extends Error {
+  readonly attempt: ChargeAttempt;
+  constructor(attempt: ChargeAttempt) {
+    super('no charge was made');
+    this.attempt = attempt;
+  }
+}
+
+/** The answer for a key already used, or an order paid with another key; null when none applies. */
+function answerFrom(
+  seen: Omit<ChargeAttempt, 'made'>,
+  requestHash: string,
+): { created: false; charge: StoredCharge } | null {
+  if (seen.byKey) {
+    if (seen.byKey.requestHash !== requestHash) throw mismatch();
+    return { created: false, charge: seen.byKey };
+  }
+  if (seen.voided) {
+    throw new ChargeVoided('This Idempotency-Key was voided by its caller; nothing was charged');
+  }
+  if (seen.paid) throw alreadyPaid(seen.paid.orderId, seen.paid.chargeId);
+  return null;
 }
 
 const mismatch = () =>

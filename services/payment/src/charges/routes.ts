@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Database, Queryable } from '@mockmart/service-kit/db';
+import type { Database } from '@mockmart/service-kit/db';
 import type { PaymentAccess } from '../access.ts';
+import type { DeclineFault } from '../faults/decline-fault.ts';
 import { PaymentDeclined } from '../errors.ts';
 import { createCharge } from './create-charge.ts';
 import { listCharges, publicCharge } from './charges-repository.ts';
@@ -21,8 +22,8 @@ export interface ChargeRoutesOptions {
   access: PaymentAccess;
   /** Runs before every call: the "down" and "slow" faults. */
   beforeCall: (reply: FastifyReply) => Promise<void>;
-  /** True when the "decline" fault applies to a new charge. */
-  simulateDecline: (tx: Queryable, userId: string) => Promise<boolean>;
+  /** The "decline" fault, for new charges. */
+  declineFault: DeclineFault;
 }
 
 export async function chargeRoutes(fastify: FastifyInstance, options: ChargeRoutesOptions): Promise<void> {
@@ -44,7 +45,7 @@ export async function chargeRoutes(fastify: FastifyInstance, options: ChargeRout
     async (request, reply) => {
       await beforeCall(reply);
       const { created, charge } = await createCharge(
-        { db, simulateDecline: options.simulateDecline },
+        { db, declineFault: options.declineFault },
         {
           clientId: request.principal.clientId ?? request.principal.subject,
           idempotencyKey: request.headers['idempotency-key'],
