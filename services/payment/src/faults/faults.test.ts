@@ -52,6 +52,68 @@ describe('payment fault switch', { timeout: 30_000 }, () => {
     assert.equal((await charge(undefined, 'luigi')).statusCode, 201, 'remaining: 1 was spent by luigi alone');
   });
 
+  test('decline is spent only by a charge that is made: a replay, a voided key or a paid order keep it', async () => {
+    const paidOrder = `order-${randomUUID()}`;
+    const chargeWith = (key: string, orderId = `order-${randomUUID()}`) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/payments/charges',
+        headers: { ...h.shop, 'idempotency-key': key },
+        payload: {
+          orderId,
+          amount: 1_000,
+          currency: 'EUR',
+          paymentMethod: 'credit-card',
+          customer: { userId: 'u' },
+        },
+      });
+    const paidKey = randomUUID();
+    assert.equal((await chargeWith(paidKey, paidOrder)).statusCode, 201);
+    const voidedKey = randomUUID();
+    await h.app.inject({
+      method: 'POST',
+      url: '/api/payments/charges/void',
+      headers: { ...h.shop, 'idempotency-key': voidedKey },
+      payload: { orderId: paidOrder },
+    });
+
+    await setFault({ mode: 'decline', remaining: 1 });
+    assert.equal((await chargeWith(paidKey, paidOrder)).statusCode, 201, 'a replay');
+    assert.equal((await chargeWith(voidedKey, paidOrder)).statusCode, 409, 'a voided key');
+    assert.equal((await chargeWith(randomUUID(), paidOrder)).statusCode, 409, 'a paid order');
+    const declined = await charge();
+    assert.equal(declined.statusCode, 402);
+    assert.equal(declined.json().reason, 'simulated_decline');
+    assert.equal((await charge()).statusCode, 201);
+  });
+
+  test('concurrent charges with one key while decline is on make one charge and spend it once', async () => {
+    await setFault({ mode: 'decline', remaining: 2 });
+    const orderId = `order-${randomUUID()}`;
+    const key = randomUUID();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        h.app.inject({
+          method: 'POST',
+          url: '/api/payments/charges',
+          headers: { ...h.shop, 'idempotency-key': key },
+          payload: {
+            orderId,
+            amount: 1_000,
+            currency: 'EUR',
+            paymentMethod: 'paypal',
+            customer: { userId: 'u' },
+          },
+        }),
+      ),
+    );
+    assert.deepEqual(new Set(answers.map((a) => a.statusCode)), new Set([402]));
+    assert.equal(new Set(answers.map((a) => a.json().chargeId)).size, 1);
+    assert.equal(await count(orderId), 1);
+    const state = (await h.app.inject({ method: 'GET', url: '/api/faults', headers: h.shop })).json();
+    assert.equal(state.remaining, 1);
+  });
+
   test('down answers 503 with Retry-After and books nothing', async () => {
     await setFault({ mode: 'down' });
     const orderId = `order-${randomUUID()}`;
