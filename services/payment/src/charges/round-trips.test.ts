@@ -58,6 +58,7 @@ after(async () => {
 });
 
 const CLIENT = 'shop-api';
+const LOCK_CHARGES = 'LOCK TABLE charges IN SHARE MODE';
 const request = (orderId = `order-${randomUUID()}`): ChargeRequest => ({
   orderId,
   amount: 4_200,
@@ -108,7 +109,7 @@ describe('round trips of the charge path', { timeout: 30_000 }, () => {
     assert.equal(trips.length, 3);
   });
 
-  test('a void is one statement: of a fresh key, again, and of a charged key', async () => {
+  test('a void is one statement in a transaction that first waits for the charges under way', async () => {
     const { db, trips } = counted(t.db);
     const orderId = `order-${randomUUID()}`;
     const key = randomUUID();
@@ -117,7 +118,8 @@ describe('round trips of the charge path', { timeout: 30_000 }, () => {
     const charged = randomUUID();
     const made = await charge(t.db, charged, request(orderId));
     assert.deepEqual(await voidKey(db, charged, orderId), { status: 'charged', charge: made.charge });
-    assert.deepEqual(trips, ['charge-void', 'charge-void', 'charge-void']);
+    const oneVoid = ['BEGIN', LOCK_CHARGES, 'charge-void', 'COMMIT'];
+    assert.deepEqual(trips, [...oneVoid, ...oneVoid, ...oneVoid]);
   });
 
   test('with the decline fault on, a charge takes it in a transaction, and gives it back when it makes none', async () => {
@@ -142,15 +144,15 @@ describe('round trips of the charge path', { timeout: 30_000 }, () => {
   });
 });
 
-/** Resolves once some statement on the test database waits for a lock (a claim in flight). */
-async function someoneWaits(): Promise<void> {
+/** Resolves once `waiters` statements on the test database wait for a lock (a claim in flight). */
+async function someoneWaits(waiters = 1): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const { rows } = await t.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity
         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
     );
-    if (rows[0]!.n > 0) return;
+    if (rows[0]!.n >= waiters) return;
     if (Date.now() > deadline) throw new Error('no statement waited for the claim in flight');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -237,7 +239,7 @@ describe('a statement that waited for a claim in flight', { timeout: 30_000 }, (
     );
   });
 
-  test('a void waits for a charge of its key, then answers it', async () => {
+  test('a void waits for a charge of its key in flight, then answers it', async () => {
     const key = randomUUID();
     const body = request();
     const first = newCharge(key, body);
@@ -251,7 +253,42 @@ describe('a statement that waited for a claim in flight', { timeout: 30_000 }, (
         const outcome = await settled;
         assert.equal(outcome.status, 'charged');
         assert.equal(outcome.status === 'charged' && outcome.charge.chargeId, first.chargeId);
-        assert.deepEqual(trips, ['charge-void', 'charge-key-state']);
+        assert.deepEqual(trips, ['BEGIN', LOCK_CHARGES, 'charge-void', 'COMMIT']);
+      },
+    );
+  });
+
+  test('a void waits for another void of its key, then answers voided: a second statement', async () => {
+    const key = randomUUID();
+    const orderId = `order-${randomUUID()}`;
+    await whileClaimHeld(
+      (tx) => claimKeyForVoid(tx, { clientId: CLIENT, idempotencyKey: key, orderId }),
+      async (held) => {
+        const { db, trips } = counted(t.db);
+        const settled = voidKey(db, key, orderId);
+        await someoneWaits();
+        await held.commit();
+        assert.deepEqual(await settled, { status: 'voided' });
+        assert.deepEqual(trips, ['BEGIN', LOCK_CHARGES, 'charge-void', 'charge-key-state', 'COMMIT']);
+      },
+    );
+  });
+
+  test('a charge queued behind a lock on the charges table is booked before a void that comes after it', async () => {
+    const key = randomUUID();
+    const body = request();
+    // The charge waits for its lock before its statement runs, so it has claimed nothing yet.
+    await whileClaimHeld(
+      (tx) => tx.query('LOCK TABLE charges IN EXCLUSIVE MODE'),
+      async (held) => {
+        const charging = charge(t.db, key, body);
+        await someoneWaits(1);
+        const settled = voidKey(t.db, key, body.orderId);
+        await someoneWaits(2);
+        await held.commit();
+        const made = await charging;
+        assert.equal(made.created, true);
+        assert.deepEqual(await settled, { status: 'charged', charge: made.charge });
       },
     );
   });

@@ -14,14 +14,20 @@ export async function voidChargeKey(
   db: Database,
   input: { clientId: string; idempotencyKey: string; orderId: string },
 ): Promise<VoidOutcome> {
-  const claim = await claimKeyForVoid(db, input);
-  const outcome = outcomeOf(claim);
-  if (outcome) return outcome;
-  // A charge claimed the key and committed after the statement began: read it now.
-  const state = await findKeyState(db, input.clientId, input.idempotencyKey);
-  const now = outcomeOf(state);
-  if (now) return now;
-  throw new Error(`Idempotency-Key ${input.idempotencyKey} is claimed, yet neither charged nor voided`);
+  return db.transaction(async (tx) => {
+    // A charge's statement claims its key only once it runs, after its lock on the charges table
+    // is granted: one queued behind another transaction's lock has claimed nothing yet. SHARE
+    // mode waits for every charge running or queued (and holds new ones back for this short
+    // transaction), so a charge that reached the database before the void is booked first and
+    // the void answers it, rather than refusing a charge already under way.
+    await tx.query('LOCK TABLE charges IN SHARE MODE');
+    const outcome = outcomeOf(await claimKeyForVoid(tx, input));
+    if (outcome) return outcome;
+    // Another void of the key committed after the statement began: read it now.
+    const now = outcomeOf(await findKeyState(tx, input.clientId, input.idempotencyKey));
+    if (now) return now;
+    throw new Error(`Idempotency-Key ${input.idempotencyKey} is claimed, yet neither charged nor voided`);
+  });
 }
 
 const outcomeOf = (seen: { voided: boolean; byKey: StoredCharge | null }): VoidOutcome | null => {
