@@ -59,6 +59,12 @@ export interface FaultSwitch<Mode extends string> {
    * holding one can exhaust the pool under load.
    */
   take(modes: readonly Mode[], call?: FaultCall): Promise<ActiveFault<Mode> | null>;
+  /**
+   * Whether `take` of one of these modes could apply now: false when the switch, as this process
+   * knows it (within `refreshMs`, as `take` trusts it), is off or in another mode — a caller may
+   * then leave out the transaction it would take the fault in. Spends nothing.
+   */
+  mayTake(modes: readonly Mode[]): Promise<boolean>;
 }
 
 export interface FaultSwitchOptions<Mode extends string> {
@@ -189,6 +195,11 @@ export function createFaultSwitch<Mode extends string>(options: FaultSwitchOptio
       known = { mode: state.mode, at: now() };
       refreshing = undefined; // a take from now on does not join a read begun before the set
       return state;
+    },
+    async mayTake(wanted) {
+      if (!enabled || wanted.length === 0) return false;
+      const mode = await currentMode();
+      return mode !== 'none' && wanted.includes(mode);
     },
     async take(wanted, call = {}) {
       if (!enabled || wanted.length === 0) return null;

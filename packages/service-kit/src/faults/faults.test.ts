@@ -194,6 +194,25 @@ describe('fault switch', { timeout: 30_000 }, () => {
     assert.deepEqual(await here.take(['slow']), { mode: 'slow', delayMs: 3 }, 'on at once');
   });
 
+  test('mayTake answers from what take trusts, for the modes asked for, and spends nothing', async () => {
+    const counted = countingStatements(database.db);
+    let clock = 0;
+    const options = { enabled: true, modes: MODES, refreshMs: 1000, now: () => clock };
+    const here = createFaultSwitch({ ...options, db: counted.db });
+    await here.set({ mode: 'none' }, 'test');
+    const afterSet = counted.statements;
+    assert.equal(await here.mayTake(['down', 'slow']), false);
+    assert.equal(counted.statements, afterSet, 'off, known from the set: no statement');
+    await createFaultSwitch({ ...options, db: database.db }).set({ mode: 'down', remaining: 1 }, 'test');
+    assert.equal(await here.mayTake(['down']), false, 'still trusted within refreshMs, as take does');
+    clock += 1000;
+    assert.equal(await here.mayTake(['slow']), false, 'read again: on, in another mode');
+    assert.equal(await here.mayTake(['down']), true);
+    assert.ok(await here.take(['down']), 'the one application was not spent by asking');
+    const off = createFaultSwitch({ db: database.db, enabled: false, modes: MODES });
+    assert.equal(await off.mayTake(['down']), false, 'disabled (production): never');
+  });
+
   test('a read of the switch that began before a set here does not undo it', async () => {
     const counted = countingStatements(database.db);
     const here = createFaultSwitch({ db: counted.db, enabled: true, modes: MODES, now: () => 0 });

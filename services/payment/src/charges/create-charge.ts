@@ -57,7 +57,7 @@ export async function createCharge(
   });
   try {
     const ruled = declineReason(request);
-    const attempt = (await deps.declineFault.mayApply(request.customer.userId))
+    const attempt = (await deps.declineFault.mayApply())
       ? await makeChargeTakingFault(deps, request.customer.userId, (simulated) =>
           newCharge(simulated ? 'simulated_decline' : ruled),
         )
