@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import Fastify, {
   LogController,
   type FastifyError,
@@ -18,6 +18,8 @@ import { registerJsonBodyParser } from './json-body-parser.ts';
 import { logAccess } from './access-log.ts';
 import { recordServerRequest } from './telemetry/http-metrics.ts';
 import { tracedServerFactory } from './telemetry/server-spans.ts';
+import { answeringEarly, type EarlyAnswerSource } from './early-answers.ts';
+import { requestIdOf } from './request-id.ts';
 import { closeUnusedConnectionsOnClose } from './unused-connections.ts';
 
 export interface AppOptions {
@@ -39,17 +41,24 @@ export interface AppOptions {
   strictSchemas?: boolean;
 }
 
-export type App = FastifyInstance & { health: HealthState };
+/** What createApp adds to the Fastify instance. */
+interface KitDecorations {
+  health: HealthState;
+  /** Adds a source of answers given before Fastify sees a request (early-answers.ts). */
+  answerEarly(source: EarlyAnswerSource): void;
+}
+
+export type App = FastifyInstance & KitDecorations;
 
 const STRICT_SCHEMAS_BY_DEFAULT = true;
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /**
  * Builds a Fastify app with the kit's floor: logging, request ids, body limits, strict schema
  * validation, problem+json errors and health routes. It does not listen: see startServer.
  */
 export async function createApp(options: AppOptions) {
+  const earlyAnswers: EarlyAnswerSource[] = [];
+  const health: HealthState = { shuttingDown: false };
   const logger =
     options.logger ??
     createLogger({
@@ -63,15 +72,20 @@ export async function createApp(options: AppOptions) {
     bodyLimit: options.bodyLimit ?? 100 * 1024,
     trustProxy: options.trustProxy ?? false,
     requestIdHeader: false,
-    // Server spans come from the listener itself (telemetry/server-spans.ts).
-    serverFactory: tracedServerFactory,
+    // Server spans come from the listener itself (telemetry/server-spans.ts), which runs the early
+    // answers (early-answers.ts) before Fastify.
+    serverFactory: (handler, settings) =>
+      tracedServerFactory(
+        answeringEarly(earlyAnswers, handler as RequestListener, {
+          logger,
+          shuttingDown: () => health.shuttingDown,
+        }),
+        settings,
+      ),
     // One access line per request (below) instead of Fastify's two, and without the query string,
     // which can carry codes, states or personal data.
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: (request) => {
-      const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    },
+    genReqId: (request) => requestIdOf(request.headers),
     ajv: {
       // Unknown fields are an error, never silently dropped (no mass assignment). Coercion applies
       // to query strings, path parameters and headers only (body-validation.ts).
@@ -95,8 +109,10 @@ export async function createApp(options: AppOptions) {
         );
     });
 
-  const health: HealthState = { shuttingDown: false };
   app.decorate('health', health);
+  app.decorate('answerEarly', (source: EarlyAnswerSource) => {
+    earlyAnswers.push(source);
+  });
 
   closeUnusedConnectionsOnClose(app as unknown as FastifyInstance);
 
@@ -147,7 +163,7 @@ export async function createApp(options: AppOptions) {
   );
 
   registerHealthRoutes(app as unknown as FastifyInstance, options.readiness ?? {}, health);
-  return app as typeof app & { health: HealthState };
+  return app as typeof app & KitDecorations;
 }
 
 export { AppError };

@@ -27,3 +27,4 @@ export { openObject, strictObject } from './schemas.ts';
 export type { ReadinessCheck } from './health.ts';
 export { workerLoop, type WorkerLoop } from './worker-loop.ts';
 export { requestFingerprint } from './request-fingerprint.ts';
+export type { EarlyAnswer, EarlyAnswerSource } from './early-answers.ts';

@@ -15,7 +15,7 @@ import { sessionRoutes } from './login/session-routes.ts';
 import { apiProxy } from './proxy/api-proxy.ts';
 import { idpProxy } from './proxy/idp-proxy.ts';
 import { purgeRateLimitWindows, registerRateLimits } from './security/rate-limits.ts';
-import { registerSecurityHeaders } from './security/security-headers.ts';
+import { registerSecurityHeaders, securityHeaders } from './security/security-headers.ts';
 import { stripForwardingHeaders, stripSpoofableHeaders } from './security/spoofable-headers.ts';
 import { createAnonymousAdmission } from './session/anonymous-admission.ts';
 import { createSessionContext } from './session/session-context.ts';
@@ -158,6 +158,7 @@ export async function buildApp(config: Config, deps: GatewayDeps) {
       verifyBearer: (token) => bearerVerifier.verify(token),
       now,
       timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      earlyAnswers: { add: (source) => app.answerEarly(source), headers: securityHeaders(secure) },
     }),
   );
   // With an empty relative path Keycloak lives on its own origin and is not proxied.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { routineRequest } from '@mockmart/service-kit';
+import { routineRequest, type EarlyAnswerSource } from '@mockmart/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import { AuthorizationInvalid, SessionEnded } from '../errors.ts';
@@ -32,6 +32,12 @@ export interface ApiProxyOptions {
   /** Verifies an access token the idp signed (signature, issuer, expiry); rejects otherwise. */
   verifyBearer: (token: string) => Promise<{ subject: string }>;
   now?: () => number;
+  /**
+   * Kept catalog answers go out before Fastify sees the request (service-kit's early answers), with
+   * these headers: what the gateway's hooks add to every answer. Without it they go out from the
+   * first hook.
+   */
+  earlyAnswers?: { add: (source: EarlyAnswerSource) => void; headers: Record<string, string> };
 }
 
 // RFC 6750 §2.1 credentials; the auth-scheme is case-insensitive (RFC 9110 §11.1), and one or more
@@ -90,6 +96,14 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
   });
 
   const catalogCache = createCatalogCache();
+  // GET only: a HEAD's answer has no body, and Fastify writes it.
+  const early = options.earlyAnswers;
+  early?.add((request) =>
+    request.method === 'GET' &&
+    isAnonymousCatalogRead(request.method, request.url, request.headers.authorization)
+      ? catalogCache.answerEarly(request, early.headers, '/api/*')
+      : undefined,
+  );
   const tokenCache = createTokenCache(options.verifyBearer, options.now);
   // Before routing decisions count (the checkout rate limit is on the exact `/api/checkout`
   // route): a path shop-api would read differently (`/api/./checkout`) is refused.
@@ -248,7 +262,7 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
               read!.store(response.statusCode, headers, body);
               read!.end();
               // The visitor's own condition, answered here.
-              if (response.statusCode === 200 && notModified(request, headers.etag))
+              if (response.statusCode === 200 && notModified(request.headers, headers.etag))
                 catalogReply.code(304).send();
               else catalogReply.send(body);
             },

@@ -118,6 +118,43 @@ describe('the gateway keeps public catalog answers as a shared HTTP cache would'
     assert.deepEqual(levels, [30, 20], 'info for the miss, debug for the hit');
   });
 
+  test('over a real connection a fresh kept answer goes out before Fastify, as Fastify would send it', async () => {
+    await gateway.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = gateway.app.server.address() as { port: number };
+    const get = async (headers: Record<string, string> = {}) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/products?early=1`, { headers });
+      return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+    };
+    calls = 0;
+    const miss = await get();
+    assert.equal(calls, 1);
+    const earlyLines = () =>
+      gateway.logs.lines().filter((line) => line.msg === 'request completed' && line.early === true).length;
+    const earlyBefore = earlyLines();
+    const early = await get();
+    assert.equal(calls, 1, 'shop-api was not asked');
+    assert.equal(early.body, miss.body);
+    assert.equal(earlyLines(), earlyBefore + 1, 'answered early (its access line says so)');
+    // The same kept answer through Fastify's hooks (inject never reaches the HTTP listener).
+    const fastify = await gateway.app.inject({ url: '/api/products?early=1' });
+    assert.equal(calls, 1);
+    assert.equal(earlyLines(), earlyBefore + 1);
+    const comparable = (headers: Record<string, unknown>) => {
+      const { date: _d, connection: _c, 'keep-alive': _k, 'x-request-id': id, age, ...rest } = headers;
+      assert.ok(id, 'x-request-id');
+      assert.equal(age, '0');
+      return rest;
+    };
+    assert.deepEqual(comparable(early.headers), comparable(fastify.headers));
+
+    const conditional = await get({ 'if-none-match': String(early.headers.etag) });
+    assert.equal(conditional.status, 304);
+    assert.equal(conditional.body, '');
+    assert.equal(calls, 1);
+    await get({ authorization: 'Bearer not-a-token' });
+    assert.equal(calls, 2, 'a request with credentials never gets a kept answer: shop-api decides');
+  });
+
   test('an answer cut off mid-body is a 502 to every reader waiting for it, without its caching headers, and is not kept', async () => {
     calls = 0;
     const readers = await Promise.all([1, 2, 3].map(() => gateway.app.inject({ url: '/api/products/9' })));

@@ -1,5 +1,6 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { matchesIfNoneMatch, routineRequest } from '@mockmart/service-kit';
+import { matchesIfNoneMatch, routineRequest, type EarlyAnswer } from '@mockmart/service-kit';
 
 interface Entry {
   /** When shop-api's answer arrived: its Age (RFC 9111 §5.1) counts from here. */
@@ -57,11 +58,33 @@ export function createCatalogCache(now: () => number = Date.now) {
       }
       routineRequest(request);
       reply.headers(entry.headers);
-      // A kept answer says how old it is, so a browser's own max-age does not start over.
-      void reply.header('age', String(Math.floor((at - entry.storedAt) / 1000)));
-      if (notModified(request, entry.headers.etag)) reply.code(304).send();
+      void reply.header('age', ageOf(entry, at));
+      if (notModified(request.headers, entry.headers.etag)) reply.code(304).send();
       else reply.send(entry.body);
       return true;
+    },
+    /**
+     * The kept answer for `request`, given before Fastify sees it (service-kit's early answers),
+     * when it is fresh: `headers` are what the gateway's hooks add to every answer (its security
+     * headers). An expired entry is left to `serve`, which knows whether to revalidate it.
+     * `request` must be an anonymous catalog read (api-proxy.ts decides).
+     */
+    answerEarly(
+      request: IncomingMessage,
+      headers: Record<string, string>,
+      route: string,
+    ): EarlyAnswer | undefined {
+      const entry = entries.get(request.url ?? '');
+      const at = now();
+      if (!entry || entry.expiresAt <= at) return undefined;
+      const kept = { ...headers, ...entry.headers, age: ageOf(entry, at) };
+      if (notModified(request.headers, entry.headers.etag)) return { route, status: 304, headers: kept };
+      return {
+        route,
+        status: 200,
+        headers: { ...kept, 'content-length': String(entry.body.length) },
+        body: entry.body,
+      };
     },
     /** The read of this URL in flight since the last write, if any: wait for it, then serve. */
     inFlight(url: string): Promise<void> | undefined {
@@ -121,7 +144,12 @@ export function createCatalogCache(now: () => number = Date.now) {
 
 export type CatalogCache = ReturnType<typeof createCatalogCache>;
 
+/** A kept answer says how old it is, so a browser's own max-age does not start over (RFC 9111 §5.1). */
+function ageOf(entry: Entry, at: number): string {
+  return String(Math.floor((at - entry.storedAt) / 1000));
+}
+
 /** The request's If-None-Match names this entity tag (a kept or just-read answer's). */
-export function notModified(request: FastifyRequest, etag: unknown): boolean {
-  return typeof etag === 'string' && matchesIfNoneMatch(request.headers['if-none-match'], etag);
+export function notModified(headers: IncomingHttpHeaders, etag: unknown): boolean {
+  return typeof etag === 'string' && matchesIfNoneMatch(headers['if-none-match'], etag);
 }
