@@ -18,6 +18,21 @@ async function appWithEarlyAnswers() {
   });
   app.get('/kept', async () => ({ from: 'fastify' }));
   app.get('/other', async () => ({ from: 'fastify' }));
+  // Asynchronous: answers /later after a tick, or hands it to Fastify when asked with ?no.
+  app.answerEarly((request) =>
+    request.url?.startsWith('/later')
+      ? new Promise((resolve) =>
+          setImmediate(() =>
+            resolve(
+              request.url === '/later?no'
+                ? undefined
+                : { route: '/later', status: 203, headers: {}, body: Buffer.from('later') },
+            ),
+          ),
+        )
+      : undefined,
+  );
+  app.get('/later', async () => ({ from: 'fastify' }));
   app.answerEarly((request) =>
     request.method === 'GET' && request.url === '/kept'
       ? {
@@ -64,6 +79,19 @@ test('a request a source answers is written before Fastify, with what the kit ad
 
   const other = await get('/other');
   assert.equal(other.body, '{"from":"fastify"}', 'what no source answers is Fastify’s');
+  assert.equal(fastifySaw(), 1);
+});
+
+test('a source may answer after a while, or hand the request to Fastify then', async (t) => {
+  const { app, get, fastifySaw } = await appWithEarlyAnswers();
+  t.after(() => app.close());
+  const later = await get('/later');
+  assert.equal(later.status, 203);
+  assert.equal(later.body, 'later');
+  assert.ok(later.headers['x-request-id']);
+  assert.equal(fastifySaw(), 0);
+  const handed = await get('/later?no');
+  assert.equal(handed.body, '{"from":"fastify"}');
   assert.equal(fastifySaw(), 1);
 });
 

@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders, RequestListener } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { requestIdOf } from './request-id.ts';
@@ -14,8 +14,14 @@ export interface EarlyAnswer {
   body?: Buffer | undefined;
 }
 
-/** Looks at a request before Fastify does; undefined lets Fastify handle it. Must not throw. */
-export type EarlyAnswerSource = (request: IncomingMessage) => EarlyAnswer | undefined;
+/**
+ * Looks at a request before Fastify does; undefined lets Fastify handle it. Must not throw. The
+ * first source that returns something decides: a promise that settles to undefined (or rejects)
+ * hands the request to Fastify then (a GET's unread request stream waits for it).
+ */
+export type EarlyAnswerSource = (
+  request: IncomingMessage,
+) => EarlyAnswer | undefined | Promise<EarlyAnswer | undefined>;
 
 /**
  * The HTTP listener with a lane in front of Fastify: a request a source answers is written at
@@ -31,40 +37,63 @@ export type EarlyAnswerSource = (request: IncomingMessage) => EarlyAnswer | unde
 export function answeringEarly(
   sources: readonly EarlyAnswerSource[],
   fastify: RequestListener,
-  deps: { logger: Logger; shuttingDown: () => boolean },
+  deps: EarlyDeps,
 ): RequestListener {
   return (request, response) => {
     const started = performance.now();
-    let answer: EarlyAnswer | undefined;
-    for (const source of sources) if ((answer = source(request))) break;
-    if (!answer) return fastify(request, response);
-
-    const method = request.method ?? 'GET';
-    const id = requestIdOf(request.headers);
-    const span = trace.getActiveSpan();
-    span?.updateName(`${method} ${answer.route}`);
-    span?.setAttribute('http.route', answer.route);
-    response.writeHead(answer.status, {
-      ...answer.headers,
-      'x-request-id': id,
-      ...(deps.shuttingDown() ? { connection: 'close' } : {}),
-    });
-    response.end(answer.body);
-    const ms = performance.now() - started;
-    recordServerRequest(method, answer.route, answer.status, ms / 1000);
-    // Early answers are routine reads: logged at debug, as logAccess logs them (access-log.ts), and
-    // marked, so a reader of the log knows no hook of the app ran for it.
-    if (deps.logger.isLevelEnabled('debug'))
-      deps.logger.debug(
-        {
-          reqId: id,
-          method,
-          path: (request.url ?? '/').split('?')[0],
-          statusCode: answer.status,
-          ms: Math.round(ms * 100) / 100,
-          early: true,
-        },
-        'request completed',
+    const send = (answer: EarlyAnswer) => answerNow(request, response, answer, started, deps);
+    for (const source of sources) {
+      const answer = source(request);
+      if (answer === undefined) continue;
+      if (!(answer instanceof Promise)) return send(answer);
+      answer.then(
+        (settled) => (settled ? send(settled) : fastify(request, response)),
+        () => fastify(request, response),
       );
+      return;
+    }
+    fastify(request, response);
   };
+}
+
+interface EarlyDeps {
+  logger: Logger;
+  shuttingDown: () => boolean;
+}
+
+/** Writes the answer with what the kit's hooks would have added, and accounts for it. */
+function answerNow(
+  request: IncomingMessage,
+  response: ServerResponse,
+  answer: EarlyAnswer,
+  started: number,
+  deps: EarlyDeps,
+): void {
+  const method = request.method ?? 'GET';
+  const id = requestIdOf(request.headers);
+  const span = trace.getActiveSpan();
+  span?.updateName(`${method} ${answer.route}`);
+  span?.setAttribute('http.route', answer.route);
+  response.writeHead(answer.status, {
+    ...answer.headers,
+    'x-request-id': id,
+    ...(deps.shuttingDown() ? { connection: 'close' } : {}),
+  });
+  response.end(answer.body);
+  const ms = performance.now() - started;
+  recordServerRequest(method, answer.route, answer.status, ms / 1000);
+  // Early answers are routine reads: logged at debug, as logAccess logs them (access-log.ts), and
+  // marked, so a reader of the log knows no hook of the app ran for it.
+  if (deps.logger.isLevelEnabled('debug'))
+    deps.logger.debug(
+      {
+        reqId: id,
+        method,
+        path: (request.url ?? '/').split('?')[0],
+        statusCode: answer.status,
+        ms: Math.round(ms * 100) / 100,
+        early: true,
+      },
+      'request completed',
+    );
 }

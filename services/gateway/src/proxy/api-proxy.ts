@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { routineRequest, type EarlyAnswerSource } from '@mockmart/service-kit';
+import { routineRequest, type EarlyAnswer, type EarlyAnswerSource } from '@mockmart/service-kit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
 import { AuthorizationInvalid, SessionEnded } from '../errors.ts';
@@ -56,6 +56,8 @@ interface Decision {
 // shop-api's public catalog reads (GET/HEAD /api/products, /api/products/:id, /api/categories).
 const CATALOG_READ = /^\/api\/(?:products(?:\/[^/?]*)?|categories)(?:\?|$)/;
 const decisions = new WeakMap<FastifyRequest, Decision>();
+/** The proxy's route: what Fastify names a request to shop-api in spans and metrics. */
+const API_ROUTE = '/api/*';
 /** Anonymous sessions whose cart this request writes to: kept long when shop-api accepts it. */
 const cartWrites = new WeakMap<FastifyRequest, Session>();
 
@@ -96,15 +98,24 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
   });
 
   const catalogCache = createCatalogCache();
-  // GET only: a HEAD's answer has no body, and Fastify writes it.
-  const early = options.earlyAnswers;
-  early?.add((request) =>
-    request.method === 'GET' &&
-    isAnonymousCatalogRead(request.method, request.url, request.headers.authorization)
-      ? catalogCache.answerEarly(request, early.headers, '/api/*')
-      : undefined,
-  );
   const tokenCache = createTokenCache(options.verifyBearer, options.now);
+  // Fresh kept answers go out before Fastify: the catalog's to anonymous GETs, and those kept for a
+  // client's own bearer token (a browser's session token needs the session read: Fastify's way).
+  // GET only: a HEAD's answer has no body, and Fastify writes it. Every URL either cache holds was
+  // kept from a request that passed the hooks below, so no other URL is ever answered early.
+  const early = options.earlyAnswers;
+  early?.add((request) => {
+    if (request.method !== 'GET') return undefined;
+    const authorization = request.headers.authorization;
+    if (authorization === undefined)
+      return isAnonymousCatalogRead(request.method, request.url, authorization)
+        ? catalogCache.answerEarly(request, early.headers, API_ROUTE)
+        : undefined;
+    const token = BEARER.exec(authorization)?.[1];
+    if (!token || !tokenCache.holds(request.url ?? '', token) || clientDirectives(request.headers).fresh)
+      return undefined;
+    return tokenCache.lookup(request.url!, token).then((kept) => kept && keptAnswer(kept, early.headers));
+  });
   // Before routing decisions count (the checkout rate limit is on the exact `/api/checkout`
   // route): a path shop-api would read differently (`/api/./checkout`) is refused.
   // A kept public catalog answer goes out at once: nothing later in the chain (session, CSRF, rate
@@ -274,10 +285,26 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
   /** A kept per-token answer (token-cache.ts), with its age. */
   function sendKept(reply: FastifyReply, kept: TokenCacheEntry): FastifyReply {
     routineRequest(reply.request);
-    return reply
-      .headers(kept.headers)
-      .header('age', String(Math.max(0, Math.floor((tokenCache.now() - kept.storedAt) / 1000))))
-      .send(kept.body);
+    return reply.headers(kept.headers).header('age', keptAge(kept)).send(kept.body);
+  }
+
+  /** The same answer given early, with the headers the gateway's hooks would add. */
+  function keptAnswer(kept: TokenCacheEntry, headers: Record<string, string>): EarlyAnswer {
+    return {
+      route: API_ROUTE,
+      status: 200,
+      headers: {
+        ...headers,
+        ...kept.headers,
+        age: keptAge(kept),
+        'content-length': String(kept.body.length),
+      },
+      body: kept.body,
+    };
+  }
+
+  function keptAge(kept: TokenCacheEntry): string {
+    return String(Math.max(0, Math.floor((tokenCache.now() - kept.storedAt) / 1000)));
   }
 
   /**
@@ -299,7 +326,7 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
   }
 
   app.all('/api', handler);
-  app.all('/api/*', handler);
+  app.all(API_ROUTE, handler);
   app.post('/api/checkout', {
     config: {
       rateLimit: perMinute(options.checkoutPerMinute, (request) => checkoutLimitKey(request)),

@@ -123,6 +123,49 @@ describe('the gateway keeps answers that depend on the token alone, per token', 
     }
   });
 
+  test('over a real connection a kept answer goes out before Fastify once its token verifies, as Fastify would send it', async () => {
+    await gateway.app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = gateway.app.server.address() as { port: number };
+    const get = async (url: string, headers: Record<string, string>) => {
+      const res = await fetch(`http://127.0.0.1:${port}${url}`, { headers });
+      return { status: res.status, headers: Object.fromEntries(res.headers), body: await res.text() };
+    };
+    const earlyLines = () =>
+      gateway.logs.lines().filter((line) => line.msg === 'request completed' && line.early === true).length;
+    const token = await issuer.userToken({ username: 'peach' });
+    calls.clear();
+    const first = await get('/api/user/profile?early', bearer(token));
+    const before = earlyLines();
+    const early = await get('/api/user/profile?early', bearer(token));
+    assert.equal(calls.get('/api/user/profile'), 1, 'shop-api was asked once');
+    assert.equal(earlyLines(), before + 1, 'answered early (its access line says so)');
+    assert.equal(early.body, first.body);
+    const fastify = await read('/api/user/profile?early', bearer(token));
+    const comparable = (headers: Record<string, unknown>) => {
+      const { date: _d, connection: _c, 'keep-alive': _k, 'x-request-id': id, ...rest } = headers;
+      assert.ok(id, 'x-request-id');
+      return rest;
+    };
+    assert.deepEqual(comparable(early.headers), comparable(fastify.headers));
+
+    // Another token, a client asking for a fresh answer, a token that no longer verifies: Fastify's
+    // way, which asks shop-api.
+    const other = await issuer.userToken({ username: 'peach', claims: { jti: 'second-token' } });
+    await get('/api/user/profile?early', bearer(other));
+    await get('/api/user/profile?early', { ...bearer(token), 'cache-control': 'no-cache' });
+    assert.equal(calls.get('/api/user/profile'), 3);
+    const expired = await issuer.userToken({ username: 'peach', expiresInSec: -120 });
+    await get('/api/user/profile?early', bearer(expired));
+    const lines = earlyLines();
+    await get('/api/user/profile?early', bearer(expired));
+    assert.equal(earlyLines(), lines, 'not answered early');
+    assert.equal(
+      calls.get('/api/user/profile'),
+      5,
+      'a token that does not verify is never answered from the cache',
+    );
+  });
+
   test('only a 200 marked for the gateway with Vary: Authorization alone is kept, and only for a GET', async () => {
     const token = await issuer.userToken({ username: 'mario' });
     const queries = ['none', 'private', 'shared-only', 'more-vary', 'no-vary'].map(

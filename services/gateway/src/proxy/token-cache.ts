@@ -57,6 +57,10 @@ export function createTokenCache(verify: (token: string) => Promise<unknown>, no
   };
   return {
     now,
+    /** Whether an answer is kept for this URL and token (it may have expired; lookup decides). */
+    holds(url: string, token: string): boolean {
+      return entries.has(keyOf(url, token));
+    },
     /** The kept answer for this URL and token, once the token still verifies; otherwise undefined. */
     async lookup(url: string, token: string): Promise<TokenCacheEntry | undefined> {
       const key = keyOf(url, token);
