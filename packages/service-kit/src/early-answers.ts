@@ -27,9 +27,9 @@ export type EarlyAnswerSource = (
  * The HTTP listener with a lane in front of Fastify: a request a source answers is written at
  * once, with what the kit's hooks would have added (the request id, `Connection: close` while
  * shutting down, the span's name, the request metric, the debug access line), and never reaches
- * Fastify's routing, hooks and reply. For answers that need none of those: a cached public
- * catalog read at the gateway cost ≈ 90 µs of CPU through Fastify and ≈ 45 µs here, on two cores
- * that also ran the load (bench/README.md, "Read path, eighth round").
+ * Fastify's routing, hooks and reply. For answers that need none of those: a kept public catalog
+ * read cost the gateway 90–120 µs of CPU through Fastify and 80–90 µs here, half of it the socket
+ * write, on two cores that also ran the load (bench/README.md, "Read path, eighth round").
  *
  * It runs inside the request's server span (telemetry/server-spans.ts wraps it), which ends when
  * the response closes, with its status.
