@@ -203,24 +203,37 @@ const newCharge = (key: string, body: ChargeRequest) => ({
   declineReason: null,
 });
 
+/** A charge with a fresh key held in flight (whileClaimHeld) while `race` runs on a counted database. */
+async function whileChargeHeld(
+  race: (
+    ctx: {
+      key: string;
+      body: ChargeRequest;
+      first: ReturnType<typeof newCharge>;
+      held: { commit(): Promise<void>; rollback(): Promise<void> };
+    } & ReturnType<typeof counted>,
+  ) => Promise<void>,
+): Promise<void> {
+  const key = randomUUID();
+  const body = request();
+  const first = newCharge(key, body);
+  await whileClaimHeld(
+    (tx) => makeCharge(tx, first),
+    (held) => race({ key, body, first, held, ...counted(t.db) }),
+  );
+}
+
 describe('a statement that waited for a claim in flight', { timeout: 30_000 }, () => {
   test('a charge waits for a charge with its key, then answers it: a second statement', async () => {
-    const key = randomUUID();
-    const body = request();
-    const first = newCharge(key, body);
-    await whileClaimHeld(
-      (tx) => makeCharge(tx, first),
-      async (held) => {
-        const { db, trips } = counted(t.db);
-        const replay = charge(db, key, body);
-        await someoneWaits();
-        await held.commit();
-        const answer = await replay;
-        assert.equal(answer.created, false);
-        assert.equal(answer.charge.chargeId, first.chargeId);
-        assert.deepEqual(trips, ['charge-make', 'charge-key-state']);
-      },
-    );
+    await whileChargeHeld(async ({ key, body, first, held, db, trips }) => {
+      const replay = charge(db, key, body);
+      await someoneWaits();
+      await held.commit();
+      const answer = await replay;
+      assert.equal(answer.created, false);
+      assert.equal(answer.charge.chargeId, first.chargeId);
+      assert.deepEqual(trips, ['charge-make', 'charge-key-state']);
+    });
   });
 
   test('a charge waits for a void of its key, then is refused', async () => {
@@ -240,22 +253,15 @@ describe('a statement that waited for a claim in flight', { timeout: 30_000 }, (
   });
 
   test('a void waits for a charge of its key in flight, then answers it', async () => {
-    const key = randomUUID();
-    const body = request();
-    const first = newCharge(key, body);
-    await whileClaimHeld(
-      (tx) => makeCharge(tx, first),
-      async (held) => {
-        const { db, trips } = counted(t.db);
-        const settled = voidKey(db, key, body.orderId);
-        await someoneWaits();
-        await held.commit();
-        const outcome = await settled;
-        assert.equal(outcome.status, 'charged');
-        assert.equal(outcome.status === 'charged' && outcome.charge.chargeId, first.chargeId);
-        assert.deepEqual(trips, ['BEGIN', LOCK_CHARGES, 'charge-void', 'COMMIT']);
-      },
-    );
+    await whileChargeHeld(async ({ key, body, first, held, db, trips }) => {
+      const settled = voidKey(db, key, body.orderId);
+      await someoneWaits();
+      await held.commit();
+      const outcome = await settled;
+      assert.equal(outcome.status, 'charged');
+      assert.equal(outcome.status === 'charged' && outcome.charge.chargeId, first.chargeId);
+      assert.deepEqual(trips, ['BEGIN', LOCK_CHARGES, 'charge-void', 'COMMIT']);
+    });
   });
 
   test('a void waits for another void of its key, then answers voided: a second statement', async () => {
@@ -294,18 +300,12 @@ describe('a statement that waited for a claim in flight', { timeout: 30_000 }, (
   });
 
   test('a claim rolled back leaves the key to the statement that waited: it makes the charge', async () => {
-    const key = randomUUID();
-    const body = request();
-    await whileClaimHeld(
-      (tx) => makeCharge(tx, newCharge(key, body)),
-      async (held) => {
-        const { db, trips } = counted(t.db);
-        const next = charge(db, key, body);
-        await someoneWaits();
-        await held.rollback();
-        assert.equal((await next).created, true);
-        assert.deepEqual(trips, ['charge-make']);
-      },
-    );
+    await whileChargeHeld(async ({ key, body, held, db, trips }) => {
+      const next = charge(db, key, body);
+      await someoneWaits();
+      await held.rollback();
+      assert.equal((await next).created, true);
+      assert.deepEqual(trips, ['charge-make']);
+    });
   });
 });

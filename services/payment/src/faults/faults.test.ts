@@ -13,19 +13,21 @@ after(async () => {
 
 const setFault = (payload: object) =>
   h.app.inject({ method: 'PUT', url: '/api/faults', headers: h.shop, payload });
-const charge = (orderId = `order-${randomUUID()}`, userId = 'u') =>
+/** A charge request with this key (a new one unless given), for this order and payment method. */
+const chargeWith = (
+  key: string,
+  orderId = `order-${randomUUID()}`,
+  paymentMethod = 'credit-card',
+  userId = 'u',
+) =>
   h.app.inject({
     method: 'POST',
     url: '/api/payments/charges',
-    headers: { ...h.shop, 'idempotency-key': randomUUID() },
-    payload: {
-      orderId,
-      amount: 1_000,
-      currency: 'EUR',
-      paymentMethod: 'credit-card',
-      customer: { userId },
-    },
+    headers: { ...h.shop, 'idempotency-key': key },
+    payload: { orderId, amount: 1_000, currency: 'EUR', paymentMethod, customer: { userId } },
   });
+const charge = (orderId = `order-${randomUUID()}`, userId = 'u') =>
+  chargeWith(randomUUID(), orderId, 'credit-card', userId);
 const count = async (orderId: string) =>
   (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM charges WHERE order_id = $1', [orderId]))
     .rows[0]?.n;
@@ -54,19 +56,6 @@ describe('payment fault switch', { timeout: 30_000 }, () => {
 
   test('decline is spent only by a charge that is made: a replay, a voided key or a paid order keep it', async () => {
     const paidOrder = `order-${randomUUID()}`;
-    const chargeWith = (key: string, orderId = `order-${randomUUID()}`) =>
-      h.app.inject({
-        method: 'POST',
-        url: '/api/payments/charges',
-        headers: { ...h.shop, 'idempotency-key': key },
-        payload: {
-          orderId,
-          amount: 1_000,
-          currency: 'EUR',
-          paymentMethod: 'credit-card',
-          customer: { userId: 'u' },
-        },
-      });
     const paidKey = randomUUID();
     assert.equal((await chargeWith(paidKey, paidOrder)).statusCode, 201);
     const voidedKey = randomUUID();
@@ -91,22 +80,7 @@ describe('payment fault switch', { timeout: 30_000 }, () => {
     await setFault({ mode: 'decline', remaining: 2 });
     const orderId = `order-${randomUUID()}`;
     const key = randomUUID();
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        h.app.inject({
-          method: 'POST',
-          url: '/api/payments/charges',
-          headers: { ...h.shop, 'idempotency-key': key },
-          payload: {
-            orderId,
-            amount: 1_000,
-            currency: 'EUR',
-            paymentMethod: 'paypal',
-            customer: { userId: 'u' },
-          },
-        }),
-      ),
-    );
+    const answers = await Promise.all(Array.from({ length: 10 }, () => chargeWith(key, orderId, 'paypal')));
     assert.deepEqual(new Set(answers.map((a) => a.statusCode)), new Set([402]));
     assert.equal(new Set(answers.map((a) => a.json().chargeId)).size, 1);
     assert.equal(await count(orderId), 1);
