@@ -144,13 +144,16 @@ describe('round trips of the charge path', { timeout: 30_000 }, () => {
   });
 });
 
-/** Resolves once `waiters` statements on the test database wait for a lock (a claim in flight). */
+/**
+ * Resolves once `waiters` statements of clients of the test database wait for a lock (a claim in
+ * flight); an autovacuum worker waiting on a table lock is not one of them.
+ */
 async function someoneWaits(waiters = 1): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     const { rows } = await t.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND backend_type = 'client backend'`,
     );
     if (rows[0]!.n >= waiters) return;
     if (Date.now() > deadline) throw new Error('no statement waited for the claim in flight');
