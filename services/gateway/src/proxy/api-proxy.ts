@@ -12,6 +12,7 @@ import { isAuthenticated, type Session } from '../session/types.ts';
 import { createCatalogCache, notModified } from './catalog-cache.ts';
 import { clientDirectives, createTokenCache, type TokenCacheEntry } from './token-cache.ts';
 import {
+  ageHeader,
   canonicalProxyPath,
   cleanApiResponseHeaders,
   forwardedBody,
@@ -112,9 +113,10 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
         ? catalogCache.answerEarly(request, early.headers, API_ROUTE)
         : undefined;
     const token = BEARER.exec(authorization)?.[1];
-    if (!token || !tokenCache.holds(request.url ?? '', token) || clientDirectives(request.headers).fresh)
-      return undefined;
-    return tokenCache.lookup(request.url!, token).then((kept) => kept && keptAnswer(kept, early.headers));
+    if (!token || clientDirectives(request.headers).fresh) return undefined;
+    return tokenCache
+      .lookup(request.url ?? '', token)
+      ?.then((kept) => kept && keptAnswer(kept, early.headers));
   });
   // Before routing decisions count (the checkout rate limit is on the exact `/api/checkout`
   // route): a path shop-api would read differently (`/api/./checkout`) is refused.
@@ -285,7 +287,10 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
   /** A kept per-token answer (token-cache.ts), with its age. */
   function sendKept(reply: FastifyReply, kept: TokenCacheEntry): FastifyReply {
     routineRequest(reply.request);
-    return reply.headers(kept.headers).header('age', keptAge(kept)).send(kept.body);
+    return reply
+      .headers(kept.headers)
+      .header('age', ageHeader(kept.storedAt, tokenCache.now()))
+      .send(kept.body);
   }
 
   /** The same answer given early, with the headers the gateway's hooks would add. */
@@ -296,15 +301,11 @@ export async function apiProxy(app: FastifyInstance, options: ApiProxyOptions): 
       headers: {
         ...headers,
         ...kept.headers,
-        age: keptAge(kept),
+        age: ageHeader(kept.storedAt, tokenCache.now()),
         'content-length': String(kept.body.length),
       },
       body: kept.body,
     };
-  }
-
-  function keptAge(kept: TokenCacheEntry): string {
-    return String(Math.max(0, Math.floor((tokenCache.now() - kept.storedAt) / 1000)));
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { matchesIfNoneMatch, routineRequest, type EarlyAnswer } from '@mockmart/service-kit';
+import { ageHeader } from './forwarding.ts';
 
 interface Entry {
   /** When shop-api's answer arrived: its Age (RFC 9111 §5.1) counts from here. */
@@ -58,7 +59,7 @@ export function createCatalogCache(now: () => number = Date.now) {
       }
       routineRequest(request);
       reply.headers(entry.headers);
-      void reply.header('age', ageOf(entry, at));
+      void reply.header('age', ageHeader(entry.storedAt, at));
       if (notModified(request.headers, entry.headers.etag)) reply.code(304).send();
       else reply.send(entry.body);
       return true;
@@ -77,7 +78,7 @@ export function createCatalogCache(now: () => number = Date.now) {
       const entry = entries.get(request.url ?? '');
       const at = now();
       if (!entry || entry.expiresAt <= at) return undefined;
-      const kept = { ...headers, ...entry.headers, age: ageOf(entry, at) };
+      const kept = { ...headers, ...entry.headers, age: ageHeader(entry.storedAt, at) };
       if (notModified(request.headers, entry.headers.etag)) return { route, status: 304, headers: kept };
       return {
         route,
@@ -143,11 +144,6 @@ export function createCatalogCache(now: () => number = Date.now) {
 }
 
 export type CatalogCache = ReturnType<typeof createCatalogCache>;
-
-/** A kept answer says how old it is, so a browser's own max-age does not start over (RFC 9111 §5.1). */
-function ageOf(entry: Entry, at: number): string {
-  return String(Math.floor((at - entry.storedAt) / 1000));
-}
 
 /** The request's If-None-Match names this entity tag (a kept or just-read answer's). */
 export function notModified(headers: IncomingHttpHeaders, etag: unknown): boolean {

@@ -134,6 +134,14 @@ export function forwardedBody(request: FastifyRequest): { body?: Buffer; content
 }
 
 /**
+ * The Age of a kept answer (RFC 9111 §5.1), so a client's own max-age does not start over: whole
+ * seconds since `storedAt`, never negative.
+ */
+export function ageHeader(storedAt: number, at: number): string {
+  return String(Math.max(0, Math.floor((at - storedAt) / 1000)));
+}
+
+/**
  * An upstream answer's whole body, for a cache to keep; undefined when it could not be read (the
  * upstream hung up or stalled mid-body), after answering the client as reply-from's own failures
  * are. The upstream's headers already copied onto the reply go first: its Content-Length would

@@ -57,12 +57,12 @@ export function createTokenCache(verify: (token: string) => Promise<unknown>, no
   };
   return {
     now,
-    /** Whether an answer is kept for this URL and token (it may have expired; lookup decides). */
-    holds(url: string, token: string): boolean {
-      return entries.has(keyOf(url, token));
-    },
-    /** The kept answer for this URL and token, once the token still verifies; otherwise undefined. */
-    async lookup(url: string, token: string): Promise<TokenCacheEntry | undefined> {
+    /**
+     * The kept answer for this URL and token, once the token still verifies: undefined at once when
+     * nothing is kept (no promise for the reads that never hit), else a promise of the answer, or
+     * of undefined when it expired or the token no longer verifies.
+     */
+    lookup(url: string, token: string): Promise<TokenCacheEntry | undefined> | undefined {
       const key = keyOf(url, token);
       const entry = entries.get(key);
       if (!entry) return undefined;
@@ -70,13 +70,13 @@ export function createTokenCache(verify: (token: string) => Promise<unknown>, no
         forget(key);
         return undefined;
       }
-      try {
-        await verify(token);
-      } catch {
-        forget(key);
-        return undefined;
-      }
-      return entry;
+      return verify(token).then(
+        () => entry,
+        () => {
+          forget(key);
+          return undefined;
+        },
+      );
     },
     /** Whether an upstream answer with these headers is one to keep (then read it whole). */
     keeps(status: number, headers: OutgoingHttpHeaders | IncomingHttpHeaders): boolean {
