@@ -40,6 +40,8 @@ export function answeringEarly(
   deps: EarlyDeps,
 ): RequestListener {
   return (request, response) => {
+    // Most services register no source: their requests go straight on.
+    if (sources.length === 0) return fastify(request, response);
     const started = performance.now();
     const send = (answer: EarlyAnswer) => answerNow(request, response, answer, started, deps);
     for (const source of sources) {
